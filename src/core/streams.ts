@@ -1,0 +1,43 @@
+/**
+ * The seven streams of ARCHITECTURE.md and the connection kinds that own them.
+ * Names are part of the CLI and warehouse contract: never rename one.
+ */
+export const CONNECTION_KINDS = ['seller', 'creator', 'partner'] as const;
+export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
+
+export const STREAMS = [
+  'seller_affiliate_orders',
+  'creator_affiliate_orders',
+  'open_collaborations',
+  'open_collaboration_products',
+  'target_collaborations',
+  'partner_campaigns',
+  'campaign_creator_fulfillment',
+] as const;
+export type StreamName = (typeof STREAMS)[number];
+
+/** Which connection kind feeds each stream. */
+export const STREAM_KIND: Record<StreamName, ConnectionKind> = {
+  seller_affiliate_orders: 'seller',
+  creator_affiliate_orders: 'creator',
+  open_collaborations: 'seller',
+  open_collaboration_products: 'seller',
+  target_collaborations: 'seller',
+  partner_campaigns: 'partner',
+  campaign_creator_fulfillment: 'partner',
+};
+
+export type StreamStrategy = 'windowed' | 'snapshot';
+export const STREAM_STRATEGY: Record<StreamName, StreamStrategy> = {
+  seller_affiliate_orders: 'windowed',
+  creator_affiliate_orders: 'windowed',
+  open_collaborations: 'snapshot',
+  open_collaboration_products: 'snapshot',
+  target_collaborations: 'snapshot',
+  partner_campaigns: 'snapshot',
+  campaign_creator_fulfillment: 'snapshot',
+};
+
+export function isStreamName(value: string): value is StreamName {
+  return (STREAMS as readonly string[]).includes(value);
+}

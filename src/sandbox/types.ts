@@ -1,0 +1,103 @@
+/**
+ * Contract of the TikTok Shop API simulator (src/sandbox). Tests, benchmarks and the quick start
+ * use `startSandbox()`; the pipeline itself only ever meets the sandbox over HTTP.
+ */
+
+export type SandboxScale = 'tiny' | 'small' | 'medium' | 'large';
+
+export interface SandboxOptions {
+  host?: string; // default 127.0.0.1
+  port?: number; // default 0 = a free port
+  seed?: number; // default 1
+  /** tiny: unit/contract tests; small: e2e tests; medium: quick start; large: ~1M order lines. */
+  scale?: SandboxScale;
+  /** Fault spec, see src/sandbox/faults.ts (string form is what `--faults` takes). */
+  faults?: string;
+  /** Requests per second per (app, shop|asset|creator, path); default 50. 0 = unlimited. */
+  rateLimitPerSecond?: number;
+  /** Virtual clock start, epoch ms; default: real now. */
+  startTimeMs?: number;
+  /** Added latency per request in ms (fixed); faults can add distributions on top. */
+  latencyMs?: number;
+}
+
+export interface SandboxApp {
+  appKey: string;
+  appSecret: string;
+}
+
+export interface SandboxTokenGrant {
+  /** A single-use auth code that /api/v2/token/get exchanges for this account's tokens. */
+  authCode: string;
+  accessToken: string;
+  refreshToken: string;
+  accessTokenExpiresAt: number; // epoch s, absolute
+  refreshTokenExpiresAt: number; // epoch s, absolute
+  openId: string;
+}
+
+export interface SandboxSeller extends SandboxTokenGrant {
+  kind: 'seller';
+  shops: { id: string; name: string; cipher: string; region: string }[];
+}
+export interface SandboxCreator extends SandboxTokenGrant {
+  kind: 'creator';
+}
+export interface SandboxPartner extends SandboxTokenGrant {
+  kind: 'partner';
+  categoryAssets: { cipher: string; targetMarket: string; categoryId: string; categoryName: string }[];
+}
+export type SandboxAccount = SandboxSeller | SandboxCreator | SandboxPartner;
+
+export interface SandboxStats {
+  requests: number;
+  byPath: Record<string, number>;
+  byCode: Record<string, number>;
+  badSignatures: number;
+  throttled: number;
+  faultsServed: number;
+  peakConcurrency: number;
+  /** Highest requests/s seen for any single (app, scope, path) budget key in a 1 s window. */
+  peakRpsPerKey: number;
+}
+
+export interface Sandbox {
+  /** Business API base URL (TIKTOK_API_BASE_URL). */
+  url: string;
+  /** Token host base URL (TIKTOK_AUTH_BASE_URL); may be the same server. */
+  authUrl: string;
+  app: SandboxApp;
+  accounts: SandboxAccount[];
+  clock: {
+    nowMs(): number;
+    advance(ms: number): void;
+  };
+  /** Advance the virtual clock by `days` and apply the data changes of that period. */
+  mutate(days: number): Promise<void>;
+  setFaults(spec: string | null): void;
+  revoke(accessToken: string): void;
+  /** Make this access token expire now (absolute time passes). */
+  expire(accessToken: string): void;
+  /**
+   * Every record a complete, correct sync must hold right now, in API shape, for one stream and
+   * owner (shop id, creator open_id, partner category asset cipher).
+   */
+  groundTruth(stream: string, ownerId: string): Promise<GroundTruth>;
+  stats(): SandboxStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+export interface GroundTruth {
+  stream: string;
+  ownerId: string;
+  asOfMs: number;
+  /**
+   * API-shaped records grouped the way the stream fetches them, so that running the stream's
+   * normalizer over each group (with its scope) yields exactly the rows a correct warehouse holds.
+   * e.g. seller orders: one group {endpoint: 'seller_orders', scope: {}}; target collaborations:
+   * {endpoint: 'target_collaboration_detail', scope: {}} with one detail record per collaboration;
+   * fulfillment: one group per (campaign_id, product_id).
+   */
+  groups: { endpoint: string; scope: Record<string, string>; records: Record<string, unknown>[] }[];
+}

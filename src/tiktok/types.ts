@@ -1,0 +1,99 @@
+/**
+ * Contract of the TikTok Shop API client (src/tiktok). Everything the rest of the pipeline may
+ * know about the API goes through these types; the client is the only module speaking HTTP to TikTok.
+ * Facts: ../../shared/api/tiktok-shop-affiliate.md (cited as "api doc §N").
+ */
+
+/** A raw API record: validated only as "a JSON object" here; the normalizers check fields. */
+export type ApiRecord = Record<string, unknown>;
+
+/** One page of a list/search endpoint (api doc §1.4). */
+export interface Page<T = ApiRecord> {
+  records: T[];
+  /** null when the API signalled the last page (empty or missing token). */
+  nextPageToken: string | null;
+  /** `total_count` (or `total_creator_count`) when the endpoint reports one. */
+  totalCount: number | null;
+  requestId: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Access tokens come from here; the implementation refreshes ahead of expiry (api doc §3). */
+export interface TokenSource {
+  /** A currently valid access token (refreshing first when it is about to expire). */
+  accessToken(signal?: AbortSignal): Promise<string>;
+  /**
+   * Called after the API answered 105002 for `rejected`: refresh (once, across processes)
+   * unless another caller already did, and return the new token.
+   */
+  refreshAfterExpiry(rejected: string, signal?: AbortSignal): Promise<string>;
+}
+
+/** Who is calling: app credentials, token source, and the cipher of the owner (api doc §1.1-1.2). */
+export interface ConnectionAuth {
+  appKey: string;
+  appSecret: string;
+  tokens: TokenSource;
+  /** Seller endpoints that act on a shop. Never sent to endpoints that do not declare it. */
+  shopCipher?: string;
+  /** Partner endpoints. Never sent to endpoints that do not declare it. */
+  categoryAssetCipher?: string;
+  /**
+   * Partition of the shared rate budget (api doc §9.2: quota per (app, shop)): the shop id for
+   * sellers, the category asset cipher for partners, the creator open_id for creators.
+   */
+  budgetScope: string;
+}
+
+/** Result of token get / refresh (api doc §3.3). Expiries are ABSOLUTE epoch seconds. */
+export interface TokenPair {
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  refreshTokenExpiresAt: number;
+  openId: string;
+  userType: 0 | 1 | 3;
+  grantedScopes: string[];
+  sellerName: string | null;
+  sellerBaseRegion: string | null;
+}
+
+export interface AuthorizedShop {
+  id: string;
+  name: string;
+  region: string;
+  sellerType: string;
+  cipher: string;
+  code: string;
+}
+
+export interface AuthorizedCategoryAsset {
+  cipher: string;
+  targetMarket: string;
+  categoryId: string;
+  categoryName: string;
+}
+
+/** A process-wide or cross-process rate budget (api doc §9.2). */
+export interface RateBudget {
+  /** Waits until one request for `key` may go out; resolves with the ms spent waiting. */
+  acquire(key: string, signal?: AbortSignal): Promise<number>;
+  /** The API throttled `key` (429 / 36009002): slow this key down for everyone. */
+  throttled(key: string, retryAfterMs: number | null): Promise<void>;
+}
+
+/** Counters the client reports to its caller (run summaries, metrics). */
+export interface ApiCallObserver {
+  onCall(event: {
+    endpoint: string;
+    status: 'ok' | 'error';
+    code: number | null;
+    httpStatus: number | null;
+    durationMs: number;
+    throttledMs: number;
+    attempt: number;
+  }): void;
+}

@@ -19,6 +19,12 @@ export interface SandboxOptions {
   startTimeMs?: number;
   /** Added latency per request in ms (fixed); faults can add distributions on top. */
   latencyMs?: number;
+  /**
+   * HTTP status of non-throttling errors (api doc §12.2 leaves it open): '200' (default) answers
+   * HTTP 200 with a non-zero `code`; '4xx' maps them to 400/401/403/404. The fault `errors=4xx`
+   * overrides this.
+   */
+  errorStatusMode?: '200' | '4xx';
 }
 
 export interface SandboxApp {
@@ -59,6 +65,8 @@ export interface SandboxStats {
   peakConcurrency: number;
   /** Highest requests/s seen for any single (app, scope, path) budget key in a 1 s window. */
   peakRpsPerKey: number;
+  /** Average requests/s since start or the last reset. */
+  requestsPerSecond: number;
 }
 
 export interface Sandbox {
@@ -80,12 +88,31 @@ export interface Sandbox {
   expire(accessToken: string): void;
   /**
    * Every record a complete, correct sync must hold right now, in API shape, for one stream and
-   * owner (shop id, creator open_id, partner category asset cipher).
+   * owner (shop id, creator open_id, partner category asset cipher). For
+   * open_collaboration_products pass the saved search's body as `criteria` (omit = whole marketplace).
    */
-  groundTruth(stream: string, ownerId: string): Promise<GroundTruth>;
+  groundTruth(stream: string, ownerId: string, criteria?: Record<string, unknown>): Promise<GroundTruth>;
+  /**
+   * A fresh single-use auth code and token pair for an existing account (by open_id), optionally
+   * with other scopes (e.g. [] to exercise 105005). Does not touch the account listing.
+   */
+  issueGrant(openId: string, options?: { scopes?: string[] }): SandboxTokenGrant;
+  /** The last requests served (bounded ring, newest last). */
+  requestLog(): SandboxRequestLogEntry[];
   stats(): SandboxStats;
   resetStats(): void;
   close(): Promise<void>;
+}
+
+export interface SandboxRequestLogEntry {
+  atMs: number;
+  method: string;
+  path: string;
+  endpoint: string;
+  httpStatus: number;
+  code: number | null;
+  durationMs: number;
+  fault: string | null;
 }
 
 export interface GroundTruth {

@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: runs every benchmark in one process run, each figure a ratio against a baseline measured
+ * in the same run on the same machine (never an absolute threshold), prints them as a table and writes
+ * bench/results/*.json. Pass names to run a subset: `npm run bench -- loader e2e`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type Figures = Record<string, number>;
+interface Bench {
+  name: string;
+  file: string;
+  run: () => Promise<Figures>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsDir = join(here, 'results');
+
+const benches: Bench[] = [
+  {
+    name: 'sandbox',
+    file: 'sandbox.json',
+    run: async () => (await import('./sandbox.bench.ts')).runSandboxBench(),
+  },
+  {
+    name: 'loader',
+    file: 'loader.json',
+    run: async () => (await import('./loader.bench.ts')).runLoaderBench({}),
+  },
+  {
+    name: 'e2e',
+    file: 'e2e.json',
+    run: async () => (await import('./e2e.bench.ts')).runE2eBench(),
+  },
+];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const selected = wanted.length > 0 ? benches.filter((b) => wanted.includes(b.name)) : benches;
+  if (selected.length === 0) {
+    console.error(`unknown benchmark(s): ${wanted.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`);
+    process.exit(2);
+  }
+  mkdirSync(resultsDir, { recursive: true });
+  const summary: { bench: string; figure: string; value: string }[] = [];
+  let failed = false;
+  for (const bench of selected) {
+    console.log(`\n== ${bench.name} ==`);
+    try {
+      const figures = await bench.run();
+      writeFileSync(join(resultsDir, bench.file), `${JSON.stringify(figures, null, 2)}\n`);
+      for (const [figure, value] of Object.entries(figures)) {
+        summary.push({ bench: bench.name, figure, value: Number.isInteger(value) ? String(value) : value.toFixed(3) });
+      }
+    } catch (error) {
+      failed = true;
+      console.error(`benchmark ${bench.name} failed:`, error);
+    }
+  }
+  console.log('\n== results ==');
+  console.table(summary);
+  process.exit(failed ? 1 : 0);
+}
+
+await main();

@@ -1,0 +1,44 @@
+/**
+ * campaign_creator_fulfillment: GET /affiliate_partner/202508/campaigns/{c}/products/{p}/performance
+ * (api doc §8.4) for every (campaign, product) of the owner, partner token + category_asset_cipher.
+ * The stream lists campaigns and products itself (§8.1, §8.3) rather than reading the warehouse, so it
+ * stays correct when partner_campaigns has not run yet. Current state is a snapshot with tombstones;
+ * the normalizer also emits one daily history row per creator (snapshot_date = the sync's UTC day).
+ * page_size is at most 50 here (api doc §9.3).
+ */
+import { getCreatorFulfillmentStatus } from '../tiktok/endpoints/partner.ts';
+import { pages } from './paginate.ts';
+import { campaignPages, campaignProductPages, idOf } from './partner-campaigns.ts';
+import type { SnapshotBatch, SnapshotSource } from './types.ts';
+
+export const campaignCreatorFulfillmentSource: SnapshotSource = {
+  strategy: 'snapshot',
+  tombstones: [{ table: 'campaignCreatorFulfillment', scopeColumn: 'partner_id' }],
+  async *walk(ctx): AsyncGenerator<SnapshotBatch> {
+    for await (const campaigns of campaignPages(ctx)) {
+      let listCalls = 1;
+      for (const campaign of campaigns) {
+        const campaignId = idOf(campaign);
+        if (campaignId === null) continue;
+        for await (const products of campaignProductPages(ctx, campaignId)) {
+          listCalls += 1;
+          for (const product of products) {
+            const productId = idOf(product);
+            if (productId === null) continue;
+            const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
+              getCreatorFulfillmentStatus(ctx.api, ctx.auth, campaignId, productId, { pageSize: 50, pageToken }, { signal });
+            for await (const page of pages(fetch, { signal: ctx.signal })) {
+              yield {
+                normalizer: 'normalizeCampaignCreatorFulfillment',
+                scope: { campaign_id: campaignId, product_id: productId },
+                records: page.records,
+                apiCalls: 1 + listCalls,
+              };
+              listCalls = 0;
+            }
+          }
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,24 @@
+/**
+ * creator_affiliate_orders: POST /affiliate_creator/202410/orders/search (api doc §5.1), creator token,
+ * no cipher; same create-time window rules as the seller variant (§4.1 defaults).
+ */
+import { searchCreatorOrders } from '../tiktok/endpoints/creator.ts';
+import { ORDERS_PAGE_SIZE } from './seller-orders.ts';
+import type { WindowedSource } from './types.ts';
+import { windowToApiBounds } from './windows.ts';
+
+export const creatorOrdersSource: WindowedSource = {
+  strategy: 'windowed',
+  normalizer: 'normalizeCreatorOrders',
+  headerTable: 'creatorOrders',
+  ownerColumn: 'creator_id',
+  finalStatuses: 'creator',
+  fetchPage(ctx, window, pageToken) {
+    return searchCreatorOrders(
+      ctx.api,
+      ctx.auth,
+      { ...windowToApiBounds(window), pageSize: ORDERS_PAGE_SIZE, pageToken },
+      { signal: ctx.signal },
+    );
+  },
+};

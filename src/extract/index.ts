@@ -1,0 +1,25 @@
+/** The seven stream definitions of ARCHITECTURE.md, by stream name. */
+import type { StreamName } from '../core/streams.ts';
+import { campaignCreatorFulfillmentSource } from './campaign-creator-fulfillment.ts';
+import { creatorOrdersSource } from './creator-orders.ts';
+import { openCollaborationProductsSource } from './open-collaboration-products.ts';
+import { openCollaborationsSource } from './open-collaborations.ts';
+import { partnerCampaignsSource } from './partner-campaigns.ts';
+import { sellerOrdersSource } from './seller-orders.ts';
+import { targetCollaborationsSource } from './target-collaborations.ts';
+import type { StreamSource } from './types.ts';
+
+export const STREAM_SOURCES: Record<StreamName, StreamSource> = {
+  seller_affiliate_orders: sellerOrdersSource,
+  creator_affiliate_orders: creatorOrdersSource,
+  open_collaborations: openCollaborationsSource,
+  open_collaboration_products: openCollaborationProductsSource,
+  target_collaborations: targetCollaborationsSource,
+  partner_campaigns: partnerCampaignsSource,
+  campaign_creator_fulfillment: campaignCreatorFulfillmentSource,
+};
+
+export { DEFAULT_SAVED_SEARCH } from './open-collaboration-products.ts';
+export { pages, RepeatedPageTokenError } from './paginate.ts';
+export type * from './types.ts';
+export * from './windows.ts';

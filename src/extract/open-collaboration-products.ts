@@ -1,0 +1,51 @@
+/**
+ * open_collaboration_products: POST /affiliate_seller/202405/open_collaborations/products/search
+ * (api doc §6.1): a MARKETPLACE search, not the seller's own products, so the stream snapshots the
+ * saved searches stored per connection (etl.saved_searches), each scoped by its search_id.
+ * page_size is at most 20 on this endpoint (api doc §9.3). shop_cipher is optional here and its effect
+ * on region scoping is unknown (api doc §12.11): the client sends it when the connection has a shop.
+ */
+import { searchOpenCollaborationProducts } from '../tiktok/endpoints/seller.ts';
+import { pages } from './paginate.ts';
+import type { SavedSearch, SnapshotBatch, SnapshotSource } from './types.ts';
+
+/** Used when a connection has no saved search: the whole marketplace visible to the seller. */
+export const DEFAULT_SAVED_SEARCH: SavedSearch = { searchId: 'default', name: 'default (all products)', criteria: {} };
+
+type Criteria = Parameters<typeof searchOpenCollaborationProducts>[2]['criteria'];
+
+/** Saved criteria use the API's body field names (api doc §6.1); map them to the client's params. */
+export function toClientCriteria(c: Record<string, unknown>): Criteria {
+  const out: Record<string, unknown> = {};
+  const price = (c['sales_price_range'] ?? {}) as Record<string, unknown>;
+  const rate = (c['commission_rate_range'] ?? {}) as Record<string, unknown>;
+  const category = (c['category'] ?? {}) as Record<string, unknown>;
+  if (Array.isArray(c['title_keywords'])) out['titleKeywords'] = c['title_keywords'].map(String);
+  if (price['amount_ge'] !== undefined) out['salesPriceGe'] = String(price['amount_ge']);
+  if (price['amount_lt'] !== undefined) out['salesPriceLt'] = String(price['amount_lt']);
+  if (category['id'] !== undefined) out['categoryId'] = String(category['id']);
+  if (rate['rate_ge'] !== undefined) out['commissionRateGe'] = Number(rate['rate_ge']);
+  if (rate['rate_lt'] !== undefined) out['commissionRateLt'] = Number(rate['rate_lt']);
+  return out as Criteria;
+}
+
+export const openCollaborationProductsSource: SnapshotSource = {
+  strategy: 'snapshot',
+  tombstones: [{ table: 'openCollaborationProducts', scopeColumn: 'search_id' }],
+  async *walk(ctx, params): AsyncGenerator<SnapshotBatch> {
+    const searches = params.savedSearches?.length ? params.savedSearches : [DEFAULT_SAVED_SEARCH];
+    for (const search of searches) {
+      const criteria = toClientCriteria(search.criteria);
+      const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
+        searchOpenCollaborationProducts(ctx.api, ctx.auth, { pageSize: 20, pageToken, criteria }, { signal });
+      for await (const page of pages(fetch, { signal: ctx.signal })) {
+        yield {
+          normalizer: 'normalizeOpenCollaborationProducts',
+          scope: { search_id: search.searchId },
+          records: page.records,
+          apiCalls: 1,
+        };
+      }
+    }
+  },
+};

@@ -1,0 +1,55 @@
+/**
+ * The one lazy page iterator of the pipeline (STYLE guideline 1): one request per step, early exit
+ * allowed, never more than one page in memory.
+ *
+ * End of data is not documented precisely (api doc §1.4, open question §12.1): the last page may carry
+ * an empty or missing `next_page_token`, or a non-empty one such as "0" with no further data. So the
+ * iterator stops on ANY of: a null token (the client maps "" and missing to null), an empty page, or a
+ * token it has already seen in this walk. A repeated token is an error (RepeatedPageTokenError), never
+ * an infinite loop: the caller decides whether to restart the walk.
+ */
+import type { Page } from '../tiktok/types.ts';
+
+export type FetchPage<T> = (pageToken: string | undefined, signal: AbortSignal | undefined) => Promise<Page<T>>;
+
+export interface PagedResult<T> extends Page<T> {
+  /** The token that requested this page (undefined for the first page of a walk). */
+  pageToken: string | undefined;
+  /** 0-based position of the page within this walk. */
+  index: number;
+  /** True when this is known to be the last page (the walk stops after it). */
+  last: boolean;
+}
+
+export class RepeatedPageTokenError extends Error {
+  override readonly name = 'RepeatedPageTokenError';
+  constructor(readonly pageIndex: number) {
+    // The token value is opaque but may encode query state: keep it out of the message.
+    super(`the API returned a page token it had already returned (page ${pageIndex}); restart the walk`);
+  }
+}
+
+export interface PagesOptions {
+  /** Resume a walk from a checkpointed token. */
+  startToken?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export async function* pages<T>(fetchPage: FetchPage<T>, opts: PagesOptions = {}): AsyncGenerator<PagedResult<T>> {
+  const seen = new Set<string>();
+  let token = opts.startToken;
+  if (token !== undefined) seen.add(token);
+  for (let index = 0; ; index++) {
+    opts.signal?.throwIfAborted();
+    const page = await fetchPage(token, opts.signal);
+    const next = page.nextPageToken;
+    if (next === null || next === '' || page.records.length === 0) {
+      yield { ...page, pageToken: token, index, last: true };
+      return;
+    }
+    if (seen.has(next)) throw new RepeatedPageTokenError(index);
+    yield { ...page, pageToken: token, index, last: false };
+    seen.add(next);
+    token = next;
+  }
+}

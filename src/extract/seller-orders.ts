@@ -1,0 +1,25 @@
+/**
+ * seller_affiliate_orders: POST /affiliate_seller/202410/orders/search (api doc §4.1), seller token +
+ * shop_cipher, create-time windows + settlement re-scan. page_size 100 is the documented maximum.
+ */
+import { searchSellerOrders } from '../tiktok/endpoints/seller.ts';
+import type { WindowedSource } from './types.ts';
+import { windowToApiBounds } from './windows.ts';
+
+export const ORDERS_PAGE_SIZE = 100;
+
+export const sellerOrdersSource: WindowedSource = {
+  strategy: 'windowed',
+  normalizer: 'normalizeSellerOrders',
+  headerTable: 'sellerOrders',
+  ownerColumn: 'shop_id',
+  finalStatuses: 'seller',
+  fetchPage(ctx, window, pageToken) {
+    return searchSellerOrders(
+      ctx.api,
+      ctx.auth,
+      { ...windowToApiBounds(window), pageSize: ORDERS_PAGE_SIZE, pageToken },
+      { signal: ctx.signal },
+    );
+  },
+};

@@ -1,0 +1,66 @@
+/**
+ * target_collaborations: POST /affiliate_seller/202508/target_collaborations/search per status, then
+ * GET /affiliate_seller/202508/target_collaborations/{id} per hit (api doc §7.2, §7.3), seller token +
+ * shop_cipher. Snapshot with tombstones over collaborations, their products and their creators.
+ *
+ * collaboration_status is REQUIRED on the search (api doc §7.2), and VALID = ONGOING + EXPIRING, so the
+ * walk queries the four DISJOINT statuses only: each collaboration is seen once, under its own status.
+ * page_size must be exactly 20, 50 or 100 (api doc §9.3).
+ */
+import { TikTokApiError } from '../tiktok/errors.ts';
+import { getTargetCollaborationDetail, searchTargetCollaborations } from '../tiktok/endpoints/seller.ts';
+import type { ApiRecord } from '../tiktok/types.ts';
+import { mapLimit } from './fan-out.ts';
+import { pages } from './paginate.ts';
+import type { ExtractContext, SnapshotBatch, SnapshotSource } from './types.ts';
+
+export const TARGET_STATUSES = ['ONGOING', 'EXPIRING', 'CANCELING', 'COMPLETED'] as const;
+const DETAIL_CONCURRENCY = 4;
+
+/**
+ * A detail the seller may no longer read (50001700 "seller cannot access", a collaboration deleted
+ * between search and detail: api doc §7.3) becomes `detail: null` for the normalizer; every other
+ * failure (auth, transient after the client's retries) fails the walk so nothing is tombstoned.
+ */
+async function detailOrNull(ctx: ExtractContext, id: string): Promise<ApiRecord | null> {
+  try {
+    const { record } = await getTargetCollaborationDetail(ctx.api, ctx.auth, id, { signal: ctx.signal });
+    return record;
+  } catch (err) {
+    if (err instanceof TikTokApiError && (err.kind === 'permission' || err.kind === 'invalid_request')) return null;
+    throw err;
+  }
+}
+
+export const targetCollaborationsSource: SnapshotSource = {
+  strategy: 'snapshot',
+  tombstones: [
+    { table: 'targetCollaborations', scopeColumn: 'shop_id' },
+    { table: 'targetCollaborationProducts', scopeColumn: 'shop_id' },
+    { table: 'targetCollaborationCreators', scopeColumn: 'shop_id' },
+  ],
+  async *walk(ctx): AsyncGenerator<SnapshotBatch> {
+    for (const status of TARGET_STATUSES) {
+      const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
+        searchTargetCollaborations(
+          ctx.api,
+          ctx.auth,
+          { collaborationStatus: status, pageSize: 100, pageToken },
+          { signal },
+        );
+      for await (const page of pages(fetch, { signal: ctx.signal })) {
+        const items = await mapLimit(page.records, DETAIL_CONCURRENCY, async (search) => ({
+          search,
+          detail: typeof search['id'] === 'string' ? await detailOrNull(ctx, search['id']) : null,
+          collaboration_status: status,
+        }));
+        yield {
+          normalizer: 'normalizeTargetCollaborations',
+          scope: { collaboration_status: status },
+          records: items,
+          apiCalls: 1 + items.length,
+        };
+      }
+    }
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * What a stream definition hands to the engine (src/jobs). Extract knows the API (src/tiktok) and nothing
+ * of Postgres: it yields API-shaped record batches; the engine normalizes, commits and checkpoints them.
+ */
+import type { ApiClient } from '../tiktok/client.ts';
+import type { ConnectionAuth, Page } from '../tiktok/types.ts';
+import type { TimeWindow } from './windows.ts';
+
+/** One owner of a connection: a shop (seller), the creator itself, or a category asset (partner). */
+export interface ExtractContext {
+  api: ApiClient;
+  auth: ConnectionAuth;
+  /** shop id, creator open_id or category asset cipher: the owner column of every row (WAREHOUSE.md). */
+  ownerId: string;
+  signal?: AbortSignal | undefined;
+}
+
+/** Names of the normalizers of src/transform/index.ts; the engine maps each to its function. */
+export type NormalizerName =
+  | 'normalizeSellerOrders'
+  | 'normalizeCreatorOrders'
+  | 'normalizeOpenCollaborations'
+  | 'normalizeOpenCollaborationProducts'
+  | 'normalizeTargetCollaborations'
+  | 'normalizePartnerCampaigns'
+  | 'normalizePartnerCampaignProducts'
+  | 'normalizeCampaignCreatorFulfillment';
+
+/** A windowed (create-time) stream: the engine plans windows and walks each with `pages()`. */
+export interface WindowedSource {
+  strategy: 'windowed';
+  normalizer: NormalizerName;
+  /** The order tables (drizzle export names) the settlement re-scan queries for non-final lines. */
+  headerTable: 'sellerOrders' | 'creatorOrders';
+  /** The owner column of headerTable. */
+  ownerColumn: 'shop_id' | 'creator_id';
+  /** Which FINAL_ORDER_STATUSES list applies (src/transform). */
+  finalStatuses: 'seller' | 'creator';
+  fetchPage(ctx: ExtractContext, window: TimeWindow, pageToken: string | undefined): Promise<Page>;
+}
+
+/** One unit of a snapshot walk: records for one normalizer call, with the scope it needs. */
+export interface SnapshotBatch {
+  normalizer: NormalizerName;
+  scope: Record<string, string>;
+  records: unknown[];
+  /** API calls spent to build this batch (fan-out details included), for the run summary. */
+  apiCalls: number;
+}
+
+/** A table whose unseen rows are tombstoned after a COMPLETE snapshot, and the column scoping it. */
+export interface TombstoneTarget {
+  table: string;
+  scopeColumn: string;
+}
+
+export interface SnapshotParams {
+  /** open_collaboration_products: the saved marketplace searches of the connection (etl.saved_searches). */
+  savedSearches?: SavedSearch[];
+}
+
+export interface SavedSearch {
+  searchId: string;
+  name: string | null;
+  criteria: Record<string, unknown>;
+}
+
+export interface SnapshotSource {
+  strategy: 'snapshot';
+  /** Tables tombstoned after a complete walk; scoped by the owner unless the batch scope names the column. */
+  tombstones: TombstoneTarget[];
+  walk(ctx: ExtractContext, params: SnapshotParams): AsyncGenerator<SnapshotBatch>;
+}
+
+export type StreamSource = WindowedSource | SnapshotSource;

@@ -1,0 +1,223 @@
+/**
+ * Backfill: its own job type over an explicit create-time range of an ORDER stream, split into windows
+ * recorded in the etl.sync_windows ledger (status, pages, rows, last page token), ARCHITECTURE.md
+ * "Backfill". It never moves the incremental watermark: its cursor lives under its own sync_state
+ * scope (`backfill:<owner>`), committed with every page like any other checkpoint, so a killed
+ * backfill resumes at its last committed page; upserts make the overlap with scheduled syncs harmless.
+ * It holds its own lock (one backfill per connection × stream at a time) and NOT the scheduled sync's,
+ * so both run side by side; the queue gives it a lower priority.
+ */
+import { STREAM_KIND, type StreamName } from '../core/streams.ts';
+import { STREAM_SOURCES } from '../extract/index.ts';
+import type { WindowedSource } from '../extract/types.ts';
+import { splitRange, type TimeWindow, windowLabel } from '../extract/windows.ts';
+import { createTokenSource } from '../tiktok/token-source.ts';
+import type { EngineDeps } from './deps.ts';
+import { ConnectionUnavailableError, errorMessage, errorName, isPermanentFailure, needsReauthorization, SyncRunError } from './failure.ts';
+import { ownersFor, type StreamOwner } from './owners.ts';
+import { emptyCounts, type RunSummary } from './run-summary.ts';
+import { StreamBusyError, tryLockStream } from './stream-lock.ts';
+import type { StreamRun } from './stream-run.ts';
+import type { LedgerWindow } from './store.ts';
+import { parseCursor, walkWindow } from './windowed-sync.ts';
+
+export interface BackfillInput {
+  connectionId: number;
+  stream: StreamName;
+  from: Date;
+  to: Date;
+  signal?: AbortSignal | undefined;
+  /** Called after every committed page and finished window. */
+  onProgress?: (p: BackfillProgress) => void;
+}
+
+export interface BackfillProgress {
+  windowsTotal: number;
+  windowsDone: number;
+  pages: number;
+  rows: number;
+}
+
+export class BackfillInputError extends Error {
+  override readonly name = 'BackfillInputError';
+}
+
+export function backfillScope(ownerId: string): string {
+  return `backfill:${ownerId}`;
+}
+
+export function validateBackfill(stream: StreamName, from: Date, to: Date): WindowedSource {
+  const source = STREAM_SOURCES[stream];
+  if (source.strategy !== 'windowed') {
+    throw new BackfillInputError(`backfill applies to the order streams only; ${stream} is a snapshot stream (run a sync instead)`);
+  }
+  if (!(from < to)) throw new BackfillInputError(`backfill range is empty: --from ${from.toISOString()} must be before --to ${to.toISOString()}`);
+  return source;
+}
+
+/** The windows a backfill covers, per owner, with their ledger state (for --dry-run and progress). */
+export async function planBackfill(
+  deps: EngineDeps,
+  input: Pick<BackfillInput, 'connectionId' | 'stream' | 'from' | 'to'>,
+): Promise<LedgerWindow[]> {
+  validateBackfill(input.stream, input.from, input.to);
+  const conn = await deps.store.getConnection(input.connectionId);
+  if (!conn) throw new ConnectionUnavailableError(`connection ${input.connectionId} does not exist`);
+  const noTokens = { accessToken: async () => '', refreshAfterExpiry: async () => '' };
+  const out: LedgerWindow[] = [];
+  for (const owner of ownersFor(conn, input.stream, noTokens)) {
+    out.push(...(await ensureLedger(deps, input, owner)));
+  }
+  return out;
+}
+
+async function ensureLedger(
+  deps: EngineDeps,
+  input: Pick<BackfillInput, 'connectionId' | 'stream' | 'from' | 'to'>,
+  owner: StreamOwner,
+): Promise<LedgerWindow[]> {
+  const windows = splitRange(input.from, input.to, deps.config.windows.windowDays);
+  return deps.store.ensureWindows(
+    windows.map((w) => ({
+      connectionId: input.connectionId,
+      stream: input.stream,
+      scope: owner.ownerId,
+      start: w.start as Date,
+      end: w.end,
+      kind: 'backfill' as const,
+    })),
+  );
+}
+
+/** Backfill lock: a second key space beside the scheduled sync's lock (see stream-lock.ts). */
+const BACKFILL_LOCK_OFFSET = 1_000_000;
+
+export async function runBackfill(deps: EngineDeps, input: BackfillInput): Promise<RunSummary> {
+  const source = validateBackfill(input.stream, input.from, input.to);
+  const lock = await tryLockStream(deps.db.sql, input.connectionId + BACKFILL_LOCK_OFFSET, input.stream);
+  if (!lock) throw new StreamBusyError(input.connectionId, input.stream);
+  try {
+    return await deps.meter.measure((meter) => backfillLocked(deps, input, source, meter));
+  } finally {
+    await lock.release();
+  }
+}
+
+async function backfillLocked(
+  deps: EngineDeps,
+  input: BackfillInput,
+  source: WindowedSource,
+  meter: { apiCalls: number; throttledMs: number },
+): Promise<RunSummary> {
+  const { store } = deps;
+  const { connectionId, stream } = input;
+  const started = Date.now();
+  const conn = await store.getConnection(connectionId);
+  if (!conn) throw new ConnectionUnavailableError(`connection ${connectionId} does not exist`);
+  if (conn.status !== 'active' || conn.kind !== STREAM_KIND[stream]) {
+    throw new ConnectionUnavailableError(`connection ${connectionId} cannot be backfilled: it is ${conn.status} (${conn.kind})`);
+  }
+  const runId = await store.openRun({ connectionId, stream, trigger: 'backfill' });
+  const log = deps.log.child({ connectionId, stream, runId, backfill: `${input.from.toISOString()}..${input.to.toISOString()}` });
+  const run: StreamRun = {
+    store,
+    api: deps.api,
+    clock: deps.clock,
+    config: deps.config,
+    log,
+    runId,
+    connectionId,
+    stream,
+    counts: emptyCounts(),
+    signal: input.signal,
+    windowsDone: 0,
+  };
+  const summarize = (status: RunSummary['status'], error: unknown): RunSummary => {
+    run.counts.apiCalls = meter.apiCalls;
+    run.counts.throttledMs = Math.round(meter.throttledMs);
+    return summaryOf(status, error);
+  };
+  const summaryOf = (status: RunSummary['status'], error: unknown): RunSummary => ({
+    ...run.counts,
+    runId,
+    connectionId,
+    stream,
+    trigger: 'backfill',
+    status,
+    windows: run.windowsDone,
+    durationMs: Date.now() - started,
+    errorClass: error === null ? null : errorName(error),
+    errorMessage: error === null ? null : errorMessage(error),
+  });
+  try {
+    const tokens = createTokenSource({
+      connectionId: String(connectionId),
+      appKey: conn.appKey,
+      appSecret: conn.appSecret,
+      api: deps.api,
+      store: store.tokenStore(connectionId),
+      mutex: deps.mutex,
+      now: () => deps.clock.now().getTime(),
+      refreshAheadSeconds: deps.config.refreshAheadSeconds,
+      log,
+    });
+    const owners = ownersFor(conn, stream, tokens);
+    const ledgers = await Promise.all(owners.map((o) => ensureLedger(deps, input, o)));
+    const progress: BackfillProgress = {
+      windowsTotal: ledgers.flat().length,
+      windowsDone: ledgers.flat().filter((w) => w.status === 'done').length,
+      pages: 0,
+      rows: 0,
+    };
+    input.onProgress?.({ ...progress });
+    for (const [i, owner] of owners.entries()) {
+      const scope = backfillScope(owner.ownerId);
+      const cursor = parseCursor((await store.loadCheckpoint(connectionId, stream, scope)).cursor);
+      for (const w of ledgers[i] ?? []) {
+        if (w.status === 'done') continue;
+        const window: TimeWindow = { start: w.start, end: w.end };
+        // The committed cursor is exact (same transaction as the rows); the ledger's token is written
+        // just after and can only lag behind it, so it is the fallback.
+        const sameWindow = cursor?.phase === 'backfill' && cursor.window.start?.getTime() === w.start.getTime() && cursor.window.end.getTime() === w.end.getTime();
+        const startToken = sameWindow ? cursor.pageToken : w.lastPageToken;
+        const key = { connectionId, stream, scope: owner.ownerId, start: w.start, end: w.end, kind: 'backfill' as const };
+        await store.updateWindow(key, { status: 'running', runId });
+        if (startToken) log.info({ event: 'window_resume', window: windowLabel(window) }, 'resuming a backfill window');
+        await walkWindow(run, {
+          source,
+          owner,
+          scope,
+          phase: 'backfill',
+          window,
+          startToken,
+          watermark: null,
+          advancesWatermark: false,
+          onPage: async (page) => {
+            progress.pages += 1;
+            progress.rows += page.rows;
+            await store.updateWindow(key, { addPages: 1, addRows: page.rows, lastPageToken: page.nextPageToken });
+            input.onProgress?.({ ...progress });
+          },
+        });
+        await store.updateWindow(key, { status: 'done', lastPageToken: null });
+        progress.windowsDone += 1;
+        input.onProgress?.({ ...progress });
+      }
+    }
+    const summary = summarize('succeeded', null);
+    await store.closeRun(runId, { status: 'succeeded', counts: run.counts });
+    log.info({ event: 'backfill_run', ...summary }, 'backfill finished');
+    return summary;
+  } catch (err) {
+    const summary = summarize(run.counts.pages > 0 ? 'partial' : 'failed', err);
+    const errorInfo = { errorClass: summary.errorClass ?? 'Error', errorMessage: summary.errorMessage ?? '' };
+    try {
+      await store.closeRun(runId, { status: summary.status === 'partial' ? 'partial' : 'failed', counts: run.counts, ...errorInfo });
+      if (needsReauthorization(err)) await store.setConnectionStatus(connectionId, 'reauth_required', errorInfo.errorMessage);
+    } catch (recordErr) {
+      log.error({ event: 'record_failure_failed', err: errorMessage(recordErr) }, 'could not record the failed backfill');
+    }
+    log.warn({ event: 'backfill_run', ...summary, permanent: isPermanentFailure(err) }, 'backfill failed');
+    throw new SyncRunError(summary, err);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The engine's runtime dependencies, built ONCE at an edge (CLI, worker entry, test setup) and passed
+ * in (STYLE.md guideline 11). `clock` is injectable so tests run on the sandbox's virtual clock.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { StreamName } from '../core/streams.ts';
+import type { WindowPolicy } from '../extract/windows.ts';
+import type { Db } from '../load/db.ts';
+import type { ApiClient } from '../tiktok/client.ts';
+import type { Mutex } from '../tiktok/token-source.ts';
+import type { RateBudget } from '../tiktok/types.ts';
+import type { RunMeter } from './run-meter.ts';
+import type { EngineStore } from './store.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface EngineConfig {
+  windows: WindowPolicy;
+  /** BullMQ queue name (no ':'); tests use a unique one per file. */
+  queueName: string;
+  /** Redis key prefix of the queue. */
+  queuePrefix: string;
+  /** Default schedule per stream when etl.schedules has no row (ms between runs). */
+  defaultEveryMs: Record<StreamName, number>;
+  /** BullMQ attempts for transient failures, and the first backoff delay. */
+  attempts: number;
+  backoffMs: number;
+  /** A job whose stream lock is taken is delayed by this much (CLI and backfill jobs). */
+  busyDelayMs: number;
+  /** Bounded retention of finished jobs. */
+  keepCompleted: number;
+  keepFailed: number;
+  /** BullMQ priorities (1 = highest): scheduled/CLI syncs before backfills. */
+  syncPriority: number;
+  backfillPriority: number;
+  /** Graceful shutdown: active jobs get this long to finish before they are aborted. */
+  shutdownTimeoutMs: number;
+  /** How often the scheduler watchdog checks that every scheduler still produces jobs. */
+  watchdogIntervalMs: number;
+  /** Token refresh margin. */
+  refreshAheadSeconds: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const DEFAULT_EVERY_MS: Record<StreamName, number> = {
+  seller_affiliate_orders: 15 * MINUTE,
+  creator_affiliate_orders: 15 * MINUTE,
+  open_collaborations: HOUR,
+  open_collaboration_products: HOUR,
+  target_collaborations: HOUR,
+  partner_campaigns: HOUR,
+  campaign_creator_fulfillment: 6 * HOUR,
+};
+
+export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
+  return {
+    windows: {
+      windowDays: 7,
+      overlapMs: 30 * MINUTE,
+      safetyLagMs: 3 * MINUTE,
+      maturityDays: 90,
+      startDate: null,
+    },
+    queueName: 'affiliate-etl',
+    queuePrefix: 'bull',
+    defaultEveryMs: DEFAULT_EVERY_MS,
+    attempts: 5,
+    backoffMs: 5_000,
+    busyDelayMs: 5_000,
+    keepCompleted: 1_000,
+    keepFailed: 5_000,
+    syncPriority: 1,
+    backfillPriority: 10,
+    shutdownTimeoutMs: 30_000,
+    watchdogIntervalMs: 5 * MINUTE,
+    refreshAheadSeconds: 3_600,
+    ...overrides,
+  };
+}
+
+export interface EngineDeps {
+  db: Db;
+  /** A connection for BullMQ (maxRetriesPerRequest: null) and the shared budget / mutex. */
+  redis: Redis;
+  api: ApiClient;
+  budget: RateBudget;
+  mutex: Mutex;
+  store: EngineStore;
+  meter: RunMeter;
+  log: Logger;
+  clock: Clock;
+  config: EngineConfig;
+}

@@ -1,0 +1,78 @@
+/**
+ * The BullMQ queue the engine runs on: job names, payloads (ids only: the job re-reads everything
+ * from Postgres when it runs), deterministic ids, retention and retry options.
+ */
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { StreamName } from '../core/streams.ts';
+import type { RunTrigger } from '../load/types.ts';
+import type { EngineConfig } from './deps.ts';
+
+export const SYNC_JOB = 'sync' as const;
+export const BACKFILL_JOB = 'backfill' as const;
+
+export interface SyncJobData {
+  connectionId: number;
+  stream: StreamName;
+  trigger: RunTrigger;
+}
+
+export interface BackfillJobData {
+  connectionId: number;
+  stream: StreamName;
+  /** ISO instants, [from, to). */
+  from: string;
+  to: string;
+}
+
+export type EngineJobName = typeof SYNC_JOB | typeof BACKFILL_JOB;
+export type EngineJobData = SyncJobData | BackfillJobData;
+
+/**
+ * Job names are typed as plain strings: BullMQ 5 types upsertJobScheduler's scheduler id with the
+ * job-name type parameter, so a narrower name type would reject scheduler ids.
+ */
+export type EngineQueue = Queue<EngineJobData, unknown, string>;
+
+/** Compact UTC stamp for ids: BullMQ forbids ':' in custom job ids, so ISO strings cannot be used. */
+export function idStamp(iso: string): string {
+  return new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Deterministic backfill job id, `backfill.<stream>.<connection>.<from>.<to>` (STYLE.md guideline 10
+ * spells it with ':'; BullMQ rejects ':' in custom ids, so '.' separates): enqueueing the same range
+ * twice is a no-op while the first job is kept.
+ */
+export function backfillJobId(stream: StreamName, connectionId: number, from: string, to: string): string {
+  return `backfill.${stream}.${connectionId}.${idStamp(from)}.${idStamp(to)}`;
+}
+
+/** Scheduler id of one (connection, stream): one Job Scheduler each (upsertJobScheduler). */
+export function schedulerId(connectionId: number, stream: StreamName): string {
+  return `sched.${stream}.${connectionId}`;
+}
+
+export function baseJobOptions(config: EngineConfig): JobsOptions {
+  return {
+    attempts: config.attempts,
+    backoff: { type: 'exponential', delay: config.backoffMs },
+    removeOnComplete: { count: config.keepCompleted },
+    removeOnFail: { count: config.keepFailed },
+  };
+}
+
+export function syncJobOptions(config: EngineConfig): JobsOptions {
+  return { ...baseJobOptions(config), priority: config.syncPriority };
+}
+
+export function backfillJobOptions(config: EngineConfig): JobsOptions {
+  return { ...baseJobOptions(config), priority: config.backfillPriority };
+}
+
+export function createEngineQueue(connection: ConnectionOptions, config: EngineConfig): EngineQueue {
+  return new Queue<EngineJobData, unknown, string>(config.queueName, {
+    connection,
+    prefix: config.queuePrefix,
+    defaultJobOptions: baseJobOptions(config),
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * One owner of a snapshot stream, ARCHITECTURE.md "Snapshot streams": walk everything, committing each
+ * batch with last_seen_run_id = runId; ONLY when the walk completed, mark the rows of the scope that
+ * this run did not see as removed. A walk that fails part-way tombstones nothing (its run fails and
+ * the next one starts over: a snapshot is cheap next to orders, and resuming one mid-way would leave
+ * rows seen by the previous run looking unseen).
+ */
+import type { SnapshotParams, SnapshotSource } from '../extract/types.ts';
+import { NORMALIZERS } from './normalizers.ts';
+import type { StreamOwner } from './owners.ts';
+import { addCommit } from './run-summary.ts';
+import type { StreamRun } from './stream-run.ts';
+
+export async function syncSnapshotOwner(
+  run: StreamRun,
+  source: SnapshotSource,
+  owner: StreamOwner,
+  params: SnapshotParams,
+): Promise<void> {
+  const scope = owner.ownerId;
+  const ctx = { api: run.api, auth: owner.auth, ownerId: owner.ownerId, signal: run.signal };
+  // Scope values seen per tombstoned column, for tombstones not scoped by the owner (search_id).
+  const seenScopes = new Map<string, Set<string>>();
+  let batches = 0;
+  for await (const batch of source.walk(ctx, params)) {
+    const normalize = NORMALIZERS[batch.normalizer];
+    const result = normalize(batch.records, { ownerId: owner.ownerId, now: run.clock.now(), scope: batch.scope });
+    batches += 1;
+    const committed = await run.store.commitPage({
+      runId: run.runId,
+      connectionId: run.connectionId,
+      stream: run.stream,
+      scope,
+      rows: result.rows,
+      rejected: result.rejected,
+      // No resumable position (see above): the cursor only tells an operator how far the run got.
+      checkpoint: { watermark: null, cursor: { snapshotRunId: run.runId, batches, complete: false } },
+      snapshot: true,
+    });
+    addCommit(run.counts, committed);
+    for (const [column, value] of Object.entries(batch.scope)) {
+      let set = seenScopes.get(column);
+      if (!set) seenScopes.set(column, (set = new Set()));
+      set.add(value);
+    }
+    if (Object.keys(result.unknownEnums).length > 0) {
+      run.log.info({ event: 'unknown_enum_values', values: result.unknownEnums }, 'enum values outside the documented set (kept as text)');
+    }
+  }
+  // The walk completed: everything of the scope that was not seen is gone upstream.
+  for (const target of source.tombstones) {
+    const values = ['shop_id', 'partner_id', 'creator_id'].includes(target.scopeColumn)
+      ? [owner.ownerId]
+      : [...(seenScopes.get(target.scopeColumn) ?? [])];
+    for (const value of values) {
+      run.counts.rowsRemoved += await run.store.tombstone(target.table, { [target.scopeColumn]: value }, run.runId);
+    }
+  }
+  await run.store.commitPage({
+    runId: run.runId,
+    connectionId: run.connectionId,
+    stream: run.stream,
+    scope,
+    rows: {},
+    rejected: [],
+    checkpoint: { watermark: null, cursor: { snapshotRunId: run.runId, batches, complete: true } },
+    snapshot: true,
+  });
+}

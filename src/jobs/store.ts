@@ -1,0 +1,103 @@
+/**
+ * The engine's view of its state in Postgres: one seam over the loader's modules (src/load), so the
+ * sync logic reads as a story and can be exercised against a fake in unit tests. The Postgres
+ * implementation is pg-store.ts; nothing here speaks SQL.
+ */
+import type { ConnectionKind, StreamName } from '../core/streams.ts';
+import type { Checkpoint, PageCommit, PageCommitResult, RunCounts, RunStatus, RunTrigger } from '../load/types.ts';
+import type { TokenStore } from '../tiktok/token-source.ts';
+import type { SavedSearch } from '../extract/types.ts';
+
+export interface ConnectionShop {
+  id: string;
+  cipher: string;
+  name?: string;
+}
+
+export interface ConnectionCategoryAsset {
+  cipher: string;
+}
+
+/** A connection with its decrypted app secret (tokens stay behind the TokenStore). */
+export interface EngineConnection {
+  id: number;
+  kind: ConnectionKind;
+  name: string;
+  status: 'active' | 'disabled' | 'reauth_required';
+  appKey: string;
+  appSecret: string;
+  openId: string | null;
+  shops: ConnectionShop[];
+  categoryAssets: ConnectionCategoryAsset[];
+}
+
+export type WindowKind = 'backfill' | 'rescan' | 'incremental';
+export type WindowStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface LedgerWindow {
+  connectionId: number;
+  stream: StreamName;
+  scope: string;
+  start: Date;
+  end: Date;
+  kind: WindowKind;
+  status: WindowStatus;
+  pages: number;
+  rows: number;
+  lastPageToken: string | null;
+}
+
+export interface ScheduleRow {
+  connectionId: number;
+  stream: StreamName;
+  everyMs: number | null;
+  cron: string | null;
+  enabled: boolean;
+}
+
+export interface EngineStore {
+  getConnection(connectionId: number): Promise<EngineConnection | null>;
+  listConnections(): Promise<{ id: number; kind: ConnectionKind; status: string }[]>;
+  tokenStore(connectionId: number): TokenStore;
+  setConnectionStatus(connectionId: number, status: 'active' | 'reauth_required', reason: string | null): Promise<void>;
+
+  loadCheckpoint(connectionId: number, stream: StreamName, scope: string): Promise<Checkpoint>;
+  /** Sets the stream's health (etl.sync_state status/error) on every scope row of the stream. */
+  setStreamStatus(
+    connectionId: number,
+    stream: StreamName,
+    status: 'ok' | 'failing' | 'blocked',
+    error: { errorClass: string; errorMessage: string } | null,
+  ): Promise<void>;
+
+  openRun(input: { connectionId: number; stream: StreamName; trigger: RunTrigger }): Promise<number>;
+  closeRun(
+    runId: number,
+    input: { status: RunStatus; counts: RunCounts; errorClass?: string | null; errorMessage?: string | null },
+  ): Promise<void>;
+
+  /** Rows, rejects and checkpoint in ONE transaction (ARCHITECTURE.md invariant 3). */
+  commitPage(commit: PageCommit): Promise<PageCommitResult>;
+  /** Marks unseen rows of a scope removed; only after a COMPLETE snapshot. */
+  tombstone(table: string, scope: Record<string, string>, runId: number): Promise<number>;
+
+  /** UTC days within [from, before) holding order headers whose status is not final. */
+  openOrderDays(input: {
+    table: 'sellerOrders' | 'creatorOrders';
+    ownerColumn: 'shop_id' | 'creator_id';
+    ownerId: string;
+    finalStatuses: readonly string[];
+    from: Date;
+    before: Date;
+  }): Promise<Date[]>;
+
+  savedSearches(connectionId: number): Promise<SavedSearch[]>;
+  schedules(): Promise<ScheduleRow[]>;
+
+  /** Backfill ledger (etl.sync_windows): inserts missing windows as pending, returns all of the range. */
+  ensureWindows(windows: Omit<LedgerWindow, 'status' | 'pages' | 'rows' | 'lastPageToken'>[]): Promise<LedgerWindow[]>;
+  updateWindow(
+    w: Pick<LedgerWindow, 'connectionId' | 'stream' | 'scope' | 'start' | 'end' | 'kind'>,
+    patch: { status?: WindowStatus; addPages?: number; addRows?: number; lastPageToken?: string | null; runId?: number },
+  ): Promise<void>;
+}

@@ -1,0 +1,22 @@
+/** What the per-strategy sync functions share during one run. */
+import type { Logger } from 'pino';
+import type { StreamName } from '../core/streams.ts';
+import type { RunCounts } from '../load/types.ts';
+import type { ApiClient } from '../tiktok/client.ts';
+import type { Clock, EngineConfig } from './deps.ts';
+import type { EngineStore } from './store.ts';
+
+export interface StreamRun {
+  store: EngineStore;
+  api: ApiClient;
+  clock: Clock;
+  config: EngineConfig;
+  log: Logger;
+  runId: number;
+  connectionId: number;
+  stream: StreamName;
+  counts: RunCounts;
+  signal?: AbortSignal | undefined;
+  /** Windows walked to the end in this run (orders and backfill). */
+  windowsDone: number;
+}

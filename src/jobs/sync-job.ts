@@ -1,0 +1,148 @@
+/**
+ * runSync: one run of one (connection, stream), the single code path of scheduled jobs, CLI syncs and
+ * tests (STYLE.md guidelines 10, 13). It holds the cross-machine stream lock, records the run in
+ * etl.sync_runs, walks every owner of the connection, and logs ONE summary line (guideline 12).
+ * Failures are recorded (run row, stream status, connection status on a revoked token) and rethrown
+ * as SyncRunError for the job layer to judge; they are logged once, here.
+ */
+import { STREAM_KIND, type StreamName } from '../core/streams.ts';
+import { STREAM_SOURCES } from '../extract/index.ts';
+import type { RunTrigger } from '../load/types.ts';
+import { createTokenSource } from '../tiktok/token-source.ts';
+import type { EngineDeps } from './deps.ts';
+import { ConnectionUnavailableError, errorMessage, errorName, isPermanentFailure, needsReauthorization, SyncRunError } from './failure.ts';
+import { ownersFor } from './owners.ts';
+import { emptyCounts, type RunSummary } from './run-summary.ts';
+import { syncSnapshotOwner } from './snapshot-sync.ts';
+import { StreamBusyError, tryLockStream } from './stream-lock.ts';
+import type { StreamRun } from './stream-run.ts';
+import { syncWindowedOwner } from './windowed-sync.ts';
+
+export interface RunSyncInput {
+  connectionId: number;
+  stream: StreamName;
+  trigger: RunTrigger;
+  signal?: AbortSignal | undefined;
+}
+
+/** Throws StreamBusyError when another worker holds the stream (the caller delays or skips). */
+export async function runSync(deps: EngineDeps, input: RunSyncInput): Promise<RunSummary> {
+  const lock = await tryLockStream(deps.db.sql, input.connectionId, input.stream);
+  if (!lock) throw new StreamBusyError(input.connectionId, input.stream);
+  try {
+    return await deps.meter.measure((meter) => runLocked(deps, input, meter));
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(
+  deps: EngineDeps,
+  input: RunSyncInput,
+  meter: { apiCalls: number; throttledMs: number },
+): Promise<RunSummary> {
+  const { store } = deps;
+  const started = Date.now();
+  const { connectionId, stream, trigger } = input;
+  const conn = await store.getConnection(connectionId);
+  if (!conn) throw new ConnectionUnavailableError(`connection ${connectionId} does not exist`);
+  const baseLog = deps.log.child({ connectionId, stream });
+  if (conn.status !== 'active' || conn.kind !== STREAM_KIND[stream]) {
+    const reason = conn.kind !== STREAM_KIND[stream] ? `a ${conn.kind} connection has no ${stream} stream` : `connection is ${conn.status}`;
+    baseLog.info({ event: 'sync_skipped', reason }, 'sync skipped');
+    return { ...emptyCounts(), runId: null, connectionId, stream, trigger, status: 'skipped', windows: 0, durationMs: 0, errorClass: null, errorMessage: reason };
+  }
+  const runId = await store.openRun({ connectionId, stream, trigger });
+  const log = baseLog.child({ runId });
+  const run: StreamRun = {
+    store,
+    api: deps.api,
+    clock: deps.clock,
+    config: deps.config,
+    log,
+    runId,
+    connectionId,
+    stream,
+    counts: emptyCounts(),
+    signal: input.signal,
+    windowsDone: 0,
+  };
+  const summarize = (status: RunSummary['status'], error: unknown): RunSummary => {
+    run.counts.apiCalls = meter.apiCalls;
+    run.counts.throttledMs = Math.round(meter.throttledMs);
+    return {
+      ...run.counts,
+      runId,
+      connectionId,
+      stream,
+      trigger,
+      status,
+      windows: run.windowsDone,
+      durationMs: Date.now() - started,
+      errorClass: error === null ? null : errorName(error),
+      errorMessage: error === null ? null : errorMessage(error),
+    };
+  };
+  try {
+    const tokens = createTokenSource({
+      connectionId: String(connectionId),
+      appKey: conn.appKey,
+      appSecret: conn.appSecret,
+      api: deps.api,
+      store: store.tokenStore(connectionId),
+      mutex: deps.mutex,
+      now: () => deps.clock.now().getTime(),
+      refreshAheadSeconds: deps.config.refreshAheadSeconds,
+      log,
+    });
+    const source = STREAM_SOURCES[stream];
+    const params = stream === 'open_collaboration_products' ? { savedSearches: await store.savedSearches(connectionId) } : {};
+    if (stream === 'open_collaboration_products' && params.savedSearches?.length === 0) {
+      log.info({ event: 'default_saved_search' }, 'no saved marketplace search for this connection: syncing the default search (all products)');
+    }
+    for (const owner of ownersFor(conn, stream, tokens)) {
+      if (source.strategy === 'windowed') await syncWindowedOwner(run, source, owner);
+      else await syncSnapshotOwner(run, source, owner, params);
+    }
+    const summary = summarize('succeeded', null);
+    await store.closeRun(runId, { status: 'succeeded', counts: countsOf(summary) });
+    await store.setStreamStatus(connectionId, stream, 'ok', null);
+    log.info({ event: 'sync_run', ...summary }, 'sync run finished');
+    return summary;
+  } catch (err) {
+    const status = run.counts.pages > 0 ? 'partial' : 'failed';
+    const summary = summarize(status, err);
+    const permanent = isPermanentFailure(err);
+    const errorInfo = { errorClass: summary.errorClass ?? 'Error', errorMessage: summary.errorMessage ?? '' };
+    await recordFailure(deps, runId, summary, permanent, needsReauthorization(err), errorInfo).catch((recordErr) =>
+      log.error({ event: 'record_failure_failed', err: errorMessage(recordErr) }, 'could not record the failed run'),
+    );
+    log.warn({ event: 'sync_run', ...summary, permanent }, 'sync run failed');
+    throw new SyncRunError(summary, err);
+  }
+}
+
+function countsOf(s: RunSummary) {
+  const { pages, apiCalls, rowsInserted, rowsUpdated, rowsUnchanged, rowsRejected, rowsRemoved, throttledMs } = s;
+  return { pages, apiCalls, rowsInserted, rowsUpdated, rowsUnchanged, rowsRejected, rowsRemoved, throttledMs };
+}
+
+async function recordFailure(
+  deps: EngineDeps,
+  runId: number,
+  summary: RunSummary,
+  permanent: boolean,
+  reauth: boolean,
+  error: { errorClass: string; errorMessage: string },
+): Promise<void> {
+  await deps.store.closeRun(runId, {
+    status: summary.status === 'partial' ? 'partial' : 'failed',
+    counts: countsOf(summary),
+    errorClass: error.errorClass,
+    errorMessage: error.errorMessage,
+  });
+  await deps.store.setStreamStatus(summary.connectionId, summary.stream, permanent ? 'blocked' : 'failing', error);
+  if (reauth) {
+    await deps.store.setConnectionStatus(summary.connectionId, 'reauth_required', error.errorMessage);
+  }
+}

@@ -1,0 +1,5 @@
+/** The analysts' Postgres schema (WAREHOUSE.md "Schemas"): every analytics table and view lives here. */
+import { pgSchema } from 'drizzle-orm/pg-core';
+
+export const ANALYTICS_SCHEMA = 'tiktok_affiliate';
+export const tiktokAffiliate = pgSchema(ANALYTICS_SCHEMA);

@@ -1,0 +1,47 @@
+/**
+ * The analytics warehouse (schema tiktok_affiliate, WAREHOUSE.md): every table analysts query, with
+ * its documentation. Split by stream family into analytics-*.ts files; this module is the one entry.
+ */
+import type { RelationDoc } from './docs.ts';
+import { creatorOrderSkusDoc, creatorOrdersDoc } from './analytics-creator-orders.ts';
+import {
+  campaignCreatorFulfillmentDailyDoc,
+  campaignCreatorFulfillmentDoc,
+} from './analytics-fulfillment.ts';
+import { openCollaborationProductsDoc, openCollaborationsDoc } from './analytics-open-collaborations.ts';
+import { partnerCampaignProductsDoc, partnerCampaignsDoc } from './analytics-partner.ts';
+import { sellerOrderSkusDoc, sellerOrdersDoc } from './analytics-seller-orders.ts';
+import {
+  targetCollaborationCreatorsDoc,
+  targetCollaborationProductsDoc,
+  targetCollaborationsDoc,
+} from './analytics-target-collaborations.ts';
+
+export { ANALYTICS_SCHEMA, tiktokAffiliate } from './analytics-schema.ts';
+export { creatorOrderSkus, creatorOrders } from './analytics-creator-orders.ts';
+export { campaignCreatorFulfillment, campaignCreatorFulfillmentDaily } from './analytics-fulfillment.ts';
+export { openCollaborationProducts, openCollaborations } from './analytics-open-collaborations.ts';
+export { partnerCampaignProducts, partnerCampaigns } from './analytics-partner.ts';
+export { sellerOrderSkus, sellerOrders } from './analytics-seller-orders.ts';
+export {
+  targetCollaborationCreators,
+  targetCollaborationProducts,
+  targetCollaborations,
+} from './analytics-target-collaborations.ts';
+
+/** Documentation of every analytics table, in a reading order for the data dictionary. */
+export const analyticsDocs: RelationDoc[] = [
+  sellerOrdersDoc,
+  sellerOrderSkusDoc,
+  creatorOrdersDoc,
+  creatorOrderSkusDoc,
+  openCollaborationsDoc,
+  openCollaborationProductsDoc,
+  targetCollaborationsDoc,
+  targetCollaborationProductsDoc,
+  targetCollaborationCreatorsDoc,
+  partnerCampaignsDoc,
+  partnerCampaignProductsDoc,
+  campaignCreatorFulfillmentDoc,
+  campaignCreatorFulfillmentDailyDoc,
+];

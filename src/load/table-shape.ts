@@ -1,0 +1,72 @@
+/**
+ * What the loader needs to know about a drizzle table, read from the table itself (STYLE.md
+ * guideline 8: the update list comes from the table's own columns, so a new column can never be
+ * silently skipped).
+ */
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+
+/** Loader-owned columns of every analytics table (WAREHOUSE.md); never compared, never sent by a normalizer. */
+export const BOOKKEEPING = ['first_seen_at', 'synced_at', 'run_id'] as const;
+/** Loader-owned columns of snapshot tables (ARCHITECTURE.md "Snapshot streams"). */
+export const SNAPSHOT_BOOKKEEPING = ['is_active', 'removed_at', 'last_seen_run_id'] as const;
+
+export interface ColumnShape {
+  name: string;
+  /** SQL type as declared, e.g. `numeric(20, 4)`, `timestamp with time zone`, `text[]`. */
+  sqlType: string;
+  notNull: boolean;
+}
+
+export interface TableShape {
+  schema: string;
+  name: string;
+  /** `"schema"."name"`, quoted. */
+  qualified: string;
+  primaryKey: string[];
+  /** Every column except the primary key and the bookkeeping ones: what "content" means. */
+  business: ColumnShape[];
+  /** Primary key columns first, then business columns: what a row carries. */
+  payload: ColumnShape[];
+  /** Has last_seen_run_id / is_active / removed_at. */
+  snapshot: boolean;
+  hasBookkeeping: boolean;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+const cache = new WeakMap<PgTable, TableShape>();
+
+export function tableShape(table: PgTable): TableShape {
+  const hit = cache.get(table);
+  if (hit) return hit;
+  const config = getTableConfig(table);
+  const schema = config.schema ?? 'public';
+  const columns: ColumnShape[] = config.columns.map((c) => ({
+    name: c.name,
+    sqlType: c.getSQLType(),
+    notNull: c.notNull,
+  }));
+  const composite = config.primaryKeys[0]?.columns.map((c) => c.name);
+  const primaryKey = composite ?? config.columns.filter((c) => c.primary).map((c) => c.name);
+  if (primaryKey.length === 0) throw new Error(`table ${schema}.${config.name} has no primary key`);
+  const names = new Set(columns.map((c) => c.name));
+  const owned = new Set<string>([...BOOKKEEPING, ...SNAPSHOT_BOOKKEEPING]);
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const shape: TableShape = {
+    schema,
+    name: config.name,
+    qualified: `${quoteIdent(schema)}.${quoteIdent(config.name)}`,
+    primaryKey,
+    business: columns.filter((c) => !primaryKey.includes(c.name) && !owned.has(c.name)),
+    payload: [
+      ...primaryKey.map((n) => byName.get(n)!),
+      ...columns.filter((c) => !primaryKey.includes(c.name) && !owned.has(c.name)),
+    ],
+    snapshot: SNAPSHOT_BOOKKEEPING.every((n) => names.has(n)),
+    hasBookkeeping: BOOKKEEPING.every((n) => names.has(n)),
+  };
+  cache.set(table, shape);
+  return shape;
+}

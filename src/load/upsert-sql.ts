@@ -1,0 +1,90 @@
+/**
+ * Builds the one set-based statement that upserts a batch into a table (STYLE.md guidelines 8, 9).
+ *
+ * The whole batch travels as ONE json parameter expanded server-side by json_to_recordset, so the
+ * 65,535 bind-parameter limit can never be hit whatever the batch size or column count, and the
+ * statement text depends only on the table (prepared once per connection).
+ *
+ * Shape:
+ *   input    -- the batch, typed by the table's own column types
+ *   changed  -- rows that are new or whose business columns differ (IS DISTINCT FROM, NULL-safe);
+ *               unchanged rows never reach the INSERT, so they take no row lock and write nothing
+ *   upserted -- INSERT .. ON CONFLICT DO UPDATE of the changed rows only (the WHERE repeats the
+ *               comparison so a concurrent writer between the two steps cannot cause a no-op update)
+ *   touched  -- snapshot tables only: unchanged rows get last_seen_run_id = run (observation, not change)
+ */
+import { quoteIdent, type TableShape } from './table-shape.ts';
+
+export interface UpsertStatement {
+  text: string;
+  /** $1 json batch, $2 run id (bigint or null), $3 synced_at (timestamptz or null = now()). */
+  params: 3;
+}
+
+const built = new WeakMap<TableShape, UpsertStatement>();
+
+export function upsertStatement(shape: TableShape): UpsertStatement {
+  const hit = built.get(shape);
+  if (hit) return hit;
+  const q = quoteIdent;
+  const payload = shape.payload.map((c) => q(c.name));
+  const recordDef = shape.payload.map((c) => `${q(c.name)} ${c.sqlType}`).join(', ');
+  const pkJoin = shape.primaryKey.map((k) => `t.${q(k)} = i.${q(k)}`).join(' and ');
+  const firstPk = q(shape.primaryKey[0]!);
+  const business = shape.business.map((c) => q(c.name));
+  const distinct = (left: string, right: string) =>
+    business.length === 0
+      ? 'false'
+      : `(${business.map((b) => `${left}.${b}`).join(', ')}) is distinct from (${business
+          .map((b) => `${right}.${b}`)
+          .join(', ')})`;
+  // A tombstoned row that shows up again is a real change for analysts (it is back): not "unchanged".
+  const revived = shape.snapshot ? ` or not t."is_active"` : '';
+  const syncedAt = 'coalesce($3::timestamptz, now())';
+
+  const insertCols = [...payload];
+  const insertVals = payload.map((c) => `c.${c}`);
+  const updates = business.map((b) => `${b} = excluded.${b}`);
+  if (shape.hasBookkeeping) {
+    insertCols.push('"first_seen_at"', '"synced_at"', '"run_id"');
+    insertVals.push(syncedAt, syncedAt, '$2::bigint');
+    updates.push('"synced_at" = excluded."synced_at"', '"run_id" = excluded."run_id"');
+  }
+  if (shape.snapshot) {
+    insertCols.push('"is_active"', '"removed_at"', '"last_seen_run_id"');
+    insertVals.push('true', 'null', '$2::bigint');
+    updates.push('"is_active" = true', '"removed_at" = null', '"last_seen_run_id" = excluded."last_seen_run_id"');
+  }
+  const conflictWhere = shape.snapshot
+    ? `${distinct('tgt', 'excluded')} or not tgt."is_active"`
+    : distinct('tgt', 'excluded');
+  const onConflict =
+    updates.length === 0
+      ? 'do nothing'
+      : `do update set ${updates.join(', ')} where ${conflictWhere}`;
+
+  const parts = [
+    `with input as (select * from json_to_recordset($1::text::json) as i(${recordDef}))`,
+    `, changed as (select i.* from input i left join ${shape.qualified} t on ${pkJoin}` +
+      ` where t.${firstPk} is null or ${distinct('t', 'i')}${revived})`,
+    `, upserted as (insert into ${shape.qualified} as tgt (${insertCols.join(', ')})` +
+      ` select ${insertVals.join(', ')} from changed c on conflict (${shape.primaryKey.map(q).join(', ')})` +
+      ` ${onConflict} returning (xmax = 0) as inserted)`,
+  ];
+  if (shape.snapshot) {
+    // Disjoint from `changed` by construction (active and not distinct), so no row is touched twice.
+    parts.push(
+      `, touched as (update ${shape.qualified} t set "last_seen_run_id" = $2::bigint from input i` +
+        ` where ${pkJoin} and t."is_active" and not (${distinct('t', 'i')})` +
+        ` and t."last_seen_run_id" is distinct from $2::bigint returning 1)`,
+    );
+  }
+  parts.push(
+    ' select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated' +
+      (shape.snapshot ? ', (select count(*) from touched)::int as touched' : ', 0 as touched') +
+      ' from upserted',
+  );
+  const statement: UpsertStatement = { text: parts.join(''), params: 3 };
+  built.set(shape, statement);
+  return statement;
+}

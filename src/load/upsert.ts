@@ -1,0 +1,115 @@
+/**
+ * Generic bulk upsert of one page's rows into any drizzle table (STYLE.md guidelines 8, 9).
+ *
+ * - Duplicates inside the batch (same primary key) are collapsed first, last one wins: Postgres
+ *   refuses to touch the same row twice in one INSERT .. ON CONFLICT.
+ * - Unchanged rows (no business column IS DISTINCT FROM the stored one) are skipped: they keep
+ *   synced_at / run_id, so running a sync twice changes nothing (ARCHITECTURE.md invariant 1).
+ * - Snapshot tables: every row seen gets last_seen_run_id = runId even when unchanged. That is an
+ *   observation, not a change, so it is NOT counted as an update (it is reported as `touched`).
+ * - first_seen_at is written on insert only.
+ */
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type postgres from 'postgres';
+import type { UpsertCounts } from './types.ts';
+import { BOOKKEEPING, SNAPSHOT_BOOKKEEPING, tableShape, type TableShape } from './table-shape.ts';
+import { upsertStatement } from './upsert-sql.ts';
+
+/** A postgres.js client or transaction: the upsert runs wherever its caller's transaction is. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
+
+export interface UpsertOptions {
+  /** etl.sync_runs.id stamped on changed rows (and last_seen_run_id of snapshot rows). */
+  runId: number | null;
+  /** synced_at / first_seen_at of written rows; default: the transaction's now(). */
+  syncedAt?: Date;
+  /** Rows per statement; larger inputs are split (bounded memory per statement). Default 5,000. */
+  maxRowsPerStatement?: number;
+}
+
+export interface UpsertResult extends UpsertCounts {
+  /** Snapshot rows whose last_seen_run_id was bumped without a content change. */
+  touched: number;
+}
+
+export class UpsertInputError extends Error {
+  override name = 'UpsertInputError';
+}
+
+const LOADER_OWNED = new Set<string>([...BOOKKEEPING, ...SNAPSHOT_BOOKKEEPING]);
+
+export async function upsertRows(
+  sql: Queryable,
+  table: PgTable,
+  rows: readonly Record<string, unknown>[],
+  opts: UpsertOptions,
+): Promise<UpsertResult> {
+  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, touched: 0 };
+  if (rows.length === 0) return result;
+  const shape = tableShape(table);
+  const unique = dedupeByKey(shape, rows);
+  const statement = upsertStatement(shape);
+  const size = Math.max(1, opts.maxRowsPerStatement ?? 5_000);
+  for (let start = 0; start < unique.length; start += size) {
+    const chunk = unique.slice(start, start + size);
+    const params = [serialize(chunk), opts.runId, opts.syncedAt ?? null] as postgres.ParameterOrJSON<never>[];
+    const [counts] = await sql.unsafe<{ inserted: number; updated: number; touched: number }[]>(
+      statement.text,
+      params,
+      { prepare: true },
+    );
+    const inserted = counts?.inserted ?? 0;
+    const updated = counts?.updated ?? 0;
+    result.inserted += inserted;
+    result.updated += updated;
+    result.unchanged += chunk.length - inserted - updated;
+    result.touched += counts?.touched ?? 0;
+  }
+  return result;
+}
+
+/** Checks every row against the table and keeps the last row of each primary key, in first-seen order. */
+function dedupeByKey(shape: TableShape, rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const allowed = new Set(shape.payload.map((c) => c.name));
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const row of rows) {
+    for (const key of Object.keys(row)) {
+      if (allowed.has(key)) continue;
+      const why = LOADER_OWNED.has(key) ? 'is owned by the loader' : 'is not a column of the table';
+      throw new UpsertInputError(`${shape.schema}.${shape.name}: row field "${key}" ${why}`);
+    }
+    const keyValues = shape.primaryKey.map((k) => row[k]);
+    const missing = shape.primaryKey.filter((_, i) => keyValues[i] === null || keyValues[i] === undefined);
+    if (missing.length > 0) {
+      throw new UpsertInputError(`${shape.schema}.${shape.name}: row without primary key [${missing.join(', ')}]`);
+    }
+    const key = JSON.stringify(keyValues);
+    // delete + set moves a repeated key to the end: order does not matter to SQL, only "last wins".
+    byKey.delete(key);
+    byKey.set(key, row);
+  }
+  return [...byKey.values()];
+}
+
+const NUL_ESCAPE = '\\u0000';
+
+/**
+ * One JSON document for the whole batch. Postgres text and jsonb cannot hold U+0000, so a NUL in
+ * any string becomes U+FFFD instead of failing the whole page; bigint values travel as strings.
+ */
+export function serialize(rows: readonly Record<string, unknown>[]): string {
+  let json: string;
+  try {
+    json = JSON.stringify(rows);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    json = JSON.stringify(rows, safeReplacer);
+  }
+  return json.includes(NUL_ESCAPE) ? JSON.stringify(rows, safeReplacer) : json;
+}
+
+function safeReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'string' && value.includes('\u0000')) return value.replaceAll('\u0000', '\uFFFD');
+  return value;
+}

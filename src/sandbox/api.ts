@@ -1,0 +1,270 @@
+/**
+ * The request pipeline of the simulated API, independent of the HTTP server: route match,
+ * injected faults, common-parameter checks (api doc §1.1, §11), signature (§2), token and cipher
+ * rules (§1.2), scope, throttling (§9.2), then the endpoint handler and the envelope (§1.3).
+ */
+import { verifySign } from '../tiktok/sign.ts';
+import type { VirtualClock } from './clock.ts';
+import type { AssetModel, ShopModel } from './data/model.ts';
+import type { OrderPager } from './data/order-source.ts';
+import type { World } from './data/world.ts';
+import { applyDrift } from './drift.ts';
+import type { EndpointId } from './endpoints.ts';
+import { ApiError, Errors, type ErrorStatusMode, httpStatusFor } from './errors.ts';
+import type { FaultDecision, FaultEngine } from './faults.ts';
+import type { PageTokenCodec } from './page-token.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import { type AuthDeps, tokenGet, tokenRefresh } from './routes/auth.ts';
+import type { HandlerContext, RouteDef } from './routes/context.ts';
+import type { Router } from './routes/table.ts';
+import type { StatsCollector } from './stats.ts';
+import { type Principal, type TokenStore, USER_TYPE } from './tokens.ts';
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  rawBody: Buffer;
+  accessToken: string | undefined;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Fault: destroy the connection instead of answering. */
+  reset: boolean;
+  latencyMs: number;
+  endpoint: string;
+  pathKey: string;
+  code: number | null;
+  fault: string | null;
+  badSignature: boolean;
+  throttled: boolean;
+}
+
+export interface ApiDeps {
+  world: World;
+  clock: VirtualClock;
+  tokens: TokenStore;
+  stats: StatsCollector;
+  limiter: RateLimiter;
+  codec: PageTokenCodec;
+  pager: OrderPager;
+  router: Router;
+  faults: () => FaultEngine;
+  errorMode: () => ErrorStatusMode;
+  baseLatencyMs: number;
+}
+
+const AUTH_PATHS: Record<string, EndpointId> = { '/api/v2/token/get': 'token_get', '/api/v2/token/refresh': 'token_refresh' };
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export class SandboxApi {
+  private requestCounter = 0;
+
+  constructor(private readonly deps: ApiDeps) {}
+
+  private requestId(): string {
+    const d = new Date(this.deps.clock.nowMs());
+    const stamp = d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    return stamp + (++this.requestCounter).toString(16).toUpperCase().padStart(20, '0');
+  }
+
+  private respond(base: Partial<ApiResponse> & { endpoint: string; pathKey: string }, status: number, body: string): ApiResponse {
+    return {
+      status,
+      headers: JSON_HEADERS,
+      body,
+      reset: false,
+      latencyMs: this.deps.baseLatencyMs,
+      code: null,
+      fault: null,
+      badSignature: false,
+      throttled: false,
+      ...base,
+    };
+  }
+
+  private error(error: ApiError, endpoint: string, pathKey: string, extra: Partial<ApiResponse> = {}): ApiResponse {
+    // Error bodies carry code, message and request_id only, no data (api doc §1.3).
+    const body = JSON.stringify({ code: error.code, message: error.message, request_id: this.requestId() });
+    const status = httpStatusFor(error, this.deps.faults().spec.errorMode ?? this.deps.errorMode());
+    const headers: Record<string, string> = { ...JSON_HEADERS };
+    const retryAfter = this.deps.faults().spec.retryAfterS;
+    if (status === 429 && retryAfter !== null) headers['retry-after'] = String(retryAfter);
+    return { ...this.respond({ endpoint, pathKey, code: error.code, headers, ...extra }, status, body) };
+  }
+
+  handle(req: ApiRequest): ApiResponse {
+    const authEndpoint = AUTH_PATHS[req.path];
+    if (authEndpoint) return this.handleAuth(req, authEndpoint);
+    const matches = this.deps.router.match(req.path);
+    const match = matches.find((m) => m.route.method === req.method);
+    if (!match) {
+      const error = matches.length > 0 ? Errors.badMethod() : Errors.badPath();
+      return this.error(error, 'unknown', matches[0]?.route.path ?? 'unknown');
+    }
+    const { route, params } = match;
+    const decision = this.deps.faults().decide(route.id, (req.query.get('page_token') ?? '') !== '');
+    const injected = this.injected(decision, route.id, route.path);
+    if (injected) return injected;
+    let result: ApiResponse;
+    try {
+      result = this.business(req, route, params, decision);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      result = this.error(error, route.id, route.path, {
+        badSignature: error.code === 106001,
+        throttled: error.code === 36009002,
+      });
+    }
+    result.latencyMs += decision.latencyMs;
+    return this.mangle(result, decision);
+  }
+
+  private injected(d: FaultDecision, endpoint: EndpointId, pathKey: string): ApiResponse | null {
+    const latencyMs = this.deps.baseLatencyMs + d.latencyMs;
+    switch (d.action) {
+      case 'none':
+        return null;
+      case 'reset':
+        return { ...this.respond({ endpoint, pathKey, fault: 'reset', reset: true, latencyMs }, 0, '') };
+      case '429':
+        return this.error(Errors.throttled(), endpoint, pathKey, { fault: '429', throttled: true, latencyMs });
+      case 'internal':
+        return this.error(Errors.internal(), endpoint, pathKey, { fault: 'internal', latencyMs });
+      case 'timeout': {
+        const e = new ApiError(36009007, 'Request timeout', 'internal');
+        return this.error(e, endpoint, pathKey, { fault: 'timeout', latencyMs });
+      }
+      case '5xx': {
+        const status = this.deps.faults().pick5xx();
+        if (status === 500) {
+          const e = Errors.internal();
+          const body = JSON.stringify({ code: e.code, message: e.message, request_id: this.requestId() });
+          return this.respond({ endpoint, pathKey, code: e.code, fault: '5xx', latencyMs }, 500, body);
+        }
+        const body = `<html><body><h1>${status} ${status === 502 ? 'Bad Gateway' : 'Service Unavailable'}</h1></body></html>`;
+        return this.respond({ endpoint, pathKey, fault: '5xx', latencyMs, headers: { 'content-type': 'text/html' } }, status, body);
+      }
+    }
+  }
+
+  private mangle(res: ApiResponse, d: FaultDecision): ApiResponse {
+    if (d.body === 'truncate') return { ...res, body: res.body.slice(0, Math.floor(res.body.length / 2)), fault: 'truncate' };
+    if (d.body === 'malformed') return { ...res, body: res.body.replace('"code":', '"code":NaN,"c":'), fault: 'malformed' };
+    return res;
+  }
+
+  private authenticate(req: ApiRequest, route: RouteDef, d: FaultDecision): Principal {
+    const { world } = this.deps;
+    const q = req.query;
+    if (q.get('app_key') !== world.appKey) throw Errors.badAppKey();
+    const sign = q.get('sign');
+    if (!sign) throw Errors.missingSign();
+    const ts = q.get('timestamp') ?? '';
+    const nowS = this.deps.clock.nowSeconds();
+    // Window [now - 300 s, now + 30 s] on the virtual clock (api doc §1.1, §2).
+    if (!/^\d{1,12}$/.test(ts) || Number(ts) < nowS - 300 || Number(ts) > nowS + 30) throw Errors.badTimestamp();
+    if (!verifySign(world.appSecret, req.path, q, req.rawBody, sign)) throw Errors.badSign();
+    if (d.expireToken && req.accessToken) {
+      try {
+        this.deps.tokens.expire(req.accessToken);
+      } catch {
+        // Unknown token: authenticate() below reports it.
+      }
+    }
+    const principal = this.deps.tokens.authenticate(req.accessToken);
+    if (USER_TYPE[principal.account.kind] !== USER_TYPE[route.kind]) throw Errors.wrongUserType();
+    return principal;
+  }
+
+  /** Cipher rules (api doc §1.1, §11.3): exactly the cipher the endpoint declares. */
+  private ciphers(q: URLSearchParams, route: RouteDef, principal: Principal): { shop: ShopModel | null; asset: AssetModel | null } {
+    const shopCipher = q.get('shop_cipher');
+    const assetCipher = q.get('category_asset_cipher');
+    const { world } = this.deps;
+    if (route.cipher === 'shop_required' || route.cipher === 'shop_optional') {
+      if (assetCipher !== null) throw Errors.unexpectedCipher('category_asset_cipher');
+      if (shopCipher === null || shopCipher === '') {
+        if (route.cipher === 'shop_required') throw Errors.missingShopCipher();
+        return { shop: null, asset: null };
+      }
+      const shop = world.shopsByCipher.get(shopCipher);
+      if (!shop || shop.sellerOpenId !== principal.account.id) throw Errors.cipherMismatch('shop_cipher');
+      return { shop, asset: null };
+    }
+    if (route.cipher === 'asset_required') {
+      if (shopCipher !== null) throw Errors.unexpectedCipher('shop_cipher');
+      if (assetCipher === null || assetCipher === '') throw Errors.missingAssetCipher();
+      const asset = world.assetsByCipher.get(assetCipher);
+      if (!asset || world.partner.openId !== principal.account.id) throw Errors.cipherMismatch('category_asset_cipher');
+      return { shop: null, asset };
+    }
+    if (shopCipher !== null) throw Errors.unexpectedCipher('shop_cipher');
+    if (assetCipher !== null) throw Errors.unexpectedCipher('category_asset_cipher');
+    return { shop: null, asset: null };
+  }
+
+  private business(req: ApiRequest, route: RouteDef, params: Record<string, string>, d: FaultDecision): ApiResponse {
+    const principal = this.authenticate(req, route, d);
+    const { shop, asset } = this.ciphers(req.query, route, principal);
+    if (route.scope !== null && !principal.scopes.includes(route.scope)) throw Errors.scope(route.scope);
+    const budgetKey = `${this.deps.world.appKey}|${shop?.id ?? asset?.cipher ?? principal.account.id}|${route.path}`;
+    this.deps.stats.budgetKey(budgetKey);
+    if (!this.deps.limiter.admit(budgetKey)) throw Errors.throttled();
+    const body = req.method === 'POST' ? parseBody(req.rawBody) : {};
+    const nowMs = this.deps.clock.nowMs();
+    const ctx: HandlerContext = {
+      world: this.deps.world,
+      nowMs,
+      nowS: Math.floor(nowMs / 1000),
+      query: req.query,
+      body,
+      params,
+      principal,
+      shop,
+      asset,
+      codec: this.deps.codec,
+      pager: this.deps.pager,
+      family: route.family,
+      endpoint: route.id,
+      pageTokenExpired: d.pageTokenExpired,
+    };
+    const result = route.handler(ctx);
+    let fault: string | null = d.pageTokenExpired ? 'page_token_expired' : null;
+    if (d.drift !== null) fault = applyDrift(d.drift, result.records, (n) => this.deps.faults().index(n)) ?? fault;
+    const envelope = { code: 0, message: 'Success', request_id: this.requestId(), data: result.data };
+    return this.respond({ endpoint: route.id, pathKey: route.path, code: 0, fault }, 200, JSON.stringify(envelope));
+  }
+
+  private handleAuth(req: ApiRequest, endpoint: EndpointId): ApiResponse {
+    const decision = this.deps.faults().decide(endpoint, false);
+    const injected = this.injected(decision, endpoint, req.path);
+    if (injected) return injected;
+    if (req.method !== 'GET') return this.error(Errors.badMethod(), endpoint, req.path);
+    const deps: AuthDeps = { appKey: this.deps.world.appKey, appSecret: this.deps.world.appSecret, tokens: this.deps.tokens };
+    try {
+      const data = endpoint === 'token_get' ? tokenGet(deps, req.query) : tokenRefresh(deps, req.query);
+      // The auth host answers message "success" in lower case (api doc §3.3 example).
+      const body = JSON.stringify({ code: 0, message: 'success', data, request_id: this.requestId() });
+      return this.mangle(this.respond({ endpoint, pathKey: req.path, code: 0 }, 200, body), decision);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return this.error(error, endpoint, req.path);
+    }
+  }
+}
+
+function parseBody(raw: Buffer): Record<string, unknown> {
+  if (raw.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw Errors.badBody();
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw Errors.badBody();
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,129 @@
+/**
+ * Creator affiliate orders of one creator (api doc §5.1, POST /affiliate_creator/202410/orders/search),
+ * generated lazily. Differences from the seller variant reproduced here: the creator status enum
+ * (ORDERED/SETTLED/REFUNDED/FROZEN/DEDUCTED), a sku `id` per line (unique within an order),
+ * product_name/shop_name, rates as INTEGER bps, and localized display amounts such as "Rp9.900"
+ * for IDR in some records (the official example does this, §5.1/§10).
+ */
+import { applyBps, formatLocalizedIdr, money } from '../money.ts';
+import { hash4, numericId, pickBy, unit } from '../prng.ts';
+import type { ProductModel } from './catalog.ts';
+import type { OrderSource } from './order-source.ts';
+import { CREATOR_STATUS, fateOf, lineCountOf, phaseAt } from './settlement.ts';
+import type { OrderTimeline } from './timeline.ts';
+
+export interface CreatorShop {
+  name: string;
+  products: ProductModel[];
+}
+
+const CONTENT_TYPES = ['VIDEO', 'VIDEO', 'LIVE', 'SHOP', 'LINKSHARE', 'PROMOTION_PAGE'];
+const RATES = [500, 800, 1000, 1500, 2000];
+
+export class CreatorOrderSource implements OrderSource {
+  constructor(
+    readonly id: string,
+    readonly timeline: OrderTimeline,
+    private readonly key: number,
+    private readonly shops: CreatorShop[],
+  ) {}
+
+  /** The creator endpoint has no program_id filter (api doc §5.1). */
+  matchesProgram(): boolean {
+    return false;
+  }
+
+  build(index: number, nowS: number): Record<string, unknown> {
+    const createS = this.timeline.createTime(index);
+    const fate = fateOf(this.key, index, createS);
+    const phase = phaseAt(fate, nowS);
+    const lines = lineCountOf(this.key, index);
+    const shop = pickBy(this.shops, hash4(this.key, index, 7));
+    // Some IDR orders carry localized display amounts ("Rp9.900"), as in the official example.
+    const localized = unit(hash4(this.key, index, 8)) < 0.3;
+    const skus: Record<string, unknown>[] = [];
+    for (let j = 0; j < lines; j++) {
+      skus.push(this.line(hash4(this.key, index, 100 + j), numericId('1729', index * 4 + j, this.key), shop, phase, localized));
+    }
+    const order: Record<string, unknown> = {
+      id: numericId('78', index, this.key),
+      create_time: createS,
+    };
+    if (fate.deliveryAtS !== null && nowS >= fate.deliveryAtS) order['delivery_time'] = fate.deliveryAtS;
+    order['status'] = CREATOR_STATUS[phase];
+    order['skus'] = skus;
+    return order;
+  }
+
+  private line(
+    seed: number,
+    skuId: string,
+    shop: CreatorShop,
+    phase: ReturnType<typeof phaseAt>,
+    localized: boolean,
+  ): Record<string, unknown> {
+    const product = pickBy(shop.products, hash4(seed, 9));
+    const currency = product.currency;
+    const amount = (minor: number) =>
+      localized && currency === 'IDR' ? { amount: formatLocalizedIdr(minor), currency } : money(minor, currency);
+    const quantity = 1 + (hash4(seed, 10) % 3);
+    const rate = pickBy(RATES, hash4(seed, 11));
+    const bonusRate = hash4(seed, 12) % 4 === 0 ? 500 : 0;
+    const adsRate = hash4(seed, 13) % 10 < 3 ? 1000 : 0;
+    const rewardRate = hash4(seed, 14) % 5 === 0 ? 300 : 0;
+    const contentType = pickBy(CONTENT_TYPES, hash4(seed, 15));
+    const base = product.priceMinor * quantity;
+    const line: Record<string, unknown> = { id: skuId };
+    const programRoll = seed % 3;
+    const programId = numericId('73', hash4(seed, 16) % 5000, 0x2545f491, 11);
+    if (programRoll === 0) line['campaign_id'] = programId;
+    else if (programRoll === 1) line['open_collaboration_id'] = programId;
+    else line['target_collaboration_id'] = programId;
+    line['product_name'] = product.title;
+    line['product_id'] = product.id;
+    line['price'] = amount(product.priceMinor);
+    line['shop_name'] = shop.name;
+    line['content_type'] = contentType;
+    if (contentType === 'VIDEO' || contentType === 'LIVE') {
+      line['content_id'] = numericId('749', hash4(seed, 17) & 0x7fffffff, 0x3b9aca07);
+    }
+    line['quantity'] = quantity;
+    // Rates are INTEGER bps here, unlike the seller variant (api doc §5.1, §10 "Rates").
+    line['commission_rate'] = rate;
+    if (hash4(seed, 18) % 100 < 15) {
+      line['commission_tier_setting'] = '3.0 OR 5.0';
+      line['commission_model'] = 'Tiered commission';
+    } else {
+      line['commission_model'] = 'Fixed commission';
+    }
+    line['commission_bonus_rate'] = bonusRate;
+    line['estimated_commission_base'] = amount(base);
+    line['shop_ads_commission_rate'] = adsRate;
+    line['estimated_bonus_commission'] = amount(applyBps(base, bonusRate));
+    line['estimated_shop_ads_commission'] = amount(applyBps(base, adsRate));
+    line['estimated_commission'] = amount(applyBps(base, rate));
+    let refunded = 0;
+    let returned = 0;
+    if (phase !== 'open') {
+      if (phase === 'cancelled') refunded = quantity;
+      else if (hash4(seed, 19) % 10 === 0) returned = 1;
+      const actualBase = product.priceMinor * (quantity - refunded - returned);
+      const zero = phase === 'deducted';
+      line['actual_commission'] = amount(zero ? 0 : applyBps(actualBase, rate));
+      line['actual_bonus_commission'] = amount(zero ? 0 : applyBps(actualBase, bonusRate));
+      line['actual_commission_base'] = amount(actualBase);
+      line['actual_shop_ads_commission'] = amount(zero ? 0 : applyBps(actualBase, adsRate));
+    }
+    line['returned_quantity'] = returned;
+    line['refunded_quantity'] = refunded;
+    if (hash4(seed, 20) % 4 === 0) line['tag'] = `campaign-${hash4(seed, 21) % 20}`;
+    line['creator_commission_reward_rate'] = rewardRate;
+    // Reward fees are plain decimals even in localized orders (as in the official example).
+    line['estimated_creator_commission_reward_fee'] = money(applyBps(base, rewardRate), currency);
+    if (phase !== 'open') {
+      const actualBase = product.priceMinor * (quantity - refunded - returned);
+      line['actual_creator_commission_reward_fee'] = money(applyBps(actualBase, rewardRate), currency);
+    }
+    return line;
+  }
+}

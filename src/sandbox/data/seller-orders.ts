@@ -1,0 +1,133 @@
+/**
+ * Seller affiliate orders of one shop (api doc §4.1, POST /affiliate_seller/202410/orders/search),
+ * generated lazily: order i is a pure function of (shop key, i, virtual now).
+ * Quirks reproduced: commission rates are STRINGS in bps; lines have NO sku id; some orders carry
+ * exact duplicate lines; actual_* amounts appear only once the order settles; optional fields are
+ * sometimes absent (§10 "Optionality").
+ */
+import { applyBps, money } from '../money.ts';
+import { hash4, numericId, pickBy, unit } from '../prng.ts';
+import type { CreatorProfile } from './catalog.ts';
+import type { ShopModel } from './model.ts';
+import type { OrderSource } from './order-source.ts';
+import { SELLER_STATUS, fateOf, lineCountOf, phaseAt } from './settlement.ts';
+import type { OrderTimeline } from './timeline.ts';
+
+export interface ProgramPools {
+  open: string[];
+  target: string[];
+  campaign: string[];
+}
+
+const CONTENT_TYPES = ['VIDEO', 'VIDEO', 'VIDEO', 'LIVE', 'LIVE', 'SHOP', 'LINKSHARE', 'PROMOTION_PAGE', 'PRE_LIVE'];
+const RATES = [500, 800, 1000, 1200, 1500, 2000];
+const ADS_RATES = [500, 1000, 5000];
+
+type ProgramKind = 'open' | 'target' | 'campaign';
+/** Each line is attributed to one program; the other two id fields are absent (api doc §4.1). */
+const PROGRAM_FIELD: Record<ProgramKind, string> = {
+  open: 'open_collaboration_id',
+  target: 'target_collaboration_id',
+  campaign: 'campaign_id',
+};
+
+export class SellerOrderSource implements OrderSource {
+  readonly id: string;
+
+  constructor(
+    readonly timeline: OrderTimeline,
+    private readonly key: number,
+    private readonly shop: ShopModel,
+    private readonly programs: ProgramPools,
+    private readonly creators: CreatorProfile[],
+  ) {
+    this.id = shop.id;
+  }
+
+  /** Seed of line j; an exact duplicate reuses the seed of the line before it. */
+  private lineSeed(index: number, j: number, lines: number): number {
+    const dup = lines >= 2 && j === lines - 1 && unit(hash4(this.key, index, 3)) < 0.12;
+    return hash4(this.key, index, 100 + (dup ? j - 1 : j));
+  }
+
+  private program(seed: number): { kind: ProgramKind; id: string } {
+    const roll = seed % 100;
+    const kind: ProgramKind = roll < 60 ? 'open' : roll < 80 ? 'target' : 'campaign';
+    const pool = this.programs[kind].length > 0 ? this.programs[kind] : this.programs.open;
+    return { kind, id: pickBy(pool, hash4(seed, 7)) };
+  }
+
+  matchesProgram(index: number, programId: string): boolean {
+    const lines = lineCountOf(this.key, index);
+    for (let j = 0; j < lines; j++) {
+      if (this.program(this.lineSeed(index, j, lines)).id === programId) return true;
+    }
+    return false;
+  }
+
+  build(index: number, nowS: number): Record<string, unknown> {
+    const createS = this.timeline.createTime(index);
+    const fate = fateOf(this.key, index, createS);
+    const phase = phaseAt(fate, nowS);
+    const lines = lineCountOf(this.key, index);
+    const skus: Record<string, unknown>[] = [];
+    for (let j = 0; j < lines; j++) skus.push(this.line(this.lineSeed(index, j, lines), phase));
+    const order: Record<string, unknown> = {
+      id: numericId(`57${this.shop.index % 10}`, index, this.key),
+      create_time: createS,
+    };
+    // delivery_time is absent until the parcel is delivered (optional field, api doc §10).
+    if (fate.deliveryAtS !== null && nowS >= fate.deliveryAtS) order['delivery_time'] = fate.deliveryAtS;
+    order['status'] = SELLER_STATUS[phase];
+    order['skus'] = skus;
+    return order;
+  }
+
+  private line(seed: number, phase: ReturnType<typeof phaseAt>): Record<string, unknown> {
+    const currency = this.shop.currency;
+    const product = pickBy(this.shop.products, hash4(seed, 9));
+    const quantity = 1 + (hash4(seed, 10) % 3);
+    const rate = pickBy(RATES, hash4(seed, 11));
+    const adsRate = hash4(seed, 12) % 10 < 3 ? pickBy(ADS_RATES, hash4(seed, 13)) : 0;
+    const tiered = hash4(seed, 14) % 100 < 15;
+    const contentType = pickBy(CONTENT_TYPES, hash4(seed, 15));
+    const program = this.program(seed);
+    const base = product.priceMinor * quantity;
+    const line: Record<string, unknown> = {};
+    line[PROGRAM_FIELD[program.kind]] = program.id;
+    line['creator_username'] = pickBy(this.creators, hash4(seed, 8)).username;
+    line['price'] = money(product.priceMinor, currency);
+    line['quantity'] = quantity;
+    line['content_type'] = contentType;
+    if (contentType === 'VIDEO' || contentType === 'LIVE' || contentType === 'PRE_LIVE') {
+      line['content_id'] = numericId('749', hash4(seed, 16) & 0x7fffffff, 0x3b9aca07);
+    }
+    line['product_id'] = product.id;
+    line['commission_model'] = tiered ? 'Tiered commission' : 'Fixed commission';
+    if (tiered) line['commission_tier_setting'] = '3.0 OR 5.0';
+    // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
+    line['commission_rate'] = String(rate);
+    line['shop_ads_commission_rate'] = String(adsRate);
+    line['estimated_commission_base'] = money(base, currency);
+    line['estimated_paid_commission'] = money(applyBps(base, rate), currency);
+    line['estimated_paid_shop_ads_commission'] = money(applyBps(base, adsRate), currency);
+    const bonus = hash4(seed, 17) % 10 === 0;
+    if (bonus) line['estimated_cofunded_creator_bonus_amount'] = money(applyBps(base, 200), currency);
+    let refunded = 0;
+    let returned = 0;
+    if (phase !== 'open') {
+      if (phase === 'cancelled') refunded = quantity;
+      else if (hash4(seed, 18) % 10 === 0) returned = 1;
+      const actualBase = product.priceMinor * (quantity - refunded - returned);
+      const paid = phase === 'deducted' ? 0 : applyBps(actualBase, rate);
+      // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
+      line['actual_commission_base'] = money(actualBase, currency);
+      line['actual_paid_commission'] = money(paid, currency);
+      line['actual_paid_shop_ads_commission'] = money(phase === 'deducted' ? 0 : applyBps(actualBase, adsRate), currency);
+      if (bonus) line['actual_cofunded_creator_bonus_amount'] = money(applyBps(actualBase, 200), currency);
+    }
+    line['refunded_quantity'] = refunded;
+    line['returned_quantity'] = returned;
+    return line;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Opaque page tokens: base64url of a versioned, HMAC-tagged cursor `[v, fingerprint, issuedAtMs, key]`.
+ * The fingerprint binds the token to one query (endpoint, owner, filters); `key` is the keyset
+ * position (last index or last sort key served). Real tokens look like base64 of "offset=N" or of
+ * a JSON array (api doc §1.4); clients must treat them as opaque either way.
+ * A token from another query, a tampered token, or one older than the max age (2 h of virtual
+ * time) is rejected with 36009004 naming page_token (undocumented, see errors.ts).
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { Errors } from './errors.ts';
+
+export type CursorKey = (string | number)[];
+const VERSION = 1;
+export const PAGE_TOKEN_MAX_AGE_MS = 2 * 3600 * 1000;
+
+/** Stable fingerprint of a query: endpoint + owner + canonical JSON of the filters. */
+export function fingerprint(endpoint: string, owner: string, filters: unknown): string {
+  return createHash('sha1')
+    .update(`${endpoint}\n${owner}\n${JSON.stringify(filters)}`)
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+export class PageTokenCodec {
+  constructor(
+    private readonly secret: string,
+    private readonly maxAgeMs = PAGE_TOKEN_MAX_AGE_MS,
+  ) {}
+
+  private tag(body: string): string {
+    return createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 22);
+  }
+
+  encode(fp: string, key: CursorKey, nowMs: number): string {
+    const body = JSON.stringify([VERSION, fp, nowMs, key]);
+    return Buffer.from(`${body}~${this.tag(body)}`, 'utf8').toString('base64url');
+  }
+
+  /** The keyset position of a valid token for this query; throws ApiError otherwise. */
+  decode(token: string, fp: string, nowMs: number): CursorKey {
+    const text = Buffer.from(token, 'base64url').toString('utf8');
+    const sep = text.lastIndexOf('~');
+    if (sep < 0) throw Errors.pageToken('malformed token');
+    const body = text.slice(0, sep);
+    const tag = Buffer.from(text.slice(sep + 1));
+    const expected = Buffer.from(this.tag(body));
+    if (tag.length !== expected.length || !timingSafeEqual(tag, expected)) throw Errors.pageToken('tampered token');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw Errors.pageToken('malformed token');
+    }
+    if (!Array.isArray(parsed) || parsed[0] !== VERSION || !Array.isArray(parsed[3])) {
+      throw Errors.pageToken('unsupported token version');
+    }
+    const [, tokenFp, issuedAt, key] = parsed as [number, string, number, CursorKey];
+    if (tokenFp !== fp) throw Errors.pageToken('the token belongs to a different query');
+    if (typeof issuedAt !== 'number' || nowMs - issuedAt > this.maxAgeMs) throw Errors.pageToken('the token has expired');
+    return key;
+  }
+}

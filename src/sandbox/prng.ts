@@ -1,0 +1,110 @@
+/**
+ * Seeded, stateless hashing and a small sequential PRNG. The dataset is LAZY: a record is a pure
+ * function of (seed, stream, index), so any record can be produced in O(1) without holding the
+ * dataset in memory (memory stays flat at any scale).
+ */
+
+/** murmur3 fmix32: a bijection on 32-bit integers with good avalanche. */
+export function mix32(input: number): number {
+  let x = input >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Hash of up to four non-negative integers (each < 2^32). Hot path: no rest arrays. */
+export function hash4(a: number, b: number, c = 0, d = 0): number {
+  let h = mix32(a ^ 0x9e3779b9);
+  h = mix32(h ^ (b >>> 0));
+  h = mix32((h + Math.imul(c >>> 0, 0x27d4eb2f)) >>> 0);
+  h = mix32(h ^ Math.imul(d >>> 0, 0x165667b1));
+  return h;
+}
+
+/** A float in [0, 1) from a 32-bit hash. */
+export function unit(h: number): number {
+  return h / 4294967296;
+}
+
+/** FNV-1a of a string, for deriving numeric seeds from names. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Bijective scramble of an index (unique in, unique out): ids look random but never collide. */
+export function permute32(index: number, key: number): number {
+  return mix32((index + key) >>> 0);
+}
+
+/**
+ * A numeric-string id of `digits` length, unique for distinct (prefix, index) pairs: a fixed prefix
+ * (2-8 digits naming the collection) followed by the 10-digit bijective scramble of the index, then
+ * filler digits derived from the same value.
+ */
+export function numericId(prefix: string, index: number, key: number, digits = 19): string {
+  const core = String(permute32(index, key)).padStart(10, '0');
+  let out = prefix + core;
+  let filler = mix32(index ^ key);
+  while (out.length < digits) {
+    out += String(filler % 10);
+    filler = Math.floor(filler / 10) || mix32(filler + 1);
+  }
+  return out.slice(0, Math.max(digits, prefix.length + 10));
+}
+
+/** Sequential PRNG (mulberry32) for building the small in-memory parts of the world. */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  nextU32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  float(): number {
+    return this.nextU32() / 4294967296;
+  }
+
+  /** Integer in [lo, hi] inclusive. */
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.float() * (hi - lo + 1));
+  }
+
+  chance(p: number): boolean {
+    return this.float() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[Math.floor(this.float() * items.length)];
+    if (item === undefined) throw new Error('Rng.pick: empty list');
+    return item;
+  }
+
+  /** Standard normal sample (Box-Muller). */
+  normal(): number {
+    const u = Math.max(this.float(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.float());
+  }
+}
+
+/** Pick from a list with a hash instead of a sequential PRNG (lazy records). */
+export function pickBy<T>(items: readonly T[], h: number): T {
+  const item = items[h % items.length];
+  if (item === undefined) throw new Error('pickBy: empty list');
+  return item;
+}

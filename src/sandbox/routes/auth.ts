@@ -1,0 +1,55 @@
+/**
+ * Auth host endpoints (api doc §3.1-§3.3): not signed, credentials in the query string,
+ * response `data` exactly as §3.3 with ABSOLUTE expiry epochs.
+ */
+import { Errors } from '../errors.ts';
+import type { IssuedPair, TokenStore } from '../tokens.ts';
+import { USER_TYPE } from '../tokens.ts';
+
+export interface AuthDeps {
+  appKey: string;
+  appSecret: string;
+  tokens: TokenStore;
+}
+
+function checkApp(deps: AuthDeps, query: URLSearchParams): void {
+  if (query.get('app_key') !== deps.appKey || query.get('app_secret') !== deps.appSecret) {
+    throw Errors.badAppCredentials();
+  }
+}
+
+function tokenData(deps: AuthDeps, pair: IssuedPair): Record<string, unknown> {
+  const account = deps.tokens.account(pair.accountId);
+  return {
+    access_token: pair.accessToken,
+    access_token_expire_in: pair.accessTokenExpiresAt,
+    refresh_token: pair.refreshToken,
+    refresh_token_expire_in: pair.refreshTokenExpiresAt,
+    open_id: account.id,
+    seller_name: account.name,
+    seller_base_region: account.region,
+    user_type: USER_TYPE[account.kind],
+    granted_scopes: pair.scopes,
+  };
+}
+
+export function tokenGet(deps: AuthDeps, query: URLSearchParams): Record<string, unknown> {
+  checkApp(deps, query);
+  if (query.get('grant_type') !== 'authorized_code') throw Errors.param('auth', 'grant_type must be authorized_code');
+  const code = query.get('auth_code');
+  if (!code) throw Errors.param('auth', 'auth_code is required');
+  return tokenData(deps, deps.tokens.exchangeCode(code));
+}
+
+export function tokenRefresh(deps: AuthDeps, query: URLSearchParams): Record<string, unknown> {
+  checkApp(deps, query);
+  // The guide says grant_type=refresh_token; the official Node SDK sends authorized_code to this
+  // path (api doc §3.2, open question §12.7): accept both.
+  const grant = query.get('grant_type');
+  if (grant !== 'refresh_token' && grant !== 'authorized_code') {
+    throw Errors.param('auth', 'grant_type must be refresh_token');
+  }
+  const refreshToken = query.get('refresh_token');
+  if (!refreshToken) throw Errors.param('auth', 'refresh_token is required');
+  return tokenData(deps, deps.tokens.refresh(refreshToken));
+}

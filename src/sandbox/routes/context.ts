@@ -1,0 +1,49 @@
+/**
+ * What every endpoint handler receives and returns.
+ */
+import type { AssetModel, ShopModel } from '../data/model.ts';
+import type { OrderPager } from '../data/order-source.ts';
+import type { World } from '../data/world.ts';
+import type { EndpointId } from '../endpoints.ts';
+import type { PageTokenCodec } from '../page-token.ts';
+import type { AccountKind, Principal } from '../tokens.ts';
+
+export type CipherRule = 'shop_required' | 'shop_optional' | 'asset_required' | 'none';
+export type Family = 'seller' | 'creator' | 'partner';
+
+export interface HandlerContext {
+  world: World;
+  nowMs: number;
+  nowS: number;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+  params: Record<string, string>;
+  principal: Principal;
+  shop: ShopModel | null;
+  asset: AssetModel | null;
+  codec: PageTokenCodec;
+  pager: OrderPager;
+  family: Family;
+  endpoint: EndpointId;
+  /** Fault: treat any page_token of this request as expired. */
+  pageTokenExpired: boolean;
+}
+
+export interface HandlerResult {
+  data: Record<string, unknown>;
+  /** The records of the response (references into data), targets of schema-drift faults. */
+  records: Record<string, unknown>[];
+}
+
+export interface RouteDef {
+  id: EndpointId;
+  method: 'GET' | 'POST';
+  /** Path pattern with `{param}` segments, e.g. /affiliate_partner/202405/campaigns/{campaign_id}. */
+  path: string;
+  kind: AccountKind;
+  cipher: CipherRule;
+  /** Required scope key (api doc §12.10), or null when none is checked. */
+  scope: string | null;
+  family: Family;
+  handler: (ctx: HandlerContext) => HandlerResult;
+}

@@ -1,0 +1,47 @@
+/**
+ * Order search endpoints: seller (api doc §4.1) and creator (§5.1), version 202410.
+ */
+import type { OrderSource } from '../data/order-source.ts';
+import { Errors } from '../errors.ts';
+import type { HandlerContext, HandlerResult } from './context.ts';
+import { cursor, optInt, optString, pageSize, queryFingerprint } from './paging.ts';
+
+/** page_size is required, 1-100, default 20 on both order endpoints (api doc §9.3). */
+const ORDER_PAGE = { min: 1, max: 100, fallback: 20, required: true };
+
+function searchOrders(ctx: HandlerContext, source: OrderSource, owner: string, programId: string | null): HandlerResult {
+  const size = pageSize(ctx, ORDER_PAGE);
+  const ge = optInt(ctx, ctx.body, 'create_time_ge');
+  const lt = optInt(ctx, ctx.body, 'create_time_lt');
+  // Defaults (api doc §4.1): only ge -> lt = now; only lt -> ge = the shop's earliest time.
+  // Orders created after now do not exist yet, so "now" bounds the range in every case.
+  const geS = ge ?? source.timeline.baseS;
+  const ltS = lt ?? ctx.nowS + 1;
+  const fp = queryFingerprint(ctx, owner, [ge, lt, programId]);
+  const after = cursor(ctx, fp);
+  const afterIndex = after === null ? -1 : Number(after[0]);
+  if (!Number.isInteger(afterIndex) || afterIndex < -1) throw Errors.pageToken('malformed position');
+  const page = ctx.pager.page(source, { geS, ltS, programId, afterIndex, pageSize: size, nowS: ctx.nowS });
+  const data = {
+    orders: page.orders,
+    next_page_token: page.hasMore ? ctx.codec.encode(fp, [page.lastIndex], ctx.nowMs) : '',
+    // total_count counts ORDERS, not sku lines (api doc §4.1; §12.1 notes the doubt).
+    total_count: page.totalCount,
+  };
+  return { data, records: page.orders };
+}
+
+export function sellerOrders(ctx: HandlerContext): HandlerResult {
+  const shop = ctx.shop;
+  if (!shop) throw Errors.missingShopCipher();
+  const source = ctx.world.sellerOrders.get(shop.id);
+  if (!source) throw Errors.internal();
+  const programId = optString(ctx, ctx.body, 'program_id');
+  return searchOrders(ctx, source, shop.id, programId === '' ? null : programId);
+}
+
+export function creatorOrders(ctx: HandlerContext): HandlerResult {
+  const source = ctx.world.creatorOrders.get(ctx.principal.account.id);
+  if (!source) throw Errors.wrongUserType();
+  return searchOrders(ctx, source, ctx.principal.account.id, null);
+}

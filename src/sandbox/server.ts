@@ -1,0 +1,102 @@
+/**
+ * node:http server with keep-alive and no framework (performance): reads the raw body (signatures
+ * cover the exact bytes, api doc §2), hands business requests to SandboxApi, applies latency and
+ * connection resets, and routes /__sandbox/* to the control plane.
+ */
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { SandboxApi } from './api.ts';
+import type { StatsCollector } from './stats.ts';
+
+export type ControlHandler = (
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: Buffer,
+) => Promise<{ status: number; body: unknown }>;
+
+const MAX_BODY = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function createSandboxServer(api: SandboxApi, stats: StatsCollector, control: ControlHandler): Server {
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      // Never crash the simulator on one bad request.
+      if (!res.headersSent) sendJson(res, 500, { code: 36009003, message: `sandbox error: ${(error as Error).message}` });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const qi = url.indexOf('?');
+    const path = qi < 0 ? url : url.slice(0, qi);
+    const query = new URLSearchParams(qi < 0 ? '' : url.slice(qi + 1));
+    const method = req.method ?? 'GET';
+    const rawBody = await readBody(req);
+    if (path.startsWith('/__sandbox/')) {
+      const out = await control(method, path, query, rawBody);
+      sendJson(res, out.status, out.body);
+      return;
+    }
+    stats.begin();
+    const header = req.headers['x-tts-access-token'];
+    const r = api.handle({
+      method,
+      path,
+      query,
+      rawBody,
+      accessToken: Array.isArray(header) ? header[0] : header,
+    });
+    if (r.latencyMs > 0) await sleep(r.latencyMs);
+    const entry = {
+      atMs: Date.now(),
+      method,
+      path,
+      endpoint: r.endpoint,
+      httpStatus: r.reset ? 0 : r.status,
+      code: r.code,
+      durationMs: 0,
+      fault: r.fault,
+    };
+    if (r.reset) {
+      req.socket.destroy();
+    } else {
+      res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body) });
+      res.end(r.body);
+    }
+    entry.durationMs = Math.round((performance.now() - started) * 100) / 100;
+    stats.end(
+      { ...entry, path: r.pathKey },
+      { badSignature: r.badSignature, throttled: r.throttled, fault: r.fault !== null },
+    );
+  }
+
+  return server;
+}

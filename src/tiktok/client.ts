@@ -1,0 +1,247 @@
+/**
+ * The only module that speaks HTTP to TikTok (ARCHITECTURE.md). One `call()` does, per request:
+ * build + sign (request.ts), await the shared rate budget, send with keep-alive (Node's global fetch
+ * pools connections; tests inject `fetch`), parse the envelope (envelope.ts) and own exactly these
+ * retry layers (ARCHITECTURE.md "Retry layers"):
+ *   - transient faults (network, timeout, 5xx, 36009003/36009007/45101001, broken JSON): p-retry,
+ *     jittered exponential backoff, bounded by `retry.retries`;
+ *   - throttling (HTTP 429 / 36009002): tell the budget (which slows the key for every process),
+ *     wait (Retry-After when present), try again; not a failed attempt, bounded in total time;
+ *   - expired token (105002): `auth.tokens.refreshAfterExpiry()` once, then the call once more.
+ * Everything else is thrown at once for the job layer to judge. Every wait honours the AbortSignal.
+ */
+import pRetry from 'p-retry';
+import type { Logger } from 'pino';
+import { type EndpointDef, endpointLabel } from './endpoints/catalog.ts';
+import { parseEnvelope } from './envelope.ts';
+import {
+  isApiError,
+  RateLimitedError,
+  type TikTokApiError,
+  TokenExpiredError,
+  TransientError,
+} from './errors.ts';
+import { scrubSecrets } from './redact.ts';
+import { type BuiltRequest, buildRequest, fillPath, type QueryValue, serializeQuery } from './request.ts';
+import { backoffMs, sleep } from './sleep.ts';
+import type { ApiCallObserver, ConnectionAuth, RateBudget } from './types.ts';
+
+export type { QueryValue } from './request.ts';
+
+export interface ApiCallRequest {
+  endpoint: EndpointDef;
+  pathParams?: Readonly<Record<string, string>>;
+  query?: Readonly<Record<string, QueryValue>>;
+  /** JSON-serializable body (POST), serialized once and signed as sent; undefined = no body. */
+  body?: unknown;
+  /** Required for business endpoints (signed); null for the unsigned token host (api doc §3). */
+  auth: ConnectionAuth | null;
+  /** Extra secret values in this request (e.g. app_secret, auth code in the token query). */
+  secrets?: readonly string[];
+  signal?: AbortSignal;
+}
+
+export interface ApiCallResult {
+  data: Record<string, unknown>;
+  requestId: string;
+}
+
+export interface ApiClient {
+  call(request: ApiCallRequest): Promise<ApiCallResult>;
+}
+
+export interface ApiClientOptions {
+  apiBaseUrl: string;
+  authBaseUrl: string;
+  fetch?: typeof fetch;
+  /** Epoch ms (virtual clock in tests): request timestamps and Retry-After dates. */
+  now?: () => number;
+  budget?: RateBudget;
+  observer?: ApiCallObserver;
+  retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number };
+  /** Per HTTP attempt, headers and body included. */
+  timeoutMs?: number;
+  /** Bound on the total time one call may spend waiting out throttling. */
+  maxThrottleWaitMs?: number;
+  log?: Logger;
+}
+
+interface CallState {
+  attempt: number;
+  pendingThrottledMs: number;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? Date.now;
+  const retries = options.retry?.retries ?? 4;
+  const minTimeoutMs = options.retry?.minTimeoutMs ?? 500;
+  const maxTimeoutMs = options.retry?.maxTimeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxThrottleWaitMs = options.maxThrottleWaitMs ?? 120_000;
+  const { budget, observer, log } = options;
+
+  function report(
+    endpoint: EndpointDef,
+    state: CallState,
+    startedAt: number,
+    outcome: { code: number | null; httpStatus: number | null; error: boolean },
+  ): void {
+    const event = {
+      endpoint: endpoint.name,
+      status: outcome.error ? ('error' as const) : ('ok' as const),
+      code: outcome.code,
+      httpStatus: outcome.httpStatus,
+      durationMs: Math.round(performance.now() - startedAt),
+      throttledMs: state.pendingThrottledMs,
+      attempt: state.attempt,
+    };
+    state.pendingThrottledMs = 0;
+    observer?.onCall(event);
+    log?.debug(event, 'tiktok.api.call');
+  }
+
+  function networkError(endpoint: EndpointDef, err: unknown, built: BuiltRequest, timedOut: boolean) {
+    const cause = err instanceof Error ? err.cause : undefined;
+    const causeCode =
+      typeof cause === 'object' && cause !== null && 'code' in cause ? ` (${String(cause.code)})` : '';
+    const detail = timedOut
+      ? `no complete response within ${timeoutMs} ms`
+      : `network error: ${err instanceof Error ? err.message : String(err)}${causeCode}`;
+    return new TransientError({
+      endpoint: endpointLabel(endpoint),
+      code: null,
+      httpStatus: null,
+      requestId: null,
+      detail: scrubSecrets(detail, built.secrets),
+      secrets: built.secrets,
+    });
+  }
+
+  /** One HTTP exchange: no retries here. */
+  async function sendOnce(req: ApiCallRequest, path: string, token: string | null, state: CallState) {
+    const { endpoint, signal } = req;
+    const query = serializeQuery(req.query ?? {});
+    const rawBody = req.body === undefined ? null : JSON.stringify(req.body);
+    const built = buildRequest({
+      baseUrl: endpoint.host === 'auth' ? options.authBaseUrl : options.apiBaseUrl,
+      endpoint,
+      path,
+      query,
+      rawBody,
+      auth: req.auth,
+      accessToken: token,
+      nowMs: now(),
+      extraSecrets: (req.secrets ?? []).filter((s) => s.length > 0),
+    });
+    state.attempt += 1;
+    const startedAt = performance.now();
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let httpStatus: number | null = null;
+    try {
+      let response: Response;
+      let text: string;
+      try {
+        response = await doFetch(built.url, { ...built.init, signal: combined });
+        httpStatus = response.status;
+        text = await response.text();
+      } catch (err) {
+        signal?.throwIfAborted();
+        throw networkError(endpoint, err, built, timeout.aborted);
+      }
+      const parsed = parseEnvelope(response.status, response.headers.get('retry-after'), text, {
+        endpoint: endpointLabel(endpoint),
+        secrets: built.secrets,
+        pageTokenSent: built.pageTokenSent,
+        scope: endpoint.scope,
+        nowMs: now(),
+      });
+      report(endpoint, state, startedAt, { code: 0, httpStatus, error: false });
+      return parsed;
+    } catch (err) {
+      const apiErr = err as Partial<TikTokApiError>;
+      report(endpoint, state, startedAt, {
+        code: typeof apiErr.code === 'number' ? apiErr.code : null,
+        httpStatus,
+        error: true,
+      });
+      throw err;
+    }
+  }
+
+  /** Sends until the response is not a throttle, waiting on the shared budget between tries. */
+  async function sendThrottled(req: ApiCallRequest, path: string, token: string | null, state: CallState) {
+    const budgetKey = req.auth ? `${req.auth.appKey}:${req.auth.budgetScope}:${req.endpoint.name}` : null;
+    let throttleStart: number | null = null;
+    let throttles = 0;
+    for (;;) {
+      if (budget && budgetKey) state.pendingThrottledMs += await budget.acquire(budgetKey, req.signal);
+      try {
+        return await sendOnce(req, path, token, state);
+      } catch (err) {
+        if (!isApiError(err, RateLimitedError)) throw err;
+        throttleStart ??= performance.now();
+        if (performance.now() - throttleStart > maxThrottleWaitMs) throw err;
+        throttles += 1;
+        log?.warn(
+          { endpoint: req.endpoint.name, retryAfterMs: err.retryAfterMs, throttles },
+          'tiktok.api.throttled',
+        );
+        const waitStart = performance.now();
+        if (budget && budgetKey) {
+          // The budget slows this key for every process and holds the next acquire() until the
+          // cool-down (Retry-After when given) has passed.
+          await budget.throttled(budgetKey, err.retryAfterMs);
+        } else {
+          await sleep(err.retryAfterMs ?? backoffMs(throttles - 1, minTimeoutMs, maxTimeoutMs), req.signal);
+        }
+        state.pendingThrottledMs += Math.round(performance.now() - waitStart);
+      }
+    }
+  }
+
+  function sendWithRetries(req: ApiCallRequest, path: string, token: string | null, state: CallState) {
+    return pRetry(() => sendThrottled(req, path, token, state), {
+      retries,
+      minTimeout: minTimeoutMs,
+      maxTimeout: maxTimeoutMs,
+      factor: 2,
+      randomize: true,
+      ...(req.signal ? { signal: req.signal } : {}),
+      shouldRetry: ({ error }) => !req.signal?.aborted && isApiError(error, TransientError),
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (!isApiError(error, TransientError) || retriesLeft <= 0) return;
+        const { name, code, httpStatus, message } = error;
+        log?.warn(
+          {
+            endpoint: req.endpoint.name,
+            attemptNumber,
+            retriesLeft,
+            error: { name, code, httpStatus, message },
+          },
+          'tiktok.api.retry',
+        );
+      },
+    });
+  }
+
+  return {
+    async call(req: ApiCallRequest): Promise<ApiCallResult> {
+      req.signal?.throwIfAborted();
+      const path = fillPath(req.endpoint, req.pathParams);
+      const state: CallState = { attempt: 0, pendingThrottledMs: 0 };
+      const tokens = req.endpoint.host === 'api' ? req.auth?.tokens : undefined;
+      const token = tokens ? await tokens.accessToken(req.signal) : null;
+      try {
+        return await sendWithRetries(req, path, token, state);
+      } catch (err) {
+        if (!tokens || token === null || !isApiError(err, TokenExpiredError)) throw err;
+        // api doc §9.1: 105002 -> refresh (once, across processes: the token source locks), retry once.
+        log?.info({ endpoint: req.endpoint.name }, 'tiktok.api.token_expired_refreshing');
+        const fresh = await tokens.refreshAfterExpiry(token, req.signal);
+        return await sendWithRetries(req, path, fresh, state);
+      }
+    },
+  };
+}

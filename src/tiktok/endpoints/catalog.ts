@@ -1,0 +1,203 @@
+/**
+ * Every endpoint the pipeline calls, in one table: method, host, versioned path, the ONE cipher it
+ * declares, whether it is signed, its scope package and its page_size bounds.
+ *
+ * The cipher column matters: sending a cipher the endpoint does not declare is an error
+ * (36009004 "Unexpected identifier", api doc §1.1), so the client attaches exactly this one.
+ */
+
+export type CipherKind = 'shop_cipher' | 'category_asset_cipher' | 'none';
+
+export interface PageSizeRule {
+  min: number;
+  max: number;
+  /** Sent when the caller gives none: the largest page, fewest calls. */
+  default: number;
+  /** When only some values are accepted (seller target collaborations: 20, 50 or 100). */
+  allowed?: readonly number[];
+}
+
+export interface EndpointDef {
+  /** Stable short name: metrics, budget keys. */
+  name: string;
+  method: 'GET' | 'POST';
+  /** `auth` = the token host (api doc §3), unsigned; `api` = the business host, signed (§2). */
+  host: 'api' | 'auth';
+  /** Path template; `{param}` segments are filled URL-encoded. */
+  path: string;
+  cipher: CipherKind;
+  /** A declared cipher may be optional (open-collaboration products, api doc §6.1). */
+  cipherRequired: boolean;
+  /** Scope package named in the 105005 hint (api doc §4, §5, §8; keys [3P] where noted). */
+  scope: string | null;
+  pageSize: PageSizeRule | null;
+}
+
+const SELLER_SCOPE = 'Read Seller Affiliate Collaboration (seller.affiliate_collaboration.read)';
+const CREATOR_SCOPE = 'Read Creator Affiliate Collaborations';
+// The key partner.tap_campaign.read is third-party only (api doc §8, §12.10).
+const PARTNER_SCOPE = 'Read Affiliate Partner Campaigns (partner.tap_campaign.read)';
+
+function def(e: EndpointDef): EndpointDef {
+  return Object.freeze(e);
+}
+
+export const ENDPOINTS = {
+  tokenGet: def({
+    name: 'token_get',
+    method: 'GET',
+    host: 'auth',
+    path: '/api/v2/token/get',
+    cipher: 'none',
+    cipherRequired: false,
+    scope: null,
+    pageSize: null,
+  }),
+  tokenRefresh: def({
+    name: 'token_refresh',
+    method: 'GET',
+    host: 'auth',
+    path: '/api/v2/token/refresh',
+    cipher: 'none',
+    cipherRequired: false,
+    scope: null,
+    pageSize: null,
+  }),
+  // api doc §3.4: seller token, NO shop_cipher (S-PHP strips it from /authorization/*).
+  authorizedShops: def({
+    name: 'authorized_shops',
+    method: 'GET',
+    host: 'api',
+    path: '/authorization/202309/shops',
+    cipher: 'none',
+    cipherRequired: false,
+    scope: null,
+    pageSize: null,
+  }),
+  // api doc §3.5: partner token, no cipher.
+  authorizedCategoryAssets: def({
+    name: 'authorized_category_assets',
+    method: 'GET',
+    host: 'api',
+    path: '/authorization/202405/category_assets',
+    cipher: 'none',
+    cipherRequired: false,
+    scope: null,
+    pageSize: null,
+  }),
+  // api doc §4.1 (page_size 1-100). category_asset_cipher is listed optional there: never sent [INF].
+  sellerOrdersSearch: def({
+    name: 'seller_orders_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_seller/202410/orders/search',
+    cipher: 'shop_cipher',
+    cipherRequired: true,
+    scope: SELLER_SCOPE,
+    pageSize: { min: 1, max: 100, default: 100 },
+  }),
+  // api doc §5.1: creator token, no cipher, page_size 1-100.
+  creatorOrdersSearch: def({
+    name: 'creator_orders_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_creator/202410/orders/search',
+    cipher: 'none',
+    cipherRequired: false,
+    scope: CREATOR_SCOPE,
+    pageSize: { min: 1, max: 100, default: 100 },
+  }),
+  // api doc §6.3: shop_cipher required, page_size 1-100.
+  openCollaborationsSearch: def({
+    name: 'open_collaborations_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_seller/202412/open_collaborations/search',
+    cipher: 'shop_cipher',
+    cipherRequired: true,
+    scope: SELLER_SCOPE,
+    pageSize: { min: 1, max: 100, default: 100 },
+  }),
+  // api doc §6.1: shop_cipher OPTIONAL (§12.11), page_size 1-20.
+  openCollaborationProductsSearch: def({
+    name: 'open_collaboration_products_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_seller/202405/open_collaborations/products/search',
+    cipher: 'shop_cipher',
+    cipherRequired: false,
+    scope: SELLER_SCOPE,
+    pageSize: { min: 1, max: 20, default: 20 },
+  }),
+  // api doc §7.2: page_size must be 20, 50 or 100; shop_cipher required.
+  targetCollaborationsSearch: def({
+    name: 'target_collaborations_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_seller/202508/target_collaborations/search',
+    cipher: 'shop_cipher',
+    cipherRequired: true,
+    scope: SELLER_SCOPE,
+    pageSize: { min: 20, max: 100, default: 100, allowed: [20, 50, 100] },
+  }),
+  // api doc §7.3: no pagination.
+  targetCollaborationDetail: def({
+    name: 'target_collaboration_detail',
+    method: 'GET',
+    host: 'api',
+    path: '/affiliate_seller/202508/target_collaborations/{target_collaboration_id}',
+    cipher: 'shop_cipher',
+    cipherRequired: true,
+    scope: SELLER_SCOPE,
+    pageSize: null,
+  }),
+  // api doc §8.1: page_size 1-100.
+  partnerCampaigns: def({
+    name: 'partner_campaigns',
+    method: 'GET',
+    host: 'api',
+    path: '/affiliate_partner/202405/campaigns',
+    cipher: 'category_asset_cipher',
+    cipherRequired: true,
+    scope: PARTNER_SCOPE,
+    pageSize: { min: 1, max: 100, default: 100 },
+  }),
+  // api doc §8.2.
+  partnerCampaignDetail: def({
+    name: 'partner_campaign_detail',
+    method: 'GET',
+    host: 'api',
+    path: '/affiliate_partner/202405/campaigns/{campaign_id}',
+    cipher: 'category_asset_cipher',
+    cipherRequired: true,
+    scope: PARTNER_SCOPE,
+    pageSize: null,
+  }),
+  // api doc §8.3: page_size required but no range documented; 1-100 like the campaign list [INF].
+  partnerCampaignProducts: def({
+    name: 'partner_campaign_products',
+    method: 'GET',
+    host: 'api',
+    path: '/affiliate_partner/202405/campaigns/{campaign_id}/products',
+    cipher: 'category_asset_cipher',
+    cipherRequired: true,
+    scope: PARTNER_SCOPE,
+    pageSize: { min: 1, max: 100, default: 100 },
+  }),
+  // api doc §8.4: 202508 requires category_asset_cipher (202501 did not list it, §12.5); page_size 1-50.
+  creatorFulfillmentStatus: def({
+    name: 'creator_fulfillment_status',
+    method: 'GET',
+    host: 'api',
+    path: '/affiliate_partner/202508/campaigns/{campaign_id}/products/{product_id}/performance',
+    cipher: 'category_asset_cipher',
+    cipherRequired: true,
+    scope: PARTNER_SCOPE,
+    pageSize: { min: 1, max: 50, default: 50 },
+  }),
+} as const satisfies Record<string, EndpointDef>;
+
+/** `METHOD /path/template`: how errors, logs and metrics name an endpoint. */
+export function endpointLabel(e: EndpointDef): string {
+  return `${e.method} ${e.path}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Shared by the endpoint modules: page_size bounds (api doc §9.3) and turning `data` into a Page
+ * (api doc §1.4) or a detail record, with shape checks at this boundary (STYLE.md guideline 7).
+ */
+import { ResponseShapeError } from '../errors.ts';
+import { isPlainObject } from '../envelope.ts';
+import type { ApiRecord, Page } from '../types.ts';
+import { type EndpointDef, endpointLabel } from './catalog.ts';
+
+/**
+ * The page_size to send. Omitted -> the endpoint's default. Above the maximum -> clamped to it
+ * (asking for more than allowed is never useful). Non-integers and values below the minimum are
+ * rejected: they are caller bugs. For endpoints accepting only some sizes (api doc §7.2: 20, 50 or
+ * 100) the smallest allowed size >= the request is used.
+ */
+export function pageSizeFor(endpoint: EndpointDef, requested: number | undefined): number {
+  const rule = endpoint.pageSize;
+  if (!rule) throw new Error(`${endpointLabel(endpoint)} is not paginated`);
+  if (requested === undefined) return rule.default;
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new RangeError(
+      `${endpointLabel(endpoint)}: page_size must be an integer in [${rule.min}, ${rule.max}], got ${requested}`,
+    );
+  }
+  if (rule.allowed) return rule.allowed.find((size) => size >= requested) ?? rule.max;
+  return Math.min(rule.max, Math.max(rule.min, requested));
+}
+
+function shapeError(endpoint: EndpointDef, requestId: string, detail: string): ResponseShapeError {
+  return new ResponseShapeError({
+    endpoint: endpointLabel(endpoint),
+    code: null,
+    httpStatus: 200,
+    requestId: requestId || null,
+    detail,
+  });
+}
+
+/** A non-negative integer count; tolerates a numeric string (api doc §10 "decode leniently"). */
+function readCount(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return null;
+}
+
+/**
+ * `data` -> Page. Records: `data[recordsKey]`; missing or null means an empty page (every field is
+ * optional in the spec, api doc §10), anything but an array is shape drift (fatal).
+ * Decision: elements that are not JSON objects are passed through as they are, so the normalizer
+ * quarantines that one record with its raw payload and the rest of the page still loads
+ * (ARCHITECTURE.md invariant 6), instead of one bad element failing the whole run.
+ * nextPageToken: null when missing or empty (api doc §1.4, §12.1); a non-empty token such as "0"
+ * is returned as is: the page iterator stops on an empty page or a repeated token.
+ */
+export function toPage(
+  endpoint: EndpointDef,
+  data: Record<string, unknown>,
+  requestId: string,
+  recordsKey: string,
+  totalKey = 'total_count',
+): Page {
+  const raw = data[recordsKey];
+  if (raw !== undefined && raw !== null && !Array.isArray(raw)) {
+    throw shapeError(endpoint, requestId, `data.${recordsKey} is ${typeof raw}, expected an array`);
+  }
+  const token = data.next_page_token;
+  if (token !== undefined && token !== null && typeof token !== 'string') {
+    throw shapeError(endpoint, requestId, `data.next_page_token is ${typeof token}, expected a string`);
+  }
+  return {
+    records: (raw ?? []) as ApiRecord[],
+    nextPageToken: typeof token === 'string' && token !== '' ? token : null,
+    totalCount: readCount(data[totalKey]),
+    requestId,
+  };
+}
+
+/** A single record at `data[key]` (or `data` itself when key is null); must be an object. */
+export function toRecord(
+  endpoint: EndpointDef,
+  data: Record<string, unknown>,
+  requestId: string,
+  key: string | null,
+): { record: ApiRecord; requestId: string } {
+  const value = key === null ? data : data[key];
+  if (!isPlainObject(value)) {
+    const where = key === null ? 'data' : `data.${key}`;
+    throw shapeError(endpoint, requestId, `${where} is missing or not an object`);
+  }
+  if (key === null && Object.keys(value).length === 0) {
+    throw shapeError(endpoint, requestId, 'data is empty, expected the record');
+  }
+  return { record: value, requestId };
+}
+
+/** Drop undefined members so the signed body holds only the filters actually set. */
+export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v !== undefined) out[k as keyof T] = v as T[keyof T];
+  }
+  return out;
+}

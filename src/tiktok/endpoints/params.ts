@@ -1,0 +1,17 @@
+/** Checks on caller-supplied request parameters (bugs caught before a request is spent). */
+
+/** Epoch seconds below this are 1970s dates; above the next bound they are milliseconds. */
+const MIN_EPOCH_S = 1e9;
+const MAX_EPOCH_S = 1e11;
+
+/**
+ * An epoch-SECONDS bound (api doc §4.1 create_time_ge/lt are int seconds). Milliseconds are the
+ * classic mix-up (api doc §10 has both), so they are rejected with a clear message.
+ */
+export function epochSeconds(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < MIN_EPOCH_S || value >= MAX_EPOCH_S) {
+    throw new RangeError(`${name} must be integer epoch seconds, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,99 @@
+/** Affiliate partner (TAP) endpoints (api doc §8): partner token + category_asset_cipher. */
+import type { ApiClient } from '../client.ts';
+import type { ApiRecord, CallOptions, ConnectionAuth, Page } from '../types.ts';
+import { ENDPOINTS } from './catalog.ts';
+import { pageSizeFor, toPage, toRecord } from './page.ts';
+
+export interface PartnerCampaignsParams {
+  pageSize?: number;
+  pageToken?: string;
+  status?: 'READY' | 'UPCOMING' | 'ONGOING' | 'CLOSED';
+  /** Default MY_CAMPAIGNS (api doc §8.1). */
+  type?: 'MY_CAMPAIGNS' | 'GS_SELLING_CAMPAIGNS' | 'SELLER_CAMPAIGNS' | 'EXCLUSIVE_TIKTOK_SHOP';
+}
+
+/** GET /affiliate_partner/202405/campaigns (api doc §8.1); records = data.campaigns. */
+export async function listPartnerCampaigns(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  params: PartnerCampaignsParams,
+  opts: CallOptions = {},
+): Promise<Page> {
+  const endpoint = ENDPOINTS.partnerCampaigns;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    query: {
+      page_size: pageSizeFor(endpoint, params.pageSize),
+      page_token: params.pageToken || undefined,
+      status: params.status,
+      type: params.type,
+    },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toPage(endpoint, data, requestId, 'campaigns');
+}
+
+/** GET /affiliate_partner/202405/campaigns/{campaign_id} (api doc §8.2): the record is `data` itself. */
+export async function getPartnerCampaignDetail(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  campaignId: string,
+  opts: CallOptions = {},
+): Promise<{ record: ApiRecord; requestId: string }> {
+  const endpoint = ENDPOINTS.partnerCampaignDetail;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    pathParams: { campaign_id: campaignId },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toRecord(endpoint, data, requestId, null);
+}
+
+export interface PageParams {
+  pageSize?: number;
+  pageToken?: string;
+}
+
+/** GET /affiliate_partner/202405/campaigns/{campaign_id}/products (api doc §8.3); data.products. */
+export async function listPartnerCampaignProducts(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  campaignId: string,
+  params: PageParams,
+  opts: CallOptions = {},
+): Promise<Page> {
+  const endpoint = ENDPOINTS.partnerCampaignProducts;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    pathParams: { campaign_id: campaignId },
+    query: { page_size: pageSizeFor(endpoint, params.pageSize), page_token: params.pageToken || undefined },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toPage(endpoint, data, requestId, 'products');
+}
+
+/**
+ * GET /affiliate_partner/202508/campaigns/{c}/products/{p}/performance (api doc §8.4): page_size
+ * <= 50; records = data.promotion_creators; total = total_creator_count.
+ */
+export async function getCreatorFulfillmentStatus(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  campaignId: string,
+  productId: string,
+  params: PageParams,
+  opts: CallOptions = {},
+): Promise<Page> {
+  const endpoint = ENDPOINTS.creatorFulfillmentStatus;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    pathParams: { campaign_id: campaignId, product_id: productId },
+    query: { page_size: pageSizeFor(endpoint, params.pageSize), page_token: params.pageToken || undefined },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toPage(endpoint, data, requestId, 'promotion_creators', 'total_creator_count');
+}

@@ -1,0 +1,143 @@
+/**
+ * One HTTP response -> `data` or a typed error (api doc §1.3, §9, §12.2).
+ *
+ * - Success is `code == 0` in the body, not the HTTP status (api doc §1.3); a 200 with a non-zero
+ *   code is an error.
+ * - Which HTTP status accompanies non-throttling errors is undocumented (§12.2): both a 200 and a
+ *   4xx/5xx carrying an envelope are classified by the envelope's code; a 4xx/5xx WITHOUT a usable
+ *   envelope is classified by its status (429 throttled, 5xx transient, 403 permission, other 4xx
+ *   invalid).
+ * - A body that is not JSON (truncated, HTML from a proxy) on a 2xx is transient: the request can
+ *   simply be sent again. JSON that is not the documented envelope is a ResponseShapeError (fatal).
+ */
+import { API_CODE_TABLE, classifyApiCode, classifyHttpStatus } from './error-codes.ts';
+import { type ApiErrorKind, createApiError, type TikTokApiError } from './errors.ts';
+import { scrubSecrets } from './redact.ts';
+
+export interface EnvelopeContext {
+  endpoint: string;
+  /** Secret values used by the call, scrubbed from any echoed text. */
+  secrets: readonly (string | null | undefined)[];
+  /** Whether the request carried a page_token (InvalidRequestError.pageTokenRejected). */
+  pageTokenSent: boolean;
+  /** Scope package of the endpoint, for the 105005 hint. */
+  scope: string | null;
+  /** Epoch ms, to turn an HTTP-date Retry-After into a delay. */
+  nowMs: number;
+}
+
+export interface ParsedEnvelope {
+  data: Record<string, unknown>;
+  requestId: string;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(header: string | null, nowMs: number): number | null {
+  if (header === null || header.trim() === '') return null;
+  const trimmed = header.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - nowMs);
+}
+
+// The sandbox and real-world messages say "page_token" / "page token" / "pageToken" (§12 leaves it open).
+const PAGE_TOKEN_MESSAGE = /page[\s_-]?token/i;
+
+function hintFor(kind: ApiErrorKind, code: number | null, ctx: EnvelopeContext): string | undefined {
+  if (code === 105005 && ctx.scope) return `the app needs the scope package "${ctx.scope}"`;
+  if (kind === 'token_revoked') return 're-authorize the connection';
+  return undefined;
+}
+
+function fail(
+  kind: ApiErrorKind,
+  ctx: EnvelopeContext,
+  fields: { code: number | null; httpStatus: number; requestId: string | null; detail: string },
+  retryAfterMs: number | null,
+): TikTokApiError {
+  const pageTokenRejected =
+    kind === 'invalid_request' && ctx.pageTokenSent && PAGE_TOKEN_MESSAGE.test(fields.detail);
+  const hint = hintFor(kind, fields.code, ctx);
+  return createApiError(kind, {
+    endpoint: ctx.endpoint,
+    ...fields,
+    retryAfterMs,
+    secrets: ctx.secrets,
+    pageTokenRejected,
+    ...(hint ? { hint } : {}),
+  });
+}
+
+function snippet(text: string, secrets: EnvelopeContext['secrets']): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const short = flat.length > 120 ? `${flat.slice(0, 120)}...` : flat;
+  return scrubSecrets(short, secrets) || '(empty body)';
+}
+
+/** Classify a response; returns `data` of a successful envelope or throws a TikTokApiError. */
+export function parseEnvelope(
+  httpStatus: number,
+  retryAfterHeader: string | null,
+  text: string,
+  ctx: EnvelopeContext,
+): ParsedEnvelope {
+  const retryAfterMs = parseRetryAfter(retryAfterHeader, ctx.nowMs);
+  const ok = httpStatus >= 200 && httpStatus < 300;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    const kind: ApiErrorKind = ok ? 'transient' : classifyHttpStatus(httpStatus);
+    const detail = ok
+      ? `malformed or truncated JSON body (${text.length} bytes): ${snippet(text, ctx.secrets)}`
+      : `HTTP ${httpStatus} without a JSON envelope: ${snippet(text, ctx.secrets)}`;
+    throw fail(kind, ctx, { code: null, httpStatus, requestId: null, detail }, retryAfterMs);
+  }
+
+  const envelope = isPlainObject(body) ? body : null;
+  const code = envelope && Number.isInteger(envelope.code) ? (envelope.code as number) : null;
+  const requestId = envelope && typeof envelope.request_id === 'string' ? envelope.request_id : null;
+  const message = envelope && typeof envelope.message === 'string' ? envelope.message : '';
+
+  if (code === null) {
+    const kind: ApiErrorKind = ok ? 'response_shape' : classifyHttpStatus(httpStatus);
+    const detail = ok
+      ? `response is not the documented envelope (no integer "code"): ${snippet(text, ctx.secrets)}`
+      : `HTTP ${httpStatus} without a usable envelope: ${snippet(text, ctx.secrets)}`;
+    throw fail(kind, ctx, { code: null, httpStatus, requestId, detail }, retryAfterMs);
+  }
+
+  if (code !== 0 || !ok) {
+    // HTTP 429 is throttling whatever the body says (api doc §9.2); otherwise the code decides,
+    // and a code we do not know on a 4xx/5xx falls back to the status.
+    let kind: ApiErrorKind = code === 0 ? classifyHttpStatus(httpStatus) : classifyApiCode(code);
+    if (httpStatus === 429) kind = 'rate_limited';
+    else if (code !== 0 && !ok && API_CODE_TABLE[code] === undefined) kind = classifyHttpStatus(httpStatus);
+    const detail = message || `code ${code} without a message`;
+    throw fail(kind, ctx, { code: code === 0 ? null : code, httpStatus, requestId, detail }, retryAfterMs);
+  }
+
+  // Success. Every response field is optional in the spec (api doc §10): a missing `data` is read
+  // as an empty object; a `data` of the wrong type is shape drift.
+  const data = envelope?.data;
+  if (data === undefined || data === null) return { data: {}, requestId: requestId ?? '' };
+  if (!isPlainObject(data)) {
+    throw fail(
+      'response_shape',
+      ctx,
+      {
+        code: null,
+        httpStatus,
+        requestId,
+        detail: `"data" is ${Array.isArray(data) ? 'an array' : typeof data}, expected an object`,
+      },
+      null,
+    );
+  }
+  return { data, requestId: requestId ?? '' };
+}

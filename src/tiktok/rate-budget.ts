@@ -1,0 +1,158 @@
+/**
+ * The shared rate budget (ARCHITECTURE.md invariant 5): every API call of an (app, scope, endpoint)
+ * key, from every worker process, draws from one budget; a 429 slows the key down for ALL processes
+ * instead of failing the run. Algorithm: rate-gcra.ts (GCRA pacing + AIMD after throttles).
+ *
+ * Why not rate-limiter-flexible: its Redis limiter counts in fixed windows (whole seconds, EX), so
+ * two processes can legally send 2x the rate across a window boundary, which a server counting
+ * with other window alignment throttles (429); and its points are fixed per limiter instance, so a
+ * per-key reduced rate after a 429 (AIMD) cannot be expressed. GCRA gives even spacing and a
+ * per-key rate in ~20 lines of Lua. The Redis clock (TIME) is used so all processes agree on time.
+ */
+import type { Redis } from 'ioredis';
+import { applyThrottle, type GcraParams, type GcraState, initialState, tryAcquire } from './rate-gcra.ts';
+import { sleep } from './sleep.ts';
+import type { RateBudget } from './types.ts';
+
+export interface RateBudgetOptions {
+  /** Default 50 (api doc §9.2). */
+  ratePerSecond?: number;
+  /** Requests that may go out back to back; default 1 (strict spacing). */
+  burst?: number;
+  /** Cool-down after a 429 without Retry-After; default 1000 ms. */
+  defaultCooldownMs?: number;
+  /** Floor of the reduced rate; default 1/s. */
+  minRatePerSecond?: number;
+  /** Linear recovery of a reduced rate, per second; default ratePerSecond / 30. */
+  recoveryPerSecond?: number;
+}
+
+export interface RedisRateBudgetOptions extends RateBudgetOptions {
+  /** Key prefix; default `tiktok:budget:`. */
+  prefix?: string;
+}
+
+function params(o: RateBudgetOptions): GcraParams {
+  const rate = o.ratePerSecond ?? 50;
+  if (!(rate > 0)) throw new RangeError(`ratePerSecond must be > 0, got ${rate}`);
+  return {
+    ratePerSecond: rate,
+    burst: Math.max(1, Math.floor(o.burst ?? 1)),
+    minRatePerSecond: Math.min(rate, o.minRatePerSecond ?? 1),
+    recoveryPerSecond: o.recoveryPerSecond ?? rate / 30,
+    decreaseFactor: 0.5,
+    defaultCooldownMs: o.defaultCooldownMs ?? 1000,
+  };
+}
+
+/** Polls `step` (0 = granted, else ms to wait) until granted; returns the ms spent waiting. */
+async function waitForSlot(step: () => Promise<number> | number, signal?: AbortSignal): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    signal?.throwIfAborted();
+    const waitMs = await step();
+    if (waitMs <= 0) return Math.round(performance.now() - started);
+    // A little jitter so waiters of one key do not all wake on the same millisecond.
+    await sleep(waitMs + Math.random() * 3, signal);
+  }
+}
+
+export function createMemoryRateBudget(options: RateBudgetOptions = {}): RateBudget {
+  const p = params(options);
+  const states = new Map<string, GcraState>();
+  const stateOf = (key: string) => {
+    let s = states.get(key);
+    if (!s) {
+      s = initialState();
+      states.set(key, s);
+    }
+    return s;
+  };
+  return {
+    acquire: (key, signal) => waitForSlot(() => tryAcquire(stateOf(key), Date.now(), p), signal),
+    async throttled(key, retryAfterMs) {
+      applyThrottle(stateOf(key), Date.now(), retryAfterMs, p);
+    },
+  };
+}
+
+// Lua twins of tryAcquire / applyThrottle (rate-gcra.ts). Floats are stored with string.format
+// because Lua's tostring keeps only 14 significant digits.
+const NOW_LUA = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local function eff(s, maxRate, recovery)
+  if not s[2] then return maxRate end
+  return math.min(maxRate, tonumber(s[2]) + math.max(0, now - tonumber(s[3])) / 1000 * recovery)
+end
+`;
+
+const ACQUIRE_LUA = `${NOW_LUA}
+local maxRate, burst, recovery, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local s = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'rate_at', 'cool_until')
+local cool = tonumber(s[4]) or 0
+if cool > now then return math.ceil(cool - now) end
+local interval = 1000 / eff(s, maxRate, recovery)
+local tat = tonumber(s[1]) or now
+if tat < now then tat = now end
+local tol = (burst - 1) * interval
+if tat - now > tol then return math.max(1, math.ceil(tat - now - tol)) end
+redis.call('HSET', KEYS[1], 'tat', string.format('%.3f', tat + interval))
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 0`;
+
+const THROTTLE_LUA = `${NOW_LUA}
+local maxRate, cooldown, minRate, recovery, ttl, factor =
+  tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local s = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'rate_at', 'cool_until')
+local cool = tonumber(s[4]) or 0
+local untilMs = now + cooldown
+if cool > now then
+  if untilMs > cool then
+    redis.call('HSET', KEYS[1], 'cool_until', string.format('%.3f', untilMs))
+    if s[2] then redis.call('HSET', KEYS[1], 'rate_at', string.format('%.3f', untilMs)) end
+  end
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  return 0
+end
+local rate = math.max(minRate, eff(s, maxRate, recovery) * factor)
+redis.call('HSET', KEYS[1], 'rate', string.format('%.6f', rate), 'rate_at', string.format('%.3f', untilMs),
+  'cool_until', string.format('%.3f', untilMs))
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 1`;
+
+/** State of an idle key expires after this (a reduced rate has long recovered by then). */
+const STATE_TTL_MS = 10 * 60_000;
+
+export function createRedisRateBudget(redis: Redis, options: RedisRateBudgetOptions = {}): RateBudget {
+  const p = params(options);
+  const prefix = options.prefix ?? 'tiktok:budget:';
+  return {
+    acquire(key, signal) {
+      return waitForSlot(async () => {
+        const res = await redis.eval(
+          ACQUIRE_LUA,
+          1,
+          prefix + key,
+          p.ratePerSecond,
+          p.burst,
+          p.recoveryPerSecond,
+          STATE_TTL_MS,
+        );
+        return Number(res);
+      }, signal);
+    },
+    async throttled(key, retryAfterMs) {
+      await redis.eval(
+        THROTTLE_LUA,
+        1,
+        prefix + key,
+        p.ratePerSecond,
+        retryAfterMs ?? p.defaultCooldownMs,
+        p.minRatePerSecond,
+        p.recoveryPerSecond,
+        STATE_TTL_MS,
+        p.decreaseFactor,
+      );
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Building one HTTP request: path parameters, the common query (api doc §1.1), the declared
+ * cipher only, the JSON body serialized ONCE and the signature over exactly those bytes (§2).
+ */
+import { type EndpointDef, endpointLabel } from './endpoints/catalog.ts';
+import { InvalidRequestError } from './errors.ts';
+import { computeSign } from './sign.ts';
+import type { ConnectionAuth } from './types.ts';
+
+export type QueryValue = string | number | boolean | readonly (string | number)[] | null | undefined;
+
+/** Keys the client owns; a caller passing one is a bug (ciphers: api doc §1.1 36009004). */
+const RESERVED_QUERY_KEYS = new Set([
+  'app_key',
+  'timestamp',
+  'sign',
+  'access_token',
+  'shop_cipher',
+  'category_asset_cipher',
+]);
+
+export interface BuiltRequest {
+  url: string;
+  init: { method: string; headers: Record<string, string>; body?: string };
+  /** Secret values present in this request (scrubbed from any echo). */
+  secrets: string[];
+  pageTokenSent: boolean;
+}
+
+export function fillPath(endpoint: EndpointDef, params: Readonly<Record<string, string>> = {}): string {
+  return endpoint.path.replace(/\{(\w+)\}/g, (_m, key: string) => {
+    const value = params[key];
+    if (typeof value !== 'string' || value === '') {
+      throw new InvalidRequestError({
+        endpoint: endpointLabel(endpoint),
+        code: null,
+        httpStatus: null,
+        requestId: null,
+        detail: `path parameter "${key}" is missing or empty`,
+      });
+    }
+    return encodeURIComponent(value);
+  });
+}
+
+/** Query values as strings; arrays comma-joined, which is also what gets signed (api doc §1.1). */
+export function serializeQuery(query: Readonly<Record<string, QueryValue>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    out[key] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return out;
+}
+
+/** The one cipher this endpoint declares, taken from `auth`; never any other (api doc §1.1). */
+export function cipherParam(endpoint: EndpointDef, auth: ConnectionAuth | null): Record<string, string> {
+  if (endpoint.cipher === 'none') return {};
+  const value = endpoint.cipher === 'shop_cipher' ? auth?.shopCipher : auth?.categoryAssetCipher;
+  if (value) return { [endpoint.cipher]: value };
+  if (!endpoint.cipherRequired) return {};
+  // api doc §9.1: the API would answer 106013 (missing shop_cipher); fail before sending.
+  throw new InvalidRequestError({
+    endpoint: endpointLabel(endpoint),
+    code: null,
+    httpStatus: null,
+    requestId: null,
+    detail: `this endpoint requires ${endpoint.cipher} but the connection has none`,
+  });
+}
+
+function checkReserved(endpoint: EndpointDef, query: Record<string, string>): void {
+  if (endpoint.host === 'auth') return; // token endpoints carry app_key/app_secret themselves (§3)
+  for (const key of Object.keys(query)) {
+    if (!RESERVED_QUERY_KEYS.has(key)) continue;
+    throw new InvalidRequestError({
+      endpoint: endpointLabel(endpoint),
+      code: null,
+      httpStatus: null,
+      requestId: null,
+      detail: `query parameter "${key}" is set by the client; the caller must not pass it`,
+    });
+  }
+}
+
+export interface BuildInput {
+  baseUrl: string;
+  endpoint: EndpointDef;
+  path: string;
+  query: Record<string, string>;
+  /** The JSON text to send (already serialized once), or null for no body. */
+  rawBody: string | null;
+  auth: ConnectionAuth | null;
+  accessToken: string | null;
+  nowMs: number;
+  extraSecrets: readonly string[];
+}
+
+export function buildRequest(input: BuildInput): BuiltRequest {
+  const { endpoint, auth } = input;
+  checkReserved(endpoint, input.query);
+  const secrets = [...input.extraSecrets];
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  let params: Record<string, string> = { ...input.query };
+
+  if (endpoint.host === 'api') {
+    if (!auth) throw new Error(`${endpointLabel(endpoint)} needs connection credentials`);
+    params = {
+      ...params,
+      ...cipherParam(endpoint, auth),
+      app_key: auth.appKey,
+      // 10-digit seconds; valid within [now-300 s, now+30 s] (api doc §1.1). Fresh per attempt.
+      timestamp: String(Math.floor(input.nowMs / 1000)),
+    };
+    const sign = computeSign(auth.appSecret, input.path, params, input.rawBody);
+    params.sign = sign;
+    secrets.push(sign, auth.appSecret);
+    if (input.accessToken !== null) {
+      // api doc §1.1: versions >= 202309 take the token in this header, never in the query.
+      headers['x-tts-access-token'] = input.accessToken;
+      secrets.push(input.accessToken);
+    }
+  }
+
+  const search = new URLSearchParams(params).toString();
+  const url = `${input.baseUrl.replace(/\/+$/, '')}${input.path}${search ? `?${search}` : ''}`;
+  const init: BuiltRequest['init'] = { method: endpoint.method, headers };
+  if (input.rawBody !== null) init.body = input.rawBody;
+  return {
+    url,
+    init,
+    secrets,
+    pageTokenSent: typeof params.page_token === 'string' && params.page_token !== '',
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Documented enum values per field (api doc sections cited). Values outside these lists are kept as
+ * sent and counted in NormalizeResult.unknownEnums; they are never a reason to reject a record.
+ */
+
+/** §4.1 seller order status (ALL is a filter value, listed because the enum declares it). */
+export const SELLER_ORDER_STATUS = [
+  'ALL',
+  'PROCESSING',
+  'COMPLETED',
+  'CANCELLED',
+  'FROZEN',
+  'DEDUCTED',
+] as const;
+/** §5.1 creator order status (differs from the seller enum). */
+export const CREATOR_ORDER_STATUS = [
+  'UNSPECIFIED',
+  'ORDERED',
+  'SETTLED',
+  'REFUNDED',
+  'FROZEN',
+  'DEDUCTED',
+] as const;
+/** §4.1 / §5.1 skus[].content_type. */
+export const CONTENT_TYPE = ['SHOP', 'VIDEO', 'LIVE', 'PRE_LIVE', 'PROMOTION_PAGE', 'LINKSHARE'] as const;
+/** §6.3 open collaboration status. */
+export const OPEN_COLLABORATION_STATUS = ['NORMAL', 'TERMINATING'] as const;
+/** §6.3 / §7.3 product status. */
+export const PRODUCT_STATUS = [
+  'LIVE',
+  'OUT_OF_STOCK',
+  'SELLER_DEACTIVATE',
+  'PLATFORM_DEACTIVATE',
+  'GNE_REJECT',
+  'DELETE',
+  'OTHER',
+] as const;
+/** §7.2 collaboration_status search filter (VALID = ONGOING + EXPIRING). */
+export const TARGET_COLLABORATION_SEARCH_STATUS = [
+  'ONGOING',
+  'EXPIRING',
+  'VALID',
+  'CANCELING',
+  'COMPLETED',
+] as const;
+/** §7.2 / §7.3 target collaboration type. */
+export const TARGET_COLLABORATION_TYPE = ['STANDARD', 'TOP_CREATOR_PROGRAM'] as const;
+/** §7.3 membership status of a product / creator in a target collaboration. */
+export const MEMBER_COLLABORATION_STATUS = ['NORMAL', 'DELETING', 'DELETED'] as const;
+/** §7.3 commission_effective_status / product_effective_status. */
+export const EFFECTIVE_STATUS = ['EFFECTIVE_ALL', 'EFFECTIVE_PARTIALLY', 'EFFECTIVE_NONE'] as const;
+/** §8.1 / §8.2 campaign status. */
+export const CAMPAIGN_STATUS = ['READY', 'UPCOMING', 'ONGOING', 'CLOSED'] as const;
+/** §8.2 target_seller_types[]. */
+export const SELLER_TYPE = ['LOCAL', 'CROSS_BORDER'] as const;
+/** §8.3 review_status. */
+export const REVIEW_STATUS = ['PENDING', 'APPROVED', 'REJECTED', 'PENDING_CLOSED', 'CLOSED'] as const;
+/** §8.4 free_sample_status: all 17 documented values. */
+export const FREE_SAMPLE_STATUS = [
+  'NOT_REQUESTED',
+  'PENDING',
+  'AWAITING_SHIPMENT',
+  'AWAITING_COLLECTION',
+  'SHIPPED',
+  'CONTENT_PENDING',
+  'REJECT_CANCELLED',
+  'OVERDUE_CANCELLED',
+  'UNFULFIL_CANCELLED',
+  'DEL_PLAN_CANCELLED',
+  'SELLER_NOT_SHIP_CANCELLED',
+  'WITHDRAW_CANCELLED',
+  'UNFULFILLABLE_CANCELLED',
+  'OPERATOR_MANUAL_CANCELLED',
+  'OPERATOR_MANUAL_FAILED',
+  'OPERATOR_MANUAL_COMPLETED',
+  'COMPLETED',
+] as const;

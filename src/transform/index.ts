@@ -1,0 +1,17 @@
+/**
+ * The pure normalizers, one per stream (ARCHITECTURE.md "src/transform"): API records -> table rows
+ * keyed by the drizzle table export name, plus rejected records and unknown-enum counts. No I/O,
+ * no clock: the sync time comes in NormalizeContext.now.
+ */
+export { normalizeCampaignCreatorFulfillment, snapshotDateOf } from './campaign-creator-fulfillment.ts';
+export { normalizeCreatorOrders } from './creator-orders.ts';
+export { FINAL_ORDER_STATUSES, isFinalOrderStatus } from './final-statuses.ts';
+export { lineKeyBase, lineKeys } from './line-key.ts';
+export { normalizeOpenCollaborationProducts } from './open-collaboration-products.ts';
+export { normalizeOpenCollaborations } from './open-collaborations.ts';
+export { parseMoneyAmount } from './parse-money.ts';
+export { normalizePartnerCampaignProducts } from './partner-campaign-products.ts';
+export { normalizePartnerCampaigns } from './partner-campaigns.ts';
+export { normalizeSellerOrders } from './seller-orders.ts';
+export { normalizeTargetCollaborations } from './target-collaborations.ts';
+export type { NormalizeContext, NormalizeResult, RejectedRecord, TableRows } from './types.ts';

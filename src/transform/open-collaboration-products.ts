@@ -1,0 +1,54 @@
+/**
+ * Open-collaboration marketplace products of a saved search (api doc §6.1, POST
+ * /affiliate_seller/202405/open_collaborations/products/search) -> openCollaborationProducts.
+ * ctx.ownerId is the shop id that ran the search; ctx.scope.search_id names the saved search.
+ * `units_sold` may be absent (api doc §10 "Optionality"): null, not zero.
+ */
+import { type EnumTally, Reader } from './reader.ts';
+import { keyOfField, moneyCols, rangeCols } from './row-columns.ts';
+import { type RowsOf, runStream, type StreamSpec } from './run.ts';
+import type { NormalizeContext, NormalizeResult } from './types.ts';
+
+type Tables = 'openCollaborationProducts';
+
+function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
+  const p = Reader.of(raw, '', tally);
+  const commission = p.child('commission');
+  const row = {
+    search_id: ctx.scope?.['search_id'],
+    product_id: p.requireId('id'),
+    shop_id: ctx.ownerId,
+    title: p.text('title'),
+    shop_name: p.child('shop')?.text('name') ?? null,
+    has_inventory: p.bool('has_inventory'),
+    units_sold: p.count('units_sold'),
+    sale_region: p.text('sale_region'),
+    main_image_url: p.text('main_image_url'),
+    detail_link: p.text('detail_link'),
+    ...rangeCols('original_price', p.priceRange('original_price')),
+    ...rangeCols('sales_price', p.priceRange('sales_price')),
+    category_chains: p.json('category_chains'),
+    // commission = {rate: bps, currency, amount} (api doc §6.1): one rate and one money value.
+    commission_rate_bps: commission?.bps('rate') ?? null,
+    ...moneyCols(
+      'commission',
+      commission?.moneyHere('amount', 'currency') ?? { amount: null, currency: null },
+    ),
+    raw: p.obj,
+  };
+  return { openCollaborationProducts: [row] };
+}
+
+const spec: StreamSpec<Tables> = {
+  tables: ['openCollaborationProducts'],
+  scopeKeys: ['search_id'],
+  keyOf: (raw) => keyOfField(raw, 'id'),
+  map: mapProduct,
+};
+
+export function normalizeOpenCollaborationProducts(
+  records: unknown[],
+  ctx: NormalizeContext,
+): NormalizeResult<RowsOf<Tables>> {
+  return runStream(spec, records, ctx);
+}

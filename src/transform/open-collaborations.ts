@@ -1,0 +1,52 @@
+/**
+ * The shop's own open collaborations (api doc §6.3, POST /affiliate_seller/202412/open_collaborations/search)
+ * -> openCollaborations. ctx.ownerId is the shop id. Snapshot stream: the loader stamps and tombstones.
+ */
+import { OPEN_COLLABORATION_STATUS, PRODUCT_STATUS } from './enums.ts';
+import { type EnumTally, Reader } from './reader.ts';
+import { keyOfField, rangeCols } from './row-columns.ts';
+import { type RowsOf, runStream, type StreamSpec } from './run.ts';
+import type { NormalizeContext, NormalizeResult } from './types.ts';
+
+type Tables = 'openCollaborations';
+
+function mapCollaboration(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
+  const c = Reader.of(raw, '', tally);
+  const commission = c.child('current_commission');
+  const product = c.child('product');
+  const row = {
+    shop_id: ctx.ownerId,
+    open_collaboration_id: c.requireId('id'),
+    status: c.enumOf('status', OPEN_COLLABORATION_STATUS),
+    current_commission_rate_bps: commission?.bps('rate') ?? null,
+    current_commission_start_time: commission?.time('start_time') ?? null,
+    current_commission_end_time: commission?.time('end_time') ?? null,
+    showcase_creator_count: c.count('showcase_creator_count'),
+    content_creator_count: c.count('content_creator_count'),
+    product_id: product?.id('id') ?? null,
+    product_title: product?.text('title') ?? null,
+    product_main_image_url: product?.text('main_image_url') ?? null,
+    product_status: product?.enumOf('status', PRODUCT_STATUS) ?? null,
+    product_inventory: product?.count('inventory') ?? null,
+    ...rangeCols('product_original_price', product?.priceRange('original_price') ?? EMPTY_RANGE),
+    // 202409 only; 202412 dropped it (api doc §6.3), so null on the current version.
+    require_seller_approve_creator: c.bool('require_seller_approve_creator'),
+    raw: c.obj,
+  };
+  return { openCollaborations: [row] };
+}
+
+const EMPTY_RANGE = { min: null, max: null, currency: null };
+
+const spec: StreamSpec<Tables> = {
+  tables: ['openCollaborations'],
+  keyOf: (raw) => keyOfField(raw, 'id'),
+  map: mapCollaboration,
+};
+
+export function normalizeOpenCollaborations(
+  records: unknown[],
+  ctx: NormalizeContext,
+): NormalizeResult<RowsOf<Tables>> {
+  return runStream(spec, records, ctx);
+}

@@ -1,0 +1,56 @@
+/**
+ * Products of one partner campaign (api doc §8.3, GET /affiliate_partner/202405/campaigns/{id}/products)
+ * -> partnerCampaignProducts. ctx.ownerId is the category asset cipher; ctx.scope.campaign_id the campaign.
+ * All rates here are int bps; prices are `{currency, amount}` money values (api doc §8.3).
+ */
+import { REVIEW_STATUS } from './enums.ts';
+import { type EnumTally, Reader } from './reader.ts';
+import { keyOfField, moneyCols } from './row-columns.ts';
+import { type RowsOf, runStream, type StreamSpec } from './run.ts';
+import type { NormalizeContext, NormalizeResult } from './types.ts';
+
+type Tables = 'partnerCampaignProducts';
+
+function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
+  const p = Reader.of(raw, '', tally);
+  const category = p.child('category');
+  const row = {
+    partner_id: ctx.ownerId,
+    campaign_id: ctx.scope?.['campaign_id'],
+    product_id: p.requireId('id'),
+    name: p.text('name'),
+    review_status: p.enumOf('review_status', REVIEW_STATUS),
+    shop_name: p.text('shop_name'),
+    main_image_url: p.text('main_image_url'),
+    ...moneyCols('lowest_price', p.money('lowest_price')),
+    ...moneyCols('highest_price', p.money('highest_price')),
+    inventory: p.count('inventory'),
+    total_commission_rate_bps: p.bps('total_commission_rate'),
+    creator_commission_rate_bps: p.bps('creator_commission_rate'),
+    partner_commission_rate_bps: p.bps('partner_commission_rate'),
+    open_collaboration_commission_rate_bps: p.bps('open_collaboration_commission_rate'),
+    is_available: p.bool('is_available'),
+    product_sales: p.count('product_sales'),
+    category_id: category?.id('id') ?? null,
+    category_name: category?.text('name') ?? null,
+    sample_quota: p.count('sample_quota'),
+    product_description: p.text('product_description'),
+    sku_information_list: p.json('sku_information_list'),
+    raw: p.obj,
+  };
+  return { partnerCampaignProducts: [row] };
+}
+
+const spec: StreamSpec<Tables> = {
+  tables: ['partnerCampaignProducts'],
+  scopeKeys: ['campaign_id'],
+  keyOf: (raw) => keyOfField(raw, 'id'),
+  map: mapProduct,
+};
+
+export function normalizePartnerCampaignProducts(
+  records: unknown[],
+  ctx: NormalizeContext,
+): NormalizeResult<RowsOf<Tables>> {
+  return runStream(spec, records, ctx);
+}

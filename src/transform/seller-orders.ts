@@ -1,0 +1,109 @@
+/**
+ * Seller affiliate orders (api doc §4.1, POST /affiliate_seller/202410/orders/search) ->
+ * sellerOrders + sellerOrderSkus. ctx.ownerId is the shop id.
+ *
+ * An order with one bad line is rejected WHOLE: its lines are keyed by position among identical
+ * lines and its header carries totals over them, so loading part of an order would leave the
+ * warehouse with an inconsistent order (missing line, wrong totals) that looks valid. The quarantined
+ * order keeps its previous version in the warehouse until the API sends a clean one.
+ */
+import { CONTENT_TYPE, SELLER_ORDER_STATUS } from './enums.ts';
+import { type LineIdentity, lineKeys } from './line-key.ts';
+import { moneyTotal, quantityTotal } from './order-totals.ts';
+import { type EnumTally, Reader } from './reader.ts';
+import { keyOfField, moneyCols, without } from './row-columns.ts';
+import { type Row, type RowsOf, runStream, type StreamSpec } from './run.ts';
+import type { NormalizeContext, NormalizeResult } from './types.ts';
+
+type Tables = 'sellerOrders' | 'sellerOrderSkus';
+
+const MONEY_FIELDS = [
+  'price',
+  'estimated_commission_base',
+  'estimated_paid_commission',
+  'estimated_paid_shop_ads_commission',
+  'actual_commission_base',
+  'actual_paid_commission',
+  'actual_paid_shop_ads_commission',
+  'estimated_cofunded_creator_bonus_amount',
+  'actual_cofunded_creator_bonus_amount',
+] as const;
+
+function line(sku: Reader, shopId: string, orderId: string, index: number): Row {
+  const row: Row = {
+    shop_id: shopId,
+    order_id: orderId,
+    line_index: index,
+    product_id: sku.id('product_id'),
+    content_type: sku.enumOf('content_type', CONTENT_TYPE),
+    content_id: sku.id('content_id'),
+    creator_username: sku.text('creator_username'),
+    campaign_id: sku.id('campaign_id'),
+    open_collaboration_id: sku.id('open_collaboration_id'),
+    target_collaboration_id: sku.id('target_collaboration_id'),
+    quantity: sku.count('quantity'),
+    refunded_quantity: sku.count('refunded_quantity'),
+    returned_quantity: sku.count('returned_quantity'),
+    commission_model: sku.text('commission_model'),
+    commission_tier_setting: sku.text('commission_tier_setting'),
+    // Strings in 202410 ("1550" = 15.50 %), api doc §4.1 / §10; ints accepted too.
+    commission_rate_bps: sku.bps('commission_rate'),
+    shop_ads_commission_rate_bps: sku.bps('shop_ads_commission_rate'),
+    raw: sku.obj,
+  };
+  for (const f of MONEY_FIELDS) Object.assign(row, moneyCols(f, sku.money(f)));
+  return row;
+}
+
+/** The identifying fields of a normalized line (all strings or null by construction in `line`). */
+function identityOf(row: Row): LineIdentity {
+  const f = (k: keyof LineIdentity) => (row[k] ?? null) as string | null;
+  return {
+    product_id: f('product_id'),
+    content_type: f('content_type'),
+    content_id: f('content_id'),
+    creator_username: f('creator_username'),
+    campaign_id: f('campaign_id'),
+    open_collaboration_id: f('open_collaboration_id'),
+    target_collaboration_id: f('target_collaboration_id'),
+  };
+}
+
+function mapOrder(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
+  const order = Reader.of(raw, '', tally);
+  const orderId = order.requireId('id');
+  const skus = order.array('skus') ?? [];
+  const lines = skus.map((s, i) => line(Reader.of(s, `skus[${i}]`, tally), ctx.ownerId, orderId, i));
+  const keys = lineKeys(lines.map(identityOf));
+  lines.forEach((l, i) => {
+    l['line_key'] = keys[i];
+  });
+  const header: Row = {
+    shop_id: ctx.ownerId,
+    order_id: orderId,
+    status: order.enumOf('status', SELLER_ORDER_STATUS),
+    create_time: order.time('create_time'),
+    delivery_time: order.time('delivery_time'),
+    sku_count: lines.length,
+    total_quantity: quantityTotal(lines),
+    ...moneyTotal(lines, 'estimated_commission_base', 'total_estimated_commission_base'),
+    ...moneyTotal(lines, 'estimated_paid_commission', 'total_estimated_paid_commission'),
+    ...moneyTotal(lines, 'actual_commission_base', 'total_actual_commission_base'),
+    ...moneyTotal(lines, 'actual_paid_commission', 'total_actual_paid_commission'),
+    raw: without(order.obj, 'skus'),
+  };
+  return { sellerOrders: [header], sellerOrderSkus: lines };
+}
+
+const spec: StreamSpec<Tables> = {
+  tables: ['sellerOrders', 'sellerOrderSkus'],
+  keyOf: (raw) => keyOfField(raw, 'id'),
+  map: mapOrder,
+};
+
+export function normalizeSellerOrders(
+  records: unknown[],
+  ctx: NormalizeContext,
+): NormalizeResult<RowsOf<Tables>> {
+  return runStream(spec, records, ctx);
+}

@@ -7,7 +7,10 @@ import type postgres from 'postgres';
 import { sellerOrderSkus } from '../src/load/schema/index.ts';
 import { quoteIdent, tableShape } from '../src/load/table-shape.ts';
 
-export async function copyBaseline(sql: postgres.Sql, rows: readonly Record<string, unknown>[]): Promise<number> {
+export async function copyBaseline(
+  sql: postgres.Sql,
+  rows: readonly Record<string, unknown>[],
+): Promise<number> {
   const shape = tableShape(sellerOrderSkus);
   await sql.unsafe(`create unlogged table public.copy_twin (like ${shape.qualified} including all)`);
   const columns = [...shape.payload.map((c) => c.name), 'run_id'];
@@ -37,6 +40,12 @@ export async function copyBaseline(sql: postgres.Sql, rows: readonly Record<stri
 function copyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   const text =
-    value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
+  return text.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
 }

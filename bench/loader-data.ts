@@ -73,7 +73,11 @@ function makeLine(rand: () => number, orderId: string, index: number): Row {
     // Fields the live API may add (api doc §12.4) and a product title make the ~2 KB of the issue.
     product_name: title,
     sku_name: `${title.slice(0, 40)} / ${quantity * 50} ml`,
-    sales_attributes: Array.from({ length: 6 }, (_, i) => ({ id: String(100_000 + i), name: `attr_${i}`, value_name: title.slice(i * 10, i * 10 + 24) })),
+    sales_attributes: Array.from({ length: 6 }, (_, i) => ({
+      id: String(100_000 + i),
+      name: `attr_${i}`,
+      value_name: title.slice(i * 10, i * 10 + 24),
+    })),
     seller_sku: `SKU-${productId.slice(-8)}-${index}`,
     settlement_status: 'UNSETTLED',
   };
@@ -129,7 +133,12 @@ export function mutateLines(rows: readonly Row[], fraction: number, seed: number
       ...row,
       refunded_quantity: 1,
       actual_paid_commission_amount: actual,
-      raw: { ...raw, refunded_quantity: 1, actual_paid_commission: money(actual, 'USD'), settlement_status: 'SETTLED' },
+      raw: {
+        ...raw,
+        refunded_quantity: 1,
+        actual_paid_commission: money(actual, 'USD'),
+        settlement_status: 'SETTLED',
+      },
     };
   });
 }

@@ -8,6 +8,8 @@
  *   unchanged_reload_vs_copy  loader re-load of identical rows / COPY
  *   vs_drizzle_batch          loader first load / drizzle insert().onConflictDoUpdate() in 1,000-row batches
  *   copy_rows_per_s           the baseline itself
+ *   row_hash_*                the same figures on a twin of the table with a loader-owned row_hash column
+ *                             (src/load/row-hash.ts: only rows whose hash changed are shipped)
  * The loader works page by page as a sync does: one transaction per `pageRows` rows.
  *
  * Standalone: `npx tsx bench/loader.bench.ts [rows]` (DATABASE_URL or the dev Postgres), writes
@@ -17,6 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql as dsql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { createDb, type Db } from '../src/load/db.ts';
 import { runMigrations } from '../src/load/migrate.ts';
@@ -24,6 +27,7 @@ import { sellerOrderSkus } from '../src/load/schema/index.ts';
 import { tableShape } from '../src/load/table-shape.ts';
 import { upsertRows } from '../src/load/upsert.ts';
 import { copyBaseline } from './loader-copy.ts';
+import { hashedTwin } from './loader-twin.ts';
 import { makeSellerLines, mutateLines } from './loader-data.ts';
 
 export interface LoaderBenchOptions {
@@ -67,28 +71,39 @@ export async function runLoaderBench(opts: LoaderBenchOptions = {}): Promise<Loa
     const copyRate = rate(total, copyMs);
     log(`COPY into unlogged twin: ${fmt(copyRate)} rows/s`);
 
-    const first = await timeLoad(db, rows, pageRows, 1);
-    log(`first load:        ${fmt(rate(total, first.ms))} rows/s ${JSON.stringify(first.counts)}`);
     const changed = mutateLines(rows, 0.1, 7);
-    const reload10 = await timeLoad(db, changed, pageRows, 2);
-    log(`10 % changed:      ${fmt(rate(total, reload10.ms))} rows/s ${JSON.stringify(reload10.counts)}`);
-    const same = await timeLoad(db, changed, pageRows, 3);
-    log(`unchanged reload:  ${fmt(rate(total, same.ms))} rows/s ${JSON.stringify(same.counts)}`);
+    const phases = async (table: PgTable, label: string) => {
+      const first = await timeLoad(db!, table, rows, pageRows, 1);
+      log(`${label} first load:       ${fmt(rate(total, first.ms))} rows/s ${JSON.stringify(first.counts)}`);
+      const reload10 = await timeLoad(db!, table, changed, pageRows, 2);
+      log(`${label} 10 % changed:     ${fmt(rate(total, reload10.ms))} rows/s ${JSON.stringify(reload10.counts)}`);
+      const same = await timeLoad(db!, table, changed, pageRows, 3);
+      log(`${label} unchanged reload: ${fmt(rate(total, same.ms))} rows/s ${JSON.stringify(same.counts)}`);
+      if (first.counts.inserted !== total || same.counts.unchanged !== total) {
+        throw new Error(`loader counts wrong: ${JSON.stringify({ first: first.counts, same: same.counts })}`);
+      }
+      return { first, reload10, same };
+    };
+    const plain = await phases(sellerOrderSkus, 'loader');
+    const twin = hashedTwin(sellerOrderSkus, 'loader_bench');
+    for (const statement of twin.ddl) await db.sql.unsafe(statement);
+    const hashed = await phases(twin.table, 'row_hash');
 
     await db.sql`truncate tiktok_affiliate.seller_order_skus`;
     const drizzleMs = await timeDrizzle(db, rows, opts.drizzleBatch ?? 1_000);
     log(`drizzle batches:   ${fmt(rate(total, drizzleMs))} rows/s`);
-    if (first.counts.inserted !== total || same.counts.unchanged !== total) {
-      throw new Error(`loader counts wrong: ${JSON.stringify({ first: first.counts, same: same.counts })}`);
-    }
     return {
-      first_load_vs_copy: copyMs / first.ms,
-      changed10_reload_vs_copy: copyMs / reload10.ms,
-      unchanged_reload_vs_copy: copyMs / same.ms,
-      vs_drizzle_batch: drizzleMs / first.ms,
+      first_load_vs_copy: copyMs / plain.first.ms,
+      changed10_reload_vs_copy: copyMs / plain.reload10.ms,
+      unchanged_reload_vs_copy: copyMs / plain.same.ms,
+      vs_drizzle_batch: drizzleMs / plain.first.ms,
       copy_rows_per_s: Math.round(copyRate),
-      loader_first_rows_per_s: Math.round(rate(total, first.ms)),
-      loader_unchanged_rows_per_s: Math.round(rate(total, same.ms)),
+      row_hash_first_load_vs_copy: copyMs / hashed.first.ms,
+      row_hash_changed10_reload_vs_copy: copyMs / hashed.reload10.ms,
+      row_hash_unchanged_reload_vs_copy: copyMs / hashed.same.ms,
+      row_hash_vs_drizzle_batch: drizzleMs / hashed.first.ms,
+      loader_first_rows_per_s: Math.round(rate(total, plain.first.ms)),
+      loader_unchanged_rows_per_s: Math.round(rate(total, plain.same.ms)),
       drizzle_rows_per_s: Math.round(rate(total, drizzleMs)),
       rows: total,
     };
@@ -99,12 +114,12 @@ export async function runLoaderBench(opts: LoaderBenchOptions = {}): Promise<Loa
   }
 }
 
-async function timeLoad(db: Db, rows: Record<string, unknown>[], pageRows: number, runId: number) {
+async function timeLoad(db: Db, table: PgTable, rows: Record<string, unknown>[], pageRows: number, runId: number) {
   const counts = { inserted: 0, updated: 0, unchanged: 0 };
   const started = performance.now();
   for (let i = 0; i < rows.length; i += pageRows) {
     const page = rows.slice(i, i + pageRows);
-    const result = await db.sql.begin((tx) => upsertRows(tx, sellerOrderSkus, page, { runId }));
+    const result = await db.sql.begin((tx) => upsertRows(tx, table, page, { runId }));
     counts.inserted += result.inserted;
     counts.updated += result.updated;
     counts.unchanged += result.unchanged;
@@ -116,9 +131,7 @@ async function timeLoad(db: Db, rows: Record<string, unknown>[], pageRows: numbe
 async function timeDrizzle(db: Db, rows: Record<string, unknown>[], batch: number): Promise<number> {
   const shape = tableShape(sellerOrderSkus);
   const columns = sellerOrderSkus as unknown as Record<string, unknown>;
-  const set = Object.fromEntries(
-    shape.business.map((c) => [c.name, dsql.raw(`excluded."${c.name}"`)]),
-  );
+  const set = Object.fromEntries(shape.business.map((c) => [c.name, dsql.raw(`excluded."${c.name}"`)]));
   const target = shape.primaryKey.map((k) => columns[k]) as never;
   const started = performance.now();
   for (let i = 0; i < rows.length; i += batch) {
@@ -133,7 +146,9 @@ async function timeDrizzle(db: Db, rows: Record<string, unknown>[], batch: numbe
 
 function avgRawBytes(rows: Record<string, unknown>[]): number {
   const sample = rows.slice(0, 200);
-  return Math.round(sample.reduce((n, r) => n + JSON.stringify(r.raw).length, 0) / Math.max(1, sample.length));
+  return Math.round(
+    sample.reduce((n, r) => n + JSON.stringify(r.raw).length, 0) / Math.max(1, sample.length),
+  );
 }
 
 function withDatabase(url: string, database: string): string {

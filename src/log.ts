@@ -11,7 +11,7 @@
  *    other way.
  */
 import { pino } from 'pino';
-import type { DestinationStream, Logger } from 'pino';
+import type { Bindings, ChildLoggerOptions, DestinationStream, Logger } from 'pino';
 import { REDACTED, SECRET_KEYS } from './core/secrets.ts';
 
 export type { Logger } from 'pino';
@@ -145,9 +145,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
  * formatter), so `child()` itself is wrapped: bindings are scrubbed at every level.
  */
 function scrubChildBindings(logger: Logger): Logger {
-  const child = logger.child.bind(logger);
-  logger.child = ((bindings, opts) =>
-    scrubChildBindings(child(scrubValue(bindings) as typeof bindings, opts))) as Logger['child'];
+  const original = logger.child.bind(logger) as unknown as (
+    bindings: Bindings,
+    options?: ChildLoggerOptions,
+  ) => Logger;
+  const child = (bindings: Bindings, options?: ChildLoggerOptions) =>
+    scrubChildBindings(original(scrubValue(bindings) as Bindings, options));
+  (logger as unknown as { child: typeof child }).child = child;
   return logger;
 }
 

@@ -23,7 +23,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await sql.unsafe(`create database "${template}"`);
     const { applied } = await migrate(withDatabase(adminUrl, template), log);
-    log.info({ template, applied, ms: Date.now() - started }, `test setup: template ${template} migrated (${applied} migrations)`);
+    log.info(
+      { template, applied, ms: Date.now() - started },
+      `test setup: template ${template} migrated (${applied} migrations)`,
+    );
   } catch (err) {
     await sql.unsafe(`drop database if exists "${template}" with (force)`).catch(() => {});
     await sql.end({ timeout: 5 });
@@ -33,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await sql.end({ timeout: 5 });
 
   project.provide('adminDatabaseUrl', adminUrl);
+  project.provide('databaseUrl', adminUrl);
   project.provide('templateDatabase', template);
   project.provide('databasePrefix', prefix);
   project.provide('redisUrl', services.redisUrl);
@@ -42,7 +46,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     try {
       const leftovers = await admin<{ datname: string }[]>`
         select datname from pg_database where datname like ${`${prefix}\\_%`}`;
-      for (const { datname } of leftovers) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+      for (const { datname } of leftovers)
+        await admin.unsafe(`drop database if exists "${datname}" with (force)`);
     } finally {
       await admin.end({ timeout: 5 });
       await services.stop();
@@ -60,7 +65,9 @@ async function migrate(url: string, log: ReturnType<typeof createLogger>): Promi
     );
   }
   if (typeof mod.runMigrations !== 'function') {
-    throw new Error('test/global-setup: src/load/migrate.ts does not export runMigrations(databaseUrl, { log })');
+    throw new Error(
+      'test/global-setup: src/load/migrate.ts does not export runMigrations(databaseUrl, { log })',
+    );
   }
   return mod.runMigrations(url, { log });
 }

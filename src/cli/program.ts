@@ -7,6 +7,12 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerSandbox } from './commands/sandbox.ts';
 import type { CliContext } from './context.ts';
 import { registerQuickstart } from './commands/quickstart.ts';
+import { registerConnections } from './commands/connections.ts';
+import { registerSync } from './commands/sync.ts';
+import { registerBackfill } from './commands/backfill.ts';
+import { registerSchedule } from './commands/schedule.ts';
+import { registerStatus } from './commands/status.ts';
+import { registerWorker } from './commands/worker.ts';
 
 const EXAMPLES = `
 Examples:
@@ -31,6 +37,12 @@ export function buildProgram(ctx: CliContext): Command {
   registerMigrate(program, ctx);
   registerSandbox(program);
   registerQuickstart(program, ctx);
+  registerConnections(program, ctx);
+  registerSync(program, ctx);
+  registerBackfill(program, ctx);
+  registerSchedule(program, ctx);
+  registerStatus(program, ctx);
+  registerWorker(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

@@ -14,10 +14,11 @@ import type { ConfigFor } from '../config.ts';
 import { loadConfig, maskUrlPassword } from '../config.ts';
 import { runMigrations } from '../load/migrate.ts';
 import type { Logger } from '../log.ts';
-import type { Sandbox, SandboxOptions } from '../sandbox/types.ts';
+import type { Sandbox } from '../sandbox/types.ts';
 import { startServices } from '../services/index.ts';
 import type { Services } from '../services/index.ts';
 import type { CliContext } from './context.ts';
+import { EXIT_FAILURE } from './exit-codes.ts';
 import { commandLogger } from './context.ts';
 import type { Step } from './steps.ts';
 import { runSteps } from './steps.ts';
@@ -32,8 +33,6 @@ export interface QuickstartState {
   /** Run in reverse order when the quick start ends, fails or is interrupted. */
   cleanups: (() => Promise<void>)[];
 }
-
-type StartSandbox = (opts: SandboxOptions) => Promise<Sandbox>;
 
 export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
   {
@@ -78,7 +77,8 @@ export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
   {
     title: 'Start the TikTok Shop API sandbox (scale medium)',
     run: async (s) => {
-      const startSandbox = await loadStartSandbox();
+      // Loaded on use: only the quick start and the `sandbox` command need the simulator.
+      const { startSandbox } = await import('../sandbox/index.ts');
       s.sandbox = await startSandbox({ scale: 'medium' });
       s.cleanups.push(() => s.sandbox!.close());
       return `${s.sandbox.url} with ${s.sandbox.accounts.length} test accounts`;
@@ -95,15 +95,6 @@ function quickstartKey(projectDir: string): string {
   const key = randomBytes(32).toString('base64');
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return key;
-}
-
-async function loadStartSandbox(): Promise<StartSandbox> {
-  // Imported lazily: only the quick start and the `sandbox` command need the simulator.
-  const specifier = '../sandbox/index.ts';
-  const mod = (await import(specifier)) as { startSandbox?: StartSandbox };
-  if (typeof mod.startSandbox !== 'function')
-    throw new Error('src/sandbox/index.ts does not export startSandbox()');
-  return mod.startSandbox;
 }
 
 export function summary(s: QuickstartState, keepRunning: boolean): string {
@@ -130,29 +121,36 @@ export async function runQuickstart(ctx: CliContext, opts: { keepRunning?: boole
   const base = loadConfig(ctx.env);
   const log = commandLogger(ctx, base.logLevel, 'quickstart');
   const state: QuickstartState = { cli: ctx, log, projectDir: ctx.cwd, cleanups: [] };
-  let onSignal: (signal: NodeJS.Signals) => void = () => {};
-  const interrupted = new Promise<void>((resolve, reject) => {
-    onSignal = (signal) =>
-      opts.keepRunning && state.cleanups.length > 0 && done
-        ? resolve()
-        : reject(new Error(`interrupted by ${signal}`));
-  });
-  let done = false;
+  // First Ctrl-C: finish the current step (so whatever it started is known and can be stopped),
+  // then clean up. Second Ctrl-C: exit now; the services' exit hooks still stop their processes.
+  const stop = new AbortController();
+  const onSignal = () => {
+    if (stop.signal.aborted) process.exit(EXIT_FAILURE);
+    stop.abort();
+    if (!opts.keepRunning || state.cleanups.length === 0) {
+      ctx.stderr.write('Stopping after the current step (Ctrl-C again to force)...\n');
+    }
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await Promise.race([
-      runSteps(QUICKSTART_STEPS, state, { out: ctx.stdout, plain: ctx.plain, name: 'quickstart' }),
-      interrupted,
-    ]);
-    done = true;
+    await runSteps(QUICKSTART_STEPS, state, {
+      out: ctx.stdout,
+      plain: ctx.plain,
+      name: 'quickstart',
+      signal: stop.signal,
+    });
     ctx.stdout.write(summary(state, opts.keepRunning === true));
-    if (opts.keepRunning) await interrupted;
+    if (opts.keepRunning && !stop.signal.aborted) {
+      await new Promise<void>((resolve) =>
+        stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+    }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     for (const fn of state.cleanups.splice(0).reverse()) {
       await fn().catch((err: Error) => log.warn({ err }, 'quickstart: cleanup failed'));
     }
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -16,6 +16,12 @@ export interface StepRunOptions {
   /** Prefix of plain lines, e.g. "quickstart". */
   name: string;
   now?: () => number;
+  /** Checked between steps: an aborted run stops before the next step (the current one finishes). */
+  signal?: AbortSignal;
+}
+
+export class StepsInterruptedError extends Error {
+  override readonly name = 'StepsInterruptedError';
 }
 
 export class StepFailedError extends Error {
@@ -31,6 +37,11 @@ export class StepFailedError extends Error {
 export async function runSteps<S>(steps: readonly Step<S>[], state: S, opts: StepRunOptions): Promise<void> {
   const now = opts.now ?? Date.now;
   for (const [i, step] of steps.entries()) {
+    if (opts.signal?.aborted) {
+      throw new StepsInterruptedError(
+        `interrupted before "${step.title}" (step ${i + 1} of ${steps.length})`,
+      );
+    }
     const tag = `[${opts.name} ${i + 1}/${steps.length}]`;
     opts.out.write(opts.plain ? `${tag} ${step.title} ...\n` : `▸ ${step.title}\n`);
     const started = now();

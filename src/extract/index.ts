@@ -19,7 +19,7 @@ export const STREAM_SOURCES: Record<StreamName, StreamSource> = {
   campaign_creator_fulfillment: campaignCreatorFulfillmentSource,
 };
 
-export { DEFAULT_SAVED_SEARCH } from './open-collaboration-products.ts';
+export { defaultSavedSearch } from './open-collaboration-products.ts';
 export { pages, RepeatedPageTokenError } from './paginate.ts';
 export type * from './types.ts';
 export * from './windows.ts';

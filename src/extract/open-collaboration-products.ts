@@ -2,6 +2,7 @@
  * open_collaboration_products: POST /affiliate_seller/202405/open_collaborations/products/search
  * (api doc §6.1): a MARKETPLACE search, not the seller's own products, so the stream snapshots the
  * saved searches stored per connection (etl.saved_searches), each scoped by its search_id.
+ * The engine passes the default search when none is stored (defaultSavedSearch).
  * page_size is at most 20 on this endpoint (api doc §9.3). shop_cipher is optional here and its effect
  * on region scoping is unknown (api doc §12.11): the client sends it when the connection has a shop.
  */
@@ -9,8 +10,14 @@ import { searchOpenCollaborationProducts } from '../tiktok/endpoints/seller.ts';
 import { pages } from './paginate.ts';
 import type { SavedSearch, SnapshotBatch, SnapshotSource } from './types.ts';
 
-/** Used when a connection has no saved search: the whole marketplace visible to the seller. */
-export const DEFAULT_SAVED_SEARCH: SavedSearch = { searchId: 'default', name: 'default (all products)', criteria: {} };
+/**
+ * Used when a connection has no saved search: the whole marketplace visible to the seller. Its id
+ * carries the connection because the table's grain is (search_id, product_id): two connections'
+ * default searches must not overwrite each other's rows.
+ */
+export function defaultSavedSearch(connectionId: number): SavedSearch {
+  return { searchId: `default:${connectionId}`, name: 'default (all products)', criteria: {} };
+}
 
 type Criteria = Parameters<typeof searchOpenCollaborationProducts>[2]['criteria'];
 
@@ -33,8 +40,7 @@ export const openCollaborationProductsSource: SnapshotSource = {
   strategy: 'snapshot',
   tombstones: [{ table: 'openCollaborationProducts', scopeColumn: 'search_id' }],
   async *walk(ctx, params): AsyncGenerator<SnapshotBatch> {
-    const searches = params.savedSearches?.length ? params.savedSearches : [DEFAULT_SAVED_SEARCH];
-    for (const search of searches) {
+    for (const search of params.savedSearches ?? []) {
       const criteria = toClientCriteria(search.criteria);
       const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
         searchOpenCollaborationProducts(ctx.api, ctx.auth, { pageSize: 20, pageToken, criteria }, { signal });

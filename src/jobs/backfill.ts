@@ -176,8 +176,8 @@ async function backfillLocked(
       for (const w of ledgers[i] ?? []) {
         if (w.status === 'done') continue;
         const window: TimeWindow = { start: w.start, end: w.end };
-        // The committed cursor is exact (same transaction as the rows); the ledger's token is written
-        // just after and can only lag behind it, so it is the fallback.
+        // The committed cursor and the ledger's token commit with the page's rows; the cursor is kept
+        // per owner scope, the ledger per window, so either resumes exactly.
         const sameWindow = cursor?.phase === 'backfill' && cursor.window.start?.getTime() === w.start.getTime() && cursor.window.end.getTime() === w.end.getTime();
         const startToken = sameWindow ? cursor.pageToken : w.lastPageToken;
         const key = { connectionId, stream, scope: owner.ownerId, start: w.start, end: w.end, kind: 'backfill' as const };
@@ -192,10 +192,10 @@ async function backfillLocked(
           startToken,
           watermark: null,
           advancesWatermark: false,
-          onPage: async (page) => {
+          ledger: key,
+          onPage: (page) => {
             progress.pages += 1;
             progress.rows += page.rows;
-            await store.updateWindow(key, { addPages: 1, addRows: page.rows, lastPageToken: page.nextPageToken });
             input.onProgress?.({ ...progress });
           },
         });

@@ -34,17 +34,29 @@ export interface EngineConnection {
 export type WindowKind = 'backfill' | 'rescan' | 'incremental';
 export type WindowStatus = 'pending' | 'running' | 'done' | 'failed';
 
-export interface LedgerWindow {
+export interface WindowKey {
   connectionId: number;
   stream: StreamName;
   scope: string;
   start: Date;
   end: Date;
   kind: WindowKind;
+}
+
+export interface LedgerWindow extends WindowKey {
   status: WindowStatus;
   pages: number;
   rows: number;
   lastPageToken: string | null;
+}
+
+export interface WindowPatch {
+  status?: WindowStatus;
+  addPages?: number;
+  addRows?: number;
+  /** undefined keeps the stored token; null clears it. */
+  lastPageToken?: string | null;
+  runId?: number;
 }
 
 export interface ScheduleRow {
@@ -73,11 +85,14 @@ export interface EngineStore {
   openRun(input: { connectionId: number; stream: StreamName; trigger: RunTrigger }): Promise<number>;
   closeRun(
     runId: number,
-    input: { status: RunStatus; counts: RunCounts; errorClass?: string | null; errorMessage?: string | null },
+    input: { status: Exclude<RunStatus, 'running'>; counts: RunCounts; errorClass?: string | null; errorMessage?: string | null },
   ): Promise<void>;
 
-  /** Rows, rejects and checkpoint in ONE transaction (ARCHITECTURE.md invariant 3). */
-  commitPage(commit: PageCommit): Promise<PageCommitResult>;
+  /**
+   * Rows, rejects and checkpoint in ONE transaction (ARCHITECTURE.md invariant 3), with the backfill
+   * ledger's progress when given.
+   */
+  commitPage(commit: PageCommit, window?: { key: WindowKey; patch: WindowPatch }): Promise<PageCommitResult>;
   /** Marks unseen rows of a scope removed; only after a COMPLETE snapshot. */
   tombstone(table: string, scope: Record<string, string>, runId: number): Promise<number>;
 
@@ -95,9 +110,6 @@ export interface EngineStore {
   schedules(): Promise<ScheduleRow[]>;
 
   /** Backfill ledger (etl.sync_windows): inserts missing windows as pending, returns all of the range. */
-  ensureWindows(windows: Omit<LedgerWindow, 'status' | 'pages' | 'rows' | 'lastPageToken'>[]): Promise<LedgerWindow[]>;
-  updateWindow(
-    w: Pick<LedgerWindow, 'connectionId' | 'stream' | 'scope' | 'start' | 'end' | 'kind'>,
-    patch: { status?: WindowStatus; addPages?: number; addRows?: number; lastPageToken?: string | null; runId?: number },
-  ): Promise<void>;
+  ensureWindows(windows: WindowKey[]): Promise<LedgerWindow[]>;
+  updateWindow(key: WindowKey, patch: WindowPatch): Promise<void>;
 }

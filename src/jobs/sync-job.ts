@@ -6,7 +6,8 @@
  * as SyncRunError for the job layer to judge; they are logged once, here.
  */
 import { STREAM_KIND, type StreamName } from '../core/streams.ts';
-import { STREAM_SOURCES } from '../extract/index.ts';
+import { defaultSavedSearch, STREAM_SOURCES } from '../extract/index.ts';
+import type { SnapshotParams } from '../extract/types.ts';
 import type { RunTrigger } from '../load/types.ts';
 import { createTokenSource } from '../tiktok/token-source.ts';
 import type { EngineDeps } from './deps.ts';
@@ -96,9 +97,13 @@ async function runLocked(
       log,
     });
     const source = STREAM_SOURCES[stream];
-    const params = stream === 'open_collaboration_products' ? { savedSearches: await store.savedSearches(connectionId) } : {};
-    if (stream === 'open_collaboration_products' && params.savedSearches?.length === 0) {
-      log.info({ event: 'default_saved_search' }, 'no saved marketplace search for this connection: syncing the default search (all products)');
+    const params: SnapshotParams = {};
+    if (stream === 'open_collaboration_products') {
+      params.savedSearches = await store.savedSearches(connectionId);
+      if (params.savedSearches.length === 0) {
+        params.savedSearches = [defaultSavedSearch(connectionId)];
+        log.info({ event: 'default_saved_search', searchId: params.savedSearches[0]?.searchId }, 'no saved marketplace search for this connection: syncing the default search (all products)');
+      }
     }
     for (const owner of ownersFor(conn, stream, tokens)) {
       if (source.strategy === 'windowed') await syncWindowedOwner(run, source, owner);

@@ -14,6 +14,7 @@ import { FINAL_ORDER_STATUSES } from '../transform/index.ts';
 import { NORMALIZERS } from './normalizers.ts';
 import type { StreamOwner } from './owners.ts';
 import { addCommit } from './run-summary.ts';
+import type { WindowKey } from './store.ts';
 import type { StreamRun } from './stream-run.ts';
 
 /** How often one window may be restarted after a rejected/repeated page token before failing the run. */
@@ -60,8 +61,10 @@ export interface WalkWindowInput {
   watermark: Date | null;
   /** Whether the window's last page moves the watermark to window.end. */
   advancesWatermark: boolean;
-  /** Called after each committed page (backfill ledger). */
-  onPage?: (info: { rows: number; nextPageToken: string | null; last: boolean }) => Promise<void>;
+  /** Backfill: the ledger row whose progress commits with each page (same transaction). */
+  ledger?: WindowKey;
+  /** Called after each committed page (progress reporting). */
+  onPage?: (info: { rows: number; nextPageToken: string | null; last: boolean }) => void;
 }
 
 /** Walks one window to its end, committing page by page; restarts it on a page-token failure. */
@@ -79,22 +82,23 @@ export async function walkWindow(run: StreamRun, input: WalkWindowInput): Promis
         const checkpoint: Checkpoint = page.last
           ? { watermark: input.advancesWatermark ? window.end : input.watermark, cursor: null }
           : { watermark: input.watermark, cursor: { ...toCursor(input.phase, window, page.nextPageToken) } };
-        const committed = await run.store.commitPage({
-          runId: run.runId,
-          connectionId: run.connectionId,
-          stream: run.stream,
-          scope: input.scope,
-          rows: result.rows,
-          rejected: result.rejected,
-          checkpoint,
-          snapshot: false,
-        });
+        const rows = Object.values(result.rows).reduce((n, r) => n + r.length, 0) + result.rejected.length;
+        const nextPageToken = page.last ? null : page.nextPageToken;
+        const committed = await run.store.commitPage(
+          {
+            runId: run.runId,
+            connectionId: run.connectionId,
+            stream: run.stream,
+            scope: input.scope,
+            rows: result.rows,
+            rejected: result.rejected,
+            checkpoint,
+            snapshot: false,
+          },
+          input.ledger ? { key: input.ledger, patch: { addPages: 1, addRows: rows, lastPageToken: nextPageToken } } : undefined,
+        );
         addCommit(run.counts, committed);
-        await input.onPage?.({
-          rows: committed.inserted + committed.updated + committed.unchanged + committed.rejected,
-          nextPageToken: page.last ? null : page.nextPageToken,
-          last: page.last,
-        });
+        input.onPage?.({ rows, nextPageToken, last: page.last });
       }
       run.windowsDone += 1;
       return;

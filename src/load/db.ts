@@ -1,7 +1,11 @@
 /**
- * One Postgres pool per process: the postgres.js client (set-based SQL, COPY, advisory locks) and a
- * drizzle instance over it (typed queries against src/load/schema). Built once at the edge and passed
- * in (STYLE.md guideline 11).
+ * The process's Postgres access, built once at the edge and passed in (STYLE.md guideline 11):
+ * - `sql`: a postgres.js pool with its standard type handling (timestamptz <-> Date, jsonb parsed),
+ *   used by the loader's set-based SQL;
+ * - `db`: drizzle over a SEPARATE pool. drizzle rewires the date and json (de)serializers of the
+ *   client it is given (drizzle-orm/postgres-js/driver.js), which would silently turn every
+ *   timestamptz read through `sql` into a string; postgres.js connects lazily, so an unused drizzle
+ *   pool costs no connection.
  */
 import type { Logger } from 'pino';
 import postgres from 'postgres';
@@ -28,21 +32,24 @@ export interface CreateDbOptions {
 
 export function createDb(databaseUrl: string, opts: CreateDbOptions = {}): Db {
   const log = opts.log;
-  const sql = postgres(databaseUrl, {
-    max: opts.max ?? 10,
-    // Notices ("schema already exists, skipping") are expected during migrations: debug, not stderr.
-    onnotice: (notice) => log?.debug({ event: 'pg_notice', message: notice.message }, 'postgres notice'),
-    // Instants are compared and stored in UTC; session output is UTC so logs and text casts agree.
-    connection: { TimeZone: 'UTC', application_name: opts.applicationName ?? 'affiliate-etl' },
-    idle_timeout: 30,
-  });
-  const db = drizzle(sql, { schema });
+  const pool = (max: number) =>
+    postgres(databaseUrl, {
+      max,
+      // Notices ("... already exists, skipping") are routine: debug level, never stderr.
+      onnotice: (notice) => log?.debug({ event: 'pg_notice', message: notice.message }, 'postgres notice'),
+      // Instants are stored as timestamptz; a UTC session makes text casts and logs agree.
+      connection: { TimeZone: 'UTC', application_name: opts.applicationName ?? 'affiliate-etl' },
+      idle_timeout: 30,
+    });
+  const sql = pool(opts.max ?? 10);
+  const drizzleClient = pool(Math.max(1, Math.min(opts.max ?? 10, 4)));
+  const db = drizzle(drizzleClient, { schema });
   let closing: Promise<void> | null = null;
   return {
     sql,
     db,
     close() {
-      closing ??= sql.end({ timeout: 5 });
+      closing ??= Promise.all([sql.end({ timeout: 5 }), drizzleClient.end({ timeout: 5 })]).then(() => {});
       return closing;
     },
   };

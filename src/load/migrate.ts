@@ -12,7 +12,7 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import type { Logger } from 'pino';
 import postgres from 'postgres';
 import { postMigrate } from './post-migrate.ts';
-import { allDocs } from './schema/index.ts';
+import { allDocs, views } from './schema/index.ts';
 
 /** Arbitrary constant key of the migration lock ("affiliate-etl migrate"), per database. */
 export const MIGRATION_LOCK_KEY = 7_356_108_301;
@@ -25,6 +25,11 @@ export interface MigrateOptions {
   log?: Logger;
   /** Defaults to the project's drizzle/ folder. Tests point it at a partial copy. */
   migrationsFolder?: string;
+  /**
+   * Run the post-migrate step (views, comments, role, lz4); default true. Upgrade-path tests turn it
+   * off to stand for an older release, whose views matched its older tables.
+   */
+  repeatable?: boolean;
 }
 
 export async function runMigrations(
@@ -49,7 +54,10 @@ export async function runMigrations(
         migrationsTable: MIGRATIONS_TABLE,
       });
       const applied = (await countApplied(sql)) - before;
-      const post = await postMigrate(sql, { views: [], docs: allDocs });
+      const post =
+        opts.repeatable === false
+          ? { postMigrateApplied: false, lz4Columns: 0 }
+          : await postMigrate(sql, { views, docs: allDocs });
       log?.info(
         { event: 'migrate_done', applied, ...post, ms: Date.now() - started },
         `migrations: ${applied} applied`,
@@ -67,6 +75,8 @@ async function countApplied(sql: postgres.Sql): Promise<number> {
   const table = `${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`;
   const [exists] = await sql<{ present: boolean }[]>`select to_regclass(${table}) is not null as present`;
   if (!exists?.present) return 0;
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from ${sql(MIGRATIONS_SCHEMA)}.${sql(MIGRATIONS_TABLE)}`;
+  const [row] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from ${sql(MIGRATIONS_SCHEMA)}.${sql(MIGRATIONS_TABLE)}`;
   return row?.n ?? 0;
 }

@@ -33,11 +33,12 @@ export interface PostMigrateResult {
 
 export async function postMigrate(
   sql: postgres.Sql,
+  /** `docs` documents every relation, the views included. */
   input: { views: readonly ViewDefinition[]; docs: readonly RelationDoc[] },
 ): Promise<PostMigrateResult> {
   const statements = [
     ...viewStatements(input.views),
-    ...[...input.docs, ...input.views.map((v) => v.doc)].flatMap(commentStatements),
+    ...input.docs.flatMap(commentStatements),
     ...roleStatements(),
   ];
   const hash = createHash('sha256').update(statements.join(';\n')).digest('hex');
@@ -65,7 +66,9 @@ export function quoteLiteral(text: string): string {
 
 function viewStatements(views: readonly ViewDefinition[]): string[] {
   // Drop all first (reverse order), then create in order: views may select from earlier views.
-  const drops = [...views].reverse().map((v) => `drop view if exists ${quoteIdent(v.schema)}.${quoteIdent(v.name)} cascade`);
+  const drops = [...views]
+    .reverse()
+    .map((v) => `drop view if exists ${quoteIdent(v.schema)}.${quoteIdent(v.name)} cascade`);
   const creates = views.map((v) => `create view ${quoteIdent(v.schema)}.${quoteIdent(v.name)} as ${v.sql}`);
   return [...drops, ...creates];
 }

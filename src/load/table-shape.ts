@@ -9,6 +9,8 @@ import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 export const BOOKKEEPING = ['first_seen_at', 'synced_at', 'run_id'] as const;
 /** Loader-owned columns of snapshot tables (ARCHITECTURE.md "Snapshot streams"). */
 export const SNAPSHOT_BOOKKEEPING = ['is_active', 'removed_at', 'last_seen_run_id'] as const;
+/** Optional loader-owned digest of the business columns (row-hash.ts). */
+export const HASH_COLUMN = 'row_hash';
 
 export interface ColumnShape {
   name: string;
@@ -30,6 +32,8 @@ export interface TableShape {
   /** Has last_seen_run_id / is_active / removed_at. */
   snapshot: boolean;
   hasBookkeeping: boolean;
+  /** Has a `row_hash` text column: the upsert ships only rows whose hash changed. */
+  hasRowHash: boolean;
 }
 
 export function quoteIdent(name: string): string {
@@ -52,7 +56,7 @@ export function tableShape(table: PgTable): TableShape {
   const primaryKey = composite ?? config.columns.filter((c) => c.primary).map((c) => c.name);
   if (primaryKey.length === 0) throw new Error(`table ${schema}.${config.name} has no primary key`);
   const names = new Set(columns.map((c) => c.name));
-  const owned = new Set<string>([...BOOKKEEPING, ...SNAPSHOT_BOOKKEEPING]);
+  const owned = new Set<string>([...BOOKKEEPING, ...SNAPSHOT_BOOKKEEPING, HASH_COLUMN]);
   const byName = new Map(columns.map((c) => [c.name, c]));
   const shape: TableShape = {
     schema,
@@ -66,6 +70,7 @@ export function tableShape(table: PgTable): TableShape {
     ],
     snapshot: SNAPSHOT_BOOKKEEPING.every((n) => names.has(n)),
     hasBookkeeping: BOOKKEEPING.every((n) => names.has(n)),
+    hasRowHash: byName.get(HASH_COLUMN)?.sqlType === 'text',
   };
   cache.set(table, shape);
   return shape;

@@ -11,9 +11,10 @@
  *               unchanged rows never reach the INSERT, so they take no row lock and write nothing
  *   upserted -- INSERT .. ON CONFLICT DO UPDATE of the changed rows only (the WHERE repeats the
  *               comparison so a concurrent writer between the two steps cannot cause a no-op update)
- *   touched  -- snapshot tables only: unchanged rows get last_seen_run_id = run (observation, not change)
+ *   touched  -- unchanged rows: snapshot tables stamp last_seen_run_id = run (observation, not change),
+ *               tables with a row_hash get a stale hash refreshed; neither counts as an update
  */
-import { quoteIdent, type TableShape } from './table-shape.ts';
+import { HASH_COLUMN, quoteIdent, type TableShape } from './table-shape.ts';
 
 export interface UpsertStatement {
   text: string;
@@ -27,8 +28,10 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
   const hit = built.get(shape);
   if (hit) return hit;
   const q = quoteIdent;
+  const hash = shape.hasRowHash ? q(HASH_COLUMN) : null;
   const payload = shape.payload.map((c) => q(c.name));
-  const recordDef = shape.payload.map((c) => `${q(c.name)} ${c.sqlType}`).join(', ');
+  const shipped = hash ? [...payload, hash] : payload;
+  const recordDef = [...shape.payload.map((c) => `${q(c.name)} ${c.sqlType}`), ...(hash ? [`${hash} text`] : [])];
   const pkJoin = shape.primaryKey.map((k) => `t.${q(k)} = i.${q(k)}`).join(' and ');
   const firstPk = q(shape.primaryKey[0]!);
   const business = shape.business.map((c) => q(c.name));
@@ -42,9 +45,9 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
   const revived = shape.snapshot ? ` or not t."is_active"` : '';
   const syncedAt = 'coalesce($3::timestamptz, now())';
 
-  const insertCols = [...payload];
-  const insertVals = payload.map((c) => `c.${c}`);
-  const updates = business.map((b) => `${b} = excluded.${b}`);
+  const insertCols = [...shipped];
+  const insertVals = shipped.map((c) => `c.${c}`);
+  const updates = [...business, ...(hash ? [hash] : [])].map((b) => `${b} = excluded.${b}`);
   if (shape.hasBookkeeping) {
     insertCols.push('"first_seen_at"', '"synced_at"', '"run_id"');
     insertVals.push(syncedAt, syncedAt, '$2::bigint');
@@ -53,30 +56,41 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
   if (shape.snapshot) {
     insertCols.push('"is_active"', '"removed_at"', '"last_seen_run_id"');
     insertVals.push('true', 'null', '$2::bigint');
-    updates.push('"is_active" = true', '"removed_at" = null', '"last_seen_run_id" = excluded."last_seen_run_id"');
+    updates.push(
+      '"is_active" = true',
+      '"removed_at" = null',
+      '"last_seen_run_id" = excluded."last_seen_run_id"',
+    );
   }
   const conflictWhere = shape.snapshot
     ? `${distinct('tgt', 'excluded')} or not tgt."is_active"`
     : distinct('tgt', 'excluded');
   const onConflict =
-    updates.length === 0
-      ? 'do nothing'
-      : `do update set ${updates.join(', ')} where ${conflictWhere}`;
+    updates.length === 0 ? 'do nothing' : `do update set ${updates.join(', ')} where ${conflictWhere}`;
 
   const parts = [
-    `with input as (select * from json_to_recordset($1::text::json) as i(${recordDef}))`,
+    `with input as (select * from json_to_recordset($1::text::json) as i(${recordDef.join(', ')}))`,
     `, changed as (select i.* from input i left join ${shape.qualified} t on ${pkJoin}` +
       ` where t.${firstPk} is null or ${distinct('t', 'i')}${revived})`,
     `, upserted as (insert into ${shape.qualified} as tgt (${insertCols.join(', ')})` +
       ` select ${insertVals.join(', ')} from changed c on conflict (${shape.primaryKey.map(q).join(', ')})` +
       ` ${onConflict} returning (xmax = 0) as inserted)`,
   ];
-  if (shape.snapshot) {
-    // Disjoint from `changed` by construction (active and not distinct), so no row is touched twice.
+  // Unchanged rows (active and not distinct: disjoint from `changed`, so no row is written twice) may
+  // still need bookkeeping that is not a change: the snapshot observation stamp, a stale row_hash.
+  const observe = [
+    ...(shape.snapshot ? ['"last_seen_run_id" = $2::bigint'] : []),
+    ...(hash ? [`${hash} = i.${hash}`] : []),
+  ];
+  if (observe.length > 0) {
+    const needed = [
+      ...(shape.snapshot ? ['t."last_seen_run_id" is distinct from $2::bigint'] : []),
+      ...(hash ? [`t.${hash} is distinct from i.${hash}`] : []),
+    ];
     parts.push(
-      `, touched as (update ${shape.qualified} t set "last_seen_run_id" = $2::bigint from input i` +
-        ` where ${pkJoin} and t."is_active" and not (${distinct('t', 'i')})` +
-        ` and t."last_seen_run_id" is distinct from $2::bigint returning 1)`,
+      `, touched as (update ${shape.qualified} t set ${observe.join(', ')} from input i` +
+        ` where ${pkJoin}${shape.snapshot ? ' and t."is_active"' : ''} and not (${distinct('t', 'i')})` +
+        ` and (${needed.join(' or ')}) returning 1)`,
     );
   }
   parts.push(

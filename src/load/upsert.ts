@@ -11,12 +11,13 @@
  */
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
+import type { Queryable } from './queryable.ts';
 import type { UpsertCounts } from './types.ts';
-import { BOOKKEEPING, SNAPSHOT_BOOKKEEPING, tableShape, type TableShape } from './table-shape.ts';
+import { hashRowJson, storedHashes, touchSeen } from './row-hash.ts';
+import { BOOKKEEPING, HASH_COLUMN, SNAPSHOT_BOOKKEEPING, tableShape, type TableShape } from './table-shape.ts';
 import { upsertStatement } from './upsert-sql.ts';
 
-/** A postgres.js client or transaction: the upsert runs wherever its caller's transaction is. */
-export type Queryable = postgres.Sql | postgres.TransactionSql;
+export type { Queryable } from './queryable.ts';
 
 export interface UpsertOptions {
   /** etl.sync_runs.id stamped on changed rows (and last_seen_run_id of snapshot rows). */
@@ -36,7 +37,7 @@ export class UpsertInputError extends Error {
   override name = 'UpsertInputError';
 }
 
-const LOADER_OWNED = new Set<string>([...BOOKKEEPING, ...SNAPSHOT_BOOKKEEPING]);
+const LOADER_OWNED = new Set<string>([...BOOKKEEPING, ...SNAPSHOT_BOOKKEEPING, HASH_COLUMN]);
 
 export async function upsertRows(
   sql: Queryable,
@@ -52,20 +53,53 @@ export async function upsertRows(
   const size = Math.max(1, opts.maxRowsPerStatement ?? 5_000);
   for (let start = 0; start < unique.length; start += size) {
     const chunk = unique.slice(start, start + size);
-    const params = [serialize(chunk), opts.runId, opts.syncedAt ?? null] as postgres.ParameterOrJSON<never>[];
-    const [counts] = await sql.unsafe<{ inserted: number; updated: number; touched: number }[]>(
-      statement.text,
-      params,
-      { prepare: true },
-    );
-    const inserted = counts?.inserted ?? 0;
-    const updated = counts?.updated ?? 0;
-    result.inserted += inserted;
-    result.updated += updated;
-    result.unchanged += chunk.length - inserted - updated;
-    result.touched += counts?.touched ?? 0;
+    const counts = shape.hasRowHash
+      ? await upsertHashed(sql, shape, chunk, opts)
+      : await runStatement(sql, statement.text, chunk.map(serializeRow), opts);
+    result.inserted += counts.inserted;
+    result.updated += counts.updated;
+    result.unchanged += chunk.length - counts.inserted - counts.updated;
+    result.touched += counts.touched;
   }
   return result;
+}
+
+type StatementCounts = { inserted: number; updated: number; touched: number };
+
+async function runStatement(
+  sql: Queryable,
+  text: string,
+  rowsJson: readonly string[],
+  opts: UpsertOptions,
+): Promise<StatementCounts> {
+  if (rowsJson.length === 0) return { inserted: 0, updated: 0, touched: 0 };
+  const batch = `[${rowsJson.join(',')}]`;
+  const params = [batch, opts.runId, opts.syncedAt ?? null] as postgres.ParameterOrJSON<never>[];
+  const [counts] = await sql.unsafe<StatementCounts[]>(text, params, { prepare: true });
+  return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0, touched: counts?.touched ?? 0 };
+}
+
+/** row-hash.ts: ship only rows whose stored hash differs (or that are new or tombstoned). */
+async function upsertHashed(
+  sql: Queryable,
+  shape: TableShape,
+  rows: readonly Record<string, unknown>[],
+  opts: UpsertOptions,
+): Promise<StatementCounts> {
+  const stored = await storedHashes(sql, shape, rows);
+  const ship: string[] = [];
+  const same: Record<string, unknown>[] = [];
+  rows.forEach((row, i) => {
+    // The row's own JSON is both what is hashed and what is shipped: serialized once.
+    const json = serializeRow(row);
+    const hash = hashRowJson(json);
+    const hit = stored.get(i);
+    if (hit?.active && hit.hash === hash) same.push(row);
+    else ship.push(`${json.slice(0, -1)},"${HASH_COLUMN}":"${hash}"}`);
+  });
+  const counts = await runStatement(sql, upsertStatement(shape).text, ship, opts);
+  counts.touched += await touchSeen(sql, shape, same, opts.runId);
+  return counts;
 }
 
 /** Checks every row against the table and keeps the last row of each primary key, in first-seen order. */
@@ -81,7 +115,9 @@ function dedupeByKey(shape: TableShape, rows: readonly Record<string, unknown>[]
     const keyValues = shape.primaryKey.map((k) => row[k]);
     const missing = shape.primaryKey.filter((_, i) => keyValues[i] === null || keyValues[i] === undefined);
     if (missing.length > 0) {
-      throw new UpsertInputError(`${shape.schema}.${shape.name}: row without primary key [${missing.join(', ')}]`);
+      throw new UpsertInputError(
+        `${shape.schema}.${shape.name}: row without primary key [${missing.join(', ')}]`,
+      );
     }
     const key = JSON.stringify(keyValues);
     // delete + set moves a repeated key to the end: order does not matter to SQL, only "last wins".
@@ -94,18 +130,23 @@ function dedupeByKey(shape: TableShape, rows: readonly Record<string, unknown>[]
 const NUL_ESCAPE = '\\u0000';
 
 /**
- * One JSON document for the whole batch. Postgres text and jsonb cannot hold U+0000, so a NUL in
- * any string becomes U+FFFD instead of failing the whole page; bigint values travel as strings.
+ * The JSON of one row. Postgres text and jsonb cannot hold U+0000, so a NUL in any string becomes
+ * U+FFFD instead of failing the whole page; bigint values travel as strings.
  */
-export function serialize(rows: readonly Record<string, unknown>[]): string {
+export function serializeRow(row: Record<string, unknown>): string {
   let json: string;
   try {
-    json = JSON.stringify(rows);
+    json = JSON.stringify(row);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    json = JSON.stringify(rows, safeReplacer);
+    json = JSON.stringify(row, safeReplacer);
   }
-  return json.includes(NUL_ESCAPE) ? JSON.stringify(rows, safeReplacer) : json;
+  return json.includes(NUL_ESCAPE) ? JSON.stringify(row, safeReplacer) : json;
+}
+
+/** One JSON array document for a whole batch (see serializeRow). */
+export function serialize(rows: readonly Record<string, unknown>[]): string {
+  return `[${rows.map(serializeRow).join(',')}]`;
 }
 
 function safeReplacer(_key: string, value: unknown): unknown {

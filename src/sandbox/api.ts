@@ -57,7 +57,10 @@ export interface ApiDeps {
   baseLatencyMs: number;
 }
 
-const AUTH_PATHS: Record<string, EndpointId> = { '/api/v2/token/get': 'token_get', '/api/v2/token/refresh': 'token_refresh' };
+const AUTH_PATHS: Record<string, EndpointId> = {
+  '/api/v2/token/get': 'token_get',
+  '/api/v2/token/refresh': 'token_refresh',
+};
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export class SandboxApi {
@@ -65,13 +68,24 @@ export class SandboxApi {
 
   constructor(private readonly deps: ApiDeps) {}
 
+  private stampSecond = -1;
+  private stamp = '';
+
+  /** Like the real ids ("202203070749000101890810281E8C70B7"): time stamp + a counter. */
   private requestId(): string {
-    const d = new Date(this.deps.clock.nowMs());
-    const stamp = d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    return stamp + (++this.requestCounter).toString(16).toUpperCase().padStart(20, '0');
+    const second = Math.floor(this.deps.clock.nowMs() / 1000);
+    if (second !== this.stampSecond) {
+      this.stampSecond = second;
+      this.stamp = new Date(second * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    }
+    return this.stamp + (++this.requestCounter).toString(16).toUpperCase().padStart(20, '0');
   }
 
-  private respond(base: Partial<ApiResponse> & { endpoint: string; pathKey: string }, status: number, body: string): ApiResponse {
+  private respond(
+    base: Partial<ApiResponse> & { endpoint: string; pathKey: string },
+    status: number,
+    body: string,
+  ): ApiResponse {
     return {
       status,
       headers: JSON_HEADERS,
@@ -86,7 +100,12 @@ export class SandboxApi {
     };
   }
 
-  private error(error: ApiError, endpoint: string, pathKey: string, extra: Partial<ApiResponse> = {}): ApiResponse {
+  private error(
+    error: ApiError,
+    endpoint: string,
+    pathKey: string,
+    extra: Partial<ApiResponse> = {},
+  ): ApiResponse {
     // Error bodies carry code, message and request_id only, no data (api doc §1.3).
     const body = JSON.stringify({ code: error.code, message: error.message, request_id: this.requestId() });
     const status = httpStatusFor(error, this.deps.faults().spec.errorMode ?? this.deps.errorMode());
@@ -131,7 +150,11 @@ export class SandboxApi {
       case 'reset':
         return { ...this.respond({ endpoint, pathKey, fault: 'reset', reset: true, latencyMs }, 0, '') };
       case '429':
-        return this.error(Errors.throttled(), endpoint, pathKey, { fault: '429', throttled: true, latencyMs });
+        return this.error(Errors.throttled(), endpoint, pathKey, {
+          fault: '429',
+          throttled: true,
+          latencyMs,
+        });
       case 'internal':
         return this.error(Errors.internal(), endpoint, pathKey, { fault: 'internal', latencyMs });
       case 'timeout': {
@@ -146,14 +169,20 @@ export class SandboxApi {
           return this.respond({ endpoint, pathKey, code: e.code, fault: '5xx', latencyMs }, 500, body);
         }
         const body = `<html><body><h1>${status} ${status === 502 ? 'Bad Gateway' : 'Service Unavailable'}</h1></body></html>`;
-        return this.respond({ endpoint, pathKey, fault: '5xx', latencyMs, headers: { 'content-type': 'text/html' } }, status, body);
+        return this.respond(
+          { endpoint, pathKey, fault: '5xx', latencyMs, headers: { 'content-type': 'text/html' } },
+          status,
+          body,
+        );
       }
     }
   }
 
   private mangle(res: ApiResponse, d: FaultDecision): ApiResponse {
-    if (d.body === 'truncate') return { ...res, body: res.body.slice(0, Math.floor(res.body.length / 2)), fault: 'truncate' };
-    if (d.body === 'malformed') return { ...res, body: res.body.replace('"code":', '"code":NaN,"c":'), fault: 'malformed' };
+    if (d.body === 'truncate')
+      return { ...res, body: res.body.slice(0, Math.floor(res.body.length / 2)), fault: 'truncate' };
+    if (d.body === 'malformed')
+      return { ...res, body: res.body.replace('"code":', '"code":NaN,"c":'), fault: 'malformed' };
     return res;
   }
 
@@ -166,7 +195,8 @@ export class SandboxApi {
     const ts = q.get('timestamp') ?? '';
     const nowS = this.deps.clock.nowSeconds();
     // Window [now - 300 s, now + 30 s] on the virtual clock (api doc §1.1, §2).
-    if (!/^\d{1,12}$/.test(ts) || Number(ts) < nowS - 300 || Number(ts) > nowS + 30) throw Errors.badTimestamp();
+    if (!/^\d{1,12}$/.test(ts) || Number(ts) < nowS - 300 || Number(ts) > nowS + 30)
+      throw Errors.badTimestamp();
     if (!verifySign(world.appSecret, req.path, q, req.rawBody, sign)) throw Errors.badSign();
     if (d.expireToken && req.accessToken) {
       try {
@@ -181,7 +211,11 @@ export class SandboxApi {
   }
 
   /** Cipher rules (api doc §1.1, §11.3): exactly the cipher the endpoint declares. */
-  private ciphers(q: URLSearchParams, route: RouteDef, principal: Principal): { shop: ShopModel | null; asset: AssetModel | null } {
+  private ciphers(
+    q: URLSearchParams,
+    route: RouteDef,
+    principal: Principal,
+  ): { shop: ShopModel | null; asset: AssetModel | null } {
     const shopCipher = q.get('shop_cipher');
     const assetCipher = q.get('category_asset_cipher');
     const { world } = this.deps;
@@ -199,7 +233,8 @@ export class SandboxApi {
       if (shopCipher !== null) throw Errors.unexpectedCipher('shop_cipher');
       if (assetCipher === null || assetCipher === '') throw Errors.missingAssetCipher();
       const asset = world.assetsByCipher.get(assetCipher);
-      if (!asset || world.partner.openId !== principal.account.id) throw Errors.cipherMismatch('category_asset_cipher');
+      if (!asset || world.partner.openId !== principal.account.id)
+        throw Errors.cipherMismatch('category_asset_cipher');
       return { shop: null, asset };
     }
     if (shopCipher !== null) throw Errors.unexpectedCipher('shop_cipher');
@@ -207,21 +242,26 @@ export class SandboxApi {
     return { shop: null, asset: null };
   }
 
-  private business(req: ApiRequest, route: RouteDef, params: Record<string, string>, d: FaultDecision): ApiResponse {
+  private business(
+    req: ApiRequest,
+    route: RouteDef,
+    params: Record<string, string>,
+    d: FaultDecision,
+  ): ApiResponse {
     const principal = this.authenticate(req, route, d);
     const { shop, asset } = this.ciphers(req.query, route, principal);
     if (route.scope !== null && !principal.scopes.includes(route.scope)) throw Errors.scope(route.scope);
     const budgetKey = `${this.deps.world.appKey}|${shop?.id ?? asset?.cipher ?? principal.account.id}|${route.path}`;
     this.deps.stats.budgetKey(budgetKey);
     if (!this.deps.limiter.admit(budgetKey)) throw Errors.throttled();
-    const body = req.method === 'POST' ? parseBody(req.rawBody) : {};
+    const reqBody = req.method === 'POST' ? parseBody(req.rawBody) : {};
     const nowMs = this.deps.clock.nowMs();
     const ctx: HandlerContext = {
       world: this.deps.world,
       nowMs,
       nowS: Math.floor(nowMs / 1000),
       query: req.query,
-      body,
+      body: reqBody,
       params,
       principal,
       shop,
@@ -234,9 +274,25 @@ export class SandboxApi {
     };
     const result = route.handler(ctx);
     let fault: string | null = d.pageTokenExpired ? 'page_token_expired' : null;
-    if (d.drift !== null) fault = applyDrift(d.drift, result.records, (n) => this.deps.faults().index(n)) ?? fault;
-    const envelope = { code: 0, message: 'Success', request_id: this.requestId(), data: result.data };
-    return this.respond({ endpoint: route.id, pathKey: route.path, code: 0, fault }, 200, JSON.stringify(envelope));
+    const prefix = `{"code":0,"message":"Success","request_id":"${this.requestId()}","data":`;
+    let body: string;
+    if ('rawParts' in result && d.drift === null) {
+      result.rawParts.unshift(prefix);
+      result.rawParts.push('}');
+      body = result.rawParts.join('');
+    } else if ('rawParts' in result) {
+      const data = JSON.parse(result.rawParts.join('')) as Record<string, Record<string, unknown>[]>;
+      fault = this.drift(d, data[result.listKey] ?? []) ?? fault;
+      body = `${prefix}${JSON.stringify(data)}}`;
+    } else {
+      if (d.drift !== null) fault = this.drift(d, result.records) ?? fault;
+      body = `${prefix}${JSON.stringify(result.data)}}`;
+    }
+    return this.respond({ endpoint: route.id, pathKey: route.path, code: 0, fault }, 200, body);
+  }
+
+  private drift(d: FaultDecision, records: Record<string, unknown>[]): string | null {
+    return d.drift === null ? null : applyDrift(d.drift, records, (n) => this.deps.faults().index(n));
   }
 
   private handleAuth(req: ApiRequest, endpoint: EndpointId): ApiResponse {
@@ -244,7 +300,11 @@ export class SandboxApi {
     const injected = this.injected(decision, endpoint, req.path);
     if (injected) return injected;
     if (req.method !== 'GET') return this.error(Errors.badMethod(), endpoint, req.path);
-    const deps: AuthDeps = { appKey: this.deps.world.appKey, appSecret: this.deps.world.appSecret, tokens: this.deps.tokens };
+    const deps: AuthDeps = {
+      appKey: this.deps.world.appKey,
+      appSecret: this.deps.world.appSecret,
+      tokens: this.deps.tokens,
+    };
     try {
       const data = endpoint === 'token_get' ? tokenGet(deps, req.query) : tokenRefresh(deps, req.query);
       // The auth host answers message "success" in lower case (api doc §3.3 example).

@@ -5,7 +5,10 @@
 export class VirtualClock {
   private offsetMs: number;
 
-  constructor(startTimeMs?: number, private readonly realNow: () => number = Date.now) {
+  constructor(
+    startTimeMs?: number,
+    private readonly realNow: () => number = Date.now,
+  ) {
     this.offsetMs = startTimeMs === undefined ? 0 : startTimeMs - realNow();
   }
 
@@ -18,7 +21,8 @@ export class VirtualClock {
   }
 
   advance(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new Error(`clock.advance: ms must be a finite number >= 0, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new Error(`clock.advance: ms must be a finite number >= 0, got ${ms}`);
     this.offsetMs += ms;
   }
 }

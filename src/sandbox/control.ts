@@ -16,7 +16,8 @@ import type { Sandbox } from './types.ts';
 function json(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
   const parsed: unknown = JSON.parse(body.toString('utf8'));
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('body must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -35,19 +36,22 @@ export function controlHandler(sandbox: () => Sandbox): ControlHandler {
           return { status: 200, body: { nowMs: sb.clock.nowMs() } };
         case 'POST /__sandbox/clock': {
           const ms = body['advanceMs'];
-          if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return bad('advanceMs must be a number >= 0');
+          if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+            return bad('advanceMs must be a number >= 0');
           sb.clock.advance(ms);
           return { status: 200, body: { nowMs: sb.clock.nowMs() } };
         }
         case 'POST /__sandbox/mutate': {
           const days = body['days'];
-          if (typeof days !== 'number' || !Number.isFinite(days) || days < 0) return bad('days must be a number >= 0');
+          if (typeof days !== 'number' || !Number.isFinite(days) || days < 0)
+            return bad('days must be a number >= 0');
           await sb.mutate(days);
           return { status: 200, body: { nowMs: sb.clock.nowMs() } };
         }
         case 'POST /__sandbox/faults': {
           const spec = body['spec'];
-          if (spec !== null && spec !== undefined && typeof spec !== 'string') return bad('spec must be a string or null');
+          if (spec !== null && spec !== undefined && typeof spec !== 'string')
+            return bad('spec must be a string or null');
           sb.setFaults(spec ? spec : null);
           return { status: 200, body: { spec: spec ?? null } };
         }
@@ -57,7 +61,10 @@ export function controlHandler(sandbox: () => Sandbox): ControlHandler {
           sb.resetStats();
           return { status: 200, body: sb.stats() };
         case 'GET /__sandbox/accounts':
-          return { status: 200, body: { url: sb.url, authUrl: sb.authUrl, app: sb.app, accounts: sb.accounts } };
+          return {
+            status: 200,
+            body: { url: sb.url, authUrl: sb.authUrl, app: sb.app, accounts: sb.accounts },
+          };
         case 'GET /__sandbox/requests':
           return { status: 200, body: sb.requestLog() };
         case 'GET /__sandbox/ground-truth': {

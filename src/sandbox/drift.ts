@@ -5,7 +5,11 @@
 export type DriftKind = 'extra' | 'missing' | 'type';
 
 /** Mutates one record in place; returns a short description, or null when nothing could change. */
-export function applyDrift(kind: DriftKind, records: Record<string, unknown>[], pick: (n: number) => number): string | null {
+export function applyDrift(
+  kind: DriftKind,
+  records: Record<string, unknown>[],
+  pick: (n: number) => number,
+): string | null {
   const record = records[pick(records.length)];
   if (!record) return null;
   const keys = Object.keys(record);
@@ -22,7 +26,8 @@ export function applyDrift(kind: DriftKind, records: Record<string, unknown>[], 
   // Wrong type: numbers become strings, strings become numbers, objects become strings.
   const value = record[key];
   if (typeof value === 'number') record[key] = String(value);
-  else if (typeof value === 'string') record[key] = Number.isFinite(Number(value)) && value !== '' ? Number(value) : 12345;
+  else if (typeof value === 'string')
+    record[key] = Number.isFinite(Number(value)) && value !== '' ? Number(value) : 12345;
   else if (typeof value === 'boolean') record[key] = value ? 'true' : 'false';
   else record[key] = JSON.stringify(value);
   return `drift.type:${key}`;

@@ -4,7 +4,15 @@
  * in `4xx` mode it maps each error class to a 4xx status so clients are tested on both.
  */
 
-export type ErrorClass = 'auth' | 'forbidden' | 'param' | 'not_found' | 'path' | 'method' | 'throttle' | 'internal';
+export type ErrorClass =
+  | 'auth'
+  | 'forbidden'
+  | 'param'
+  | 'not_found'
+  | 'path'
+  | 'method'
+  | 'throttle'
+  | 'internal';
 
 export class ApiError extends Error {
   constructor(
@@ -71,11 +79,16 @@ export const Errors = {
       `Invalid credentials. The \`${param}\` query parameter or \`x-tts-access-token\` header is invalid: the token is not associated with this ${param === 'shop_cipher' ? 'shop' : 'category asset'}.`,
       'forbidden',
     ),
-  missingShopCipher: () => e(106013, 'Missing identifier. The `shop_cipher` query parameter is required.', 'param'),
+  missingShopCipher: () =>
+    e(106013, 'Missing identifier. The `shop_cipher` query parameter is required.', 'param'),
   missingAssetCipher: () =>
     e(36009004, 'Missing identifier. The `category_asset_cipher` query parameter is required.', 'param'),
   unexpectedCipher: (param: string) =>
-    e(36009004, `Unexpected identifier. The \`${param}\` query parameter is not required for this request.`, 'param'),
+    e(
+      36009004,
+      `Unexpected identifier. The \`${param}\` query parameter is not required for this request.`,
+      'param',
+    ),
   /**
    * The docs list no code for a rejected page_token (api doc §12 is silent): the sandbox answers
    * 36009004 (the generic invalid-parameter family of §9.1) with a message naming page_token.
@@ -92,13 +105,23 @@ export const Errors = {
   badBody: () => e(36009022, 'Invalid request format. The request body must be a JSON object.', 'param'),
   badPath: () => e(36009009, 'Invalid path. The requested API path or version does not exist.', 'path'),
   badMethod: () => e(36009010, 'Invalid method. The HTTP method is not allowed for this API path.', 'method'),
-  throttled: () => e(36009002, 'Too many requests. The request rate limit was exceeded, please try again later.', 'throttle'),
+  throttled: () =>
+    e(
+      36009002,
+      'Too many requests. The request rate limit was exceeded, please try again later.',
+      'throttle',
+    ),
   internal: () =>
-    e(36009003, 'Internal error. Please try again. If the issue persists, contact TikTok Shop support.', 'internal'),
+    e(
+      36009003,
+      'Internal error. Please try again. If the issue persists, contact TikTok Shop support.',
+      'internal',
+    ),
   campaignNotFound: () => e(16032005, 'Campaign not found', 'not_found'),
   targetNotFound: () => e(50001700, 'seller cannot access this target collaboration', 'not_found'),
   // Auth host (api doc §3, S-ISSUES): codes seen in practice.
   authRecordNotFound: () => e(36004005, 'can not find related auth record', 'auth'),
   refreshExpired: () => e(36004001, 'rt has expired', 'auth'),
-  badAppCredentials: () => e(36009004, 'Invalid credentials. The `app_key` or `app_secret` is invalid.', 'auth'),
+  badAppCredentials: () =>
+    e(36009004, 'Invalid credentials. The `app_key` or `app_secret` is invalid.', 'auth'),
 };

@@ -41,9 +41,37 @@ export type LatencyDist =
   | { type: 'normal'; mean: number; sd: number }
   | { type: 'exp'; mean: number };
 
-type ProbKind = '5xx' | 'internal' | 'timeout' | '429' | 'reset' | 'truncate' | 'malformed' | 'drift.extra' | 'drift.missing' | 'drift.type';
-const PROB_KINDS: ProbKind[] = ['5xx', 'internal', 'timeout', '429', 'reset', 'truncate', 'malformed', 'drift.extra', 'drift.missing', 'drift.type'];
-const OTHER_KINDS = ['429burst', 'latency', 'page_token_expired', 'token_expiry_after', 'retry_after', 'errors'];
+type ProbKind =
+  | '5xx'
+  | 'internal'
+  | 'timeout'
+  | '429'
+  | 'reset'
+  | 'truncate'
+  | 'malformed'
+  | 'drift.extra'
+  | 'drift.missing'
+  | 'drift.type';
+const PROB_KINDS: ProbKind[] = [
+  '5xx',
+  'internal',
+  'timeout',
+  '429',
+  'reset',
+  'truncate',
+  'malformed',
+  'drift.extra',
+  'drift.missing',
+  'drift.type',
+];
+const OTHER_KINDS = [
+  '429burst',
+  'latency',
+  'page_token_expired',
+  'token_expiry_after',
+  'retry_after',
+  'errors',
+];
 
 export type FaultClause =
   | { scope: string | null; kind: ProbKind; p: number }
@@ -65,7 +93,8 @@ function fail(clause: string, why: string): never {
 
 function prob(clause: string, value: string): number {
   const p = Number(value);
-  if (value.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1) fail(clause, `"${value}" is not a probability in [0, 1]`);
+  if (value.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1)
+    fail(clause, `"${value}" is not a probability in [0, 1]`);
   return p;
 }
 
@@ -78,14 +107,21 @@ function count(clause: string, value: string): number {
 function latency(clause: string, value: string): LatencyDist {
   const m = /^([a-z]*)\(?([^)]*)\)?$/.exec(value.trim());
   const name = m?.[1] || 'fixed';
-  const args = (m?.[2] ?? '').split(',').filter((a) => a.trim() !== '').map(Number);
+  const args = (m?.[2] ?? '')
+    .split(',')
+    .filter((a) => a.trim() !== '')
+    .map(Number);
   if (args.some((a) => !Number.isFinite(a) || a < 0)) fail(clause, `bad latency arguments in "${value}"`);
   const [a, b] = args;
   if (name === 'fixed' && args.length === 1 && a !== undefined) return { type: 'fixed', ms: a };
-  if (name === 'uniform' && a !== undefined && b !== undefined && b >= a) return { type: 'uniform', min: a, max: b };
+  if (name === 'uniform' && a !== undefined && b !== undefined && b >= a)
+    return { type: 'uniform', min: a, max: b };
   if (name === 'normal' && a !== undefined && b !== undefined) return { type: 'normal', mean: a, sd: b };
   if (name === 'exp' && a !== undefined && args.length === 1) return { type: 'exp', mean: a };
-  return fail(clause, `latency must be N, fixed(N), uniform(MIN,MAX), normal(MEAN,SD) or exp(MEAN); got "${value}"`);
+  return fail(
+    clause,
+    `latency must be N, fixed(N), uniform(MIN,MAX), normal(MEAN,SD) or exp(MEAN); got "${value}"`,
+  );
 }
 
 export function parseFaultSpec(source: string): FaultSpec {
@@ -214,7 +250,8 @@ export class FaultEngine {
         case 'drift.extra':
         case 'drift.missing':
         case 'drift.type':
-          if (d.drift === null && this.rng.float() < c.p) d.drift = c.kind.slice(6) as 'extra' | 'missing' | 'type';
+          if (d.drift === null && this.rng.float() < c.p)
+            d.drift = c.kind.slice(6) as 'extra' | 'missing' | 'type';
           break;
         default:
           if (d.action === 'none' && this.rng.float() < c.p) d.action = c.kind;

@@ -3,10 +3,23 @@
  * the way each stream fetches them (see GroundTruth in types.ts). Built with the same projection
  * functions the endpoints use, at the same virtual time, without faults.
  */
-import { TARGET_STATUSES, openCollabRecord, openCollabVisible, targetDetailRecord, targetSearchRecord, targetStatus } from './data/collab-records.ts';
+import {
+  TARGET_STATUSES,
+  openCollabRecord,
+  openCollabVisible,
+  targetDetailRecord,
+  targetSearchRecord,
+  targetStatus,
+} from './data/collab-records.ts';
 import { matchesCriteria, parseCriteria } from './data/marketplace-query.ts';
 import type { OrderPager } from './data/order-source.ts';
-import { campaignDetailRecord, campaignProductRecord, campaignSummaryRecord, fulfillmentRecord, marketplaceRecord } from './data/partner-records.ts';
+import {
+  campaignDetailRecord,
+  campaignProductRecord,
+  campaignSummaryRecord,
+  fulfillmentRecord,
+  marketplaceRecord,
+} from './data/partner-records.ts';
 import type { World } from './data/world.ts';
 import type { GroundTruth } from './types.ts';
 
@@ -30,12 +43,20 @@ export function groundTruth(
   switch (stream) {
     case 'seller_affiliate_orders': {
       const source = requireOwner(world.sellerOrders.get(owner), stream, owner);
-      groups.push({ endpoint: 'seller_orders', scope: {}, records: pager.all(source, source.timeline.baseS, nowS + 1, nowS) });
+      groups.push({
+        endpoint: 'seller_orders',
+        scope: {},
+        records: pager.all(source, source.timeline.baseS, nowS + 1, nowS),
+      });
       break;
     }
     case 'creator_affiliate_orders': {
       const source = requireOwner(world.creatorOrders.get(owner), stream, owner);
-      groups.push({ endpoint: 'creator_orders', scope: {}, records: pager.all(source, source.timeline.baseS, nowS + 1, nowS) });
+      groups.push({
+        endpoint: 'creator_orders',
+        scope: {},
+        records: pager.all(source, source.timeline.baseS, nowS + 1, nowS),
+      });
       break;
     }
     case 'open_collaborations': {
@@ -57,7 +78,11 @@ export function groundTruth(
       for (const m of list) {
         const status = targetStatus(m, nowS);
         if (status === null || !TARGET_STATUSES.includes(status)) continue;
-        records.push({ search: targetSearchRecord(m), detail: targetDetailRecord(m), collaboration_status: status });
+        records.push({
+          search: targetSearchRecord(m),
+          detail: targetDetailRecord(m),
+          collaboration_status: status,
+        });
       }
       groups.push({ endpoint: 'target_collaborations', scope: {}, records });
       break;
@@ -67,7 +92,10 @@ export function groundTruth(
       groups.push({
         endpoint: 'campaigns',
         scope: {},
-        records: asset.campaigns.map((c) => ({ summary: campaignSummaryRecord(c, nowS), detail: campaignDetailRecord(c, nowS) })),
+        records: asset.campaigns.map((c) => ({
+          summary: campaignSummaryRecord(c, nowS),
+          detail: campaignDetailRecord(c, nowS),
+        })),
       });
       for (const c of asset.campaigns) {
         groups.push({

@@ -23,7 +23,11 @@ import type { Sandbox, SandboxAccount, SandboxOptions, SandboxTokenGrant } from 
 
 export type * from './types.ts';
 
-function grant(tokens: TokenStore, openId: string, scopes?: string[]): SandboxTokenGrant & { family: number } {
+function grant(
+  tokens: TokenStore,
+  openId: string,
+  scopes?: string[],
+): SandboxTokenGrant & { family: number } {
   const pair = tokens.issue(openId, scopes);
   return {
     authCode: tokens.newAuthCode(openId, scopes),
@@ -39,7 +43,8 @@ function grant(tokens: TokenStore, openId: string, scopes?: string[]): SandboxTo
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 1;
   const scale = options.scale ?? 'tiny';
-  if (!isSandboxScale(scale)) throw new Error(`sandbox: unknown scale "${String(scale)}" (tiny, small, medium, large)`);
+  if (!isSandboxScale(scale))
+    throw new Error(`sandbox: unknown scale "${String(scale)}" (tiny, small, medium, large)`);
   const host = options.host ?? '127.0.0.1';
   const clock = new VirtualClock(options.startTimeMs);
   const world = buildWorld(seed, scale, clock.nowMs());
@@ -63,10 +68,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }));
   }
   for (const creator of world.creators) {
-    add({ id: creator.openId, kind: 'creator', name: creator.profile.nickname, region: creator.profile.region }, (g) => ({
-      kind: 'creator',
-      ...g,
-    }));
+    add(
+      { id: creator.openId, kind: 'creator', name: creator.profile.nickname, region: creator.profile.region },
+      (g) => ({
+        kind: 'creator',
+        ...g,
+      }),
+    );
   }
   const partner = world.partner;
   add({ id: partner.openId, kind: 'partner', name: partner.name, region: partner.region }, (g) => ({
@@ -111,10 +119,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
 
   let sandbox: Sandbox | null = null;
-  const server = createSandboxServer(api, stats, controlHandler(() => {
-    if (!sandbox) throw new Error('sandbox not started');
-    return sandbox;
-  }));
+  const server = createSandboxServer(
+    api,
+    stats,
+    controlHandler(() => {
+      if (!sandbox) throw new Error('sandbox not started');
+      return sandbox;
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -9,12 +9,17 @@ export function decimalsOf(currency: string): number {
   return DECIMALS[currency] ?? 2;
 }
 
-/** 12345 minor units of USD -> "123.45"; of IDR -> "12345". */
+/** 12345 minor units of USD -> "123.45"; of IDR -> "12345". Hot path: plain integer arithmetic. */
 export function formatMinor(minor: number, currency: string): string {
   const decimals = decimalsOf(currency);
   const negative = minor < 0;
   const abs = Math.abs(Math.round(minor));
-  if (decimals === 0) return (negative ? '-' : '') + String(abs);
+  if (decimals === 0) return negative ? `-${abs}` : String(abs);
+  if (decimals === 2) {
+    const cents = abs % 100;
+    const text = `${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
+    return negative ? `-${text}` : text;
+  }
   const scale = 10 ** decimals;
   const whole = Math.floor(abs / scale);
   const frac = String(abs % scale).padStart(decimals, '0');

@@ -44,7 +44,8 @@ export class PageTokenCodec {
     const body = text.slice(0, sep);
     const tag = Buffer.from(text.slice(sep + 1));
     const expected = Buffer.from(this.tag(body));
-    if (tag.length !== expected.length || !timingSafeEqual(tag, expected)) throw Errors.pageToken('tampered token');
+    if (tag.length !== expected.length || !timingSafeEqual(tag, expected))
+      throw Errors.pageToken('tampered token');
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -56,7 +57,8 @@ export class PageTokenCodec {
     }
     const [, tokenFp, issuedAt, key] = parsed as [number, string, number, CursorKey];
     if (tokenFp !== fp) throw Errors.pageToken('the token belongs to a different query');
-    if (typeof issuedAt !== 'number' || nowMs - issuedAt > this.maxAgeMs) throw Errors.pageToken('the token has expired');
+    if (typeof issuedAt !== 'number' || nowMs - issuedAt > this.maxAgeMs)
+      throw Errors.pageToken('the token has expired');
     return key;
   }
 }

@@ -46,18 +46,14 @@ export function permute32(index: number, key: number): number {
 
 /**
  * A numeric-string id of `digits` length, unique for distinct (prefix, index) pairs: a fixed prefix
- * (2-8 digits naming the collection) followed by the 10-digit bijective scramble of the index, then
- * filler digits derived from the same value.
+ * (2-8 digits naming the collection), the 10-digit bijective scramble of the index, then filler
+ * digits from a second hash. Hot path (order ids): no loops.
  */
 export function numericId(prefix: string, index: number, key: number, digits = 19): string {
   const core = String(permute32(index, key)).padStart(10, '0');
-  let out = prefix + core;
-  let filler = mix32(index ^ key);
-  while (out.length < digits) {
-    out += String(filler % 10);
-    filler = Math.floor(filler / 10) || mix32(filler + 1);
-  }
-  return out.slice(0, Math.max(digits, prefix.length + 10));
+  const fill = Math.min(9, Math.max(0, digits - prefix.length - 10));
+  if (fill === 0) return prefix + core;
+  return prefix + core + String(mix32(index ^ key ^ 0x5bd1e995) % 10 ** fill).padStart(fill, '0');
 }
 
 /** Sequential PRNG (mulberry32) for building the small in-memory parts of the world. */

@@ -43,10 +43,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export function createSandboxServer(api: SandboxApi, stats: StatsCollector, control: ControlHandler): Server {
-  const server = createServer({ keepAlive: true }, (req, res) => {
+  const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     void handle(req, res).catch((error: unknown) => {
       // Never crash the simulator on one bad request.
-      if (!res.headersSent) sendJson(res, 500, { code: 36009003, message: `sandbox error: ${(error as Error).message}` });
+      if (!res.headersSent)
+        sendJson(res, 500, { code: 36009003, message: `sandbox error: ${(error as Error).message}` });
       else res.destroy();
     });
   });
@@ -88,8 +89,9 @@ export function createSandboxServer(api: SandboxApi, stats: StatsCollector, cont
     if (r.reset) {
       req.socket.destroy();
     } else {
-      res.writeHead(r.status, { ...r.headers, 'content-length': Buffer.byteLength(r.body) });
-      res.end(r.body);
+      const bytes = Buffer.from(r.body, 'utf8');
+      res.writeHead(r.status, { ...r.headers, 'content-length': bytes.length });
+      res.end(bytes);
     }
     entry.durationMs = Math.round((performance.now() - started) * 100) / 100;
     stats.end(

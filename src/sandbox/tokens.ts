@@ -14,7 +14,11 @@ export const USER_TYPE: Record<AccountKind, 0 | 1 | 3> = { seller: 0, creator: 1
 
 /** Scope keys (seller key from the guide example; creator/partner keys are [3P]/[INF], §12.10). */
 export const DEFAULT_SCOPES: Record<AccountKind, string[]> = {
-  seller: ['seller.affiliate_collaboration.read', 'seller.affiliate_collaboration.write', 'seller.authorization.info'],
+  seller: [
+    'seller.affiliate_collaboration.read',
+    'seller.affiliate_collaboration.write',
+    'seller.authorization.info',
+  ],
   creator: ['creator.affiliate_collaboration.read', 'creator.authorization.info'],
   partner: ['partner.tap_campaign.read', 'partner.authorization.info'],
 };
@@ -69,7 +73,11 @@ export interface TokenLifetimes {
   refreshS: number;
   authCodeMs: number;
 }
-export const DEFAULT_LIFETIMES: TokenLifetimes = { accessS: 7 * 86_400, refreshS: 30 * 86_400, authCodeMs: 30 * 60_000 };
+export const DEFAULT_LIFETIMES: TokenLifetimes = {
+  accessS: 7 * 86_400,
+  refreshS: 30 * 86_400,
+  authCodeMs: 30 * 60_000,
+};
 
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -118,7 +126,13 @@ export class TokenStore {
       refreshTokenExpiresAt: nowS + this.lifetimes.refreshS,
       scopes: [...granted],
     };
-    this.access.set(accessToken, { accountId, family, scopes: pair.scopes, expiresAtS: pair.accessTokenExpiresAt, state: 'active' });
+    this.access.set(accessToken, {
+      accountId,
+      family,
+      scopes: pair.scopes,
+      expiresAtS: pair.accessTokenExpiresAt,
+      state: 'active',
+    });
     this.refreshTokens.set(refreshToken, {
       accountId,
       family,
@@ -160,7 +174,7 @@ export class TokenStore {
   /** /api/v2/token/refresh: rotates the pair; the old access and refresh tokens stop working. */
   refresh(refreshToken: string): IssuedPair {
     const record = this.refreshTokens.get(refreshToken);
-    if (!record || record.state !== 'active') throw Errors.authRecordNotFound();
+    if (record?.state !== 'active') throw Errors.authRecordNotFound();
     if (this.clock.nowSeconds() >= record.expiresAtS) throw Errors.refreshExpired();
     record.state = 'used';
     const old = this.access.get(record.accessToken);

@@ -6,6 +6,8 @@
  * test mode: a fresh temporary cluster tuned for speed (durability off), deleted on stop.
  * quickstart mode: a durable cluster in <project>/.tmp/quickstart/postgres, reused by later runs.
  */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -80,9 +82,21 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Ru
   }
 
   let stopped = false;
+  // pg_ctl daemonizes the server: if this process exits without stop() (a crash, a forced Ctrl-C),
+  // stop it synchronously on the way out rather than leave an orphan holding the data dir.
+  const onExit = () => {
+    const args = ['stop', '-D', dataDir, '-m', 'immediate', '-w', '-t', '10'];
+    const cmd = join(opts.binDir, 'pg_ctl');
+    spawnSync(asRoot ? 'runuser' : cmd, asRoot ? ['-u', 'postgres', '--', cmd, ...args] : args, {
+      stdio: 'ignore',
+    });
+    if (opts.mode === 'test') rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.off('exit', onExit);
     await run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '30', 'stop'], 60_000).catch((err: Error) =>
       opts.log.warn({ err }, 'services: stopping local postgres failed'),
     );
@@ -115,7 +129,8 @@ async function prepareDataDir(opts: LocalPostgresOptions, asRoot: boolean): Prom
   if (reachable.code === 0) return dataDir;
   // A parent directory the postgres user cannot enter (e.g. a clone under /root): fall back to a
   // stable directory it can reach, so a second quick start still finds its data.
-  const fallback = join('/var/tmp', 'affiliate-etl-quickstart', 'postgres');
+  const id = createHash('sha256').update(opts.projectDir).digest('hex').slice(0, 8);
+  const fallback = join('/var/tmp', `affiliate-etl-quickstart-${id}`, 'postgres');
   makeDataDir(fallback);
   chownSync(fallback, postgresUid('u'), postgresUid('g'));
   opts.log.info(

@@ -57,9 +57,15 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<RunningS
     const ready = await Promise.race([waitForPong(port, 15_000), exited.then(() => false)]);
     if (ready) {
       let stopped = false;
+      // If this process exits without stop() (a crash, a forced Ctrl-C), take redis down with it.
+      const onExit = () => {
+        child.kill('SIGTERM');
+      };
+      process.once('exit', onExit);
       const stop = async () => {
         if (stopped) return;
         stopped = true;
+        process.off('exit', onExit);
         // SIGTERM = graceful shutdown: the quick start's append-only file is flushed first.
         child.kill('SIGTERM');
         const done = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);

@@ -136,19 +136,31 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     });
     state.attempt += 1;
     const startedAt = performance.now();
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    // One controller per attempt, aborted by the caller's signal or the timeout, and both links
+    // removed when the attempt ends (AbortSignal.timeout/any would keep each attempt alive for
+    // timeoutMs: tens of MB at a thousand requests a second).
+    const attemptCtrl = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attemptCtrl.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
+    }, timeoutMs);
+    const onAbort = () => attemptCtrl.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     let httpStatus: number | null = null;
     try {
       let response: Response;
       let text: string;
       try {
-        response = await doFetch(built.url, { ...built.init, signal: combined });
+        response = await doFetch(built.url, { ...built.init, signal: attemptCtrl.signal });
         httpStatus = response.status;
         text = await response.text();
       } catch (err) {
         signal?.throwIfAborted();
-        throw networkError(endpoint, err, built, timeout.aborted);
+        throw networkError(endpoint, err, built, timedOut);
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
       }
       const parsed = parseEnvelope(response.status, response.headers.get('retry-after'), text, {
         endpoint: endpointLabel(endpoint),

@@ -53,7 +53,7 @@ async function waitForSlot(step: () => Promise<number> | number, signal?: AbortS
     const waitMs = await step();
     if (waitMs <= 0) return Math.round(performance.now() - started);
     // A little jitter so waiters of one key do not all wake on the same millisecond.
-    await sleep(waitMs + Math.random() * 3, signal);
+    await sleep(waitMs + Math.random(), signal);
   }
 }
 
@@ -93,7 +93,7 @@ local cool = tonumber(s[4]) or 0
 if cool > now then return math.ceil(cool - now) end
 local interval = 1000 / eff(s, maxRate, recovery)
 local tat = tonumber(s[1]) or now
-if tat < now then tat = now end
+if tat <= now - interval / 2 then tat = now end
 local tol = (burst - 1) * interval
 if tat - now > tol then return math.max(1, math.ceil(tat - now - tol)) end
 redis.call('HSET', KEYS[1], 'tat', string.format('%.3f', tat + interval))

@@ -42,7 +42,10 @@ export function effectiveRate(s: GcraState, nowMs: number, p: GcraParams): numbe
 export function tryAcquire(s: GcraState, nowMs: number, p: GcraParams): number {
   if (s.coolUntil > nowMs) return Math.ceil(s.coolUntil - nowMs);
   const interval = 1000 / effectiveRate(s, nowMs, p);
-  const tat = Math.max(s.tat, nowMs);
+  // A slot at most half an interval old is still taken on schedule: waiters wake a little late
+  // (timers, the Redis round trip), and without this every late wake-up would lose capacity.
+  // Older means the key was idle: start afresh at now (no saved-up burst).
+  const tat = s.tat > nowMs - interval / 2 ? s.tat : nowMs;
   const tolerance = (p.burst - 1) * interval;
   if (tat - nowMs > tolerance) return Math.max(1, Math.ceil(tat - nowMs - tolerance));
   s.tat = tat + interval;

@@ -11,7 +11,7 @@ import { CONTENT_TYPE, CREATOR_ORDER_STATUS } from './enums.ts';
 import { reject } from './errors.ts';
 import { moneyTotal, quantityTotal } from './order-totals.ts';
 import { type EnumTally, Reader } from './reader.ts';
-import { keyOfField, moneyCols, without } from './row-columns.ts';
+import { keyOfField, setMoney, without } from './row-columns.ts';
 import { type Row, type RowsOf, runStream, type StreamSpec } from './run.ts';
 import type { NormalizeContext, NormalizeResult } from './types.ts';
 
@@ -57,7 +57,7 @@ function line(sku: Reader, creatorId: string, orderId: string, index: number): R
     tag: sku.text('tag'),
     raw: sku.obj,
   };
-  for (const f of MONEY_FIELDS) Object.assign(row, moneyCols(f, sku.money(f)));
+  for (const f of MONEY_FIELDS) setMoney(row, f, sku.money(f));
   return row;
 }
 

@@ -50,6 +50,10 @@ export const ZERO_MINOR_UNIT_CURRENCIES: ReadonlySet<string> = new Set([
   'XPF',
 ]);
 
+function isZeroMinor(currency: string): boolean {
+  return ZERO_MINOR_UNIT_CURRENCIES.has(currency.toUpperCase());
+}
+
 const MARKER_CURRENCY: Record<string, string> = { RP: 'IDR', '₫': 'VND', '¥': 'JPY', '₩': 'KRW' };
 
 export const MONEY_LIMIT = new Decimal('1e16');
@@ -60,7 +64,29 @@ export type MoneyParse = { ok: true; value: string } | { ok: false; why: string 
 const MARKER = /^[\p{L}\p{Sc}\s]*/u;
 const MARKER_END = /[\p{L}\p{Sc}\s]*$/u;
 
+/** The overwhelmingly common shape ("12.21", "-3", "1000"): canonicalized without decimal.js. */
+const PLAIN = /^(-?)(\d{1,16})(?:\.(\d{1,4}))?$/;
+
+/** In a 0-minor-unit currency "9.900" means 9900 (table above): such strings take the general path. */
+const GROUPED_THOUSAND = /^-?\d{1,3}\.\d{3}$/;
+
+function fastPlain(s: string, currency: string | null): MoneyParse | null {
+  const m = PLAIN.exec(s);
+  if (m === null) return null;
+  if (currency !== null && GROUPED_THOUSAND.test(s) && isZeroMinor(currency)) return null;
+  const whole = (m[2] ?? '').replace(/^0+(?=\d)/, '');
+  const frac = (m[3] ?? '').padEnd(MONEY_SCALE, '0');
+  if (whole === '0' && frac === '0000') return { ok: true, value: '0.0000' };
+  return { ok: true, value: `${m[1]}${whole}.${frac}` };
+}
+
 export function parseMoneyAmount(input: unknown, currency: string | null): MoneyParse {
+  if (typeof input === 'string') {
+    // Same result as the general path below (a property test checks it), only faster: a page of
+    // order lines carries ~10 amounts per line.
+    const fast = fastPlain(input, currency);
+    if (fast !== null) return fast;
+  }
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return { ok: false, why: 'not a finite number' };
     return finish(new Decimal(input));
@@ -91,7 +117,7 @@ export function parseMoneyAmount(input: unknown, currency: string | null): Money
 /** Applies the separator table above; returns a plain "123.45" string or null. */
 function toPlainDecimal(s: string, currency: string | null): string | null {
   if (/^\d+$/.test(s)) return s;
-  const zeroMinor = currency !== null && ZERO_MINOR_UNIT_CURRENCIES.has(currency.toUpperCase());
+  const zeroMinor = currency !== null && isZeroMinor(currency);
   if (/^\d{1,3}(\.\d{3}){2,}$/.test(s)) return s.replaceAll('.', '');
   if (zeroMinor && /^\d{1,3}(\.\d{3})+$/.test(s)) return s.replaceAll('.', '');
   if (/^\d+\.\d+$/.test(s) || /^\.\d+$/.test(s)) return s;

@@ -95,6 +95,8 @@ export function parseBps(v: unknown, path: string): number | null {
  * Epoch seconds or milliseconds, int or digit string -> Date (api doc §10: most fields are seconds,
  * fulfillment `effective_*_time` are string ms although documented as epoch; values > 1e12 are ms).
  * [INF] 0 means "not set" (e.g. an undelivered order's delivery_time) and becomes null.
+ * Limitation of the threshold: a millisecond value at or below 1e12 (an instant before 2001-09-09) would
+ * read as seconds beyond year 9999; it is rejected as absurd rather than silently misdated.
  */
 export function parseEpoch(v: unknown, path: string): Date | null {
   if (typeof v === 'string' && v.trim() === '') reject(`bad_time:${path}`, 'empty timestamp');

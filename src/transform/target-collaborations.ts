@@ -7,7 +7,9 @@
  * filter the search ran under. Where both carry a field the detail wins (it is the per-record read and
  * its counts are documented as "NORMAL only"). Without a detail only the header row is produced,
  * with detail_fetched = false. A bad product or creator rejects the whole item, as for order lines:
- * a partial member list would look complete.
+ * a partial member list would look complete. A product or creator listed twice in one detail is one
+ * membership stated twice (unlike an order line, which is a sale): the LAST occurrence is kept, the
+ * same rule the loader applies to duplicate keys within a page, so both layers agree on the winner.
  */
 import {
   EFFECTIVE_STATUS,
@@ -123,9 +125,16 @@ function mapItem(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial
   );
   return {
     targetCollaborations: [header],
-    targetCollaborationProducts: products,
-    targetCollaborationCreators: creators,
+    targetCollaborationProducts: lastByKey(products, 'product_id'),
+    targetCollaborationCreators: lastByKey(creators, 'creator_key'),
   };
+}
+
+/** Keeps the last row per `key` value, in order of first appearance. */
+function lastByKey(rows: Row[], key: string): Row[] {
+  const byKey = new Map<unknown, Row>();
+  for (const row of rows) byKey.set(row[key], row);
+  return [...byKey.values()];
 }
 
 const spec: StreamSpec<Tables> = {

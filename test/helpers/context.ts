@@ -6,6 +6,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Maintenance URL of the test Postgres server (database `postgres`): create/drop only. */
     adminDatabaseUrl: string;
+    /**
+     * Same as adminDatabaseUrl (the server). For a database of your own use
+     * process.env.DATABASE_URL (this file's clone) or freshDatabase() from test/helpers/db.ts.
+     */
+    databaseUrl: string;
     /** Name of the migrated template database that freshDatabase() clones. */
     templateDatabase: string;
     /** Prefix of every database this test run creates (the teardown drops leftovers by it). */

@@ -16,7 +16,11 @@ export interface TestDatabase {
 }
 
 export function adminSql(adminUrl: string): postgres.Sql {
-  return postgres(adminUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'affiliate-etl tests' } });
+  return postgres(adminUrl, {
+    max: 1,
+    onnotice: () => {},
+    connection: { application_name: 'affiliate-etl tests' },
+  });
 }
 
 /** A migrated database of its own (a clone of the template). */
@@ -31,7 +35,10 @@ export function emptyDatabase(label = 'empty'): Promise<TestDatabase> {
 
 async function createDatabase(label: string, template: string): Promise<TestDatabase> {
   const adminUrl = inject('adminDatabaseUrl');
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20);
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 20);
   const name = `${inject('databasePrefix')}_${safeLabel}_${randomBytes(4).toString('hex')}`;
   const sql = adminSql(adminUrl);
   try {

@@ -4,7 +4,6 @@
  */
 import { type Command, Option } from 'commander';
 import type { SandboxScale } from '../../sandbox/types.ts';
-import { CliError, EXIT_FAILURE } from '../exit-codes.ts';
 import { integerIn } from '../options.ts';
 
 export interface SandboxCliOptions {
@@ -14,8 +13,6 @@ export interface SandboxCliOptions {
   scale: SandboxScale;
   faults: string | undefined;
 }
-
-type RunSandboxCli = (opts: SandboxCliOptions) => Promise<unknown>;
 
 export function registerSandbox(program: Command): void {
   program
@@ -43,8 +40,9 @@ export function registerSandbox(program: Command): void {
       '\nExamples:\n  $ affiliate-etl sandbox\n  $ affiliate-etl sandbox --port 9000 --scale medium --seed 7\n  $ affiliate-etl sandbox --faults "orders:5xx=0.2"',
     )
     .action(async (opts: SandboxCliOptions) => {
-      const run = await loadRunner();
-      await run({
+      // Loaded on use: the simulator and its dataset generator are not needed by other commands.
+      const { runSandboxCli } = await import('../../sandbox/main.ts');
+      await runSandboxCli({
         host: opts.host,
         port: opts.port,
         seed: opts.seed,
@@ -52,21 +50,4 @@ export function registerSandbox(program: Command): void {
         faults: opts.faults,
       });
     });
-}
-
-async function loadRunner(): Promise<RunSandboxCli> {
-  const specifier = '../../sandbox/main.ts';
-  let mod: { runSandboxCli?: RunSandboxCli };
-  try {
-    mod = (await import(specifier)) as { runSandboxCli?: RunSandboxCli };
-  } catch (err) {
-    throw new CliError(
-      `The sandbox could not be loaded (src/sandbox/main.ts): ${(err as Error).message}`,
-      EXIT_FAILURE,
-    );
-  }
-  if (typeof mod.runSandboxCli !== 'function') {
-    throw new CliError('src/sandbox/main.ts does not export runSandboxCli()', EXIT_FAILURE);
-  }
-  return mod.runSandboxCli;
 }

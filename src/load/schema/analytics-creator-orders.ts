@@ -101,7 +101,8 @@ export const creatorOrdersDoc: RelationDoc = documentTable(
     delivery_time:
       'Delivery time (UTC; API sends Unix seconds); null if not delivered. Source: orders[].delivery_time.',
     sku_count: 'Number of lines in orders[].skus[] (= rows of this order in creator_order_skus).',
-    total_quantity: 'Sum of skus[].quantity; null when a line lacks quantity.',
+    total_quantity:
+      'Sum of skus[].quantity; null when a line lacks quantity (or the sum exceeds the integer range).',
     ...moneyDocs('total_estimated_commission', 'sum of skus[].estimated_commission', ORDER_TOTAL_NOTE),
     ...moneyDocs('total_actual_commission', 'sum of skus[].actual_commission', ORDER_TOTAL_NOTE),
     raw: 'The order object as received WITHOUT its skus array (each line is kept whole in creator_order_skus.raw).',

@@ -107,7 +107,8 @@ export const sellerOrdersDoc: RelationDoc = documentTable(
     delivery_time:
       'Delivery time (UTC; API sends Unix seconds); null if not delivered. Source: orders[].delivery_time.',
     sku_count: 'Number of lines in orders[].skus[] (= rows of this order in seller_order_skus).',
-    total_quantity: 'Sum of skus[].quantity; null when a line lacks quantity.',
+    total_quantity:
+      'Sum of skus[].quantity; null when a line lacks quantity (or the sum exceeds the integer range).',
     ...moneyDocs(
       'total_estimated_commission_base',
       'sum of skus[].estimated_commission_base',

@@ -14,7 +14,8 @@ import {
   syncWindows,
 } from './etl.ts';
 
-const STREAM = 'Stream name (seller_affiliate_orders, creator_affiliate_orders, open_collaborations, ' +
+const STREAM =
+  'Stream name (seller_affiliate_orders, creator_affiliate_orders, open_collaborations, ' +
   'open_collaboration_products, target_collaborations, partner_campaigns, campaign_creator_fulfillment).';
 const CONNECTION = 'etl.connections.id of the connection.';
 const SECRET = 'AES-256-GCM envelope "v1.<key id>.<iv>.<tag>.<ciphertext>" (base64url); never plaintext.';
@@ -33,7 +34,8 @@ export const etlDocs: RelationDoc[] = [
       refresh_token_enc: `Refresh token. ${SECRET}`,
       access_token_expires_at:
         'Absolute expiry of the access token (api doc §3.3: access_token_expire_in is an epoch, not a TTL).',
-      refresh_token_expires_at: 'Absolute expiry of the refresh token (refresh_token_expire_in, api doc §3.3).',
+      refresh_token_expires_at:
+        'Absolute expiry of the refresh token (refresh_token_expire_in, api doc §3.3).',
       open_id: 'open_id of the authorizing user from the token response; the creator_id of creator streams.',
       granted_scopes: 'Scope keys granted to the token (granted_scopes, api doc §3.3).',
       shops: 'Seller: authorized shops [{id, name, region, cipher, code}] (api doc §3.4). Empty otherwise.',
@@ -139,7 +141,8 @@ export const etlDocs: RelationDoc[] = [
       connection_id: CONNECTION,
       search_id: 'Operator-chosen search id; search_id of tiktok_affiliate.open_collaboration_products.',
       name: 'Display name.',
-      criteria: 'Search criteria (title keywords, price and commission bounds, category) as the engine sends them.',
+      criteria:
+        'Search criteria (title keywords, price and commission bounds, category) as the engine sends them.',
       created_at: 'When the search was saved.',
       updated_at: 'Last change.',
     },

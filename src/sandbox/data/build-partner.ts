@@ -30,7 +30,15 @@ export const FREE_SAMPLE_STATUSES = [
   'REJECT_CANCELLED',
   'COMPLETED',
 ];
-const REVIEW_STATUSES = ['PENDING', 'APPROVED', 'APPROVED', 'APPROVED', 'REJECTED', 'PENDING_CLOSED', 'CLOSED'];
+const REVIEW_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'APPROVED',
+  'APPROVED',
+  'REJECTED',
+  'PENDING_CLOSED',
+  'CLOSED',
+];
 const SHOP_NAMES = ['Glow Beauty Official', 'TechNest Store', 'Casa Living', 'FitFlow', 'TestCase idl2l'];
 
 export interface PartnerSizes {
@@ -40,7 +48,7 @@ export interface PartnerSizes {
   maxCreators: number;
 }
 
-export function makeFulfillment(rng: Rng, profile: CreatorProfile, joinedAtMs: number, currency: string): FulfillmentModel {
+export function makeFulfillment(rng: Rng, profile: CreatorProfile, joinedAtMs: number): FulfillmentModel {
   const effectiveStartMs = joinedAtMs + rng.int(0, 86_400_000);
   return {
     profile,
@@ -71,7 +79,7 @@ function makeCampaignProduct(
   const chosen: FulfillmentModel[] = [];
   for (let c = 0; c < creatorCount && c < creators.length; c++) {
     const profile = creators[(index * 7 + c) % creators.length];
-    if (profile) chosen.push(makeFulfillment(rng, profile, startMs - rng.int(1, 60) * 86_400_000, currency));
+    if (profile) chosen.push(makeFulfillment(rng, profile, startMs - rng.int(1, 60) * 86_400_000));
   }
   return {
     product,
@@ -94,7 +102,11 @@ function makeCampaign(rng: Rng, seed: number, index: number, asset: AssetModel, 
   // Status follows the times (READY, UPCOMING, ONGOING, CLOSED); cycle so each is represented.
   const kind = index % 4;
   const regEnd =
-    kind === 0 ? nowS + rng.int(2, 20) * DAY : kind === 3 ? nowS - rng.int(30, 40) * DAY : nowS - rng.int(1, 10) * DAY;
+    kind === 0
+      ? nowS + rng.int(2, 20) * DAY
+      : kind === 3
+        ? nowS - rng.int(30, 40) * DAY
+        : nowS - rng.int(1, 10) * DAY;
   const regStart = regEnd - rng.int(20, 60) * DAY;
   const campStart = kind === 1 ? nowS + rng.int(2, 20) * DAY : kind === 0 ? regEnd + DAY : regEnd + 3600;
   const campEnd = kind === 3 ? nowS - rng.int(1, 5) * DAY : campStart + rng.int(30, 120) * DAY;
@@ -117,13 +129,20 @@ function makeCampaign(rng: Rng, seed: number, index: number, asset: AssetModel, 
       viber: '+14255550100',
       line: '+14255550100',
     },
-    targetShops: [{ code: `THCB${randomToken(rng, 6, 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789')}`, name: rng.pick(SHOP_NAMES) }],
+    targetShops: [
+      { code: `THCB${randomToken(rng, 6, 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789')}`, name: rng.pick(SHOP_NAMES) },
+    ],
     targetSellerTypes: rng.chance(0.5) ? ['LOCAL'] : ['LOCAL', 'CROSS_BORDER'],
     products: [],
   };
 }
 
-export function buildPartner(seed: number, sizes: PartnerSizes, creators: CreatorProfile[], nowS: number): PartnerModel {
+export function buildPartner(
+  seed: number,
+  sizes: PartnerSizes,
+  creators: CreatorProfile[],
+  nowS: number,
+): PartnerModel {
   const rng = new Rng(seed ^ hashString('partner'));
   const assets: AssetModel[] = [];
   let productIndex = 0;
@@ -150,7 +169,12 @@ export function buildPartner(seed: number, sizes: PartnerSizes, creators: Creato
     }
     assets.push(asset);
   }
-  return { openId: numericId('70108', 0, seed ^ 0x2468ace), name: 'Sandbox TAP Partner', region: 'US', assets };
+  return {
+    openId: numericId('70108', 0, seed ^ 0x2468ace),
+    name: 'Sandbox TAP Partner',
+    region: 'US',
+    assets,
+  };
 }
 
 export function makeMarketplaceProduct(rng: Rng, index: number, seed: number): MarketplaceProductModel {

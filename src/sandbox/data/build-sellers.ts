@@ -75,11 +75,21 @@ export function makeOpenCollab(rng: Rng, shop: ShopModel, id: string, createdAtS
   };
 }
 
-export function buildOpenCollabs(seed: number, shop: ShopModel, count: number, startS: number): OpenCollabModel[] {
+export function buildOpenCollabs(
+  seed: number,
+  shop: ShopModel,
+  count: number,
+  startS: number,
+): OpenCollabModel[] {
   const rng = new Rng(seed ^ hashString(`open:${shop.id}`));
   const out: OpenCollabModel[] = [];
   for (let i = 0; i < count; i++) {
-    const collab = makeOpenCollab(rng, shop, numericId('94', i, seed ^ shop.index, 11), startS - rng.int(DAY, 180 * DAY));
+    const collab = makeOpenCollab(
+      rng,
+      shop,
+      numericId('94', i, seed ^ shop.index, 11),
+      startS - rng.int(DAY, 180 * DAY),
+    );
     if (i % 10 === 3) {
       // Removed by the seller: TERMINATING until its commission ends, then gone (api doc §6.3).
       collab.terminating = true;

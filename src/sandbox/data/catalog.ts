@@ -62,7 +62,13 @@ export function imageUrl(kind: string, id: string): string {
 }
 
 /** A product (shop catalog, marketplace, campaign) with a price typical for its currency. */
-export function makeProduct(rng: Rng, prefix: string, index: number, key: number, currency: string): ProductModel {
+export function makeProduct(
+  rng: Rng,
+  prefix: string,
+  index: number,
+  key: number,
+  currency: string,
+): ProductModel {
   const leaf = rng.pick(LEAF_CATEGORIES);
   const top = TOP_CATEGORIES.find((c) => c.id === leaf.parentId) ?? rng.pick(TOP_CATEGORIES);
   const nouns = NOUNS_BY_TOP[top.id] ?? ['item'];

@@ -33,6 +33,10 @@ export class CreatorOrderSource implements OrderSource {
     return false;
   }
 
+  buildJson(index: number, nowS: number): string {
+    return JSON.stringify(this.build(index, nowS));
+  }
+
   build(index: number, nowS: number): Record<string, unknown> {
     const createS = this.timeline.createTime(index);
     const fate = fateOf(this.key, index, createS);
@@ -43,7 +47,15 @@ export class CreatorOrderSource implements OrderSource {
     const localized = unit(hash4(this.key, index, 8)) < 0.3;
     const skus: Record<string, unknown>[] = [];
     for (let j = 0; j < lines; j++) {
-      skus.push(this.line(hash4(this.key, index, 100 + j), numericId('1729', index * 4 + j, this.key), shop, phase, localized));
+      skus.push(
+        this.line(
+          hash4(this.key, index, 100 + j),
+          numericId('1729', index * 4 + j, this.key),
+          shop,
+          phase,
+          localized,
+        ),
+      );
     }
     const order: Record<string, unknown> = {
       id: numericId('78', index, this.key),
@@ -65,7 +77,9 @@ export class CreatorOrderSource implements OrderSource {
     const product = pickBy(shop.products, hash4(seed, 9));
     const currency = product.currency;
     const amount = (minor: number) =>
-      localized && currency === 'IDR' ? { amount: formatLocalizedIdr(minor), currency } : money(minor, currency);
+      localized && currency === 'IDR'
+        ? { amount: formatLocalizedIdr(minor), currency }
+        : money(minor, currency);
     const quantity = 1 + (hash4(seed, 10) % 3);
     const rate = pickBy(RATES, hash4(seed, 11));
     const bonusRate = hash4(seed, 12) % 4 === 0 ? 500 : 0;

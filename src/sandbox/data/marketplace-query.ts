@@ -29,7 +29,8 @@ function amount(v: unknown, field: string): number | null {
 
 function rate(v: unknown, field: string): number | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${field} must be an integer (bps)`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw new Error(`${field} must be an integer (bps)`);
   return v;
 }
 
@@ -74,7 +75,12 @@ export function matchesCriteria(m: MarketplaceProductModel, c: MarketplaceCriter
   return true;
 }
 
-export const MARKETPLACE_SORT_FIELDS = ['commission_rate', 'product_sales_price', 'commission', 'units_sold'] as const;
+export const MARKETPLACE_SORT_FIELDS = [
+  'commission_rate',
+  'product_sales_price',
+  'commission',
+  'units_sold',
+] as const;
 
 export function sortValue(m: MarketplaceProductModel, field: string): number {
   switch (field) {

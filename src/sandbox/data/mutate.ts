@@ -65,7 +65,9 @@ function mutateSellers(world: World, rng: Rng, nowS: number, days: number, s: Mu
       del.deleted = true;
       s.targetDeleted++;
     }
-    const cancel = visible.find((t) => !t.deleted && t.cancelAtS === null && targetStatus(t, nowS) === 'ONGOING');
+    const cancel = visible.find(
+      (t) => !t.deleted && t.cancelAtS === null && targetStatus(t, nowS) === 'ONGOING',
+    );
     if (cancel) {
       cancel.cancelAtS = nowS;
       cancel.updateS = nowS;
@@ -73,7 +75,12 @@ function mutateSellers(world: World, rng: Rng, nowS: number, days: number, s: Mu
     }
     for (const t of visible) {
       if (!t.deleted && rng.chance(0.3)) {
-        t.creators.push(targetCreator(rng, world.creatorPool[rng.int(0, world.creatorPool.length - 1)] ?? t.creators[0]!.profile));
+        t.creators.push(
+          targetCreator(
+            rng,
+            world.creatorPool[rng.int(0, world.creatorPool.length - 1)] ?? t.creators[0]!.profile,
+          ),
+        );
         t.updateS = nowS;
       }
     }
@@ -100,7 +107,7 @@ function mutatePartner(world: World, rng: Rng, nowS: number, s: MutationSummary)
           const used = new Set(product.creators.map((f) => f.profile.openId));
           const profile = world.creatorPool.find((p) => !used.has(p.openId) && rng.chance(0.2));
           if (profile) {
-            product.creators.push(makeFulfillment(rng, profile, nowS * 1000 - rng.int(0, 3_600_000), product.product.currency));
+            product.creators.push(makeFulfillment(rng, profile, nowS * 1000 - rng.int(0, 3_600_000)));
             s.fulfillmentChanged++;
           }
         }

@@ -5,7 +5,12 @@
 import { applyBps, formatMinor, money } from '../money.ts';
 import { numericId } from '../prng.ts';
 import { priceRange } from './collab-records.ts';
-import type { CampaignModel, CampaignProductModel, FulfillmentModel, MarketplaceProductModel } from './model.ts';
+import type {
+  CampaignModel,
+  CampaignProductModel,
+  FulfillmentModel,
+  MarketplaceProductModel,
+} from './model.ts';
 
 /** Status follows the campaign's own times (READY, UPCOMING, ONGOING, CLOSED; api doc §8.1). */
 export function campaignStatus(c: CampaignModel, nowS: number): string {
@@ -86,7 +91,8 @@ export function campaignProductRecord(p: CampaignProductModel, region: string): 
     sku_information_list: skus,
   };
   // Optional and sometimes absent (api doc §10 "Optionality").
-  if (p.productSales % 5 !== 0) record['product_description'] = `<p>${p.product.title}: sandbox description.</p>`;
+  if (p.productSales % 5 !== 0)
+    record['product_description'] = `<p>${p.product.title}: sandbox description.</p>`;
   return record;
 }
 
@@ -133,7 +139,11 @@ export function marketplaceRecord(m: MarketplaceProductModel): Record<string, un
     { id: p.top.id, local_name: p.top.name, is_leaf: false, parent_id: p.top.parentId },
     { id: p.leaf.id, local_name: p.leaf.name, is_leaf: true, parent_id: p.leaf.parentId },
   ];
-  record['commission'] = { rate: m.rate, currency: p.currency, amount: formatMinor(applyBps(p.priceMinor, m.rate), p.currency) };
+  record['commission'] = {
+    rate: m.rate,
+    currency: p.currency,
+    amount: formatMinor(applyBps(p.priceMinor, m.rate), p.currency),
+  };
   record['sales_price'] = priceRange(p);
   return record;
 }

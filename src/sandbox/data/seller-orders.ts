@@ -4,13 +4,15 @@
  * Quirks reproduced: commission rates are STRINGS in bps; lines have NO sku id; some orders carry
  * exact duplicate lines; actual_* amounts appear only once the order settles; optional fields are
  * sometimes absent (§10 "Optionality").
+ * Performance: the JSON text is built directly (every value is a number, a digit id, an enum, an
+ * amount or a generated [a-z0-9_] username, so nothing needs escaping); `build` parses it back.
  */
-import { applyBps, money } from '../money.ts';
+import { applyBps, formatMinor } from '../money.ts';
 import { hash4, numericId, pickBy, unit } from '../prng.ts';
 import type { CreatorProfile } from './catalog.ts';
 import type { ShopModel } from './model.ts';
 import type { OrderSource } from './order-source.ts';
-import { SELLER_STATUS, fateOf, lineCountOf, phaseAt } from './settlement.ts';
+import { type Phase, SELLER_STATUS, fateOf, lineCountOf, phaseAt } from './settlement.ts';
 import type { OrderTimeline } from './timeline.ts';
 
 export interface ProgramPools {
@@ -19,7 +21,17 @@ export interface ProgramPools {
   campaign: string[];
 }
 
-const CONTENT_TYPES = ['VIDEO', 'VIDEO', 'VIDEO', 'LIVE', 'LIVE', 'SHOP', 'LINKSHARE', 'PROMOTION_PAGE', 'PRE_LIVE'];
+const CONTENT_TYPES = [
+  'VIDEO',
+  'VIDEO',
+  'VIDEO',
+  'LIVE',
+  'LIVE',
+  'SHOP',
+  'LINKSHARE',
+  'PROMOTION_PAGE',
+  'PRE_LIVE',
+];
 const RATES = [500, 800, 1000, 1200, 1500, 2000];
 const ADS_RATES = [500, 1000, 5000];
 
@@ -31,8 +43,16 @@ const PROGRAM_FIELD: Record<ProgramKind, string> = {
   campaign: 'campaign_id',
 };
 
+/** Videos and live rooms bring many orders each: content ids come from a per-shop pool. */
+const CONTENT_POOL = 997;
+
 export class SellerOrderSource implements OrderSource {
   readonly id: string;
+  private readonly currency: string;
+  /** Precomputed JSON fragments (hot path): `"price":{...}` and `"product_id":"..."` per product. */
+  private readonly priceJson: string[];
+  private readonly productIdJson: string[];
+  private readonly contentIds: string[];
 
   constructor(
     readonly timeline: OrderTimeline,
@@ -42,6 +62,10 @@ export class SellerOrderSource implements OrderSource {
     private readonly creators: CreatorProfile[],
   ) {
     this.id = shop.id;
+    this.currency = shop.currency;
+    this.priceJson = shop.products.map((p) => this.money(p.priceMinor));
+    this.productIdJson = shop.products.map((p) => `,"product_id":"${p.id}"`);
+    this.contentIds = Array.from({ length: CONTENT_POOL }, (_, i) => numericId('749', i, key ^ 0x3b9aca07));
   }
 
   /** Seed of line j; an exact duplicate reuses the seed of the line before it. */
@@ -66,26 +90,33 @@ export class SellerOrderSource implements OrderSource {
   }
 
   build(index: number, nowS: number): Record<string, unknown> {
+    return JSON.parse(this.buildJson(index, nowS)) as Record<string, unknown>;
+  }
+
+  buildJson(index: number, nowS: number): string {
     const createS = this.timeline.createTime(index);
     const fate = fateOf(this.key, index, createS);
     const phase = phaseAt(fate, nowS);
     const lines = lineCountOf(this.key, index);
-    const skus: Record<string, unknown>[] = [];
-    for (let j = 0; j < lines; j++) skus.push(this.line(this.lineSeed(index, j, lines), phase));
-    const order: Record<string, unknown> = {
-      id: numericId(`57${this.shop.index % 10}`, index, this.key),
-      create_time: createS,
-    };
+    let out = `{"id":"${numericId(`57${this.shop.index % 10}`, index, this.key)}","create_time":${createS}`;
     // delivery_time is absent until the parcel is delivered (optional field, api doc §10).
-    if (fate.deliveryAtS !== null && nowS >= fate.deliveryAtS) order['delivery_time'] = fate.deliveryAtS;
-    order['status'] = SELLER_STATUS[phase];
-    order['skus'] = skus;
-    return order;
+    if (fate.deliveryAtS !== null && nowS >= fate.deliveryAtS) out += `,"delivery_time":${fate.deliveryAtS}`;
+    out += `,"status":"${SELLER_STATUS[phase]}","skus":[`;
+    for (let j = 0; j < lines; j++) {
+      if (j > 0) out += ',';
+      out += this.line(this.lineSeed(index, j, lines), phase);
+    }
+    return `${out}]}`;
   }
 
-  private line(seed: number, phase: ReturnType<typeof phaseAt>): Record<string, unknown> {
-    const currency = this.shop.currency;
-    const product = pickBy(this.shop.products, hash4(seed, 9));
+  private money(minor: number): string {
+    return `{"amount":"${formatMinor(minor, this.currency)}","currency":"${this.currency}"}`;
+  }
+
+  private line(seed: number, phase: Phase): string {
+    const p = hash4(seed, 9) % this.shop.products.length;
+    const product = this.shop.products[p];
+    if (!product) throw new Error('empty shop catalog');
     const quantity = 1 + (hash4(seed, 10) % 3);
     const rate = pickBy(RATES, hash4(seed, 11));
     const adsRate = hash4(seed, 12) % 10 < 3 ? pickBy(ADS_RATES, hash4(seed, 13)) : 0;
@@ -93,41 +124,34 @@ export class SellerOrderSource implements OrderSource {
     const contentType = pickBy(CONTENT_TYPES, hash4(seed, 15));
     const program = this.program(seed);
     const base = product.priceMinor * quantity;
-    const line: Record<string, unknown> = {};
-    line[PROGRAM_FIELD[program.kind]] = program.id;
-    line['creator_username'] = pickBy(this.creators, hash4(seed, 8)).username;
-    line['price'] = money(product.priceMinor, currency);
-    line['quantity'] = quantity;
-    line['content_type'] = contentType;
+    let s = `{"${PROGRAM_FIELD[program.kind]}":"${program.id}"`;
+    s += `,"creator_username":"${pickBy(this.creators, hash4(seed, 8)).username}"`;
+    s += `,"price":${this.priceJson[p]},"quantity":${quantity},"content_type":"${contentType}"`;
     if (contentType === 'VIDEO' || contentType === 'LIVE' || contentType === 'PRE_LIVE') {
-      line['content_id'] = numericId('749', hash4(seed, 16) & 0x7fffffff, 0x3b9aca07);
+      s += `,"content_id":"${this.contentIds[hash4(seed, 16) % CONTENT_POOL]}"`;
     }
-    line['product_id'] = product.id;
-    line['commission_model'] = tiered ? 'Tiered commission' : 'Fixed commission';
-    if (tiered) line['commission_tier_setting'] = '3.0 OR 5.0';
+    s += `${this.productIdJson[p]},"commission_model":"${tiered ? 'Tiered commission' : 'Fixed commission'}"`;
+    if (tiered) s += ',"commission_tier_setting":"3.0 OR 5.0"';
     // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
-    line['commission_rate'] = String(rate);
-    line['shop_ads_commission_rate'] = String(adsRate);
-    line['estimated_commission_base'] = money(base, currency);
-    line['estimated_paid_commission'] = money(applyBps(base, rate), currency);
-    line['estimated_paid_shop_ads_commission'] = money(applyBps(base, adsRate), currency);
+    s += `,"commission_rate":"${rate}","shop_ads_commission_rate":"${adsRate}"`;
+    s += `,"estimated_commission_base":${this.money(base)}`;
+    s += `,"estimated_paid_commission":${this.money(applyBps(base, rate))}`;
+    s += `,"estimated_paid_shop_ads_commission":${this.money(applyBps(base, adsRate))}`;
     const bonus = hash4(seed, 17) % 10 === 0;
-    if (bonus) line['estimated_cofunded_creator_bonus_amount'] = money(applyBps(base, 200), currency);
+    if (bonus) s += `,"estimated_cofunded_creator_bonus_amount":${this.money(applyBps(base, 200))}`;
     let refunded = 0;
     let returned = 0;
     if (phase !== 'open') {
       if (phase === 'cancelled') refunded = quantity;
       else if (hash4(seed, 18) % 10 === 0) returned = 1;
       const actualBase = product.priceMinor * (quantity - refunded - returned);
-      const paid = phase === 'deducted' ? 0 : applyBps(actualBase, rate);
+      const deducted = phase === 'deducted';
       // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
-      line['actual_commission_base'] = money(actualBase, currency);
-      line['actual_paid_commission'] = money(paid, currency);
-      line['actual_paid_shop_ads_commission'] = money(phase === 'deducted' ? 0 : applyBps(actualBase, adsRate), currency);
-      if (bonus) line['actual_cofunded_creator_bonus_amount'] = money(applyBps(actualBase, 200), currency);
+      s += `,"actual_commission_base":${this.money(actualBase)}`;
+      s += `,"actual_paid_commission":${this.money(deducted ? 0 : applyBps(actualBase, rate))}`;
+      s += `,"actual_paid_shop_ads_commission":${this.money(deducted ? 0 : applyBps(actualBase, adsRate))}`;
+      if (bonus) s += `,"actual_cofunded_creator_bonus_amount":${this.money(applyBps(actualBase, 200))}`;
     }
-    line['refunded_quantity'] = refunded;
-    line['returned_quantity'] = returned;
-    return line;
+    return `${s},"refunded_quantity":${refunded},"returned_quantity":${returned}}`;
   }
 }

@@ -23,7 +23,8 @@ export function fateOf(key: number, index: number, createS: number): Fate {
   const h = hash4(key, index, 4);
   const settleAtS = createS + (3 + (h % 58)) * DAY + (hash4(key, index, 5) % DAY);
   const u = unit(hash4(key, index, 6));
-  const outcome = u < 0.78 ? 'completed' : u < 0.9 ? 'cancelled' : u < 0.95 ? 'frozen_deducted' : 'frozen_completed';
+  const outcome =
+    u < 0.78 ? 'completed' : u < 0.9 ? 'cancelled' : u < 0.95 ? 'frozen_deducted' : 'frozen_completed';
   const frozen = outcome === 'frozen_deducted' || outcome === 'frozen_completed';
   const finalAtS = frozen ? Math.min(settleAtS + (5 + (h % 15)) * DAY, createS + 80 * DAY - 1) : settleAtS;
   const deliveryAtS = outcome === 'cancelled' && h % 2 === 0 ? null : createS + (1 + (h % 6)) * DAY;

@@ -106,7 +106,10 @@ export function buildWorld(seed: number, scale: SandboxScale, startMs: number): 
     if (!profile) throw new Error('creator pool too small');
     creators.push({ index: c, openId: profile.openId, profile });
     const timeline = timelineFor(seed, 0xc4ea, c, cfg.creatorLinesPerCreator, startS);
-    creatorOrders.set(profile.openId, new CreatorOrderSource(profile.openId, timeline, hash4(seed, 0xc4eb, c), creatorShops));
+    creatorOrders.set(
+      profile.openId,
+      new CreatorOrderSource(profile.openId, timeline, hash4(seed, 0xc4eb, c), creatorShops),
+    );
   }
   return {
     seed,

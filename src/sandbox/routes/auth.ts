@@ -35,7 +35,8 @@ function tokenData(deps: AuthDeps, pair: IssuedPair): Record<string, unknown> {
 
 export function tokenGet(deps: AuthDeps, query: URLSearchParams): Record<string, unknown> {
   checkApp(deps, query);
-  if (query.get('grant_type') !== 'authorized_code') throw Errors.param('auth', 'grant_type must be authorized_code');
+  if (query.get('grant_type') !== 'authorized_code')
+    throw Errors.param('auth', 'grant_type must be authorized_code');
   const code = query.get('auth_code');
   if (!code) throw Errors.param('auth', 'auth_code is required');
   return tokenData(deps, deps.tokens.exchangeCode(code));

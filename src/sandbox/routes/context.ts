@@ -29,11 +29,14 @@ export interface HandlerContext {
   pageTokenExpired: boolean;
 }
 
-export interface HandlerResult {
-  data: Record<string, unknown>;
-  /** The records of the response (references into data), targets of schema-drift faults. */
-  records: Record<string, unknown>[];
-}
+/**
+ * A handler's data: objects (with the records that schema-drift faults may alter), or, on the
+ * order hot path, the JSON text of `data` as parts to concatenate (one flat copy, no deep
+ * string ropes) with the name of its record list.
+ */
+export type HandlerResult =
+  | { data: Record<string, unknown>; records: Record<string, unknown>[] }
+  | { rawParts: string[]; listKey: string };
 
 export interface RouteDef {
   id: EndpointId;

@@ -3,7 +3,12 @@
  * marketplace search (§6.1, 202405).
  */
 import { openCollabRecord, openCollabVisible } from '../data/collab-records.ts';
-import { MARKETPLACE_SORT_FIELDS, matchesCriteria, parseCriteria, sortValue } from '../data/marketplace-query.ts';
+import {
+  MARKETPLACE_SORT_FIELDS,
+  matchesCriteria,
+  parseCriteria,
+  sortValue,
+} from '../data/marketplace-query.ts';
 import type { MarketplaceProductModel, OpenCollabModel } from '../data/model.ts';
 import { marketplaceRecord } from '../data/partner-records.ts';
 import { Errors } from '../errors.ts';
@@ -18,15 +23,25 @@ export function openCollaborations(ctx: HandlerContext): HandlerResult {
   // Default order is creation time DESC (api doc §6.3); sort_field product_original_price optional.
   const sortOrder = optEnum(ctx, ctx.query.get('sort_order'), 'sort_order', ['ASC', 'DESC']) ?? 'DESC';
   const sortField = optEnum(ctx, ctx.query.get('sort_field'), 'sort_field', ['product_original_price']);
-  const keywordType = optEnum(ctx, optString(ctx, ctx.body, 'keyword_type'), 'keyword_type', ['PRODUCT_ID', 'PRODUCT_NAME']);
+  const keywordType = optEnum(ctx, optString(ctx, ctx.body, 'keyword_type'), 'keyword_type', [
+    'PRODUCT_ID',
+    'PRODUCT_NAME',
+  ]);
   const keyword = optString(ctx, ctx.body, 'keyword');
   const topCategory = optString(ctx, ctx.body, 'top_level_category_id');
   const sign = sortOrder === 'DESC' ? -1 : 1;
-  const keyOf = (m: OpenCollabModel): CursorKey => [sign * (sortField ? m.product.priceMinor : m.createdAtS), m.id];
+  const keyOf = (m: OpenCollabModel): CursorKey => [
+    sign * (sortField ? m.product.priceMinor : m.createdAtS),
+    m.id,
+  ];
   const visible = (ctx.world.openCollabs.get(shop.id) ?? []).filter((m) => {
     if (!openCollabVisible(m, ctx.nowS)) return false;
     if (keyword && keywordType === 'PRODUCT_ID' && m.product.id !== keyword) return false;
-    if (keyword && keywordType !== 'PRODUCT_ID' && !m.product.title.toLowerCase().includes(keyword.toLowerCase())) {
+    if (
+      keyword &&
+      keywordType !== 'PRODUCT_ID' &&
+      !m.product.title.toLowerCase().includes(keyword.toLowerCase())
+    ) {
       return false;
     }
     return !topCategory || m.product.top.id === topCategory;
@@ -58,5 +73,8 @@ export function openCollaborationProducts(ctx: HandlerContext): HandlerResult {
   const fp = queryFingerprint(ctx, ctx.principal.account.id, [sortField, sortOrder, criteria]);
   const page = keysetPage(ctx, sortByKey(matching, keyOf), keyOf, size, fp);
   const records = page.items.map(marketplaceRecord);
-  return { data: { products: records, next_page_token: page.nextPageToken, total_count: matching.length }, records };
+  return {
+    data: { products: records, next_page_token: page.nextPageToken, total_count: matching.length },
+    records,
+  };
 }

@@ -9,7 +9,12 @@ import { cursor, optInt, optString, pageSize, queryFingerprint } from './paging.
 /** page_size is required, 1-100, default 20 on both order endpoints (api doc §9.3). */
 const ORDER_PAGE = { min: 1, max: 100, fallback: 20, required: true };
 
-function searchOrders(ctx: HandlerContext, source: OrderSource, owner: string, programId: string | null): HandlerResult {
+function searchOrders(
+  ctx: HandlerContext,
+  source: OrderSource,
+  owner: string,
+  programId: string | null,
+): HandlerResult {
   const size = pageSize(ctx, ORDER_PAGE);
   const ge = optInt(ctx, ctx.body, 'create_time_ge');
   const lt = optInt(ctx, ctx.body, 'create_time_lt');
@@ -22,13 +27,15 @@ function searchOrders(ctx: HandlerContext, source: OrderSource, owner: string, p
   const afterIndex = after === null ? -1 : Number(after[0]);
   if (!Number.isInteger(afterIndex) || afterIndex < -1) throw Errors.pageToken('malformed position');
   const page = ctx.pager.page(source, { geS, ltS, programId, afterIndex, pageSize: size, nowS: ctx.nowS });
-  const data = {
-    orders: page.orders,
-    next_page_token: page.hasMore ? ctx.codec.encode(fp, [page.lastIndex], ctx.nowMs) : '',
-    // total_count counts ORDERS, not sku lines (api doc §4.1; §12.1 notes the doubt).
-    total_count: page.totalCount,
-  };
-  return { data, records: page.orders };
+  const next = page.hasMore ? ctx.codec.encode(fp, [page.lastIndex], ctx.nowMs) : '';
+  // total_count counts ORDERS, not sku lines (api doc §4.1; §12.1 notes the doubt).
+  const rawParts = ['{"orders":['];
+  for (let i = 0; i < page.orders.length; i++) {
+    if (i > 0) rawParts.push(',');
+    rawParts.push(page.orders[i] ?? '');
+  }
+  rawParts.push(`],"next_page_token":"${next}","total_count":${page.totalCount}}`);
+  return { rawParts, listKey: 'orders' };
 }
 
 export function sellerOrders(ctx: HandlerContext): HandlerResult {

@@ -24,7 +24,8 @@ export function pageSize(ctx: HandlerContext, rule: PageSizeRule): number {
   }
   const n = Number(raw);
   if (rule.allowed) {
-    if (!rule.allowed.includes(n)) throw Errors.param(ctx.family, `page_size must be one of ${rule.allowed.join(', ')}`);
+    if (!rule.allowed.includes(n))
+      throw Errors.param(ctx.family, `page_size must be one of ${rule.allowed.join(', ')}`);
     return n;
   }
   if (!/^\d+$/.test(raw) || n < rule.min || n > rule.max) {
@@ -79,7 +80,10 @@ export function keysetPage<T>(
   const items = sorted.slice(start, start + size);
   const last = items[items.length - 1];
   const more = start + size < sorted.length;
-  return { items, nextPageToken: more && last !== undefined ? ctx.codec.encode(fp, keyOf(last), ctx.nowMs) : '' };
+  return {
+    items,
+    nextPageToken: more && last !== undefined ? ctx.codec.encode(fp, keyOf(last), ctx.nowMs) : '',
+  };
 }
 
 /** Sorts by key ascending (stable, keys unique). */
@@ -106,15 +110,25 @@ export function optString(ctx: HandlerContext, obj: Record<string, unknown>, fie
   return v;
 }
 
-export function optObject(ctx: HandlerContext, obj: Record<string, unknown>, field: string): Record<string, unknown> | null {
+export function optObject(
+  ctx: HandlerContext,
+  obj: Record<string, unknown>,
+  field: string,
+): Record<string, unknown> | null {
   const v = obj[field];
   if (v === undefined || v === null) return null;
   if (typeof v !== 'object' || Array.isArray(v)) throw Errors.param(ctx.family, `${field} must be an object`);
   return v as Record<string, unknown>;
 }
 
-export function optEnum(ctx: HandlerContext, value: string | null, field: string, allowed: readonly string[]): string | null {
+export function optEnum(
+  ctx: HandlerContext,
+  value: string | null,
+  field: string,
+  allowed: readonly string[],
+): string | null {
   if (value === null || value === '') return null;
-  if (!allowed.includes(value)) throw Errors.param(ctx.family, `${field} must be one of ${allowed.join(', ')}`);
+  if (!allowed.includes(value))
+    throw Errors.param(ctx.family, `${field} must be one of ${allowed.join(', ')}`);
   return value;
 }

@@ -28,16 +28,27 @@ export function campaigns(ctx: HandlerContext): HandlerResult {
   const asset = ctx.asset;
   if (!asset) throw Errors.missingAssetCipher();
   const size = pageSize(ctx, { min: 1, max: 100, fallback: 10, required: true });
-  const status = optEnum(ctx, ctx.query.get('status'), 'status', ['READY', 'UPCOMING', 'ONGOING', 'CLOSED', 'UNSPECIFIED']);
+  const status = optEnum(ctx, ctx.query.get('status'), 'status', [
+    'READY',
+    'UPCOMING',
+    'ONGOING',
+    'CLOSED',
+    'UNSPECIFIED',
+  ]);
   const type = optEnum(ctx, ctx.query.get('type'), 'type', CAMPAIGN_TYPES) ?? 'MY_CAMPAIGNS';
   // The sandbox models the partner's own campaigns only: other list types are empty.
   const all = type === 'MY_CAMPAIGNS' ? asset.campaigns : [];
-  const matching = all.filter((c) => !status || status === 'UNSPECIFIED' || campaignStatus(c, ctx.nowS) === status);
+  const matching = all.filter(
+    (c) => !status || status === 'UNSPECIFIED' || campaignStatus(c, ctx.nowS) === status,
+  );
   const keyOf = (c: CampaignModel): CursorKey => [-c.registrationStartS, c.id];
   const fp = queryFingerprint(ctx, asset.cipher, [status, type, ctx.query.get('query_type_filter')]);
   const page = keysetPage(ctx, sortByKey(matching, keyOf), keyOf, size, fp);
   const records = page.items.map((c) => campaignSummaryRecord(c, ctx.nowS));
-  return { data: { campaigns: records, next_page_token: page.nextPageToken, total_count: matching.length }, records };
+  return {
+    data: { campaigns: records, next_page_token: page.nextPageToken, total_count: matching.length },
+    records,
+  };
 }
 
 export function campaignDetail(ctx: HandlerContext): HandlerResult {
@@ -63,10 +74,19 @@ export function campaignProducts(ctx: HandlerContext): HandlerResult {
       (!categoryId || p.product.leaf.id === categoryId || p.product.top.id === categoryId),
   );
   const keyOf = (p: CampaignProductModel): CursorKey => [p.product.id];
-  const fp = queryFingerprint(ctx, `${ctx.asset?.cipher}:${campaign.id}`, [review, name, productId, shopName, categoryId]);
+  const fp = queryFingerprint(ctx, `${ctx.asset?.cipher}:${campaign.id}`, [
+    review,
+    name,
+    productId,
+    shopName,
+    categoryId,
+  ]);
   const page = keysetPage(ctx, sortByKey(matching, keyOf), keyOf, size, fp);
   const records = page.items.map((p) => campaignProductRecord(p, campaign.region));
-  return { data: { products: records, next_page_token: page.nextPageToken, total_count: matching.length }, records };
+  return {
+    data: { products: records, next_page_token: page.nextPageToken, total_count: matching.length },
+    records,
+  };
 }
 
 export function fulfillment(ctx: HandlerContext): HandlerResult {
@@ -82,7 +102,11 @@ export function fulfillment(ctx: HandlerContext): HandlerResult {
   const records = page.items.map((f) => fulfillmentRecord(f, product.product.currency));
   // No total_count here: total_creator_count plays that role (api doc §8.4).
   return {
-    data: { total_creator_count: product.creators.length, promotion_creators: records, next_page_token: page.nextPageToken },
+    data: {
+      total_creator_count: product.creators.length,
+      promotion_creators: records,
+      next_page_token: page.nextPageToken,
+    },
     records,
   };
 }

@@ -1,12 +1,25 @@
 /**
  * Seller target collaborations: search (api doc §7.2, 202508) and detail (§7.3, 202508).
  */
-import { statusMatches, targetDetailRecord, targetSearchRecord, targetStatus } from '../data/collab-records.ts';
+import {
+  statusMatches,
+  targetDetailRecord,
+  targetSearchRecord,
+  targetStatus,
+} from '../data/collab-records.ts';
 import type { TargetCollabModel } from '../data/model.ts';
 import { Errors } from '../errors.ts';
 import type { CursorKey } from '../page-token.ts';
 import type { HandlerContext, HandlerResult } from './context.ts';
-import { keysetPage, optEnum, optObject, optString, pageSize, queryFingerprint, sortByKey } from './paging.ts';
+import {
+  keysetPage,
+  optEnum,
+  optObject,
+  optString,
+  pageSize,
+  queryFingerprint,
+  sortByKey,
+} from './paging.ts';
 
 const STATUS_FILTERS = ['ONGOING', 'EXPIRING', 'VALID', 'CANCELING', 'COMPLETED'];
 const KEYWORD_TYPES = ['PRODUCT_ID', 'PRODUCT_NAME', 'TARGET_COLLABORATION_ID', 'TARGET_COLLABORATION_NAME'];
@@ -31,9 +44,17 @@ export function targetCollaborations(ctx: HandlerContext): HandlerResult {
   // page_size is optional but must be 20, 50 or 100 (api doc §7.2).
   const size = pageSize(ctx, { min: 20, max: 100, fallback: 20, required: false, allowed: [20, 50, 100] });
   // collaboration_status is REQUIRED in 202508 (api doc §7.2).
-  const status = optEnum(ctx, optString(ctx, ctx.body, 'collaboration_status'), 'collaboration_status', STATUS_FILTERS);
+  const status = optEnum(
+    ctx,
+    optString(ctx, ctx.body, 'collaboration_status'),
+    'collaboration_status',
+    STATUS_FILTERS,
+  );
   if (status === null) throw Errors.param('seller', 'collaboration_status is required');
-  const accept = optEnum(ctx, optString(ctx, ctx.body, 'creator_accept_status'), 'creator_accept_status', ['ACCEPT', 'ALL']);
+  const accept = optEnum(ctx, optString(ctx, ctx.body, 'creator_accept_status'), 'creator_accept_status', [
+    'ACCEPT',
+    'ALL',
+  ]);
   const sample = optEnum(ctx, optString(ctx, ctx.body, 'free_sample_setting'), 'free_sample_setting', [
     'WITH_FREE_SAMPLE',
     'ALL',
@@ -42,7 +63,12 @@ export function targetCollaborations(ctx: HandlerContext): HandlerResult {
   let keywordType: string | null = null;
   let keyword: string | null = null;
   if (search !== null) {
-    keywordType = optEnum(ctx, optString(ctx, search, 'keyword_type'), 'search_param.keyword_type', KEYWORD_TYPES);
+    keywordType = optEnum(
+      ctx,
+      optString(ctx, search, 'keyword_type'),
+      'search_param.keyword_type',
+      KEYWORD_TYPES,
+    );
     keyword = optString(ctx, search, 'keyword');
     if (keywordType === null || keyword === null) {
       throw Errors.param('seller', 'search_param.keyword_type and search_param.keyword are both required');
@@ -63,7 +89,11 @@ export function targetCollaborations(ctx: HandlerContext): HandlerResult {
   const page = keysetPage(ctx, sortByKey(visible, keyOf), keyOf, size, fp);
   const records = page.items.map(targetSearchRecord);
   return {
-    data: { total_count: visible.length, next_page_token: page.nextPageToken, target_collaborations: records },
+    data: {
+      total_count: visible.length,
+      next_page_token: page.nextPageToken,
+      target_collaborations: records,
+    },
     records,
   };
 }

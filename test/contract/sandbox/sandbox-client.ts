@@ -34,14 +34,19 @@ export interface CallResult {
   headers: Headers;
 }
 
-export function signedRequest(target: SignedTarget, path: string, opts: CallOptions = {}): { url: string; init: RequestInit } {
+export function signedRequest(
+  target: SignedTarget,
+  path: string,
+  opts: CallOptions = {},
+): { url: string; init: RequestInit } {
   const method = opts.method ?? (opts.body !== undefined ? 'POST' : 'GET');
   const query: Record<string, string> = {
     app_key: target.appKey,
     timestamp: String(opts.timestampS ?? Math.floor(target.nowMs() / 1000)),
   };
   for (const [k, v] of Object.entries(opts.query ?? {})) query[k] = String(v);
-  const body = opts.body === undefined ? '' : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const body =
+    opts.body === undefined ? '' : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   let sign = computeSign(target.appSecret, path, query, body === '' ? null : body);
   if (opts.alterSign) sign = opts.alterSign(sign);
   const params = new URLSearchParams(query);

@@ -27,7 +27,12 @@ describe('test harness', () => {
   it('gives this file a migrated database of its own in DATABASE_URL', async () => {
     const url = process.env.DATABASE_URL!;
     expect(new URL(url).pathname.slice(1)).toMatch(new RegExp(`^${inject('databasePrefix')}_file_`));
-    expect(await count(url, `select count(*) as n from information_schema.schemata where schema_name in ('etl', 'tiktok_affiliate')`)).toBe(2);
+    expect(
+      await count(
+        url,
+        `select count(*) as n from information_schema.schemata where schema_name in ('etl', 'tiktok_affiliate')`,
+      ),
+    ).toBe(2);
     expect(process.env.REDIS_URL).toBe(inject('redisUrl'));
   });
 
@@ -38,8 +43,12 @@ describe('test harness', () => {
     const sqlA = postgres(a.url, { max: 1, onnotice: () => {} });
     await sqlA`create table harness_probe (x int)`;
     await sqlA.end();
-    expect(await count(a.url, `select count(*) as n from pg_tables where tablename = 'harness_probe'`)).toBe(1);
-    expect(await count(b.url, `select count(*) as n from pg_tables where tablename = 'harness_probe'`)).toBe(0);
+    expect(await count(a.url, `select count(*) as n from pg_tables where tablename = 'harness_probe'`)).toBe(
+      1,
+    );
+    expect(await count(b.url, `select count(*) as n from pg_tables where tablename = 'harness_probe'`)).toBe(
+      0,
+    );
     await a.drop();
     const admin = inject('adminDatabaseUrl');
     expect(await count(admin, `select count(*) as n from pg_database where datname = '${a.name}'`)).toBe(0);
@@ -48,7 +57,9 @@ describe('test harness', () => {
   it('emptyDatabase() has no migrations applied', async () => {
     const e = await emptyDatabase();
     drops.push(e.drop);
-    expect(await count(e.url, `select count(*) as n from information_schema.schemata where schema_name = 'etl'`)).toBe(0);
+    expect(
+      await count(e.url, `select count(*) as n from information_schema.schemata where schema_name = 'etl'`),
+    ).toBe(0);
   });
 
   it('redis namespaces are unique and cleanup removes only their keys', async () => {

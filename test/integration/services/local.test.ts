@@ -15,14 +15,22 @@ const log = pino({ level: 'silent' });
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
 
 describe('local services (no env, no Docker)', () => {
   it('starts Postgres and Redis on free loopback ports and stops them', async () => {
-    const services = await startServices({ mode: 'test', log, env: {}, probes: { dockerAvailable: async () => false } });
+    const services = await startServices({
+      mode: 'test',
+      log,
+      env: {},
+      probes: { dockerAvailable: async () => false },
+    });
     const pgPort = Number(new URL(services.databaseUrl).port);
     const redisPort = Number(new URL(services.redisUrl).port);
     try {

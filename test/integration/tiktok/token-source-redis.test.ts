@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../src/tiktok/client.ts';
 import { createRedisMutex } from '../../../src/tiktok/redis-mutex.ts';

@@ -37,9 +37,12 @@ describe('affiliate-etl executable', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: affiliate-etl');
     expect(r.stdout).toContain('TikTok Shop Affiliate');
-    for (const command of ['migrate', 'sandbox', 'quickstart']) expect(r.stdout).toMatch(new RegExp(`\\n  ${command}\\b`));
+    for (const command of ['migrate', 'sandbox', 'quickstart'])
+      expect(r.stdout).toMatch(new RegExp(`\\n  ${command}\\b`));
     expect(r.stdout).toContain('Examples:');
-    expect(r.stdout).toContain('Exit codes: 0 success, 1 a sync or check failed, 2 bad usage or configuration.');
+    expect(r.stdout).toContain(
+      'Exit codes: 0 success, 1 a sync or check failed, 2 bad usage or configuration.',
+    );
   });
 
   it('an unknown command is a usage error (exit 2)', async () => {
@@ -52,7 +55,13 @@ describe('affiliate-etl executable', () => {
     const secret = 'sup3r-s3cret-app-v4lue';
     const r = await runCliProcess(
       ['migrate'],
-      { DATABASE_URL: 'mysql://db/x', LOG_LEVEL: 'chatty', ORDERS_SAFETY_LAG_MINUTES: '60', TIKTOK_APP_SECRET: secret, ETL_ENCRYPTION_KEY: secret },
+      {
+        DATABASE_URL: 'mysql://db/x',
+        LOG_LEVEL: 'chatty',
+        ORDERS_SAFETY_LAG_MINUTES: '60',
+        TIKTOK_APP_SECRET: secret,
+        ETL_ENCRYPTION_KEY: secret,
+      },
       { cwd: emptyCwd },
     );
     expect(r.code).toBe(2);

@@ -31,7 +31,13 @@ describe('loadConfig', () => {
     expect(c.logLevel).toBe('info');
     expect(c.metricsPort).toBeUndefined();
     expect(c.rateLimitPerSecond).toBe(50);
-    expect(c.orders).toEqual({ windowDays: 7, overlapMinutes: 10, safetyLagMinutes: 2, maturityDays: 90, startDate: null });
+    expect(c.orders).toEqual({
+      windowDays: 7,
+      overlapMinutes: 10,
+      safetyLagMinutes: 2,
+      maturityDays: 90,
+      startDate: null,
+    });
     expect(c.worker).toEqual({ concurrency: 4, shutdownTimeoutMs: 30_000 });
   });
 

@@ -55,7 +55,9 @@ describe('createLogger redaction', () => {
     log.warn('retrying %s after %d ms', refreshUrl, 200);
     log.info({ requestLine: `x-tts-access-token: ${s('x-tts-access-token')}` }, 'headers');
     log.info({ header: `authorization: Bearer ${s('authorization')}` }, 'auth header');
-    log.debug({ body: JSON.stringify({ data: { access_token: s('access_token'), refresh_token: s('refresh_token') } }) });
+    log.debug({
+      body: JSON.stringify({ data: { access_token: s('access_token'), refresh_token: s('refresh_token') } }),
+    });
     log.info({ list: [{ deep: { url: tokenUrl } }, new URL(url)] }, 'arrays and URL objects');
     const out = lines.join('\n');
     expectClean(out);
@@ -68,7 +70,12 @@ describe('createLogger redaction', () => {
     const s = secretFor;
     const cause = new Error(`upstream said {"access_token":"${s('access_token')}"}`);
     const err = Object.assign(new Error(`POST /orders/search?sign=${s('sign')} failed`, { cause }), {
-      request: { headers: { 'x-tts-access-token': s('x-tts-access-token'), authorization: `Bearer ${s('authorization')}` } },
+      request: {
+        headers: {
+          'x-tts-access-token': s('x-tts-access-token'),
+          authorization: `Bearer ${s('authorization')}`,
+        },
+      },
       appSecret: s('appSecret'),
     });
     log.error(err);
@@ -86,7 +93,11 @@ describe('createLogger redaction', () => {
 
   it('scrubs child logger bindings', () => {
     const { log, lines } = capture();
-    const child = log.child({ connectionId: 7, accessToken: secretFor('accessToken'), ctx: { refreshToken: secretFor('refreshToken') } });
+    const child = log.child({
+      connectionId: 7,
+      accessToken: secretFor('accessToken'),
+      ctx: { refreshToken: secretFor('refreshToken') },
+    });
     child.info('bound');
     child.child({ url: `?access_token=${secretFor('access_token')}` }).info('grandchild');
     const out = lines.join('\n');

@@ -10,15 +10,26 @@ function running(url: string, stops: string[]): RunningService {
 }
 
 /** Probes of a machine with nothing at all, every call recorded. */
-function bareMachine(overrides: Partial<ServiceProbes> = {}): ServiceProbes & { calls: string[]; stops: string[] } {
+function bareMachine(
+  overrides: Partial<ServiceProbes> = {},
+): ServiceProbes & { calls: string[]; stops: string[] } {
   const calls: string[] = [];
   const stops: string[] = [];
   return {
     calls,
     stops,
-    dockerAvailable: vi.fn(async () => (calls.push('docker?'), false)),
-    findPostgresBin: vi.fn(() => (calls.push('pg?'), null)),
-    findRedisServer: vi.fn(() => (calls.push('redis?'), null)),
+    dockerAvailable: vi.fn(async () => {
+      calls.push('docker?');
+      return false;
+    }),
+    findPostgresBin: vi.fn(() => {
+      calls.push('pg?');
+      return null;
+    }),
+    findRedisServer: vi.fn((_afterInstall?: boolean): string | null => {
+      calls.push('redis?');
+      return null;
+    }),
     cannotInstallReason: vi.fn(() => 'not running as root'),
     install: vi.fn(async () => void calls.push('install')),
     startDocker: vi.fn(async (s) => running(`docker://${s}`, stops)),
@@ -40,7 +51,10 @@ describe('startServices resolution order', () => {
   });
 
   it('prefers a Docker engine over local binaries for what the env does not give', async () => {
-    const probes = bareMachine({ dockerAvailable: async () => true, findRedisServer: () => '/usr/bin/redis-server' });
+    const probes = bareMachine({
+      dockerAvailable: async () => true,
+      findRedisServer: () => '/usr/bin/redis-server',
+    });
     const s = await startServices({ mode: 'test', log, env: { DATABASE_URL: 'postgres://a@h/db' }, probes });
     expect(s.source).toEqual({ postgres: 'env', redis: 'docker' });
     expect(s.redisUrl).toBe('docker://redis');
@@ -125,7 +139,9 @@ describe('startServices resolution order', () => {
     const choices = parsed.filter((l) => l.source !== undefined);
     expect(choices.map((c) => c.msg)).toEqual([
       'services: postgres from env: $DATABASE_URL',
-      expect.stringMatching(/^services: redis from local: local:\/\/redis@\/usr\/bin\/redis-server, ready in \d+ ms$/),
+      expect.stringMatching(
+        /^services: redis from local: local:\/\/redis@\/usr\/bin\/redis-server, ready in \d+ ms$/,
+      ),
     ]);
   });
 });

@@ -91,11 +91,8 @@ describe('token endpoints (api doc §3.1-§3.3)', () => {
 
   it('36004001 "rt has expired" is a revoked token, and its message carries no secret', async () => {
     const { api } = setup(apiError(36004001, `rt has expired: ${REFRESH} app_secret=${APP_SECRET}`));
-    const err = await refreshTokens(api, {
-      appKey: APP_KEY,
-      appSecret: APP_SECRET,
-      refreshToken: REFRESH,
-    }).catch((e: unknown) => e as Error);
+    const pending = refreshTokens(api, { appKey: APP_KEY, appSecret: APP_SECRET, refreshToken: REFRESH });
+    const err = (await pending.catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(TokenRevokedError);
     expect(err.message).toMatch(/re-authorize/);
     expect(JSON.stringify(err) + err.message + err.stack).not.toMatch(new RegExp(`${REFRESH}|${APP_SECRET}`));

@@ -94,9 +94,9 @@ describe('createTokenSource', () => {
 
   it('an expired refresh token is a TokenRevokedError asking to re-authorize, without calling the API', async () => {
     const { make, requests } = setup(-5, { refreshExpiresInS: -1 });
-    const err = await make()
+    const err = (await make()
       .accessToken()
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(TokenRevokedError);
     expect(err.message).toMatch(/re-authorize/);
     expect(err.message).not.toContain('DO-NOT-LEAK');

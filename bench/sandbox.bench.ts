@@ -1,0 +1,190 @@
+/**
+ * Sandbox benchmark. A separate Node client process (keep-alive, 8 concurrent requests, signing
+ * included) pages through the whole `large` dataset (>= 1,000,000 seller order lines across 4 shops)
+ * at page_size 100 with faults and throttling off, while this process serves it and samples its RSS.
+ *   sandbox_pages_per_s       pages of 100 orders served per second (target >= 1,000)
+ *   sandbox_rss_mb_1m_lines   peak RSS of the serving process while serving all 1M lines (target <= 300)
+ * Standalone: `npx tsx bench/sandbox.bench.ts` (also run by `npm run bench -- sandbox`).
+ */
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startSandbox } from '../src/sandbox/index.ts';
+import type { SandboxSeller } from '../src/sandbox/types.ts';
+import { computeSign } from '../src/tiktok/sign.ts';
+
+const ORDERS_PATH = '/affiliate_seller/202410/orders/search';
+
+interface Slice {
+  cipher: string;
+  ge: number;
+  lt: number;
+}
+interface ClientConfig {
+  url: string;
+  appKey: string;
+  appSecret: string;
+  token: string;
+  clockOffsetMs: number;
+  slices: Slice[];
+}
+interface ClientReport {
+  pages: number;
+  orders: number;
+  lines: number;
+  errors: number;
+  elapsedMs: number;
+}
+
+function post(agent: Agent, cfg: ClientConfig, slice: Slice, pageToken: string): Promise<string> {
+  const query: Record<string, string> = {
+    app_key: cfg.appKey,
+    timestamp: String(Math.floor((Date.now() + cfg.clockOffsetMs) / 1000)),
+    shop_cipher: slice.cipher,
+    page_size: '100',
+  };
+  if (pageToken) query['page_token'] = pageToken;
+  const body = JSON.stringify({ create_time_ge: slice.ge, create_time_lt: slice.lt });
+  const params = new URLSearchParams(query);
+  params.set('sign', computeSign(cfg.appSecret, ORDERS_PATH, query, body));
+  const url = new URL(`${cfg.url}${ORDERS_PATH}?${params.toString()}`);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        agent,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-tts-access-token': cfg.token,
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.on('socket', (socket) => socket.setNoDelay(true));
+    req.end(body);
+  });
+}
+
+function occurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/** Client process: one worker per slice, each paging its slice to the end. */
+async function runClient(cfg: ClientConfig): Promise<ClientReport> {
+  const agent = new Agent({ keepAlive: true, maxSockets: cfg.slices.length });
+  const report: ClientReport = { pages: 0, orders: 0, lines: 0, errors: 0, elapsedMs: 0 };
+  const started = performance.now();
+  await Promise.all(
+    cfg.slices.map(async (slice) => {
+      let token = '';
+      for (;;) {
+        const text = await post(agent, cfg, slice, token);
+        // Light client: checks the envelope and reads the token and counts without a full
+        // JSON.parse, so the client process does not bound the server measurement.
+        if (!text.startsWith('{"code":0,')) {
+          report.errors++;
+          if (report.errors > 10) throw new Error(`sandbox answered: ${text.slice(0, 200)}`);
+          continue;
+        }
+        report.pages++;
+        report.orders += occurrences(text, '"skus":[');
+        report.lines += occurrences(text, '"refunded_quantity":');
+        const at = text.lastIndexOf('"next_page_token":"');
+        token = at < 0 ? '' : text.slice(at + 19, text.indexOf('"', at + 19));
+        if (!token) break;
+      }
+    }),
+  );
+  report.elapsedMs = performance.now() - started;
+  agent.destroy();
+  return report;
+}
+
+function spawnClient(cfg: ClientConfig): Promise<ClientReport> {
+  const self = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', self, '--client'], {
+      env: { ...process.env, SANDBOX_BENCH_CONFIG: JSON.stringify(cfg) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`bench client exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as ClientReport);
+    });
+  });
+}
+
+export async function runSandboxBench(): Promise<{
+  sandbox_pages_per_s: number;
+  sandbox_rss_mb_1m_lines: number;
+}> {
+  const sandbox = await startSandbox({ scale: 'large', seed: 7, rateLimitPerSecond: 0 });
+  try {
+    const seller = sandbox.accounts.find((a): a is SandboxSeller => a.kind === 'seller');
+    if (!seller) throw new Error('no seller account');
+    const nowS = Math.floor(sandbox.clock.nowMs() / 1000);
+    const startS = nowS - 181 * 86_400;
+    // 8 concurrent workers: each of the 4 shops split into two create-time halves.
+    const mid = Math.floor((startS + nowS) / 2);
+    const slices = seller.shops.flatMap((s) => [
+      { cipher: s.cipher, ge: startS, lt: mid },
+      { cipher: s.cipher, ge: mid, lt: nowS + 1 },
+    ]);
+    let peakRss = process.memoryUsage().rss;
+    const cpu0 = process.cpuUsage();
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 50);
+    const report = await spawnClient({
+      url: sandbox.url,
+      appKey: sandbox.app.appKey,
+      appSecret: sandbox.app.appSecret,
+      token: seller.accessToken,
+      clockOffsetMs: sandbox.clock.nowMs() - Date.now(),
+      slices,
+    });
+    clearInterval(sampler);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMsPerPage = (cpu.user + cpu.system) / 1000 / report.pages;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (report.lines < 1_000_000)
+      throw new Error(`served only ${report.lines} order lines, expected >= 1,000,000`);
+    const pagesPerS = report.pages / (report.elapsedMs / 1000);
+    console.log(
+      `sandbox: ${report.pages} pages, ${report.orders} orders, ${report.lines} lines in ${(report.elapsedMs / 1000).toFixed(1)} s ` +
+        `(${pagesPerS.toFixed(0)} pages/s, 8 concurrent, keep-alive); server CPU ${cpuMsPerPage.toFixed(2)} ms/page ` +
+        `(=> ${(1000 / cpuMsPerPage).toFixed(0)} pages/s per core); peak server RSS ${(peakRss / 1048576).toFixed(0)} MB; ` +
+        `load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`,
+    );
+    return {
+      sandbox_pages_per_s: Math.round(pagesPerS),
+      sandbox_rss_mb_1m_lines: Math.round(peakRss / 1048576),
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain && process.argv.includes('--client')) {
+  const cfg = JSON.parse(process.env['SANDBOX_BENCH_CONFIG'] ?? '{}') as ClientConfig;
+  console.log(JSON.stringify(await runClient(cfg)));
+} else if (isMain) {
+  console.log(JSON.stringify(await runSandboxBench(), null, 2));
+}

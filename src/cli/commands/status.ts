@@ -1,0 +1,49 @@
+/**
+ * `affiliate-etl status` (CLI.md): per connection x stream, the last run (when, how long, rows
+ * inserted / updated / unchanged / rejected), freshness of the newest business timestamp, the next
+ * scheduled run, and for failing streams the error class with its remedy.
+ */
+import type { Command } from 'commander';
+import type { StreamName } from '../../core/streams.ts';
+import type { CliContext } from '../context.ts';
+import { CliError, EXIT_FAILURE } from '../exit-codes.ts';
+import { collect, parseConnectionId, parseStream } from '../ui/args.ts';
+
+interface StatusOptions {
+  connection?: number[];
+  stream?: StreamName[];
+  json?: boolean;
+  check?: boolean;
+}
+
+export function registerStatus(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description('per connection x stream: last run and its counts, data freshness, next run, errors with remedies')
+    .option('--connection <id>', 'only this connection (repeatable)', collect(parseConnectionId))
+    .option('--stream <name>', 'only this stream (repeatable)', collect(parseStream))
+    .option('--json', 'print JSON instead of a table')
+    .option('--check', 'exit 1 when any stream is failing, blocked or needs re-authorization (for monitoring)')
+    .addHelpText(
+      'after',
+      '\nNeeds DATABASE_URL; REDIS_URL (optional) adds the next scheduled runs.\n\nExamples:\n  $ affiliate-etl status\n  $ affiliate-etl status --connection 3 --stream seller_affiliate_orders\n  $ affiliate-etl status --check || alert "affiliate ETL needs attention"',
+    )
+    .action(async (opts: StatusOptions) => {
+      const [{ withRuntime }, { gatherStatus }, { renderStatus, isFailing }] = await Promise.all([
+        import('../ui/runtime.ts'),
+        import('../ui/status-data.ts'),
+        import('../render/status.ts'),
+      ]);
+      const failing = await withRuntime(ctx, 'status', ['database'], async (rt) => {
+        const report = await gatherStatus(rt.db().sql, rt.config, {
+          connectionIds: opts.connection ?? [],
+          streams: opts.stream ?? [],
+        });
+        ctx.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report, ctx.plain));
+        return report.rows.filter(isFailing).length;
+      });
+      if (opts.check && failing > 0) {
+        throw new CliError(`${failing} stream${failing === 1 ? '' : 's'} need${failing === 1 ? 's' : ''} attention.`, EXIT_FAILURE);
+      }
+    });
+}

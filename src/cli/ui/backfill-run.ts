@@ -1,0 +1,180 @@
+/**
+ * The body of `affiliate-etl backfill`: the dry run reads the ledger and plans windows without
+ * writing anything; the real run enqueues one backfill job per connection (deterministic ids, so
+ * a second invocation continues the first) and shows window progress.
+ */
+import { STREAM_KIND, type StreamName } from '../../core/streams.ts';
+import { splitRange } from '../../extract/windows.ts';
+import type { ConnectionSummary } from '../../load/connections.ts';
+import { listConnections } from '../../load/connections.ts';
+import type { Sql } from '../../load/db.ts';
+import type { JobProgressEvent, RunSummary } from '../../jobs/index.ts';
+import type { CliContext } from '../context.ts';
+import { CliError, EXIT_USAGE } from '../exit-codes.ts';
+import { renderRunSummaries } from '../render/run-summaries.ts';
+import { withEngine } from './engine.ts';
+import { formatInstant } from './format.ts';
+import { createProgress } from './progress.ts';
+import { withRuntime } from './runtime.ts';
+import { renderTable } from './table.ts';
+
+export interface BackfillCommandInput {
+  stream: StreamName;
+  from: Date;
+  to: Date;
+  connectionIds: number[];
+}
+
+function chooseConnections<C extends { id: number; kind: ConnectionSummary['kind']; status: string }>(
+  all: readonly C[],
+  input: BackfillCommandInput,
+): C[] {
+  const kind = STREAM_KIND[input.stream];
+  if (input.connectionIds.length === 0) {
+    const chosen = all.filter((c) => c.kind === kind && c.status === 'active');
+    if (chosen.length === 0)
+      throw new CliError(
+        `No active ${kind} connection feeds ${input.stream}; add one with \`affiliate-etl connections add ${kind} ...\`.`,
+        EXIT_USAGE,
+      );
+    return chosen;
+  }
+  return input.connectionIds.map((id) => {
+    const c = all.find((x) => x.id === id);
+    if (!c)
+      throw new CliError(`There is no connection ${id}; see \`affiliate-etl connections list\`.`, EXIT_USAGE);
+    if (c.kind !== kind)
+      throw new CliError(
+        `Connection ${id} is a ${c.kind} connection; ${input.stream} needs a ${kind} one.`,
+        EXIT_USAGE,
+      );
+    if (c.status !== 'active')
+      throw new CliError(`Connection ${id} is ${c.status}; enable or re-authorize it first.`, EXIT_USAGE);
+    return c;
+  });
+}
+
+/** The owners whose ledger scopes a backfill covers (the engine keys windows by owner id). */
+function ownerIds(c: ConnectionSummary): string[] {
+  if (c.kind === 'seller') return c.shops.map((s) => s.id);
+  return c.openId ? [c.openId] : [];
+}
+
+interface LedgerRow {
+  connection_id: number;
+  scope: string;
+  window_start: Date;
+  window_end: Date;
+  status: string;
+  pages: number;
+  rows: number;
+}
+
+export async function runBackfillDryRun(ctx: CliContext, input: BackfillCommandInput): Promise<void> {
+  await withRuntime(ctx, 'backfill', ['database'], async (rt) => {
+    const sql: Sql = rt.db().sql;
+    const chosen = chooseConnections(await listConnections(sql), input);
+    const windows = splitRange(input.from, input.to, rt.config.orders.windowDays);
+    const ledger = await sql<LedgerRow[]>`
+      select connection_id, scope, window_start, window_end, status, pages, rows from etl.sync_windows
+      where stream = ${input.stream} and kind = 'backfill' and connection_id = any(${chosen.map((c) => c.id)}::int[])
+        and window_start >= ${input.from} and window_end <= ${input.to}`;
+    const key = (id: number, scope: string, s: Date, e: Date) =>
+      `${id}|${scope}|${s.getTime()}|${e.getTime()}`;
+    const known = new Map(
+      ledger.map((l) => [key(l.connection_id, l.scope, l.window_start, l.window_end), l]),
+    );
+    const rows: (string | number)[][] = [];
+    let done = 0;
+    for (const c of chosen) {
+      for (const owner of ownerIds(c)) {
+        for (const w of windows) {
+          const l = known.get(key(c.id, owner, w.start as Date, w.end));
+          if (l?.status === 'done') done += 1;
+          rows.push([
+            c.id,
+            owner,
+            formatInstant(w.start),
+            formatInstant(w.end),
+            l ? l.status : 'new',
+            l?.pages ?? 0,
+            l?.rows ?? 0,
+          ]);
+        }
+      }
+    }
+    ctx.stdout.write(
+      renderTable(['conn', 'owner', 'window start', 'window end', 'ledger', 'pages', 'rows'], rows, {
+        plain: ctx.plain,
+        numeric: [0, 5, 6],
+      }),
+    );
+    ctx.stdout.write(
+      `Dry run: ${rows.length} window${rows.length === 1 ? '' : 's'} of up to ${rt.config.orders.windowDays} day(s) for ${input.stream}; ` +
+        `${done} already done, ${rows.length - done} would run. Nothing was written.\n`,
+    );
+  });
+}
+
+export async function runBackfillCommand(
+  ctx: CliContext,
+  input: BackfillCommandInput,
+): Promise<RunSummary[]> {
+  return withEngine(ctx, 'backfill', async ({ deps, jobs }) => {
+    const chosen = chooseConnections(await deps.store.listConnections(), input);
+    const processInline = !(await jobs.hasActiveWorkers(deps));
+    ctx.stderr.write(
+      `Backfilling ${input.stream} ${formatInstant(input.from)} .. ${formatInstant(input.to)} for connection(s) ${chosen.map((c) => c.id).join(', ')}` +
+        `${processInline ? ' in this process (no worker is running)' : ' on the running worker(s)'}.\n`,
+    );
+    const progress = createProgress({
+      out: ctx.stderr,
+      plain: ctx.plain,
+      label: `backfill ${input.stream}`,
+      unit: 'windows',
+    });
+    const perJob = new Map<
+      string,
+      { windowsTotal: number; windowsDone: number; pages: number; rows: number }
+    >();
+    const onProgress = (e: JobProgressEvent) => {
+      const p = e.progress as
+        | Partial<{ windowsTotal: number; windowsDone: number; pages: number; rows: number }>
+        | undefined;
+      if (e.state === 'progress' && p && typeof p.windowsTotal === 'number') {
+        perJob.set(e.jobId, {
+          windowsTotal: p.windowsTotal,
+          windowsDone: p.windowsDone ?? 0,
+          pages: p.pages ?? 0,
+          rows: p.rows ?? 0,
+        });
+      }
+      const all = [...perJob.values()];
+      const sum = (f: (x: (typeof all)[number]) => number) => all.reduce((n, x) => n + f(x), 0);
+      if (all.length > 0) {
+        progress.update(
+          sum((x) => x.windowsDone),
+          sum((x) => x.windowsTotal),
+          `${sum((x) => x.pages)} pages, ${sum((x) => x.rows).toLocaleString('en-US')} rows`,
+        );
+      }
+    };
+    let summaries: RunSummary[];
+    try {
+      summaries = await jobs.enqueueAndWait(deps, {
+        backfills: chosen.map((c) => ({
+          connectionId: c.id,
+          stream: input.stream,
+          from: input.from,
+          to: input.to,
+        })),
+        processInline,
+        onProgress,
+      });
+    } finally {
+      progress.stop();
+    }
+    ctx.stdout.write(renderRunSummaries(summaries, ctx.plain));
+    return summaries;
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * What the operator commands open, built once per command at the CLI edge (STYLE.md guideline 11):
+ * the validated config, a logger on stderr, a small Postgres pool, the credentials box, an API
+ * client. `withRuntime` closes everything it opened, whatever happens, so a failed command never
+ * leaves a pool keeping the process alive.
+ */
+import type { ConfigFor, Requirement } from '../../config.ts';
+import { loadConfig } from '../../config.ts';
+import { createSecretBox, type SecretBox } from '../../load/crypto.ts';
+import type { Db } from '../../load/db.ts';
+import type { Logger } from '../../log.ts';
+import { type ApiClient, createApiClient } from '../../tiktok/client.ts';
+import type { ApiCallObserver } from '../../tiktok/types.ts';
+import type { CliContext } from '../context.ts';
+import { commandLogger } from '../context.ts';
+
+export interface Runtime<R extends Requirement> {
+  config: ConfigFor<R>;
+  log: Logger;
+  /** Opened on first use. */
+  db(): Db;
+  box(): SecretBox;
+  api(observer?: ApiCallObserver): ApiClient;
+  /** Runs at close, in reverse order. */
+  onClose(fn: () => Promise<void> | void): void;
+}
+
+export async function withRuntime<const R extends Requirement, T>(
+  ctx: CliContext,
+  name: string,
+  require: readonly R[],
+  fn: (rt: Runtime<R>) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig(ctx.env, { require });
+  const log = commandLogger(ctx, config.logLevel, name);
+  const closers: (() => Promise<void> | void)[] = [];
+  // Loaded on use: drizzle and the schema cost most of a second that `--help` should not pay.
+  const createDb = config.databaseUrl ? (await import('../../load/db.ts')).createDb : null;
+  let db: Db | null = null;
+  let box: SecretBox | null = null;
+  const rt: Runtime<R> = {
+    config,
+    log,
+    db() {
+      if (!config.databaseUrl || !createDb) throw new Error('DATABASE_URL is required for this command');
+      if (!db) {
+        const opened = createDb(config.databaseUrl, {
+          max: 4,
+          log,
+          applicationName: `affiliate-etl ${name}`,
+        });
+        db = opened;
+        closers.push(() => opened.close());
+      }
+      return db;
+    },
+    box() {
+      if (!config.encryption.key) throw new Error('ETL_ENCRYPTION_KEY is required for this command');
+      box ??= createSecretBox({
+        key: config.encryption.key,
+        previousKeys: config.encryption.previousKey ? [config.encryption.previousKey] : [],
+      });
+      return box;
+    },
+    api(observer) {
+      return createApiClient({
+        apiBaseUrl: config.tiktok.apiBaseUrl,
+        authBaseUrl: config.tiktok.authBaseUrl,
+        log,
+        // Interactive commands: a few quick retries, then say what is wrong instead of waiting minutes.
+        retry: { retries: 2, minTimeoutMs: 300, maxTimeoutMs: 3_000 },
+        timeoutMs: 20_000,
+        maxThrottleWaitMs: 30_000,
+        ...(observer ? { observer } : {}),
+      });
+    },
+    onClose(fn) {
+      closers.push(fn);
+    },
+  };
+  try {
+    return await fn(rt);
+  } finally {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        log.debug({ event: 'close_failed', err }, 'closing a resource failed');
+      }
+    }
+  }
+}

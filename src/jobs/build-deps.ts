@@ -1,0 +1,97 @@
+/**
+ * Builds the engine's deps ONCE at an edge (CLI, worker entry, tests, benchmarks): one Postgres pool,
+ * one Redis connection (BullMQ, the shared rate budget and the token mutex all use it), one API client
+ * whose call reports are attributed to runs by the RunMeter. close() releases all of them.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { createSecretBox } from '../load/crypto.ts';
+import { createDb } from '../load/db.ts';
+import { type ApiClientOptions, createApiClient } from '../tiktok/client.ts';
+import { createRedisRateBudget } from '../tiktok/rate-budget.ts';
+import { createRedisMutex } from '../tiktok/redis-mutex.ts';
+import { type Clock, defaultEngineConfig, type EngineConfig, type EngineDeps, systemClock } from './deps.ts';
+import { createPgStore } from './pg-store.ts';
+import { createRunMeter } from './run-meter.ts';
+
+export interface BuildEngineDepsOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  apiBaseUrl: string;
+  authBaseUrl: string;
+  encryptionKey: string;
+  previousEncryptionKeys?: string[];
+  log: Logger;
+  clock?: Clock;
+  config?: Partial<EngineConfig>;
+  /** Per (app, shop, endpoint) budget shared by every process on this Redis (api doc §9.2). */
+  ratePerSecond?: number;
+  /** Redis key prefix of the budget and the token mutex (tests isolate themselves with it). */
+  redisKeyPrefix?: string;
+  fetch?: typeof fetch;
+  retry?: ApiClientOptions['retry'];
+  dbPoolSize?: number;
+}
+
+export interface OwnedEngineDeps extends EngineDeps {
+  close(): Promise<void>;
+}
+
+/** The engine tunables from the validated program config (src/config.ts). */
+export function engineConfigFrom(config: Readonly<Config>): Partial<EngineConfig> {
+  return {
+    windows: {
+      windowDays: config.orders.windowDays,
+      overlapMs: config.orders.overlapMinutes * 60_000,
+      safetyLagMs: config.orders.safetyLagMinutes * 60_000,
+      maturityDays: config.orders.maturityDays,
+      startDate: config.orders.startDate,
+    },
+    shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+  };
+}
+
+export function buildEngineDeps(opts: BuildEngineDepsOptions): OwnedEngineDeps {
+  const clock = opts.clock ?? systemClock;
+  const config = defaultEngineConfig(opts.config);
+  const prefix = opts.redisKeyPrefix ?? 'affiliate-etl:';
+  const db = createDb(opts.databaseUrl, { max: opts.dbPoolSize ?? 10, log: opts.log });
+  // BullMQ workers need maxRetriesPerRequest: null on the connection they are given.
+  const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const budget = createRedisRateBudget(redis, { ratePerSecond: opts.ratePerSecond ?? 50, prefix: `${prefix}budget:` });
+  const mutex = createRedisMutex(redis, { prefix: `${prefix}lock:` });
+  const meter = createRunMeter();
+  const api = createApiClient({
+    apiBaseUrl: opts.apiBaseUrl,
+    authBaseUrl: opts.authBaseUrl,
+    now: () => clock.now().getTime(),
+    budget,
+    observer: meter.observer,
+    log: opts.log,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.retry ? { retry: opts.retry } : {}),
+  });
+  const box = createSecretBox({ key: opts.encryptionKey, previousKeys: opts.previousEncryptionKeys ?? [] });
+  const store = createPgStore(db, box);
+  let closing: Promise<void> | null = null;
+  return {
+    db,
+    redis,
+    api,
+    budget,
+    mutex,
+    store,
+    meter,
+    log: opts.log,
+    clock,
+    config,
+    close() {
+      closing ??= (async () => {
+        await db.close();
+        redis.disconnect();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** The sync engine's public entry points (CLI, worker entry, tests, benchmarks). */
+export { BackfillInputError, type BackfillProgress, planBackfill, runBackfill } from './backfill.ts';
+export { type BuildEngineDepsOptions, buildEngineDeps, engineConfigFrom, type OwnedEngineDeps } from './build-deps.ts';
+export { type Clock, DEFAULT_EVERY_MS, defaultEngineConfig, type EngineConfig, type EngineDeps, systemClock } from './deps.ts';
+export {
+  type BackfillRequest,
+  type EnqueueAndWaitInput,
+  enqueueAndWait,
+  hasActiveWorkers,
+  type JobProgressEvent,
+  type SyncRequest,
+} from './enqueue.ts';
+export { ConnectionUnavailableError, isPermanentFailure, SyncRunError } from './failure.ts';
+export { backfillJobId, createEngineQueue, schedulerId } from './queues.ts';
+export type { RunSummary } from './run-summary.ts';
+export { desiredSchedules, syncSchedulers } from './schedules.ts';
+export { StreamBusyError } from './stream-lock.ts';
+export { runSync } from './sync-job.ts';
+export { checkSchedulers } from './watchdog.ts';
+export { type RunningWorker, type StartWorkerOptions, startWorker } from './worker.ts';

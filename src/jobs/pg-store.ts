@@ -1,0 +1,86 @@
+/**
+ * EngineStore over Postgres: the loader's modules (src/load) plus the few reads only the engine needs
+ * (schedules, saved searches, days with non-final orders).
+ */
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import type { StreamName } from '../core/streams.ts';
+import { loadCheckpoint, setStreamStatus } from '../load/checkpoints.ts';
+import { commitPage } from '../load/commit-page.ts';
+import { getCredentials, listConnections, setConnectionStatus } from '../load/connections.ts';
+import type { SecretBox } from '../load/crypto.ts';
+import type { Db } from '../load/db.ts';
+import { closeRun, openRun } from '../load/runs.ts';
+import { tableByName } from '../load/tables.ts';
+import { quoteIdent } from '../load/table-shape.ts';
+import { tombstoneScope } from '../load/tombstone.ts';
+import { tokenStoreFor } from '../load/token-store.ts';
+import { ensureWindows, updateWindow } from '../load/windows-ledger.ts';
+import type { EngineStore } from './store.ts';
+
+export function createPgStore(db: Db, box: SecretBox): EngineStore {
+  const { sql } = db;
+  return {
+    async getConnection(id) {
+      const c = await getCredentials(sql, box, id);
+      if (!c) return null;
+      return {
+        id: c.id,
+        kind: c.kind,
+        name: c.name,
+        status: c.status,
+        appKey: c.appKey,
+        appSecret: c.appSecret,
+        openId: c.openId,
+        // A malformed jsonb value means "no owner": ownersFor() then says what to fix.
+        shops: (Array.isArray(c.shops) ? c.shops : []).map((s) => ({ id: s.id, cipher: s.cipher, name: s.name })),
+        categoryAssets: (Array.isArray(c.categoryAssets) ? c.categoryAssets : []).map((a) => ({ cipher: a.cipher })),
+      };
+    },
+    async listConnections() {
+      return (await listConnections(sql)).map((c) => ({ id: c.id, kind: c.kind, status: c.status }));
+    },
+    tokenStore: (connectionId) => tokenStoreFor(sql, box, connectionId),
+    async setConnectionStatus(id, status, reason) {
+      await setConnectionStatus(sql, id, status, reason);
+    },
+    loadCheckpoint: (connectionId, stream, scope) => loadCheckpoint(sql, { connectionId, stream, scope }),
+    setStreamStatus: (connectionId, stream, status, error) => setStreamStatus(sql, connectionId, stream, status, error),
+    openRun: (input) => openRun(sql, input),
+    async closeRun(runId, input) {
+      await closeRun(sql, runId, input);
+    },
+    commitPage: (commit, window) => commitPage(db, commit, window ? { window } : {}),
+    tombstone: (table, scope, runId) => tombstoneScope(sql, { table, scope, runId }),
+    async openOrderDays(input) {
+      const config = getTableConfig(tableByName(input.table));
+      const qualified = `${quoteIdent(config.schema ?? 'public')}.${quoteIdent(config.name)}`;
+      // Session TimeZone is UTC (createDb), so date_trunc('day', timestamptz) is the UTC day.
+      const rows = await sql.unsafe<{ day: Date }[]>(
+        `select distinct date_trunc('day', create_time) as day from ${qualified}
+         where ${quoteIdent(input.ownerColumn)} = $1 and create_time >= $2 and create_time < $3
+           and (status is null or status <> all($4::text[]))
+         order by 1`,
+        [input.ownerId, input.from, input.before, input.finalStatuses as string[]],
+      );
+      return rows.map((r) => r.day);
+    },
+    async savedSearches(connectionId) {
+      const rows = await sql<{ search_id: string; name: string; criteria: Record<string, unknown> }[]>`
+        select search_id, name, criteria from etl.saved_searches where connection_id = ${connectionId} order by search_id`;
+      return rows.map((r) => ({ searchId: r.search_id, name: r.name, criteria: r.criteria }));
+    },
+    async schedules() {
+      const rows = await sql<{ connection_id: number; stream: StreamName; every_ms: string | null; cron: string | null; enabled: boolean }[]>`
+        select connection_id, stream, every_ms, cron, enabled from etl.schedules`;
+      return rows.map((r) => ({
+        connectionId: r.connection_id,
+        stream: r.stream,
+        everyMs: r.every_ms === null ? null : Number(r.every_ms),
+        cron: r.cron,
+        enabled: r.enabled,
+      }));
+    },
+    ensureWindows: (windows) => ensureWindows(sql, windows),
+    updateWindow: (key, patch) => updateWindow(sql, key, patch),
+  };
+}

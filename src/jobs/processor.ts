@@ -1,0 +1,107 @@
+/**
+ * The job boundary (STYLE.md guideline 10): payload checked, one call into runSync / runBackfill, the
+ * summary returned as the job's result. Failure policy (ARCHITECTURE.md "Retry layers"):
+ *   - stream lock taken: a scheduled job is skipped (the next tick comes anyway); a CLI or backfill job
+ *     is delayed and tried again, never failed;
+ *   - permanent faults (bad signature, missing scope, revoked token, unknown connection): BullMQ
+ *     UnrecoverableError, no more attempts; runSync already marked the stream / connection;
+ *   - anything else: rethrown for BullMQ `attempts` + exponential backoff.
+ * The processor's AbortSignal is threaded down to fetch.
+ */
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { isStreamName } from '../core/streams.ts';
+import { runBackfill } from './backfill.ts';
+import type { EngineDeps } from './deps.ts';
+import { errorMessage, errorName, isPermanentFailure, SyncRunError } from './failure.ts';
+import { BACKFILL_JOB, type BackfillJobData, type EngineJobData, SYNC_JOB, type SyncJobData } from './queues.ts';
+import type { RunSummary } from './run-summary.ts';
+import { StreamBusyError } from './stream-lock.ts';
+import { runSync } from './sync-job.ts';
+
+export class JobPayloadError extends Error {
+  override readonly name = 'JobPayloadError';
+}
+
+function checkPayload(job: Job<EngineJobData>): void {
+  const d = job.data as Partial<SyncJobData & BackfillJobData>;
+  if (!Number.isInteger(d.connectionId) || typeof d.stream !== 'string' || !isStreamName(d.stream)) {
+    throw new JobPayloadError(`job ${job.id} (${job.name}) has an invalid payload: connectionId and stream are required`);
+  }
+  if (job.name === BACKFILL_JOB && (Number.isNaN(Date.parse(d.from ?? '')) || Number.isNaN(Date.parse(d.to ?? '')))) {
+    throw new JobPayloadError(`backfill job ${job.id} needs ISO 'from' and 'to'`);
+  }
+}
+
+export function createProcessor(deps: EngineDeps) {
+  return async function process(job: Job<EngineJobData>, token?: string, signal?: AbortSignal): Promise<RunSummary> {
+    try {
+      checkPayload(job);
+      if (job.name === SYNC_JOB) {
+        const d = job.data as SyncJobData;
+        return await runSync(deps, { connectionId: d.connectionId, stream: d.stream, trigger: d.trigger ?? 'schedule', signal });
+      }
+      if (job.name === BACKFILL_JOB) {
+        const d = job.data as BackfillJobData;
+        return await runBackfill(deps, {
+          connectionId: d.connectionId,
+          stream: d.stream,
+          from: new Date(d.from),
+          to: new Date(d.to),
+          signal,
+          onProgress: (p) => {
+            job.updateProgress({ ...p }).catch(() => undefined);
+          },
+        });
+      }
+      throw new JobPayloadError(`unknown job name ${job.name}`);
+    } catch (err) {
+      if (err instanceof StreamBusyError) {
+        const trigger = job.name === SYNC_JOB ? (job.data as SyncJobData).trigger : 'backfill';
+        if (trigger === 'schedule') {
+          deps.log.info({ event: 'sync_skipped', connectionId: err.connectionId, stream: err.stream, reason: 'busy' }, 'stream busy: scheduled run skipped');
+          return skipped(job, 'stream busy in another worker');
+        }
+        if (token) {
+          await job.moveToDelayed(Date.now() + deps.config.busyDelayMs, token);
+          throw new DelayedError();
+        }
+      }
+      const cause = err instanceof SyncRunError ? err.cause : err;
+      const summary = err instanceof SyncRunError ? err.summary : null;
+      // The class name travels in the message: BullMQ keeps only failedReason.
+      const message = `${errorName(cause)}: ${errorMessage(cause)}`;
+      if (isPermanentFailure(cause) || cause instanceof JobPayloadError) {
+        throw withSummary(new UnrecoverableError(message), summary);
+      }
+      throw withSummary(new Error(message), summary);
+    }
+  };
+}
+
+function skipped(job: Job<EngineJobData>, reason: string): RunSummary {
+  const d = job.data as SyncJobData;
+  return {
+    runId: null,
+    connectionId: d.connectionId,
+    stream: d.stream,
+    trigger: d.trigger,
+    status: 'skipped',
+    windows: 0,
+    durationMs: 0,
+    errorClass: null,
+    errorMessage: reason,
+    pages: 0,
+    apiCalls: 0,
+    rowsInserted: 0,
+    rowsUpdated: 0,
+    rowsUnchanged: 0,
+    rowsRejected: 0,
+    rowsRemoved: 0,
+    throttledMs: 0,
+  };
+}
+
+function withSummary<E extends Error>(err: E, summary: RunSummary | null): E {
+  if (summary) Object.defineProperty(err, 'summary', { value: summary, enumerable: false });
+  return err;
+}

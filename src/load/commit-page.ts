@@ -1,0 +1,65 @@
+/**
+ * One page, one transaction (ARCHITECTURE.md invariant 3, STYLE.md guideline 2): the page's rows
+ * (every table, parents before children), its rejected records and the stream checkpoint commit
+ * together or not at all. A crash anywhere before COMMIT leaves the previous checkpoint, whose next
+ * page re-delivers the same rows; the upserts are idempotent, so the resumed run ends exactly like an
+ * uninterrupted one (invariant 2).
+ *
+ * Snapshot tables (those with last_seen_run_id) always get every row stamped with the run, whatever
+ * `commit.snapshot` says: the stamp is an observation that only a complete snapshot acts upon
+ * (tombstone.ts), so stamping a page of a partial run is harmless.
+ */
+import type { Db } from './db.ts';
+import { saveCheckpoint } from './checkpoints.ts';
+import { quarantine } from './quarantine.ts';
+import { inLoadOrder, tableByName } from './tables.ts';
+import type { PageCommit, PageCommitResult } from './types.ts';
+import { upsertRows } from './upsert.ts';
+import { updateWindow, type WindowKey, type WindowPatch } from './windows-ledger.ts';
+
+export interface CommitPageOptions {
+  /** synced_at / first_seen_at of written rows (a virtual clock in tests); default: the transaction's now(). */
+  syncedAt?: Date;
+  /** Backfill / re-scan ledger progress written in the same transaction. */
+  window?: { key: WindowKey; patch: WindowPatch };
+  /**
+   * Test hook: runs after the rows and rejects are written and before the checkpoint. Throwing here
+   * proves that neither rows nor checkpoint survive (the transaction rolls back).
+   */
+  beforeCheckpoint?: () => Promise<void> | void;
+}
+
+export async function commitPage(
+  db: Pick<Db, 'sql'>,
+  commit: PageCommit,
+  opts: CommitPageOptions = {},
+): Promise<PageCommitResult> {
+  // Resolve every table before opening the transaction: an unknown table name is a programming error.
+  const names = inLoadOrder(Object.keys(commit.rows).filter((name) => (commit.rows[name]?.length ?? 0) > 0));
+  const tables = names.map((name) => ({ name, table: tableByName(name) }));
+  return db.sql.begin(async (tx) => {
+    const result: PageCommitResult = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+    for (const { name, table } of tables) {
+      const counts = await upsertRows(tx, table, commit.rows[name] ?? [], {
+        runId: commit.runId,
+        ...(opts.syncedAt ? { syncedAt: opts.syncedAt } : {}),
+      });
+      result.inserted += counts.inserted;
+      result.updated += counts.updated;
+      result.unchanged += counts.unchanged;
+    }
+    result.rejected = await quarantine(
+      tx,
+      { connectionId: commit.connectionId, stream: commit.stream, runId: commit.runId },
+      commit.rejected,
+    );
+    if (opts.window) await updateWindow(tx, opts.window.key, opts.window.patch);
+    await opts.beforeCheckpoint?.();
+    await saveCheckpoint(
+      tx,
+      { connectionId: commit.connectionId, stream: commit.stream, scope: commit.scope },
+      commit.checkpoint,
+    );
+    return result;
+  });
+}

@@ -1,0 +1,164 @@
+/**
+ * Prometheus metrics of the worker (prom-client), on one registry per process (no global default
+ * registry: tests build as many as they like). What operators read, per docs/operations.md:
+ *   - API calls by endpoint and result code, call latency, time spent throttled;
+ *   - pages and rows by outcome (inserted / updated / unchanged / rejected / removed) per stream;
+ *   - run durations and run counts by status;
+ *   - freshness per connection x stream, read from the tiktok_affiliate.stream_freshness view at
+ *     scrape time (the view, not this process, knows about runs made by other workers).
+ * Label values are bounded: endpoints and streams are fixed lists, codes are the API's code set.
+ * Never a label with a token, a cipher or a shop name.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ApiCallObserver } from './tiktok/types.ts';
+
+export type ApiCallEvent = Parameters<ApiCallObserver['onCall']>[0];
+
+/** The fields of a run summary the metrics read (structurally the engine's RunSummary). */
+export interface RunOutcome {
+  stream: string;
+  trigger: string;
+  status: string;
+  durationMs: number;
+  pages: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsUnchanged: number;
+  rowsRejected: number;
+  rowsRemoved: number;
+}
+
+export interface FreshnessReading {
+  connectionId: number;
+  stream: string;
+  /** Seconds since the last successful run finished; null = never succeeded. */
+  lastSuccessAgeSeconds: number | null;
+  /** Seconds since the newest business timestamp loaded; null = no rows yet. */
+  newestBusinessAgeSeconds: number | null;
+}
+
+export interface MetricsOptions {
+  /** Read at every scrape; errors are counted, never thrown into the scrape. */
+  readFreshness?: () => Promise<FreshnessReading[]>;
+  /** Node process metrics (CPU, memory, event loop lag). Default true. */
+  processMetrics?: boolean;
+  prefix?: string;
+}
+
+export interface Metrics {
+  registry: Registry;
+  /** Pass as the API client's observer callback (e.g. createRunMeter(metrics.onApiCall)). */
+  onApiCall: ApiCallObserver['onCall'];
+  recordRun(run: RunOutcome): void;
+}
+
+export function createMetrics(opts: MetricsOptions = {}): Metrics {
+  const p = opts.prefix ?? 'affiliate_etl_';
+  const registry = new Registry();
+  if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: p });
+
+  const apiCalls = new Counter({
+    name: `${p}api_calls_total`,
+    help: 'TikTok API HTTP attempts by endpoint, outcome and API code (code "0" = success, "none" = no envelope).',
+    labelNames: ['endpoint', 'status', 'code'] as const,
+    registers: [registry],
+  });
+  const apiDuration = new Histogram({
+    name: `${p}api_call_duration_seconds`,
+    help: 'Latency of one TikTok API HTTP attempt.',
+    labelNames: ['endpoint'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  });
+  const throttled = new Counter({
+    name: `${p}api_throttled_seconds_total`,
+    help: 'Time spent waiting on the shared rate budget or on 429 cool-downs (api doc §9.2).',
+    labelNames: ['endpoint'] as const,
+    registers: [registry],
+  });
+  const pages = new Counter({
+    name: `${p}pages_total`,
+    help: 'Pages committed (rows and checkpoint in one transaction).',
+    labelNames: ['stream'] as const,
+    registers: [registry],
+  });
+  const rows = new Counter({
+    name: `${p}rows_total`,
+    help: 'Rows by outcome: inserted, updated, unchanged, rejected (quarantined), removed (tombstoned).',
+    labelNames: ['stream', 'outcome'] as const,
+    registers: [registry],
+  });
+  const runs = new Counter({
+    name: `${p}runs_total`,
+    help: 'Finished runs by stream, trigger and status (succeeded, partial, failed, skipped).',
+    labelNames: ['stream', 'trigger', 'status'] as const,
+    registers: [registry],
+  });
+  const runDuration = new Histogram({
+    name: `${p}run_duration_seconds`,
+    help: 'Wall time of one sync or backfill run.',
+    labelNames: ['stream', 'status'] as const,
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+    registers: [registry],
+  });
+  const freshnessErrors = new Counter({
+    name: `${p}freshness_read_errors_total`,
+    help: 'Scrapes whose freshness query failed (Postgres unreachable?).',
+    registers: [registry],
+  });
+  const readFreshness = opts.readFreshness;
+  const lastSuccessAge = new Gauge({
+    name: `${p}stream_last_success_age_seconds`,
+    help: 'Seconds since the last successful run of a connection x stream (absent: never succeeded).',
+    labelNames: ['connection_id', 'stream'] as const,
+    registers: [registry],
+  });
+  const businessAge = new Gauge({
+    name: `${p}stream_freshness_seconds`,
+    help: 'Seconds since the newest business timestamp loaded for a connection x stream (absent: no rows).',
+    labelNames: ['connection_id', 'stream'] as const,
+    registers: [registry],
+    // One query per scrape fills both gauges; the other gauge has no collect of its own.
+    async collect() {
+      if (!readFreshness) return;
+      let readings: FreshnessReading[];
+      try {
+        readings = await readFreshness();
+      } catch {
+        freshnessErrors.inc();
+        return;
+      }
+      businessAge.reset();
+      lastSuccessAge.reset();
+      for (const r of readings) {
+        const labels = { connection_id: String(r.connectionId), stream: r.stream };
+        if (r.newestBusinessAgeSeconds !== null) businessAge.set(labels, r.newestBusinessAgeSeconds);
+        if (r.lastSuccessAgeSeconds !== null) lastSuccessAge.set(labels, r.lastSuccessAgeSeconds);
+      }
+    },
+  });
+
+  return {
+    registry,
+    onApiCall(event) {
+      const code = event.code === null ? 'none' : String(event.code);
+      apiCalls.inc({ endpoint: event.endpoint, status: event.status, code });
+      apiDuration.observe({ endpoint: event.endpoint }, event.durationMs / 1000);
+      if (event.throttledMs > 0) throttled.inc({ endpoint: event.endpoint }, event.throttledMs / 1000);
+    },
+    recordRun(run) {
+      runs.inc({ stream: run.stream, trigger: run.trigger, status: run.status });
+      if (run.status === 'skipped') return;
+      runDuration.observe({ stream: run.stream, status: run.status }, run.durationMs / 1000);
+      if (run.pages > 0) pages.inc({ stream: run.stream }, run.pages);
+      const outcomes: [string, number][] = [
+        ['inserted', run.rowsInserted],
+        ['updated', run.rowsUpdated],
+        ['unchanged', run.rowsUnchanged],
+        ['rejected', run.rowsRejected],
+        ['removed', run.rowsRemoved],
+      ];
+      for (const [outcome, n] of outcomes) if (n > 0) rows.inc({ stream: run.stream, outcome }, n);
+    },
+  };
+}

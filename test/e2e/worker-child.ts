@@ -1,0 +1,56 @@
+/**
+ * A worker process for the kill/resume and two-worker tests: the real engine (buildEngineDeps +
+ * startWorker) configured from the environment by the parent test, logging JSON lines to stdout.
+ * Run: node --import tsx test/e2e/worker-child.ts (the same as `npx tsx test/e2e/worker-child.ts`).
+ */
+import { buildEngineDeps, startWorker } from '../../src/jobs/index.ts';
+import { createLogger } from '../../src/log.ts';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`worker-child: ${name} is required`);
+  return value;
+}
+
+const offsetMs = Number(process.env.CLOCK_OFFSET_MS ?? '0');
+const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: `worker-${process.pid}` });
+const deps = buildEngineDeps({
+  databaseUrl: env('DATABASE_URL'),
+  redisUrl: env('REDIS_URL'),
+  apiBaseUrl: env('SANDBOX_URL'),
+  authBaseUrl: env('SANDBOX_URL'),
+  encryptionKey: env('ENCRYPTION_KEY'),
+  log,
+  clock: { now: () => new Date(Date.now() + offsetMs) },
+  ratePerSecond: Number(process.env.RATE_PER_SECOND ?? '1000'),
+  redisKeyPrefix: env('REDIS_KEY_PREFIX'),
+  retry: { retries: 6, minTimeoutMs: 10, maxTimeoutMs: 100 },
+  config: {
+    queueName: env('QUEUE_NAME'),
+    queuePrefix: env('QUEUE_PREFIX'),
+    windows: {
+      windowDays: Number(process.env.WINDOW_DAYS ?? '30'),
+      overlapMs: 10 * 60_000,
+      safetyLagMs: 0,
+      maturityDays: 90,
+      startDate: null,
+    },
+    busyDelayMs: 200,
+    backoffMs: 200,
+    shutdownTimeoutMs: 5_000,
+  },
+});
+const worker = await startWorker(deps, {
+  concurrency: Number(process.env.CONCURRENCY ?? '1'),
+  schedule: false,
+  stalledIntervalMs: 1_000,
+  lockDurationMs: 2_000,
+  maxStalledCount: 1_000,
+});
+const stop = async () => {
+  await worker.close();
+  await deps.close();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());

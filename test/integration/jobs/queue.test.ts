@@ -1,0 +1,196 @@
+/**
+ * The BullMQ path: schedulers upserted idempotently from etl.schedules with defaults, the CLI entry
+ * (enqueueAndWait) running the same jobs, the stream lock (busy -> delayed or skipped, never failed),
+ * permanent faults failing fast with UnrecoverableError, the watchdog, and backfills with their ledger.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_KIND, STREAMS } from '../../../src/core/streams.ts';
+import {
+  backfillJobId,
+  checkSchedulers,
+  createEngineQueue,
+  DEFAULT_EVERY_MS,
+  enqueueAndWait,
+  planBackfill,
+  schedulerId,
+  syncSchedulers,
+} from '../../../src/jobs/index.ts';
+import { tryLockStream } from '../../../src/jobs/stream-lock.ts';
+import { listCheckpoints } from '../../../src/load/checkpoints.ts';
+import { type EngineHarness, startHarness } from '../../e2e/harness.ts';
+
+let h: EngineHarness;
+
+beforeAll(async () => {
+  h = await startHarness({ sandbox: { scale: 'tiny', seed: 5 }, label: 'queue' });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const DAY = 86_400_000;
+
+describe('schedulers', () => {
+  it('one scheduler per (connection, stream), with defaults, idempotent, following etl.schedules', async () => {
+    const queue = createEngineQueue(h.deps.redis, h.deps.config);
+    try {
+      const expected = h.connections.flatMap((c) => STREAMS.filter((s) => STREAM_KIND[s] === c.kind).map((s) => schedulerId(c.id, s)));
+      await syncSchedulers(h.deps, queue);
+      await syncSchedulers(h.deps, queue);
+      const all = await queue.getJobSchedulers();
+      expect(all.map((s) => s.key).sort()).toEqual([...expected].sort());
+      const orders = all.find((s) => s.key === schedulerId(h.connections[0]!.id, 'seller_affiliate_orders'));
+      expect(Number(orders?.every)).toBe(DEFAULT_EVERY_MS.seller_affiliate_orders);
+
+      const seller = h.connections.find((c) => c.kind === 'seller')!;
+      await h.deps.db.sql`insert into etl.schedules (connection_id, stream, cron, enabled)
+        values (${seller.id}, 'open_collaborations', '*/5 * * * *', true)`;
+      await h.deps.db.sql`insert into etl.schedules (connection_id, stream, every_ms, enabled)
+        values (${seller.id}, 'target_collaborations', 60000, false)`;
+      const result = await syncSchedulers(h.deps, queue);
+      expect(result.removed).toBe(1);
+      const after = await queue.getJobSchedulers();
+      expect(after.find((s) => s.key === schedulerId(seller.id, 'open_collaborations'))?.pattern).toBe('*/5 * * * *');
+      expect(after.some((s) => s.key === schedulerId(seller.id, 'target_collaborations'))).toBe(false);
+      expect(after).toHaveLength(expected.length - 1);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('the watchdog re-creates a scheduler whose next job was lost', async () => {
+    const queue = createEngineQueue(h.deps.redis, h.deps.config);
+    try {
+      await syncSchedulers(h.deps, queue);
+      const id = schedulerId(h.connections[0]!.id, 'seller_affiliate_orders');
+      const before = await queue.getJobScheduler(id);
+      const next = await queue.getJob(`repeat:${id}:${before!.next}`);
+      expect(next).toBeDefined();
+      // Lose the next job the way a failover could: BullMQ refuses to remove it through the API.
+      const base = `${h.deps.config.queuePrefix}:${h.deps.config.queueName}`;
+      await h.deps.redis.zrem(`${base}:delayed`, next!.id!);
+      await h.deps.redis.del(`${base}:${next!.id}`);
+      expect(await queue.getJob(next!.id!)).toBeUndefined();
+      expect(await checkSchedulers(h.deps, queue, 50)).toEqual([id]);
+      const repaired = await queue.getJobScheduler(id);
+      expect(await queue.getJob(`repeat:${id}:${repaired!.next}`)).toBeDefined();
+      expect(await checkSchedulers(h.deps, queue, 50)).toEqual([]);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
+
+describe('enqueueAndWait', () => {
+  it('runs CLI syncs through the queue and returns their summaries', async () => {
+    const syncs = h.connections.map((c) => ({ connectionId: c.id, stream: STREAMS.find((s) => STREAM_KIND[s] === c.kind)! }));
+    const events: string[] = [];
+    const summaries = await enqueueAndWait(h.deps, { syncs, processInline: true, onProgress: (e) => events.push(e.state) });
+    expect(summaries.map((s) => s.status)).toEqual(syncs.map(() => 'succeeded'));
+    expect(summaries.every((s) => s.trigger === 'cli' && s.pages > 0 && s.apiCalls >= s.pages)).toBe(true);
+    expect(events.filter((e) => e === 'queued')).toHaveLength(syncs.length);
+    expect(events.filter((e) => e === 'completed')).toHaveLength(syncs.length);
+  });
+
+  it('a CLI job that finds the stream busy is delayed, not failed; a scheduled one is skipped', async () => {
+    const seller = h.connections.find((c) => c.kind === 'seller')!;
+    const lock = await tryLockStream(h.deps.db.sql, seller.id, 'open_collaborations');
+    expect(lock).not.toBeNull();
+    setTimeout(() => void lock!.release(), 1_500);
+    const started = Date.now();
+    const [cli] = await enqueueAndWait(h.deps, { syncs: [{ connectionId: seller.id, stream: 'open_collaborations' }], processInline: true });
+    expect(cli!.status).toBe('succeeded');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+
+    const again = await tryLockStream(h.deps.db.sql, seller.id, 'open_collaborations');
+    try {
+      const [scheduled] = await enqueueAndWait(h.deps, {
+        syncs: [{ connectionId: seller.id, stream: 'open_collaborations' }],
+        trigger: 'schedule',
+        processInline: true,
+      });
+      expect(scheduled!.status).toBe('skipped');
+    } finally {
+      await again!.release();
+    }
+  });
+
+  it('a permanent fault fails fast (no retries) and marks the stream; other jobs succeed', async () => {
+    const partner = h.connections.find((c) => c.kind === 'partner')!;
+    const seller = h.connections.find((c) => c.kind === 'seller')!;
+    await h.deps.db.sql`update etl.connections set shops = '[]'::jsonb where id = ${seller.id}`;
+    try {
+      const [bad, good] = await enqueueAndWait(h.deps, {
+        syncs: [
+          { connectionId: seller.id, stream: 'open_collaborations' },
+          { connectionId: partner.id, stream: 'partner_campaigns' },
+        ],
+        processInline: true,
+      });
+      expect(bad!.status).toBe('failed');
+      expect(bad!.errorClass).toBe('ConnectionSetupError');
+      expect(good!.status).toBe('succeeded');
+      const queue = createEngineQueue(h.deps.redis, h.deps.config);
+      try {
+        const [failed] = await queue.getFailed();
+        expect(failed?.attemptsMade).toBe(1);
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      await h.deps.db.sql`update etl.connections set shops = ${JSON.stringify(seller.account.kind === 'seller' ? seller.account.shops.map((s) => ({ ...s, code: '' })) : [])}::text::jsonb where id = ${seller.id}`;
+    }
+  });
+});
+
+describe('backfill', () => {
+  it('walks an explicit range as ledgered windows, never moving the watermark, idempotent', async () => {
+    const seller = h.connections.find((c) => c.kind === 'seller')!;
+    const shop = seller.owners[0]!;
+    const before = (await listCheckpoints(h.deps.db.sql, { connectionId: seller.id, stream: 'seller_affiliate_orders' })).find((s) => s.scope === shop);
+    const now = h.deps.clock.now().getTime();
+    const from = new Date(Math.floor((now - 100 * DAY) / DAY) * DAY);
+    const to = new Date(from.getTime() + 70 * DAY);
+    expect(backfillJobId('seller_affiliate_orders', seller.id, from.toISOString(), to.toISOString())).toMatch(
+      /^backfill\.seller_affiliate_orders\.\d+\.\d{8}T\d{6}Z\.\d{8}T\d{6}Z$/,
+    );
+    const [first] = await enqueueAndWait(h.deps, {
+      backfills: [{ connectionId: seller.id, stream: 'seller_affiliate_orders', from, to }],
+      processInline: true,
+    });
+    expect(first!.status, first!.errorMessage ?? '').toBe('succeeded');
+    expect(first!.trigger).toBe('backfill');
+    const ledger = await planBackfill(h.deps, { connectionId: seller.id, stream: 'seller_affiliate_orders', from, to });
+    expect(ledger.length).toBe(3 * seller.owners.length);
+    expect(ledger.every((w) => w.status === 'done' && w.lastPageToken === null)).toBe(true);
+    expect(ledger.reduce((n, w) => n + w.pages, 0)).toBe(first!.pages);
+    const after = (await listCheckpoints(h.deps.db.sql, { connectionId: seller.id, stream: 'seller_affiliate_orders' })).find((s) => s.scope === shop);
+    expect(after?.watermark?.getTime()).toBe(before?.watermark?.getTime());
+
+    // Rows of the range equal the ground truth's orders of the range.
+    const truth = await h.sandbox.groundTruth('seller_affiliate_orders', shop);
+    const inRange = truth.groups[0]!.records.filter((r) => {
+      const t = Number(r['create_time']) * 1000;
+      return t >= from.getTime() && t < to.getTime();
+    });
+    const [row] = await h.deps.db.sql<{ n: string }[]>`select count(*) as n from tiktok_affiliate.seller_orders
+      where shop_id = ${shop} and create_time >= ${from} and create_time < ${to}`;
+    expect(Number(row!.n)).toBe(inRange.length);
+
+    // Running the same backfill again: the same deterministic job, nothing re-fetched, nothing changed.
+    const [second] = await enqueueAndWait(h.deps, {
+      backfills: [{ connectionId: seller.id, stream: 'seller_affiliate_orders', from, to }],
+      processInline: true,
+    });
+    expect(second!.runId).toBe(first!.runId);
+    expect(second!.rowsInserted + second!.rowsUpdated).toBe(0);
+  });
+
+  it('refuses snapshot streams and empty ranges with a clear message', async () => {
+    const seller = h.connections.find((c) => c.kind === 'seller')!;
+    const now = h.deps.clock.now();
+    await expect(planBackfill(h.deps, { connectionId: seller.id, stream: 'open_collaborations', from: new Date(0), to: now })).rejects.toThrow(/order streams only/);
+    await expect(planBackfill(h.deps, { connectionId: seller.id, stream: 'seller_affiliate_orders', from: now, to: now })).rejects.toThrow(/empty/);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The contract between src/transform and src/load/schema: each normalizer emits rows keyed by the table
+ * export name, whose keys are exactly that table's columns minus the loader-owned bookkeeping ones
+ * (src/transform/types.ts TableRows). A column added on one side only fails here.
+ */
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import { describe, expect, it } from 'vitest';
+import * as analytics from '../../../src/load/schema/analytics.ts';
+import { BOOKKEEPING_COLUMNS, SNAPSHOT_COLUMNS } from '../../../src/load/schema/columns.ts';
+import * as transform from '../../../src/transform/index.ts';
+import type { NormalizeResult } from '../../../src/transform/types.ts';
+import { ctx, example, exampleList } from '../transform/examples.ts';
+
+const LOADER_OWNED = new Set<string>([...BOOKKEEPING_COLUMNS, ...SNAPSHOT_COLUMNS]);
+
+function expectedColumns(exportName: string): string[] {
+  const table = (analytics as unknown as Record<string, PgTable | undefined>)[exportName];
+  if (!table) throw new Error(`no table exported as ${exportName}`);
+  return getTableConfig(table)
+    .columns.map((c) => c.name)
+    .filter((n) => !LOADER_OWNED.has(n))
+    .sort();
+}
+
+const targetDetail = example('affiliate-seller-202508-target-collaboration-detail').data;
+const campaignDetail = example('affiliate-partner-202405-campaign-detail').data;
+
+const CASES: [string, () => NormalizeResult][] = [
+  [
+    'seller orders',
+    () =>
+      transform.normalizeSellerOrders(
+        exampleList('affiliate-seller-202410-orders-search', 'orders'),
+        ctx('s'),
+      ),
+  ],
+  [
+    'creator orders',
+    () =>
+      transform.normalizeCreatorOrders(
+        exampleList('affiliate-creator-202410-orders-search', 'orders'),
+        ctx('c'),
+      ),
+  ],
+  [
+    'open collaborations',
+    () =>
+      transform.normalizeOpenCollaborations(
+        exampleList('affiliate-seller-202412-open-collaborations-search', 'open_collaborations'),
+        ctx('s'),
+      ),
+  ],
+  [
+    'open collaboration products',
+    () =>
+      transform.normalizeOpenCollaborationProducts(
+        exampleList('affiliate-seller-202405-open-collaborations-products-search', 'products'),
+        ctx('s', { search_id: 'q' }),
+      ),
+  ],
+  [
+    'target collaborations',
+    () =>
+      transform.normalizeTargetCollaborations(
+        exampleList('affiliate-seller-202508-target-collaborations-search', 'target_collaborations').map(
+          (s) => ({
+            search: s,
+            detail: targetDetail,
+            collaboration_status: 'ONGOING',
+          }),
+        ),
+        ctx('s'),
+      ),
+  ],
+  [
+    'partner campaigns',
+    () =>
+      transform.normalizePartnerCampaigns(
+        [
+          {
+            summary: {
+              ...exampleList('affiliate-partner-202405-campaigns', 'campaigns')[0],
+              id: campaignDetail['id'],
+            },
+            detail: campaignDetail,
+          },
+        ],
+        ctx('p'),
+      ),
+  ],
+  [
+    'partner campaign products',
+    () =>
+      transform.normalizePartnerCampaignProducts(
+        exampleList('affiliate-partner-202405-campaign-products', 'products'),
+        ctx('p', { campaign_id: 'c' }),
+      ),
+  ],
+  [
+    'campaign creator fulfillment',
+    () =>
+      transform.normalizeCampaignCreatorFulfillment(
+        exampleList('affiliate-partner-202508-creator-fulfillment-status-info', 'promotion_creators'),
+        ctx('p', { campaign_id: 'c', product_id: 'x' }),
+      ),
+  ],
+];
+
+describe.each(CASES)('%s rows match their tables', (_name, run) => {
+  it('every table gets rows whose keys are exactly its non-bookkeeping columns', () => {
+    const result = run();
+    expect(result.rejected).toEqual([]);
+    for (const [exportName, rows] of Object.entries(result.rows)) {
+      expect(rows.length, exportName).toBeGreaterThan(0);
+      for (const row of rows)
+        expect(Object.keys(row).sort(), exportName).toEqual(expectedColumns(exportName));
+    }
+  });
+
+  it('primary-key columns are never null', () => {
+    for (const [exportName, rows] of Object.entries(run().rows)) {
+      const table = (analytics as unknown as Record<string, PgTable>)[exportName] as PgTable;
+      const pk = getTableConfig(table).primaryKeys[0]?.columns.map((c) => c.name) ?? [];
+      for (const row of rows) for (const c of pk) expect(typeof row[c], `${exportName}.${c}`).toBe('string');
+    }
+  });
+});
+
+it('all 13 analytics tables are fed by some normalizer', () => {
+  const fed = new Set(CASES.flatMap(([, run]) => Object.keys(run().rows)));
+  expect(fed.size).toBe(analytics.analyticsDocs.length);
+});

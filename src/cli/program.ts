@@ -13,6 +13,8 @@ import { registerBackfill } from './commands/backfill.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerWorker } from './commands/worker.ts';
+import { registerDoctor } from './commands/doctor.ts';
+import { registerSearches } from './commands/searches.ts';
 
 const EXAMPLES = `
 Examples:
@@ -43,6 +45,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerSchedule(program, ctx);
   registerStatus(program, ctx);
   registerWorker(program, ctx);
+  registerDoctor(program, ctx);
+  registerSearches(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

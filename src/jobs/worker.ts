@@ -15,6 +15,8 @@ import { startWatchdog } from './watchdog.ts';
 
 export interface StartWorkerOptions {
   concurrency?: number;
+  /** Recorded on each job it processes (job.processedBy): which process holds a job. */
+  name?: string;
   /** Register the Job Schedulers and run the watchdog (default true; the CLI's inline worker says false). */
   schedule?: boolean;
   /** BullMQ stalled-job check period (default 30 s). */
@@ -42,6 +44,7 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
     connection: deps.redis,
     prefix: deps.config.queuePrefix,
     concurrency: opts.concurrency ?? 2,
+    ...(opts.name ? { name: opts.name } : {}),
     stalledInterval: opts.stalledIntervalMs ?? 30_000,
     lockDuration: opts.lockDurationMs ?? 30_000,
     maxStalledCount: opts.maxStalledCount ?? 3,

@@ -15,9 +15,10 @@ import { HASH_COLUMN, quoteIdent, type TableShape } from './table-shape.ts';
 import type { Queryable } from './queryable.ts';
 
 /**
- * 128-bit digest (base64url, 22 chars) of a row's JSON as serialized for shipping. Normalizers emit
- * their keys in a fixed order, so equal rows hash alike; if that order ever changes, every row is
- * shipped once more and the server-side comparison still reports it unchanged.
+ * 128-bit digest (base64url, 22 chars) of a row's JSON as serialized for shipping: its values in
+ * the table's column order, so equal rows hash alike whatever key order the normalizer used. A table
+ * change (new column) changes every hash: each row is then shipped once more and the server-side
+ * comparison decides whether it really changed.
  */
 export function hashRowJson(json: string): string {
   return createHash('sha1').update(json).digest('base64url').slice(0, 22);

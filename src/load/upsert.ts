@@ -55,7 +55,7 @@ export async function upsertRows(
     const chunk = unique.slice(start, start + size);
     const counts = shape.hasRowHash
       ? await upsertHashed(sql, shape, chunk, opts)
-      : await runStatement(sql, statement.text, chunk.map(serializeRow), opts);
+      : await runStatement(sql, statement.text, chunk.map((row) => rowJson(shape, row)), opts);
     result.inserted += counts.inserted;
     result.updated += counts.updated;
     result.unchanged += chunk.length - counts.inserted - counts.updated;
@@ -91,11 +91,12 @@ async function upsertHashed(
   const same: Record<string, unknown>[] = [];
   rows.forEach((row, i) => {
     // The row's own JSON is both what is hashed and what is shipped: serialized once.
-    const json = serializeRow(row);
+    const json = rowJson(shape, row);
     const hash = hashRowJson(json);
     const hit = stored.get(i);
     if (hit?.active && hit.hash === hash) same.push(row);
-    else ship.push(`${json.slice(0, -1)},"${HASH_COLUMN}":"${hash}"}`);
+    // row_hash travels as the last position (upsert-sql.ts reads it after the payload columns).
+    else ship.push(`${json.slice(0, -1)},"${hash}"]`);
   });
   const counts = await runStatement(sql, upsertStatement(shape).text, ship, opts);
   counts.touched += await touchSeen(sql, shape, same, opts.runId);
@@ -130,23 +131,28 @@ function dedupeByKey(shape: TableShape, rows: readonly Record<string, unknown>[]
 const NUL_ESCAPE = '\\u0000';
 
 /**
- * The JSON of one row. Postgres text and jsonb cannot hold U+0000, so a NUL in any string becomes
+ * JSON for Postgres. Postgres text and jsonb cannot hold U+0000, so a NUL in any string becomes
  * U+FFFD instead of failing the whole page; bigint values travel as strings.
  */
-export function serializeRow(row: Record<string, unknown>): string {
+export function toJson(value: unknown): string {
   let json: string;
   try {
-    json = JSON.stringify(row);
+    json = JSON.stringify(value);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    json = JSON.stringify(row, safeReplacer);
+    json = JSON.stringify(value, safeReplacer);
   }
-  return json.includes(NUL_ESCAPE) ? JSON.stringify(row, safeReplacer) : json;
+  return json.includes(NUL_ESCAPE) ? JSON.stringify(value, safeReplacer) : json;
 }
 
-/** One JSON array document for a whole batch (see serializeRow). */
+/** One row as a JSON array of its values in the table's payload order (what upsert-sql.ts reads). */
+export function rowJson(shape: TableShape, row: Record<string, unknown>): string {
+  return toJson(shape.payload.map((c) => row[c.name] ?? null));
+}
+
+/** A batch of objects as one JSON array document (json_to_recordset input, e.g. quarantine). */
 export function serialize(rows: readonly Record<string, unknown>[]): string {
-  return `[${rows.map(serializeRow).join(',')}]`;
+  return toJson(rows);
 }
 
 function safeReplacer(_key: string, value: unknown): unknown {

@@ -57,16 +57,27 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
       dockerMs = Date.now() - t0;
       log.debug({ docker, ms: dockerMs }, `services: docker engine ${docker ? 'answered' : 'not available'}`);
     }
-    if (docker) {
-      for (const s of rest) {
-        const t0 = Date.now();
+    let local = docker ? [] : rest;
+    for (const [i, s] of (docker ? rest : []).entries()) {
+      const t0 = Date.now();
+      try {
         const running = await probes.startDocker(s, mode, projectDir, log);
         started.push(running);
         resolved[s] = { source: 'docker', running, ms: Date.now() - t0 };
+      } catch (err) {
+        // An engine that answers but cannot run the image (offline pull, no disk...) must not
+        // stop a fresh machine: what Docker did not provide comes from local binaries instead.
+        log.warn(
+          { err, service: s },
+          `services: docker could not start ${s}; falling back to local binaries`,
+        );
+        local = rest.slice(i);
+        break;
       }
-    } else if (rest.length > 0) {
-      const binaries = await localBinaries(rest, probes, log, dockerMs);
-      for (const s of rest) {
+    }
+    if (local.length > 0) {
+      const binaries = await localBinaries(local, probes, log, dockerMs);
+      for (const s of local) {
         const t0 = Date.now();
         const running = await probes.startLocal(s, { mode, projectDir, log, binary: binaries[s]! });
         started.push(running);

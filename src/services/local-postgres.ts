@@ -47,7 +47,10 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Ru
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     const initArgs = ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C'];
-    await run('initdb', opts.mode === 'test' ? [...initArgs, '--no-sync'] : initArgs);
+    await run('initdb', opts.mode === 'test' ? [...initArgs, '--no-sync'] : initArgs).catch((err: Error) => {
+      if (opts.mode === 'test') rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    });
   }
 
   const already = await runningPort(opts.binDir, dataDir, asRoot);
@@ -77,7 +80,11 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Ru
       break;
     } catch (err) {
       // Another process may have taken the free port between the probe and the bind: retry.
-      if (attempt >= 3) throw new Error(`${(err as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`);
+      if (attempt >= 3) {
+        const message = `${(err as Error).message}\n--- ${logFile} ---\n${tail(logFile)}`;
+        if (opts.mode === 'test') rmSync(dataDir, { recursive: true, force: true });
+        throw new Error(message);
+      }
     }
   }
 

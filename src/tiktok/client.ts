@@ -197,7 +197,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         if (performance.now() - throttleStart > maxThrottleWaitMs) throw err;
         throttles += 1;
         log?.warn(
-          { endpoint: req.endpoint.name, retryAfterMs: err.retryAfterMs, throttles },
+          {
+            endpoint: req.endpoint.name,
+            scope: req.auth?.budgetScope,
+            retryAfterMs: err.retryAfterMs,
+            throttles,
+          },
           'tiktok.api.throttled',
         );
         const waitStart = performance.now();

@@ -1,4 +1,17 @@
-/** Public surface of the TikTok Shop API client (the pipeline imports from here or the files). */
+/**
+ * Public surface of the TikTok Shop API client (the pipeline imports from here or the files).
+ *
+ * Wiring, once per process (STYLE.md guideline 11):
+ *   const budget = createRedisRateBudget(redis, { ratePerSecond: config.rateLimitPerSecond });
+ *   const api = createApiClient({ apiBaseUrl, authBaseUrl, budget, log, observer });
+ *   const mutex = createRedisMutex(redis);
+ * Per connection:
+ *   const tokens = createTokenSource({ connectionId, appKey, appSecret, api, store, mutex });
+ *   const auth: ConnectionAuth = { appKey, appSecret, tokens, shopCipher, budgetScope: shopId };
+ *   const page = await searchSellerOrders(api, auth, { createTimeGe, createTimeLt, pageToken }, { signal });
+ * Errors: TikTokApiError subclasses; `err.isRetryable()` decides BullMQ retry vs UnrecoverableError,
+ * `InvalidRequestError.pageTokenRejected` means "restart the window".
+ */
 export {
   type ApiCallRequest,
   type ApiCallResult,

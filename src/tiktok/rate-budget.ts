@@ -15,8 +15,10 @@ import { sleep } from './sleep.ts';
 import type { RateBudget } from './types.ts';
 
 export interface RateBudgetOptions {
-  /** Default 50 (api doc §9.2). */
+  /** The server's limit per key; default 50 (api doc §9.2). */
   ratePerSecond?: number;
+  /** Pace this fraction below the limit (see rate-gcra.ts); default 0.02. */
+  safetyMargin?: number;
   /** Requests that may go out back to back; default 1 (strict spacing). */
   burst?: number;
   /** Cool-down after a 429 without Retry-After; default 1000 ms. */
@@ -35,11 +37,16 @@ export interface RedisRateBudgetOptions extends RateBudgetOptions {
 function params(o: RateBudgetOptions): GcraParams {
   const rate = o.ratePerSecond ?? 50;
   if (!(rate > 0)) throw new RangeError(`ratePerSecond must be > 0, got ${rate}`);
+  const margin = o.safetyMargin ?? 0.02;
+  if (!(margin >= 0 && margin < 0.5)) throw new RangeError(`safetyMargin must be in [0, 0.5), got ${margin}`);
+  const paced = rate * (1 - margin);
   return {
-    ratePerSecond: rate,
+    ratePerSecond: paced,
+    // N slots span 1000 / (1 - margin) ms; half of the surplus absorbs late claims, half jitter.
+    graceMs: (1000 / (1 - margin) - 1000) / 2,
     burst: Math.max(1, Math.floor(o.burst ?? 1)),
-    minRatePerSecond: Math.min(rate, o.minRatePerSecond ?? 1),
-    recoveryPerSecond: o.recoveryPerSecond ?? rate / 30,
+    minRatePerSecond: Math.min(paced, o.minRatePerSecond ?? 1),
+    recoveryPerSecond: o.recoveryPerSecond ?? paced / 30,
     decreaseFactor: 0.5,
     defaultCooldownMs: o.defaultCooldownMs ?? 1000,
   };
@@ -87,13 +94,14 @@ end
 `;
 
 const ACQUIRE_LUA = `${NOW_LUA}
-local maxRate, burst, recovery, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local maxRate, burst, recovery, ttl, graceMs =
+  tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local s = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'rate_at', 'cool_until')
 local cool = tonumber(s[4]) or 0
 if cool > now then return math.ceil(cool - now) end
 local interval = 1000 / eff(s, maxRate, recovery)
 local tat = tonumber(s[1]) or now
-if tat <= now - interval / 2 then tat = now end
+if tat <= now - math.min(graceMs, interval / 2) then tat = now end
 local tol = (burst - 1) * interval
 if tat - now > tol then return math.max(1, math.ceil(tat - now - tol)) end
 redis.call('HSET', KEYS[1], 'tat', string.format('%.3f', tat + interval))
@@ -137,6 +145,7 @@ export function createRedisRateBudget(redis: Redis, options: RedisRateBudgetOpti
           p.burst,
           p.recoveryPerSecond,
           STATE_TTL_MS,
+          p.graceMs,
         );
         return Number(res);
       }, signal);

@@ -6,11 +6,19 @@
  *   - AIMD: a 429 halves the key's rate and starts a cool-down (Retry-After when given); the rate
  *     then grows back linearly to the configured one. Only one decrease per cool-down, so a burst
  *     of in-flight requests all answered 429 counts once.
+ *   - Late wake-ups: a waiter that wakes a few ms after its slot still takes it on schedule (up
+ *     to `graceMs`), otherwise timer lateness under load would waste capacity. To keep a STRICT
+ *     sliding 1 s window of `limit` requests satisfied anyway (the sandbox counts that way), the
+ *     pace is a safety margin below the limit: N slots span 1000 ms * (1 + margin) >= 1000 ms +
+ *     graceMs, so a late claim can never squeeze N + 1 requests into one second.
  * This file is the in-memory version; rate-budget.ts mirrors it step for step in Lua for Redis.
  */
 
 export interface GcraParams {
+  /** The pace: the server's limit less the safety margin. */
   ratePerSecond: number;
+  /** How late a slot may still be claimed on schedule (capped at half an interval). */
+  graceMs: number;
   burst: number;
   minRatePerSecond: number;
   recoveryPerSecond: number;
@@ -42,10 +50,10 @@ export function effectiveRate(s: GcraState, nowMs: number, p: GcraParams): numbe
 export function tryAcquire(s: GcraState, nowMs: number, p: GcraParams): number {
   if (s.coolUntil > nowMs) return Math.ceil(s.coolUntil - nowMs);
   const interval = 1000 / effectiveRate(s, nowMs, p);
-  // A slot at most half an interval old is still taken on schedule: waiters wake a little late
-  // (timers, the Redis round trip), and without this every late wake-up would lose capacity.
-  // Older means the key was idle: start afresh at now (no saved-up burst).
-  const tat = s.tat > nowMs - interval / 2 ? s.tat : nowMs;
+  // A slot at most `grace` old is still taken on schedule (late wake-up, see above); older means
+  // the key was idle: start afresh at now (no saved-up burst).
+  const grace = Math.min(p.graceMs, interval / 2);
+  const tat = s.tat > nowMs - grace ? s.tat : nowMs;
   const tolerance = (p.burst - 1) * interval;
   if (tat - nowMs > tolerance) return Math.max(1, Math.ceil(tat - nowMs - tolerance));
   s.tat = tat + interval;

@@ -17,7 +17,7 @@ const DAY = 86_400_000;
 
 beforeAll(async () => {
   h = await startHarness({
-    sandbox: { scale: 'small', seed: 21, latencyMs: 40 },
+    sandbox: { scale: 'small', seed: 21, latencyMs: 25 },
     engine: { windows: { windowDays: 2, overlapMs: 0, safetyLagMs: 0, maturityDays: 90, startDate: null } },
     label: 'kill',
   });
@@ -28,10 +28,13 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let lastChild: ChildWorker | null = null;
+
+
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker said:\n${lastChild?.lines.slice(-15).join('\n')}`);
     await sleep(50);
   }
 }
@@ -55,25 +58,35 @@ describe('kill -9 during a backfill', () => {
     };
     const env = workerEnv(h, { LOG_LEVEL: 'warn' });
     const killedAt: number[] = [];
-    let current: ChildWorker = spawnWorker(env);
+    // Two live workers at all times: the one holding the job is killed, the other recovers it.
+    const live: ChildWorker[] = [spawnWorker(env), spawnWorker(env)];
+    const holder = async () => {
+      const j = await queue.getJob(job.id!);
+      return live.find((w) => j?.processedBy === `worker-${w.proc.pid}`) ?? null;
+    };
+    const t0 = Date.now();
     try {
-      await current.started;
+      await Promise.all(live.map((w) => w.started));
       while (killedAt.length < 10) {
         const base = await progress();
         await until(async () => (await progress()) > base || (await job.getState()) === 'completed', 30_000, 'backfill progress');
         if ((await job.getState()) === 'completed') break;
-        const next = spawnWorker(env);
-        await sleep(Math.floor(Math.random() * 150));
-        current.proc.kill('SIGKILL');
-        await current.exited;
+        await sleep(Math.floor(Math.random() * 100));
+        const victim = await holder();
+        if (!victim) continue;
+        victim.proc.kill('SIGKILL');
+        await victim.exited;
         killedAt.push(await progress());
-        await next.started;
-        current = next;
+        live.splice(live.indexOf(victim), 1);
+        const replacement = spawnWorker(env);
+        live.push(replacement);
+        lastChild = replacement;
       }
       await until(async () => (await job.getState()) === 'completed', 60_000, 'backfill completion');
+      console.log(`kill-resume: ${killedAt.length} kills at pages ${killedAt.join(',')}, done in ${Date.now() - t0} ms`);
     } finally {
-      current.proc.kill('SIGTERM');
-      await current.exited;
+      for (const w of live) w.proc.kill('SIGTERM');
+      await Promise.all(live.map((w) => w.exited));
       await queue.close();
     }
     expect(killedAt.length).toBeGreaterThanOrEqual(10);

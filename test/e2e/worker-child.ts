@@ -43,8 +43,9 @@ const deps = buildEngineDeps({
 const worker = await startWorker(deps, {
   concurrency: Number(process.env.CONCURRENCY ?? '1'),
   schedule: false,
-  stalledIntervalMs: 1_000,
-  lockDurationMs: 2_000,
+  name: `worker-${process.pid}`,
+  stalledIntervalMs: Number(process.env.STALLED_INTERVAL_MS ?? '300'),
+  lockDurationMs: Number(process.env.LOCK_DURATION_MS ?? '1000'),
   maxStalledCount: 1_000,
 });
 const stop = async () => {

@@ -50,9 +50,11 @@ function newestBusinessTimeSql(): string {
   const branches = STREAMS.map((stream) => {
     const b = BUSINESS_TIME[stream];
     const owner = OWNER_COLUMN[b.owner];
+    // One scalar max per owner id (not `owner in (...)`): each is an index lookup on (owner, time)
+    // instead of a scan of the whole table; the order tables hold millions of rows.
     return (
-      `when '${stream}' then (select max(t.${b.column}) from tiktok_affiliate.${b.table} t ` +
-      `where t.${owner} in (${OWNER_SET[b.owner]}))`
+      `when '${stream}' then (select max((select max(t.${b.column}) from tiktok_affiliate.${b.table} t ` +
+      `where t.${owner} = o.id)) from (${OWNER_SET[b.owner]}) as o(id))`
     );
   });
   return `case s.stream ${branches.join(' ')} end`;

@@ -43,7 +43,7 @@ export const creatorPerformanceDailyDoc: RelationDoc = {
     "Affiliate sales per shop x creator x UTC day (of the order's create_time) x currency, from the seller " +
     'order lines. Amounts are exact decimals in major units of `currency` (the line price currency); ' +
     'commission amounts sent in another currency than the price are left out of these sums. ' +
-    'Filter on order_date for speed (it follows seller_orders create_time).',
+    'The view aggregates on read: filter on shop_id (indexed) and order_date to keep queries fast.',
   columns: {
     shop_id: 'TikTok shop id (seller_orders.shop_id).',
     creator_username: 'Creator credited with the lines (seller_order_skus.creator_username); null if none.',

@@ -8,7 +8,7 @@
  * amount or a generated [a-z0-9_] username, so nothing needs escaping); `build` parses it back.
  */
 import { applyBps, formatMinor } from '../money.ts';
-import { hash4, numericId, pickBy, unit } from '../prng.ts';
+import { hash4, numericId, unit } from '../prng.ts';
 import type { CreatorProfile } from './catalog.ts';
 import type { ShopModel } from './model.ts';
 import type { OrderSource } from './order-source.ts';
@@ -53,6 +53,7 @@ export class SellerOrderSource implements OrderSource {
   private readonly priceJson: string[];
   private readonly productIdJson: string[];
   private readonly contentIds: string[];
+  private readonly fragments = new Map<number, string>();
 
   constructor(
     readonly timeline: OrderTimeline,
@@ -65,7 +66,13 @@ export class SellerOrderSource implements OrderSource {
     this.currency = shop.currency;
     this.priceJson = shop.products.map((p) => this.money(p.priceMinor));
     this.productIdJson = shop.products.map((p) => `,"product_id":"${p.id}"`);
-    this.contentIds = Array.from({ length: CONTENT_POOL }, (_, i) => numericId('749', i, key ^ 0x3b9aca07));
+    this.contentIds = Array.from(
+      { length: CONTENT_POOL },
+      (_, i) => `,"content_id":"${numericId('749', i, key ^ 0x3b9aca07)}"`,
+    );
+    if (shop.products.length === 0 || creators.length === 0 || programs.open.length === 0) {
+      throw new Error('SellerOrderSource: a shop needs products, creators and open collaborations');
+    }
   }
 
   /** Seed of line j; an exact duplicate reuses the seed of the line before it. */
@@ -74,11 +81,13 @@ export class SellerOrderSource implements OrderSource {
     return hash4(this.key, index, 100 + (dup ? j - 1 : j));
   }
 
-  private program(seed: number): { kind: ProgramKind; id: string } {
+  private program(seed: number): { kind: ProgramKind; id: string; index: number } {
     const roll = seed % 100;
-    const kind: ProgramKind = roll < 60 ? 'open' : roll < 80 ? 'target' : 'campaign';
-    const pool = this.programs[kind].length > 0 ? this.programs[kind] : this.programs.open;
-    return { kind, id: pickBy(pool, hash4(seed, 7)) };
+    const wanted: ProgramKind = roll < 60 ? 'open' : roll < 80 ? 'target' : 'campaign';
+    const kind = this.programs[wanted].length > 0 ? wanted : 'open';
+    const pool = this.programs[kind];
+    const index = hash4(seed, 7) % pool.length;
+    return { kind, id: pool[index] ?? '', index };
   }
 
   matchesProgram(index: number, programId: string): boolean {
@@ -113,45 +122,85 @@ export class SellerOrderSource implements OrderSource {
     return `{"amount":"${formatMinor(minor, this.currency)}","currency":"${this.currency}"}`;
   }
 
+  /** Flat JSON fragments, memoized by small integer keys: a line is ~7 concatenations. */
+  private memo(key: number, build: () => string): string {
+    let text = this.fragments.get(key);
+    if (text === undefined) {
+      text = build();
+      this.fragments.set(key, text);
+    }
+    return text;
+  }
+
   private line(seed: number, phase: Phase): string {
     const p = hash4(seed, 9) % this.shop.products.length;
     const product = this.shop.products[p];
     if (!product) throw new Error('empty shop catalog');
-    const quantity = 1 + (hash4(seed, 10) % 3);
-    const rate = pickBy(RATES, hash4(seed, 11));
-    const adsRate = hash4(seed, 12) % 10 < 3 ? pickBy(ADS_RATES, hash4(seed, 13)) : 0;
-    const tiered = hash4(seed, 14) % 100 < 15;
-    const contentType = pickBy(CONTENT_TYPES, hash4(seed, 15));
+    const q = 1 + (hash4(seed, 10) % 3);
+    const ri = hash4(seed, 11) % RATES.length;
+    const ai = hash4(seed, 12) % 10 < 3 ? 1 + (hash4(seed, 13) % ADS_RATES.length) : 0;
+    const ti = hash4(seed, 14) % 100 < 15 ? 1 : 0;
+    const ci = hash4(seed, 15) % CONTENT_TYPES.length;
+    const bonus = hash4(seed, 17) % 10 === 0 ? 1 : 0;
+    const rate = RATES[ri] ?? 0;
+    const adsRate = ai === 0 ? 0 : (ADS_RATES[ai - 1] ?? 0);
+    const contentType = CONTENT_TYPES[ci] ?? 'SHOP';
     const program = this.program(seed);
-    const base = product.priceMinor * quantity;
-    let s = `{"${PROGRAM_FIELD[program.kind]}":"${program.id}"`;
-    s += `,"creator_username":"${pickBy(this.creators, hash4(seed, 8)).username}"`;
-    s += `,"price":${this.priceJson[p]},"quantity":${quantity},"content_type":"${contentType}"`;
+    const cr = hash4(seed, 8) % this.creators.length;
+    // Segment keys are disjoint by their low 3 bits (the segment kind).
+    const head = this.memo(
+      ((program.kind === 'open' ? 0 : program.kind === 'target' ? 1 : 2) * 4096 + program.index) * 2048 +
+        cr * 8,
+      () =>
+        `{"${PROGRAM_FIELD[program.kind]}":"${program.id}","creator_username":"${this.creators[cr]?.username}"`,
+    );
+    let s = head;
+    s += this.memo(
+      ((p * 4 + q) * 16 + ci) * 8 + 1,
+      () => `,"price":${this.priceJson[p]},"quantity":${q},"content_type":"${contentType}"`,
+    );
     if (contentType === 'VIDEO' || contentType === 'LIVE' || contentType === 'PRE_LIVE') {
-      s += `,"content_id":"${this.contentIds[hash4(seed, 16) % CONTENT_POOL]}"`;
+      s += this.contentIds[hash4(seed, 16) % CONTENT_POOL];
     }
-    s += `${this.productIdJson[p]},"commission_model":"${tiered ? 'Tiered commission' : 'Fixed commission'}"`;
-    if (tiered) s += ',"commission_tier_setting":"3.0 OR 5.0"';
     // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
-    s += `,"commission_rate":"${rate}","shop_ads_commission_rate":"${adsRate}"`;
-    s += `,"estimated_commission_base":${this.money(base)}`;
-    s += `,"estimated_paid_commission":${this.money(applyBps(base, rate))}`;
-    s += `,"estimated_paid_shop_ads_commission":${this.money(applyBps(base, adsRate))}`;
-    const bonus = hash4(seed, 17) % 10 === 0;
-    if (bonus) s += `,"estimated_cofunded_creator_bonus_amount":${this.money(applyBps(base, 200))}`;
+    s += this.memo(
+      (((p * 2 + ti) * 8 + ri) * 4 + ai) * 8 + 2,
+      () =>
+        `${this.productIdJson[p]},"commission_model":"${ti ? 'Tiered commission' : 'Fixed commission'}"` +
+        `${ti ? ',"commission_tier_setting":"3.0 OR 5.0"' : ''},"commission_rate":"${rate}","shop_ads_commission_rate":"${adsRate}"`,
+    );
+    const base = product.priceMinor * q;
+    s += this.memo(
+      ((((p * 4 + q) * 8 + ri) * 4 + ai) * 2 + bonus) * 8 + 3,
+      () =>
+        `,"estimated_commission_base":${this.money(base)},"estimated_paid_commission":${this.money(applyBps(base, rate))}` +
+        `,"estimated_paid_shop_ads_commission":${this.money(applyBps(base, adsRate))}` +
+        (bonus ? `,"estimated_cofunded_creator_bonus_amount":${this.money(applyBps(base, 200))}` : ''),
+    );
     let refunded = 0;
     let returned = 0;
     if (phase !== 'open') {
-      if (phase === 'cancelled') refunded = quantity;
+      if (phase === 'cancelled') refunded = q;
       else if (hash4(seed, 18) % 10 === 0) returned = 1;
-      const actualBase = product.priceMinor * (quantity - refunded - returned);
-      const deducted = phase === 'deducted';
+      const qa = q - refunded - returned;
+      const ded = phase === 'deducted' ? 1 : 0;
       // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
-      s += `,"actual_commission_base":${this.money(actualBase)}`;
-      s += `,"actual_paid_commission":${this.money(deducted ? 0 : applyBps(actualBase, rate))}`;
-      s += `,"actual_paid_shop_ads_commission":${this.money(deducted ? 0 : applyBps(actualBase, adsRate))}`;
-      if (bonus) s += `,"actual_cofunded_creator_bonus_amount":${this.money(applyBps(actualBase, 200))}`;
+      s += this.memo((((((p * 4 + qa) * 8 + ri) * 4 + ai) * 2 + ded) * 2 + bonus) * 8 + 4, () => {
+        const actualBase = product.priceMinor * qa;
+        return (
+          `,"actual_commission_base":${this.money(actualBase)}` +
+          `,"actual_paid_commission":${this.money(ded ? 0 : applyBps(actualBase, rate))}` +
+          `,"actual_paid_shop_ads_commission":${this.money(ded ? 0 : applyBps(actualBase, adsRate))}` +
+          (bonus ? `,"actual_cofunded_creator_bonus_amount":${this.money(applyBps(actualBase, 200))}` : '')
+        );
+      });
     }
-    return `${s},"refunded_quantity":${refunded},"returned_quantity":${returned}}`;
+    return (
+      s +
+      this.memo(
+        (refunded * 4 + returned) * 8 + 5,
+        () => `,"refunded_quantity":${refunded},"returned_quantity":${returned}}`,
+      )
+    );
   }
 }

@@ -179,7 +179,7 @@ describe('commitPage', () => {
   it('refuses a page for a table the schema does not export, before writing anything', async () => {
     await expect(
       commitPage(db, page({ rows: { sellerOrders: [sellerOrder('1')], nope: [{}] } })),
-    ).rejects.toThrow(/no table exported as "nope"/);
+    ).rejects.toThrow(/no analytics table exported as "nope"/);
     expect(await count('tiktok_affiliate.seller_orders')).toBe(0);
   });
 });

@@ -93,6 +93,23 @@ describe('startServices resolution order', () => {
     await s.stop();
   });
 
+  it('falls back to local binaries when Docker answers but cannot start a container', async () => {
+    const probes = bareMachine({
+      dockerAvailable: async () => true,
+      startDocker: vi.fn(async (s) => {
+        if (s === 'redis') throw new Error('pull access denied');
+        return running(`docker://${s}`, probes.stops);
+      }),
+      findRedisServer: () => '/usr/bin/redis-server',
+    });
+    const s = await startServices({ mode: 'test', log, probes });
+    expect(s.source).toEqual({ postgres: 'docker', redis: 'local' });
+    expect(s.redisUrl).toBe('local://redis@/usr/bin/redis-server');
+    expect(probes.findPostgresBin).not.toHaveBeenCalled();
+    await s.stop();
+    expect(probes.stops.sort()).toEqual(['docker://postgres', 'local://redis@/usr/bin/redis-server']);
+  });
+
   it('starts only the services asked for', async () => {
     const probes = bareMachine({ findRedisServer: () => '/usr/bin/redis-server' });
     const s = await startServices({ mode: 'test', log, probes, need: { postgres: false } });

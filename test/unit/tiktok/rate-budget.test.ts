@@ -10,6 +10,7 @@ import {
 
 const P: GcraParams = {
   ratePerSecond: 50,
+  graceMs: 10,
   burst: 1,
   minRatePerSecond: 1,
   recoveryPerSecond: 50 / 30,
@@ -57,6 +58,27 @@ describe('GCRA pacing (rate-gcra.ts)', () => {
     const t = grants(200, { ...P, burst: 5 });
     expect(t.slice(0, 5).every((x) => x === t[0])).toBe(true);
     expect(maxInAnyWindow(t, 1000)).toBeLessThanOrEqual(55);
+  });
+
+  it('waiters that wake a little late (timers, Redis round trip) lose no capacity', () => {
+    const s = initialState();
+    const out: number[] = [];
+    let now = 1_000_000;
+    while (out.length < 200) {
+      const wait = tryAcquire(s, now, P);
+      if (wait === 0) out.push(now);
+      else now += wait + 7; // every wake-up 7 ms late (interval 20 ms)
+    }
+    const spanS = ((out.at(-1) ?? 0) - (out[0] ?? 0)) / 1000;
+    expect(199 / spanS).toBeGreaterThan(49);
+    expect(maxInAnyWindow(out, 1000)).toBeLessThanOrEqual(51);
+  });
+
+  it('an idle key starts afresh: no saved-up burst after a pause', () => {
+    const s = initialState();
+    expect(tryAcquire(s, 1000, P)).toBe(0);
+    expect(tryAcquire(s, 60_000, P)).toBe(0);
+    expect(tryAcquire(s, 60_000, P)).toBe(20);
   });
 
   it('a throttle cools the key down, halves the rate, and the rate recovers linearly', () => {

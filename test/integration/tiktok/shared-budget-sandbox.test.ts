@@ -1,0 +1,50 @@
+/**
+ * ARCHITECTURE.md invariant 5 end to end: two "processes" (own Redis connection, own budget and
+ * client each) calling the sandbox for one shop share one Redis budget, so together they stay
+ * under the server's rate limit (the sandbox's peakRpsPerKey proves it) and are not throttled.
+ */
+import type { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { searchSellerOrders } from '../../../src/tiktok/endpoints/seller.ts';
+import { createRedisRateBudget } from '../../../src/tiktok/rate-budget.ts';
+import { startFixture } from '../../contract/tiktok/fixture.ts';
+import { cleanup, connections, uniquePrefix } from './redis-helpers.ts';
+
+const [r1, r2] = connections(2) as [Redis, Redis];
+const prefix = uniquePrefix('shared-budget');
+
+afterAll(async () => {
+  await cleanup(r1, prefix);
+  r1.disconnect();
+  r2.disconnect();
+});
+
+describe('shared Redis budget against the sandbox rate limit', () => {
+  it('two clients together stay under the per-shop limit and are not throttled', async () => {
+    const limit = 20;
+    const f = await startFixture({ rateLimitPerSecond: limit });
+    try {
+      const clients = [r1, r2].map((redis) =>
+        f.client({ budget: createRedisRateBudget(redis, { ratePerSecond: limit, prefix }) }),
+      );
+      const started = performance.now();
+      await Promise.all(
+        clients.flatMap((api) =>
+          Array.from({ length: 4 }, async () => {
+            for (let i = 0; i < 8; i++) await searchSellerOrders(api, f.seller, { pageSize: 5 });
+          }),
+        ),
+      );
+      const elapsedS = (performance.now() - started) / 1000;
+      const stats = f.sb.stats();
+      expect(stats.requests).toBe(64);
+      expect(stats.throttled).toBe(0);
+      expect(stats.peakRpsPerKey).toBeLessThanOrEqual(limit);
+      // ...and the budget is used: 64 requests at 20/s take a little over 3 s.
+      expect(elapsedS).toBeGreaterThan(3);
+      expect(elapsedS).toBeLessThan(5);
+    } finally {
+      await f.sb.close();
+    }
+  });
+});

@@ -26,7 +26,7 @@ import { runMigrations } from '../src/load/migrate.ts';
 import { sellerOrderSkus } from '../src/load/schema/index.ts';
 import { tableShape } from '../src/load/table-shape.ts';
 import { upsertRows } from '../src/load/upsert.ts';
-import { copyBaseline } from './loader-copy.ts';
+import { copyTwin } from './loader-copy.ts';
 import { hashedTwin } from './loader-twin.ts';
 import { makeSellerLines, mutateLines } from './loader-data.ts';
 
@@ -36,6 +36,8 @@ export interface LoaderBenchOptions {
   rows?: number;
   pageRows?: number;
   drizzleBatch?: number;
+  /** Rows per interleaving block (each contender and COPY take turns per block). */
+  blockRows?: number;
   log?: (line: string) => void;
 }
 
@@ -54,6 +56,7 @@ export async function runLoaderBench(opts: LoaderBenchOptions = {}): Promise<Loa
   const serverUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? DEV_URL;
   const total = opts.rows ?? 200_000;
   const pageRows = opts.pageRows ?? 1_000;
+  const blockRows = Math.max(pageRows, opts.blockRows ?? 10_000);
   const log = opts.log ?? ((line: string) => console.log(line));
   const dbName = `loader_bench_${process.pid}_${Date.now()}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -67,44 +70,76 @@ export async function runLoaderBench(opts: LoaderBenchOptions = {}): Promise<Loa
     const rate = (n: number, ms: number) => (n / ms) * 1000;
     log(`loader bench: ${total} rows, ${avgRawBytes(rows)} B avg raw, pages of ${pageRows}`);
 
-    const copyMs = await copyBaseline(db.sql, rows);
-    const copyRate = rate(total, copyMs);
-    log(`COPY into unlogged twin: ${fmt(copyRate)} rows/s`);
-
-    const changed = mutateLines(rows, 0.1, 7);
-    const phases = async (table: PgTable, label: string) => {
-      const first = await timeLoad(db!, table, rows, pageRows, 1);
-      log(`${label} first load:       ${fmt(rate(total, first.ms))} rows/s ${JSON.stringify(first.counts)}`);
-      const reload10 = await timeLoad(db!, table, changed, pageRows, 2);
-      log(`${label} 10 % changed:     ${fmt(rate(total, reload10.ms))} rows/s ${JSON.stringify(reload10.counts)}`);
-      const same = await timeLoad(db!, table, changed, pageRows, 3);
-      log(`${label} unchanged reload: ${fmt(rate(total, same.ms))} rows/s ${JSON.stringify(same.counts)}`);
-      if (first.counts.inserted !== total || same.counts.unchanged !== total) {
-        throw new Error(`loader counts wrong: ${JSON.stringify({ first: first.counts, same: same.counts })}`);
-      }
-      return { first, reload10, same };
-    };
-    const plain = await phases(sellerOrderSkus, 'loader');
     const twin = hashedTwin(sellerOrderSkus, 'loader_bench');
     for (const statement of twin.ddl) await db.sql.unsafe(statement);
-    const hashed = await phases(twin.table, 'row_hash');
+    const copy = await copyTwin(db.sql, sellerOrderSkus);
+    const changed = mutateLines(rows, 0.1, 7);
+    const drizzleBatch = opts.drizzleBatch ?? 1_000;
 
+    // The machine may be shared: every contender runs block by block, interleaved with a COPY of the
+    // same block, so each ratio compares times taken under the same conditions.
+    const phase = async (
+      label: string,
+      data: Record<string, unknown>[],
+      runId: number,
+      contenders: Contender[],
+    ) => {
+      await copy.truncate();
+      const ms = new Map<string, number>([['copy', 0]]);
+      const counts = new Map<string, Counts>();
+      for (let start = 0; start < data.length; start += blockRows) {
+        const block = data.slice(start, start + blockRows);
+        ms.set('copy', ms.get('copy')! + (await copy.copy(block)));
+        for (const contender of contenders) {
+          const result = await contender.load(block, runId);
+          ms.set(contender.name, (ms.get(contender.name) ?? 0) + result.ms);
+          counts.set(contender.name, addCounts(counts.get(contender.name), result.counts));
+        }
+      }
+      log(`${label}: COPY ${fmt(rate(data.length, ms.get('copy')!))} rows/s`);
+      for (const contender of contenders) {
+        log(
+          `  ${contender.name.padEnd(8)} ${fmt(rate(data.length, ms.get(contender.name)!))} rows/s ` +
+            `(${(ms.get('copy')! / ms.get(contender.name)!).toFixed(2)}x COPY) ${JSON.stringify(counts.get(contender.name) ?? {})}`,
+        );
+      }
+      return { ms, counts };
+    };
+    const loader = (table: PgTable, name: string): Contender => ({
+      name,
+      load: (block, runId) => timeLoad(db!, table, block, pageRows, runId),
+    });
+    const contenders = [loader(sellerOrderSkus, 'loader'), loader(twin.table, 'row_hash')];
+    const first = await phase('first load', rows, 1, contenders);
+    const reload10 = await phase('10 % changed', changed, 2, contenders);
+    const same = await phase('unchanged', changed, 3, contenders);
+    for (const name of ['loader', 'row_hash']) {
+      if (first.counts.get(name)?.inserted !== total || same.counts.get(name)?.unchanged !== total) {
+        throw new Error(
+          `${name} counts wrong: ${JSON.stringify([first.counts.get(name), same.counts.get(name)])}`,
+        );
+      }
+    }
     await db.sql`truncate tiktok_affiliate.seller_order_skus`;
-    const drizzleMs = await timeDrizzle(db, rows, opts.drizzleBatch ?? 1_000);
-    log(`drizzle batches:   ${fmt(rate(total, drizzleMs))} rows/s`);
+    const drizzle = await phase('drizzle batches (first load)', rows, 1, [
+      { name: 'drizzle', load: (block) => timeDrizzle(db!, block, drizzleBatch) },
+    ]);
+    const vsCopy = (p: { ms: Map<string, number> }, name: string) => p.ms.get('copy')! / p.ms.get(name)!;
+    // Normalized by their own interleaved COPY: drizzle and the loader ran in different phases.
+    const vsDrizzle = (name: string) => vsCopy(first, name) / vsCopy(drizzle, 'drizzle');
     return {
-      first_load_vs_copy: copyMs / plain.first.ms,
-      changed10_reload_vs_copy: copyMs / plain.reload10.ms,
-      unchanged_reload_vs_copy: copyMs / plain.same.ms,
-      vs_drizzle_batch: drizzleMs / plain.first.ms,
-      copy_rows_per_s: Math.round(copyRate),
-      row_hash_first_load_vs_copy: copyMs / hashed.first.ms,
-      row_hash_changed10_reload_vs_copy: copyMs / hashed.reload10.ms,
-      row_hash_unchanged_reload_vs_copy: copyMs / hashed.same.ms,
-      row_hash_vs_drizzle_batch: drizzleMs / hashed.first.ms,
-      loader_first_rows_per_s: Math.round(rate(total, plain.first.ms)),
-      loader_unchanged_rows_per_s: Math.round(rate(total, plain.same.ms)),
-      drizzle_rows_per_s: Math.round(rate(total, drizzleMs)),
+      first_load_vs_copy: vsCopy(first, 'loader'),
+      changed10_reload_vs_copy: vsCopy(reload10, 'loader'),
+      unchanged_reload_vs_copy: vsCopy(same, 'loader'),
+      vs_drizzle_batch: vsDrizzle('loader'),
+      copy_rows_per_s: Math.round(rate(total, first.ms.get('copy')!)),
+      row_hash_first_load_vs_copy: vsCopy(first, 'row_hash'),
+      row_hash_changed10_reload_vs_copy: vsCopy(reload10, 'row_hash'),
+      row_hash_unchanged_reload_vs_copy: vsCopy(same, 'row_hash'),
+      row_hash_vs_drizzle_batch: vsDrizzle('row_hash'),
+      loader_first_rows_per_s: Math.round(rate(total, first.ms.get('loader')!)),
+      loader_unchanged_rows_per_s: Math.round(rate(total, same.ms.get('loader')!)),
+      drizzle_rows_per_s: Math.round(rate(total, drizzle.ms.get('drizzle')!)),
       rows: total,
     };
   } finally {
@@ -114,8 +149,33 @@ export async function runLoaderBench(opts: LoaderBenchOptions = {}): Promise<Loa
   }
 }
 
-async function timeLoad(db: Db, table: PgTable, rows: Record<string, unknown>[], pageRows: number, runId: number) {
-  const counts = { inserted: 0, updated: 0, unchanged: 0 };
+interface Counts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+interface Contender {
+  name: string;
+  load(block: Record<string, unknown>[], runId: number): Promise<{ ms: number; counts: Counts }>;
+}
+
+function addCounts(a: Counts | undefined, b: Counts): Counts {
+  return {
+    inserted: (a?.inserted ?? 0) + b.inserted,
+    updated: (a?.updated ?? 0) + b.updated,
+    unchanged: (a?.unchanged ?? 0) + b.unchanged,
+  };
+}
+
+async function timeLoad(
+  db: Db,
+  table: PgTable,
+  rows: Record<string, unknown>[],
+  pageRows: number,
+  runId: number,
+) {
+  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
   const started = performance.now();
   for (let i = 0; i < rows.length; i += pageRows) {
     const page = rows.slice(i, i + pageRows);
@@ -128,7 +188,11 @@ async function timeLoad(db: Db, table: PgTable, rows: Record<string, unknown>[],
 }
 
 /** The idiomatic drizzle upsert: values() + onConflictDoUpdate(set every business column from excluded). */
-async function timeDrizzle(db: Db, rows: Record<string, unknown>[], batch: number): Promise<number> {
+async function timeDrizzle(
+  db: Db,
+  rows: Record<string, unknown>[],
+  batch: number,
+): Promise<{ ms: number; counts: Counts }> {
   const shape = tableShape(sellerOrderSkus);
   const columns = sellerOrderSkus as unknown as Record<string, unknown>;
   const set = Object.fromEntries(shape.business.map((c) => [c.name, dsql.raw(`excluded."${c.name}"`)]));
@@ -141,7 +205,7 @@ async function timeDrizzle(db: Db, rows: Record<string, unknown>[], batch: numbe
       .values(values as never)
       .onConflictDoUpdate({ target, set });
   }
-  return performance.now() - started;
+  return { ms: performance.now() - started, counts: { inserted: rows.length, updated: 0, unchanged: 0 } };
 }
 
 function avgRawBytes(rows: Record<string, unknown>[]): number {

@@ -79,6 +79,9 @@ export function scrubValue(value: unknown, depth = 0, seen: WeakSet<object> = ne
   if (value instanceof Date) return value;
   if (value instanceof URL) return scrubSecrets(value.href);
   if (Buffer.isBuffer(value)) return `[Buffer ${value.length} bytes]`;
+  // Objects that say how they serialize (Decimal, the redacted config...) are logged that way.
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return scrubValue(toJSON.call(value), depth + 1, seen);
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1, seen));

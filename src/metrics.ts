@@ -106,37 +106,52 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     help: 'Scrapes whose freshness query failed (Postgres unreachable?).',
     registers: [registry],
   });
+  // Both freshness gauges are filled from ONE query per scrape: prom-client collects metrics
+  // concurrently, so the first collect starts the read and the second joins it.
   const readFreshness = opts.readFreshness;
-  const lastSuccessAge = new Gauge({
-    name: `${p}stream_last_success_age_seconds`,
-    help: 'Seconds since the last successful run of a connection x stream (absent: never succeeded).',
-    labelNames: ['connection_id', 'stream'] as const,
-    registers: [registry],
-  });
-  const businessAge = new Gauge({
-    name: `${p}stream_freshness_seconds`,
-    help: 'Seconds since the newest business timestamp loaded for a connection x stream (absent: no rows).',
-    labelNames: ['connection_id', 'stream'] as const,
-    registers: [registry],
-    // One query per scrape fills both gauges; the other gauge has no collect of its own.
-    async collect() {
-      if (!readFreshness) return;
-      let readings: FreshnessReading[];
-      try {
-        readings = await readFreshness();
-      } catch {
+  let inflight: Promise<FreshnessReading[] | null> | null = null;
+  const readings = (): Promise<FreshnessReading[] | null> => {
+    if (!readFreshness) return Promise.resolve(null);
+    inflight ??= readFreshness()
+      .catch(() => {
         freshnessErrors.inc();
-        return;
-      }
-      businessAge.reset();
-      lastSuccessAge.reset();
-      for (const r of readings) {
-        const labels = { connection_id: String(r.connectionId), stream: r.stream };
-        if (r.newestBusinessAgeSeconds !== null) businessAge.set(labels, r.newestBusinessAgeSeconds);
-        if (r.lastSuccessAgeSeconds !== null) lastSuccessAge.set(labels, r.lastSuccessAgeSeconds);
-      }
-    },
-  });
+        return null;
+      })
+      .finally(() => {
+        setTimeout(() => {
+          inflight = null;
+        }, 500).unref();
+      });
+    return inflight;
+  };
+  const freshnessGauge = (name: string, help: string, value: (r: FreshnessReading) => number | null) => {
+    const gauge: Gauge<'connection_id' | 'stream'> = new Gauge({
+      name,
+      help,
+      labelNames: ['connection_id', 'stream'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await readings();
+        if (rows === null) return;
+        gauge.reset();
+        for (const r of rows) {
+          const v = value(r);
+          if (v !== null) gauge.set({ connection_id: String(r.connectionId), stream: r.stream }, v);
+        }
+      },
+    });
+    return gauge;
+  };
+  freshnessGauge(
+    `${p}stream_freshness_seconds`,
+    'Seconds since the newest business timestamp loaded for a connection x stream (absent: no rows).',
+    (r) => r.newestBusinessAgeSeconds,
+  );
+  freshnessGauge(
+    `${p}stream_last_success_age_seconds`,
+    'Seconds since the last successful run of a connection x stream (absent: never succeeded).',
+    (r) => r.lastSuccessAgeSeconds,
+  );
 
   return {
     registry,

@@ -104,7 +104,7 @@ export function summary(s: QuickstartState, keepRunning: boolean): string {
     `  Postgres  ${maskUrlPassword(s.config?.databaseUrl) ?? '-'}  (${s.services?.source.postgres ?? '-'})`,
     `  Redis     ${s.config?.redisUrl ?? '-'}  (${s.services?.source.redis ?? '-'})`,
     `  Sandbox   ${s.sandbox?.url ?? '-'}  (${s.sandbox?.accounts.map((a) => a.kind).join(', ') ?? '-'})`,
-    '  Schema    migrated (tables in tiktok_affiliate and etl; see docs/ for the data dictionary)',
+    '  Schema    migrated (tables in tiktok_affiliate and etl; see docs/data-dictionary.md)',
     '',
     'Not built yet: adding the sandbox accounts as connections and the full sync of every stream',
     '(the sync engine in src/jobs is in progress); the quick start will run them once it lands.',

@@ -26,7 +26,14 @@ export const campaignCreatorFulfillmentSource: SnapshotSource = {
             const productId = idOf(product);
             if (productId === null) continue;
             const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
-              getCreatorFulfillmentStatus(ctx.api, ctx.auth, campaignId, productId, { pageSize: 50, pageToken }, { signal });
+              getCreatorFulfillmentStatus(
+                ctx.api,
+                ctx.auth,
+                campaignId,
+                productId,
+                { pageSize: 50, pageToken },
+                { signal },
+              );
             for await (const page of pages(fetch, { signal: ctx.signal })) {
               yield {
                 normalizer: 'normalizeCampaignCreatorFulfillment',

@@ -10,7 +10,10 @@
  */
 import type { Page } from '../tiktok/types.ts';
 
-export type FetchPage<T> = (pageToken: string | undefined, signal: AbortSignal | undefined) => Promise<Page<T>>;
+export type FetchPage<T> = (
+  pageToken: string | undefined,
+  signal: AbortSignal | undefined,
+) => Promise<Page<T>>;
 
 export interface PagedResult<T> extends Page<T> {
   /** The token that requested this page (undefined for the first page of a walk). */
@@ -35,7 +38,10 @@ export interface PagesOptions {
   signal?: AbortSignal | undefined;
 }
 
-export async function* pages<T>(fetchPage: FetchPage<T>, opts: PagesOptions = {}): AsyncGenerator<PagedResult<T>> {
+export async function* pages<T>(
+  fetchPage: FetchPage<T>,
+  opts: PagesOptions = {},
+): AsyncGenerator<PagedResult<T>> {
   const seen = new Set<string>();
   let token = opts.startToken;
   if (token !== undefined) seen.add(token);

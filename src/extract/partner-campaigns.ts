@@ -3,7 +3,11 @@
  * (/campaigns/{id}) and its products (/campaigns/{id}/products) (api doc §8.1-§8.3), partner token +
  * category_asset_cipher. Snapshot with tombstones over campaigns and campaign products.
  */
-import { getPartnerCampaignDetail, listPartnerCampaignProducts, listPartnerCampaigns } from '../tiktok/endpoints/partner.ts';
+import {
+  getPartnerCampaignDetail,
+  listPartnerCampaignProducts,
+  listPartnerCampaigns,
+} from '../tiktok/endpoints/partner.ts';
 import type { ApiRecord } from '../tiktok/types.ts';
 import { mapLimit } from './fan-out.ts';
 import { pages } from './paginate.ts';
@@ -19,7 +23,10 @@ export async function* campaignPages(ctx: ExtractContext): AsyncGenerator<ApiRec
 }
 
 /** Walks the products of one campaign, one page at a time. */
-export async function* campaignProductPages(ctx: ExtractContext, campaignId: string): AsyncGenerator<ApiRecord[]> {
+export async function* campaignProductPages(
+  ctx: ExtractContext,
+  campaignId: string,
+): AsyncGenerator<ApiRecord[]> {
   const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
     listPartnerCampaignProducts(ctx.api, ctx.auth, campaignId, { pageSize: 100, pageToken }, { signal });
   for await (const page of pages(fetch, { signal: ctx.signal })) yield page.records;
@@ -41,10 +48,18 @@ export const partnerCampaignsSource: SnapshotSource = {
       const items = await mapLimit(campaigns, DETAIL_CONCURRENCY, async (summary) => {
         const id = idOf(summary);
         // A campaign without an id cannot have a detail; the normalizer rejects it with its reason.
-        const detail = id === null ? null : (await getPartnerCampaignDetail(ctx.api, ctx.auth, id, { signal: ctx.signal })).record;
+        const detail =
+          id === null
+            ? null
+            : (await getPartnerCampaignDetail(ctx.api, ctx.auth, id, { signal: ctx.signal })).record;
         return { summary, detail };
       });
-      yield { normalizer: 'normalizePartnerCampaigns', scope: {}, records: items, apiCalls: 1 + items.length };
+      yield {
+        normalizer: 'normalizePartnerCampaigns',
+        scope: {},
+        records: items,
+        apiCalls: 1 + items.length,
+      };
       for (const summary of campaigns) {
         const campaignId = idOf(summary);
         if (campaignId === null) continue;

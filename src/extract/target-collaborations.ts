@@ -27,7 +27,8 @@ async function detailOrNull(ctx: ExtractContext, id: string): Promise<ApiRecord 
     const { record } = await getTargetCollaborationDetail(ctx.api, ctx.auth, id, { signal: ctx.signal });
     return record;
   } catch (err) {
-    if (err instanceof TikTokApiError && (err.kind === 'permission' || err.kind === 'invalid_request')) return null;
+    if (err instanceof TikTokApiError && (err.kind === 'permission' || err.kind === 'invalid_request'))
+      return null;
     throw err;
   }
 }

@@ -57,7 +57,11 @@ export function planningHorizon(now: Date, policy: WindowPolicy): Date {
  * (api doc §4.1). That single open window is an [INF] trade-off: if the real API caps the range
  * (api doc §12.3) operators set a start date (or run a backfill) to get bounded chunks instead.
  */
-export function planIncrementalWindows(watermark: Date | null, now: Date, policy: WindowPolicy): TimeWindow[] {
+export function planIncrementalWindows(
+  watermark: Date | null,
+  now: Date,
+  policy: WindowPolicy,
+): TimeWindow[] {
   const end = planningHorizon(now, policy);
   if (watermark === null) {
     if (policy.startDate === null) return [{ start: null, end }];
@@ -110,5 +114,7 @@ export function windowLabel(w: TimeWindow): string {
 /** The request bounds in epoch seconds (api doc §4.1: create_time_ge / create_time_lt are Unix seconds). */
 export function windowToApiBounds(w: TimeWindow): { createTimeGe?: number; createTimeLt: number } {
   const lt = Math.floor(w.end.getTime() / 1000);
-  return w.start === null ? { createTimeLt: lt } : { createTimeGe: Math.floor(w.start.getTime() / 1000), createTimeLt: lt };
+  return w.start === null
+    ? { createTimeLt: lt }
+    : { createTimeGe: Math.floor(w.start.getTime() / 1000), createTimeLt: lt };
 }

@@ -13,7 +13,14 @@ import type { WindowedSource } from '../extract/types.ts';
 import { splitRange, type TimeWindow, windowLabel } from '../extract/windows.ts';
 import { createTokenSource } from '../tiktok/token-source.ts';
 import type { EngineDeps } from './deps.ts';
-import { ConnectionUnavailableError, errorMessage, errorName, isPermanentFailure, needsReauthorization, SyncRunError } from './failure.ts';
+import {
+  ConnectionUnavailableError,
+  errorMessage,
+  errorName,
+  isPermanentFailure,
+  needsReauthorization,
+  SyncRunError,
+} from './failure.ts';
 import { ownersFor, type StreamOwner } from './owners.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { StreamBusyError, tryLockStream } from './stream-lock.ts';
@@ -49,9 +56,14 @@ export function backfillScope(ownerId: string): string {
 export function validateBackfill(stream: StreamName, from: Date, to: Date): WindowedSource {
   const source = STREAM_SOURCES[stream];
   if (source.strategy !== 'windowed') {
-    throw new BackfillInputError(`backfill applies to the order streams only; ${stream} is a snapshot stream (run a sync instead)`);
+    throw new BackfillInputError(
+      `backfill applies to the order streams only; ${stream} is a snapshot stream (run a sync instead)`,
+    );
   }
-  if (!(from < to)) throw new BackfillInputError(`backfill range is empty: --from ${from.toISOString()} must be before --to ${to.toISOString()}`);
+  if (!(from < to))
+    throw new BackfillInputError(
+      `backfill range is empty: --from ${from.toISOString()} must be before --to ${to.toISOString()}`,
+    );
   return source;
 }
 
@@ -115,10 +127,17 @@ async function backfillLocked(
   const conn = await store.getConnection(connectionId);
   if (!conn) throw new ConnectionUnavailableError(`connection ${connectionId} does not exist`);
   if (conn.status !== 'active' || conn.kind !== STREAM_KIND[stream]) {
-    throw new ConnectionUnavailableError(`connection ${connectionId} cannot be backfilled: it is ${conn.status} (${conn.kind})`);
+    throw new ConnectionUnavailableError(
+      `connection ${connectionId} cannot be backfilled: it is ${conn.status} (${conn.kind})`,
+    );
   }
   const runId = await store.openRun({ connectionId, stream, trigger: 'backfill' });
-  const log = deps.log.child({ connectionId, stream, runId, backfill: `${input.from.toISOString()}..${input.to.toISOString()}` });
+  const log = deps.log.child({
+    connectionId,
+    stream,
+    runId,
+    backfill: `${input.from.toISOString()}..${input.to.toISOString()}`,
+  });
   const run: StreamRun = {
     store,
     api: deps.api,
@@ -178,11 +197,22 @@ async function backfillLocked(
         const window: TimeWindow = { start: w.start, end: w.end };
         // The committed cursor and the ledger's token commit with the page's rows; the cursor is kept
         // per owner scope, the ledger per window, so either resumes exactly.
-        const sameWindow = cursor?.phase === 'backfill' && cursor.window.start?.getTime() === w.start.getTime() && cursor.window.end.getTime() === w.end.getTime();
+        const sameWindow =
+          cursor?.phase === 'backfill' &&
+          cursor.window.start?.getTime() === w.start.getTime() &&
+          cursor.window.end.getTime() === w.end.getTime();
         const startToken = sameWindow ? cursor.pageToken : w.lastPageToken;
-        const key = { connectionId, stream, scope: owner.ownerId, start: w.start, end: w.end, kind: 'backfill' as const };
+        const key = {
+          connectionId,
+          stream,
+          scope: owner.ownerId,
+          start: w.start,
+          end: w.end,
+          kind: 'backfill' as const,
+        };
         await store.updateWindow(key, { status: 'running', runId });
-        if (startToken) log.info({ event: 'window_resume', window: windowLabel(window) }, 'resuming a backfill window');
+        if (startToken)
+          log.info({ event: 'window_resume', window: windowLabel(window) }, 'resuming a backfill window');
         await walkWindow(run, {
           source,
           owner,
@@ -212,10 +242,18 @@ async function backfillLocked(
     const summary = summarize(run.counts.pages > 0 ? 'partial' : 'failed', err);
     const errorInfo = { errorClass: summary.errorClass ?? 'Error', errorMessage: summary.errorMessage ?? '' };
     try {
-      await store.closeRun(runId, { status: summary.status === 'partial' ? 'partial' : 'failed', counts: run.counts, ...errorInfo });
-      if (needsReauthorization(err)) await store.setConnectionStatus(connectionId, 'reauth_required', errorInfo.errorMessage);
+      await store.closeRun(runId, {
+        status: summary.status === 'partial' ? 'partial' : 'failed',
+        counts: run.counts,
+        ...errorInfo,
+      });
+      if (needsReauthorization(err))
+        await store.setConnectionStatus(connectionId, 'reauth_required', errorInfo.errorMessage);
     } catch (recordErr) {
-      log.error({ event: 'record_failure_failed', err: errorMessage(recordErr) }, 'could not record the failed backfill');
+      log.error(
+        { event: 'record_failure_failed', err: errorMessage(recordErr) },
+        'could not record the failed backfill',
+      );
     }
     log.warn({ event: 'backfill_run', ...summary, permanent: isPermanentFailure(err) }, 'backfill failed');
     throw new SyncRunError(summary, err);

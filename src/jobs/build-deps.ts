@@ -59,7 +59,10 @@ export function buildEngineDeps(opts: BuildEngineDepsOptions): OwnedEngineDeps {
   const db = createDb(opts.databaseUrl, { max: opts.dbPoolSize ?? 10, log: opts.log });
   // BullMQ workers need maxRetriesPerRequest: null on the connection they are given.
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
-  const budget = createRedisRateBudget(redis, { ratePerSecond: opts.ratePerSecond ?? 50, prefix: `${prefix}budget:` });
+  const budget = createRedisRateBudget(redis, {
+    ratePerSecond: opts.ratePerSecond ?? 50,
+    prefix: `${prefix}budget:`,
+  });
   const mutex = createRedisMutex(redis, { prefix: `${prefix}lock:` });
   const meter = createRunMeter();
   const api = createApiClient({

@@ -86,7 +86,11 @@ function failedSummary(data: EngineJobData, trigger: RunTrigger, reason: string)
   };
 }
 
-async function addJobs(deps: EngineDeps, queue: EngineQueue, input: EnqueueAndWaitInput): Promise<Job<EngineJobData>[]> {
+async function addJobs(
+  deps: EngineDeps,
+  queue: EngineQueue,
+  input: EnqueueAndWaitInput,
+): Promise<Job<EngineJobData>[]> {
   const trigger = input.trigger ?? 'cli';
   const jobs: Job<EngineJobData>[] = [];
   for (const s of input.syncs ?? []) {
@@ -95,7 +99,12 @@ async function addJobs(deps: EngineDeps, queue: EngineQueue, input: EnqueueAndWa
     jobs.push(await queue.add(SYNC_JOB, data, { ...syncJobOptions(deps.config), jobId }));
   }
   for (const b of input.backfills ?? []) {
-    const data: BackfillJobData = { connectionId: b.connectionId, stream: b.stream, from: b.from.toISOString(), to: b.to.toISOString() };
+    const data: BackfillJobData = {
+      connectionId: b.connectionId,
+      stream: b.stream,
+      from: b.from.toISOString(),
+      to: b.to.toISOString(),
+    };
     const jobId = backfillJobId(b.stream, b.connectionId, data.from, data.to);
     const job = await queue.add(BACKFILL_JOB, data, { ...backfillJobOptions(deps.config), jobId });
     // Same id as an earlier attempt that failed for good: resume it (the ledger makes it continue).
@@ -109,7 +118,10 @@ export async function enqueueAndWait(deps: EngineDeps, input: EnqueueAndWaitInpu
   const queue = createEngineQueue(deps.redis, deps.config);
   // QueueEvents blocks on XREAD: it needs a connection of its own, closed here.
   const eventsRedis = deps.redis.duplicate();
-  const events = new QueueEvents(deps.config.queueName, { connection: eventsRedis, prefix: deps.config.queuePrefix });
+  const events = new QueueEvents(deps.config.queueName, {
+    connection: eventsRedis,
+    prefix: deps.config.queuePrefix,
+  });
   let worker: RunningWorker | null = null;
   try {
     await events.waitUntilReady();
@@ -117,13 +129,28 @@ export async function enqueueAndWait(deps: EngineDeps, input: EnqueueAndWaitInpu
     const ids = new Map(jobs.map((j) => [j.id as string, j]));
     events.on('progress', ({ jobId, data }) => {
       const job = ids.get(jobId);
-      if (job) input.onProgress?.({ jobId, connectionId: job.data.connectionId, stream: job.data.stream, state: 'progress', progress: data });
+      if (job)
+        input.onProgress?.({
+          jobId,
+          connectionId: job.data.connectionId,
+          stream: job.data.stream,
+          state: 'progress',
+          progress: data,
+        });
     });
     for (const job of jobs) {
-      input.onProgress?.({ jobId: job.id as string, connectionId: job.data.connectionId, stream: job.data.stream, state: 'queued' });
+      input.onProgress?.({
+        jobId: job.id as string,
+        connectionId: job.data.connectionId,
+        stream: job.data.stream,
+        state: 'queued',
+      });
     }
     if (input.processInline) {
-      worker = await startWorker(deps, { concurrency: input.concurrency ?? Math.min(4, Math.max(1, jobs.length)), schedule: false });
+      worker = await startWorker(deps, {
+        concurrency: input.concurrency ?? Math.min(4, Math.max(1, jobs.length)),
+        schedule: false,
+      });
     }
     return await Promise.all(
       jobs.map(async (job) => {

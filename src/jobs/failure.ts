@@ -48,7 +48,9 @@ export class SyncRunError extends Error {
     readonly summary: RunSummary,
     override readonly cause: unknown,
   ) {
-    super(`${summary.stream} for connection ${summary.connectionId} failed: ${summary.errorClass}: ${summary.errorMessage}`);
+    super(
+      `${summary.stream} for connection ${summary.connectionId} failed: ${summary.errorClass}: ${summary.errorMessage}`,
+    );
   }
   get permanent(): boolean {
     return isPermanentFailure(this.cause);

@@ -1,7 +1,19 @@
 /** The sync engine's public entry points (CLI, worker entry, tests, benchmarks). */
 export { BackfillInputError, type BackfillProgress, planBackfill, runBackfill } from './backfill.ts';
-export { type BuildEngineDepsOptions, buildEngineDeps, engineConfigFrom, type OwnedEngineDeps } from './build-deps.ts';
-export { type Clock, DEFAULT_EVERY_MS, defaultEngineConfig, type EngineConfig, type EngineDeps, systemClock } from './deps.ts';
+export {
+  type BuildEngineDepsOptions,
+  buildEngineDeps,
+  engineConfigFrom,
+  type OwnedEngineDeps,
+} from './build-deps.ts';
+export {
+  type Clock,
+  DEFAULT_EVERY_MS,
+  defaultEngineConfig,
+  type EngineConfig,
+  type EngineDeps,
+  systemClock,
+} from './deps.ts';
 export {
   type BackfillRequest,
   type EnqueueAndWaitInput,

@@ -22,7 +22,10 @@ export function ownersFor(conn: EngineConnection, stream: StreamName, tokens: To
   let owners: StreamOwner[];
   switch (conn.kind) {
     case 'seller':
-      owners = conn.shops.map((s) => ({ ownerId: s.id, auth: { ...base, shopCipher: s.cipher, budgetScope: s.id } }));
+      owners = conn.shops.map((s) => ({
+        ownerId: s.id,
+        auth: { ...base, shopCipher: s.cipher, budgetScope: s.id },
+      }));
       // The product search is a MARKETPLACE search (api doc §6.1), the same for every shop of the
       // seller: walking it once per shop would only repeat the same rows, so the first shop stands in.
       if (stream === 'open_collaboration_products') owners = owners.slice(0, 1);

@@ -32,8 +32,14 @@ export function createPgStore(db: Db, box: SecretBox): EngineStore {
         appSecret: c.appSecret,
         openId: c.openId,
         // A malformed jsonb value means "no owner": ownersFor() then says what to fix.
-        shops: (Array.isArray(c.shops) ? c.shops : []).map((s) => ({ id: s.id, cipher: s.cipher, name: s.name })),
-        categoryAssets: (Array.isArray(c.categoryAssets) ? c.categoryAssets : []).map((a) => ({ cipher: a.cipher })),
+        shops: (Array.isArray(c.shops) ? c.shops : []).map((s) => ({
+          id: s.id,
+          cipher: s.cipher,
+          name: s.name,
+        })),
+        categoryAssets: (Array.isArray(c.categoryAssets) ? c.categoryAssets : []).map((a) => ({
+          cipher: a.cipher,
+        })),
       };
     },
     async listConnections() {
@@ -44,7 +50,8 @@ export function createPgStore(db: Db, box: SecretBox): EngineStore {
       await setConnectionStatus(sql, id, status, reason);
     },
     loadCheckpoint: (connectionId, stream, scope) => loadCheckpoint(sql, { connectionId, stream, scope }),
-    setStreamStatus: (connectionId, stream, status, error) => setStreamStatus(sql, connectionId, stream, status, error),
+    setStreamStatus: (connectionId, stream, status, error) =>
+      setStreamStatus(sql, connectionId, stream, status, error),
     openRun: (input) => openRun(sql, input),
     async closeRun(runId, input) {
       await closeRun(sql, runId, input);
@@ -70,7 +77,15 @@ export function createPgStore(db: Db, box: SecretBox): EngineStore {
       return rows.map((r) => ({ searchId: r.search_id, name: r.name, criteria: r.criteria }));
     },
     async schedules() {
-      const rows = await sql<{ connection_id: number; stream: StreamName; every_ms: string | null; cron: string | null; enabled: boolean }[]>`
+      const rows = await sql<
+        {
+          connection_id: number;
+          stream: StreamName;
+          every_ms: string | null;
+          cron: string | null;
+          enabled: boolean;
+        }[]
+      >`
         select connection_id, stream, every_ms, cron, enabled from etl.schedules`;
       return rows.map((r) => ({
         connectionId: r.connection_id,

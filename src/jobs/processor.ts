@@ -13,7 +13,13 @@ import { isStreamName } from '../core/streams.ts';
 import { runBackfill } from './backfill.ts';
 import type { EngineDeps } from './deps.ts';
 import { errorMessage, errorName, isPermanentFailure, SyncRunError } from './failure.ts';
-import { BACKFILL_JOB, type BackfillJobData, type EngineJobData, SYNC_JOB, type SyncJobData } from './queues.ts';
+import {
+  BACKFILL_JOB,
+  type BackfillJobData,
+  type EngineJobData,
+  SYNC_JOB,
+  type SyncJobData,
+} from './queues.ts';
 import type { RunSummary } from './run-summary.ts';
 import { StreamBusyError } from './stream-lock.ts';
 import { runSync } from './sync-job.ts';
@@ -25,20 +31,34 @@ export class JobPayloadError extends Error {
 function checkPayload(job: Job<EngineJobData>): void {
   const d = job.data as Partial<SyncJobData & BackfillJobData>;
   if (!Number.isInteger(d.connectionId) || typeof d.stream !== 'string' || !isStreamName(d.stream)) {
-    throw new JobPayloadError(`job ${job.id} (${job.name}) has an invalid payload: connectionId and stream are required`);
+    throw new JobPayloadError(
+      `job ${job.id} (${job.name}) has an invalid payload: connectionId and stream are required`,
+    );
   }
-  if (job.name === BACKFILL_JOB && (Number.isNaN(Date.parse(d.from ?? '')) || Number.isNaN(Date.parse(d.to ?? '')))) {
+  if (
+    job.name === BACKFILL_JOB &&
+    (Number.isNaN(Date.parse(d.from ?? '')) || Number.isNaN(Date.parse(d.to ?? '')))
+  ) {
     throw new JobPayloadError(`backfill job ${job.id} needs ISO 'from' and 'to'`);
   }
 }
 
 export function createProcessor(deps: EngineDeps) {
-  return async function process(job: Job<EngineJobData>, token?: string, signal?: AbortSignal): Promise<RunSummary> {
+  return async function process(
+    job: Job<EngineJobData>,
+    token?: string,
+    signal?: AbortSignal,
+  ): Promise<RunSummary> {
     try {
       checkPayload(job);
       if (job.name === SYNC_JOB) {
         const d = job.data as SyncJobData;
-        return await runSync(deps, { connectionId: d.connectionId, stream: d.stream, trigger: d.trigger ?? 'schedule', signal });
+        return await runSync(deps, {
+          connectionId: d.connectionId,
+          stream: d.stream,
+          trigger: d.trigger ?? 'schedule',
+          signal,
+        });
       }
       if (job.name === BACKFILL_JOB) {
         const d = job.data as BackfillJobData;
@@ -58,7 +78,10 @@ export function createProcessor(deps: EngineDeps) {
       if (err instanceof StreamBusyError) {
         const trigger = job.name === SYNC_JOB ? (job.data as SyncJobData).trigger : 'backfill';
         if (trigger === 'schedule') {
-          deps.log.info({ event: 'sync_skipped', connectionId: err.connectionId, stream: err.stream, reason: 'busy' }, 'stream busy: scheduled run skipped');
+          deps.log.info(
+            { event: 'sync_skipped', connectionId: err.connectionId, stream: err.stream, reason: 'busy' },
+            'stream busy: scheduled run skipped',
+          );
           return skipped(job, 'stream busy in another worker');
         }
         if (token) {

@@ -35,7 +35,10 @@ export type EngineQueue = Queue<EngineJobData, unknown, string>;
 
 /** Compact UTC stamp for ids: BullMQ forbids ':' in custom job ids, so ISO strings cannot be used. */
 export function idStamp(iso: string): string {
-  return new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

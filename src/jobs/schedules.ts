@@ -29,7 +29,13 @@ export async function desiredSchedules(deps: EngineDeps): Promise<DesiredSchedul
       if (row && !row.enabled) continue;
       const every = row ? row.everyMs : deps.config.defaultEveryMs[stream];
       const pattern = row ? row.cron : null;
-      out.push({ id: schedulerId(conn.id, stream), connectionId: conn.id, stream, every: pattern ? null : every, pattern });
+      out.push({
+        id: schedulerId(conn.id, stream),
+        connectionId: conn.id,
+        stream,
+        every: pattern ? null : every,
+        pattern,
+      });
     }
   }
   return out;
@@ -41,7 +47,9 @@ export async function upsertScheduler(
   s: DesiredSchedule,
 ): Promise<void> {
   const data: SyncJobData = { connectionId: s.connectionId, stream: s.stream, trigger: 'schedule' };
-  const repeat = s.pattern ? { pattern: s.pattern } : { every: s.every ?? deps.config.defaultEveryMs[s.stream] };
+  const repeat = s.pattern
+    ? { pattern: s.pattern }
+    : { every: s.every ?? deps.config.defaultEveryMs[s.stream] };
   await queue.upsertJobScheduler(s.id, repeat, { name: SYNC_JOB, data, opts: syncJobOptions(deps.config) });
 }
 

@@ -24,7 +24,11 @@ export async function syncSnapshotOwner(
   let batches = 0;
   for await (const batch of source.walk(ctx, params)) {
     const normalize = NORMALIZERS[batch.normalizer];
-    const result = normalize(batch.records, { ownerId: owner.ownerId, now: run.clock.now(), scope: batch.scope });
+    const result = normalize(batch.records, {
+      ownerId: owner.ownerId,
+      now: run.clock.now(),
+      scope: batch.scope,
+    });
     batches += 1;
     const committed = await run.store.commitPage({
       runId: run.runId,
@@ -39,12 +43,15 @@ export async function syncSnapshotOwner(
     });
     addCommit(run.counts, committed);
     for (const [column, value] of Object.entries(batch.scope)) {
-      let set = seenScopes.get(column);
-      if (!set) seenScopes.set(column, (set = new Set()));
+      const set = seenScopes.get(column) ?? new Set<string>();
       set.add(value);
+      seenScopes.set(column, set);
     }
     if (Object.keys(result.unknownEnums).length > 0) {
-      run.log.info({ event: 'unknown_enum_values', values: result.unknownEnums }, 'enum values outside the documented set (kept as text)');
+      run.log.info(
+        { event: 'unknown_enum_values', values: result.unknownEnums },
+        'enum values outside the documented set (kept as text)',
+      );
     }
   }
   // The walk completed: everything of the scope that was not seen is gone upstream.
@@ -53,7 +60,11 @@ export async function syncSnapshotOwner(
       ? [owner.ownerId]
       : [...(seenScopes.get(target.scopeColumn) ?? [])];
     for (const value of values) {
-      run.counts.rowsRemoved += await run.store.tombstone(target.table, { [target.scopeColumn]: value }, run.runId);
+      run.counts.rowsRemoved += await run.store.tombstone(
+        target.table,
+        { [target.scopeColumn]: value },
+        run.runId,
+      );
     }
   }
   await run.store.commitPage({

@@ -4,7 +4,14 @@
  * implementation is pg-store.ts; nothing here speaks SQL.
  */
 import type { ConnectionKind, StreamName } from '../core/streams.ts';
-import type { Checkpoint, PageCommit, PageCommitResult, RunCounts, RunStatus, RunTrigger } from '../load/types.ts';
+import type {
+  Checkpoint,
+  PageCommit,
+  PageCommitResult,
+  RunCounts,
+  RunStatus,
+  RunTrigger,
+} from '../load/types.ts';
 import type { TokenStore } from '../tiktok/token-source.ts';
 import type { SavedSearch } from '../extract/types.ts';
 
@@ -71,7 +78,11 @@ export interface EngineStore {
   getConnection(connectionId: number): Promise<EngineConnection | null>;
   listConnections(): Promise<{ id: number; kind: ConnectionKind; status: string }[]>;
   tokenStore(connectionId: number): TokenStore;
-  setConnectionStatus(connectionId: number, status: 'active' | 'reauth_required', reason: string | null): Promise<void>;
+  setConnectionStatus(
+    connectionId: number,
+    status: 'active' | 'reauth_required',
+    reason: string | null,
+  ): Promise<void>;
 
   loadCheckpoint(connectionId: number, stream: StreamName, scope: string): Promise<Checkpoint>;
   /** Sets the stream's health (etl.sync_state status/error) on every scope row of the stream. */
@@ -85,7 +96,12 @@ export interface EngineStore {
   openRun(input: { connectionId: number; stream: StreamName; trigger: RunTrigger }): Promise<number>;
   closeRun(
     runId: number,
-    input: { status: Exclude<RunStatus, 'running'>; counts: RunCounts; errorClass?: string | null; errorMessage?: string | null },
+    input: {
+      status: Exclude<RunStatus, 'running'>;
+      counts: RunCounts;
+      errorClass?: string | null;
+      errorMessage?: string | null;
+    },
   ): Promise<void>;
 
   /**

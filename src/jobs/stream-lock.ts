@@ -33,7 +33,11 @@ export class StreamBusyError extends Error {
 }
 
 /** Returns the held lock, or null when another session holds it. */
-export async function tryLockStream(sql: Sql, connectionId: number, stream: StreamName): Promise<StreamLock | null> {
+export async function tryLockStream(
+  sql: Sql,
+  connectionId: number,
+  stream: StreamName,
+): Promise<StreamLock | null> {
   const [k1, k2] = streamLockKey(connectionId, stream);
   const conn = await sql.reserve();
   let ok = false;

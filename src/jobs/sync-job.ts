@@ -11,7 +11,14 @@ import type { SnapshotParams } from '../extract/types.ts';
 import type { RunTrigger } from '../load/types.ts';
 import { createTokenSource } from '../tiktok/token-source.ts';
 import type { EngineDeps } from './deps.ts';
-import { ConnectionUnavailableError, errorMessage, errorName, isPermanentFailure, needsReauthorization, SyncRunError } from './failure.ts';
+import {
+  ConnectionUnavailableError,
+  errorMessage,
+  errorName,
+  isPermanentFailure,
+  needsReauthorization,
+  SyncRunError,
+} from './failure.ts';
 import { ownersFor } from './owners.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { syncSnapshotOwner } from './snapshot-sync.ts';
@@ -49,9 +56,23 @@ async function runLocked(
   if (!conn) throw new ConnectionUnavailableError(`connection ${connectionId} does not exist`);
   const baseLog = deps.log.child({ connectionId, stream });
   if (conn.status !== 'active' || conn.kind !== STREAM_KIND[stream]) {
-    const reason = conn.kind !== STREAM_KIND[stream] ? `a ${conn.kind} connection has no ${stream} stream` : `connection is ${conn.status}`;
+    const reason =
+      conn.kind !== STREAM_KIND[stream]
+        ? `a ${conn.kind} connection has no ${stream} stream`
+        : `connection is ${conn.status}`;
     baseLog.info({ event: 'sync_skipped', reason }, 'sync skipped');
-    return { ...emptyCounts(), runId: null, connectionId, stream, trigger, status: 'skipped', windows: 0, durationMs: 0, errorClass: null, errorMessage: reason };
+    return {
+      ...emptyCounts(),
+      runId: null,
+      connectionId,
+      stream,
+      trigger,
+      status: 'skipped',
+      windows: 0,
+      durationMs: 0,
+      errorClass: null,
+      errorMessage: reason,
+    };
   }
   const runId = await store.openRun({ connectionId, stream, trigger });
   const log = baseLog.child({ runId });
@@ -102,7 +123,10 @@ async function runLocked(
       params.savedSearches = await store.savedSearches(connectionId);
       if (params.savedSearches.length === 0) {
         params.savedSearches = [defaultSavedSearch(connectionId)];
-        log.info({ event: 'default_saved_search', searchId: params.savedSearches[0]?.searchId }, 'no saved marketplace search for this connection: syncing the default search (all products)');
+        log.info(
+          { event: 'default_saved_search', searchId: params.savedSearches[0]?.searchId },
+          'no saved marketplace search for this connection: syncing the default search (all products)',
+        );
       }
     }
     for (const owner of ownersFor(conn, stream, tokens)) {
@@ -119,8 +143,12 @@ async function runLocked(
     const summary = summarize(status, err);
     const permanent = isPermanentFailure(err);
     const errorInfo = { errorClass: summary.errorClass ?? 'Error', errorMessage: summary.errorMessage ?? '' };
-    await recordFailure(deps, runId, summary, permanent, needsReauthorization(err), errorInfo).catch((recordErr) =>
-      log.error({ event: 'record_failure_failed', err: errorMessage(recordErr) }, 'could not record the failed run'),
+    await recordFailure(deps, runId, summary, permanent, needsReauthorization(err), errorInfo).catch(
+      (recordErr) =>
+        log.error(
+          { event: 'record_failure_failed', err: errorMessage(recordErr) },
+          'could not record the failed run',
+        ),
     );
     log.warn({ event: 'sync_run', ...summary, permanent }, 'sync run failed');
     throw new SyncRunError(summary, err);
@@ -128,8 +156,26 @@ async function runLocked(
 }
 
 function countsOf(s: RunSummary) {
-  const { pages, apiCalls, rowsInserted, rowsUpdated, rowsUnchanged, rowsRejected, rowsRemoved, throttledMs } = s;
-  return { pages, apiCalls, rowsInserted, rowsUpdated, rowsUnchanged, rowsRejected, rowsRemoved, throttledMs };
+  const {
+    pages,
+    apiCalls,
+    rowsInserted,
+    rowsUpdated,
+    rowsUnchanged,
+    rowsRejected,
+    rowsRemoved,
+    throttledMs,
+  } = s;
+  return {
+    pages,
+    apiCalls,
+    rowsInserted,
+    rowsUpdated,
+    rowsUnchanged,
+    rowsRejected,
+    rowsRemoved,
+    throttledMs,
+  };
 }
 
 async function recordFailure(
@@ -146,7 +192,12 @@ async function recordFailure(
     errorClass: error.errorClass,
     errorMessage: error.errorMessage,
   });
-  await deps.store.setStreamStatus(summary.connectionId, summary.stream, permanent ? 'blocked' : 'failing', error);
+  await deps.store.setStreamStatus(
+    summary.connectionId,
+    summary.stream,
+    permanent ? 'blocked' : 'failing',
+    error,
+  );
   if (reauth) {
     await deps.store.setConnectionStatus(summary.connectionId, 'reauth_required', error.errorMessage);
   }

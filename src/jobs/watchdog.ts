@@ -8,8 +8,10 @@ import type { EngineDeps } from './deps.ts';
 import type { EngineQueue } from './queues.ts';
 import { desiredSchedules, upsertScheduler } from './schedules.ts';
 
-
-async function nextJobMissing(queue: EngineQueue, id: string): Promise<{ missing: boolean; next: number | null }> {
+async function nextJobMissing(
+  queue: EngineQueue,
+  id: string,
+): Promise<{ missing: boolean; next: number | null }> {
   const s = await queue.getJobScheduler(id);
   if (!s) return { missing: true, next: null };
   if (s.next === undefined) return { missing: false, next: null };
@@ -18,7 +20,11 @@ async function nextJobMissing(queue: EngineQueue, id: string): Promise<{ missing
 }
 
 /** One pass; returns the ids it repaired. `confirmDelayMs` separates the two looks at a scheduler. */
-export async function checkSchedulers(deps: EngineDeps, queue: EngineQueue, confirmDelayMs = 1_000): Promise<string[]> {
+export async function checkSchedulers(
+  deps: EngineDeps,
+  queue: EngineQueue,
+  confirmDelayMs = 1_000,
+): Promise<string[]> {
   const repaired: string[] = [];
   for (const s of await desiredSchedules(deps)) {
     const first = await nextJobMissing(queue, s.id);
@@ -29,7 +35,10 @@ export async function checkSchedulers(deps: EngineDeps, queue: EngineQueue, conf
     if (second.next !== null) await queue.removeJobScheduler(s.id);
     await upsertScheduler(deps, queue, s);
     repaired.push(s.id);
-    deps.log.warn({ event: 'scheduler_repaired', schedulerId: s.id, connectionId: s.connectionId, stream: s.stream }, 'job scheduler had stopped producing jobs: re-created');
+    deps.log.warn(
+      { event: 'scheduler_repaired', schedulerId: s.id, connectionId: s.connectionId, stream: s.stream },
+      'job scheduler had stopped producing jobs: re-created',
+    );
   }
   return repaired;
 }
@@ -40,7 +49,12 @@ export function startWatchdog(deps: EngineDeps, queue: EngineQueue): { stop(): v
     if (running) return;
     running = true;
     checkSchedulers(deps, queue)
-      .catch((err) => deps.log.warn({ event: 'watchdog_failed', err: (err as Error).message }, 'scheduler watchdog pass failed'))
+      .catch((err) =>
+        deps.log.warn(
+          { event: 'watchdog_failed', err: (err as Error).message },
+          'scheduler watchdog pass failed',
+        ),
+      )
       .finally(() => {
         running = false;
       });

@@ -8,7 +8,12 @@
  */
 import { pages, RepeatedPageTokenError } from '../extract/paginate.ts';
 import type { WindowedSource } from '../extract/types.ts';
-import { planIncrementalWindows, planRescanWindows, type TimeWindow, windowLabel } from '../extract/windows.ts';
+import {
+  planIncrementalWindows,
+  planRescanWindows,
+  type TimeWindow,
+  windowLabel,
+} from '../extract/windows.ts';
 import type { Checkpoint } from '../load/types.ts';
 import { FINAL_ORDER_STATUSES } from '../transform/index.ts';
 import { NORMALIZERS } from './normalizers.ts';
@@ -33,7 +38,9 @@ export function toCursor(phase: WindowPhase, w: TimeWindow, pageToken: string | 
   return { phase, start: w.start?.toISOString() ?? null, end: w.end.toISOString(), pageToken };
 }
 
-export function parseCursor(cursor: Record<string, unknown> | null): { phase: WindowPhase; window: TimeWindow; pageToken: string | null } | null {
+export function parseCursor(
+  cursor: Record<string, unknown> | null,
+): { phase: WindowPhase; window: TimeWindow; pageToken: string | null } | null {
   if (!cursor || typeof cursor['end'] !== 'string') return null;
   const phase = cursor['phase'];
   if (phase !== 'incremental' && phase !== 'rescan' && phase !== 'backfill') return null;
@@ -95,7 +102,9 @@ export async function walkWindow(run: StreamRun, input: WalkWindowInput): Promis
             checkpoint,
             snapshot: false,
           },
-          input.ledger ? { key: input.ledger, patch: { addPages: 1, addRows: rows, lastPageToken: nextPageToken } } : undefined,
+          input.ledger
+            ? { key: input.ledger, patch: { addPages: 1, addRows: rows, lastPageToken: nextPageToken } }
+            : undefined,
         );
         addCommit(run.counts, committed);
         input.onPage?.({ rows, nextPageToken, last: page.last });
@@ -105,20 +114,30 @@ export async function walkWindow(run: StreamRun, input: WalkWindowInput): Promis
     } catch (err) {
       if (!isPageTokenFailure(err) || restarts >= MAX_WINDOW_RESTARTS) throw err;
       // Upserts are idempotent, so re-reading the window from its first page loses nothing.
-      log.warn({ event: 'window_restart', reason: (err as Error).name, restarts: restarts + 1 }, 'page token rejected or repeated: restarting the window');
+      log.warn(
+        { event: 'window_restart', reason: (err as Error).name, restarts: restarts + 1 },
+        'page token rejected or repeated: restarting the window',
+      );
       startToken = undefined;
     }
   }
 }
 
-export async function syncWindowedOwner(run: StreamRun, source: WindowedSource, owner: StreamOwner): Promise<void> {
+export async function syncWindowedOwner(
+  run: StreamRun,
+  source: WindowedSource,
+  owner: StreamOwner,
+): Promise<void> {
   const scope = owner.ownerId;
   const state = await run.store.loadCheckpoint(run.connectionId, run.stream, scope);
   let watermark = state.watermark;
   const policy = run.config.windows;
   const resumed = parseCursor(state.cursor);
   if (resumed && resumed.phase !== 'backfill') {
-    run.log.info({ event: 'window_resume', window: windowLabel(resumed.window), owner: scope }, 'resuming an interrupted window');
+    run.log.info(
+      { event: 'window_resume', window: windowLabel(resumed.window), owner: scope },
+      'resuming an interrupted window',
+    );
     await walkWindow(run, {
       source,
       owner,
@@ -129,12 +148,22 @@ export async function syncWindowedOwner(run: StreamRun, source: WindowedSource, 
       watermark,
       advancesWatermark: resumed.phase === 'incremental',
     });
-    if (resumed.phase === 'incremental' && (watermark === null || resumed.window.end > watermark)) watermark = resumed.window.end;
+    if (resumed.phase === 'incremental' && (watermark === null || resumed.window.end > watermark))
+      watermark = resumed.window.end;
   }
   const previousWatermark = watermark;
   const now = run.clock.now();
   for (const window of planIncrementalWindows(watermark, now, policy)) {
-    await walkWindow(run, { source, owner, scope, phase: 'incremental', window, startToken: null, watermark, advancesWatermark: true });
+    await walkWindow(run, {
+      source,
+      owner,
+      scope,
+      phase: 'incremental',
+      window,
+      startToken: null,
+      watermark,
+      advancesWatermark: true,
+    });
     watermark = window.end;
   }
   // A first sync has just read everything: nothing older to re-scan.
@@ -148,8 +177,22 @@ export async function syncWindowedOwner(run: StreamRun, source: WindowedSource, 
     from: new Date(now.getTime() - policy.maturityDays * 86_400_000),
     before,
   });
-  const rescans = planRescanWindows(openDays, { now, before, maturityDays: policy.maturityDays, windowDays: policy.windowDays });
+  const rescans = planRescanWindows(openDays, {
+    now,
+    before,
+    maturityDays: policy.maturityDays,
+    windowDays: policy.windowDays,
+  });
   for (const window of rescans) {
-    await walkWindow(run, { source, owner, scope, phase: 'rescan', window, startToken: null, watermark, advancesWatermark: false });
+    await walkWindow(run, {
+      source,
+      owner,
+      scope,
+      phase: 'rescan',
+      window,
+      startToken: null,
+      watermark,
+      advancesWatermark: false,
+    });
   }
 }

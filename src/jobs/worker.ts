@@ -51,10 +51,15 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
   });
   // Each run logged its own outcome once (runSync); here only queue-level trouble is logged.
   worker.on('error', (err) => deps.log.error({ event: 'worker_error', err: err.message }, 'worker error'));
-  worker.on('stalled', (jobId) => deps.log.warn({ event: 'job_stalled', jobId }, 'stalled job moved back to wait'));
+  worker.on('stalled', (jobId) =>
+    deps.log.warn({ event: 'job_stalled', jobId }, 'stalled job moved back to wait'),
+  );
   const watchdog = schedule ? startWatchdog(deps, queue) : null;
   await worker.waitUntilReady();
-  deps.log.info({ event: 'worker_started', queue: deps.config.queueName, concurrency: opts.concurrency ?? 2 }, 'worker started');
+  deps.log.info(
+    { event: 'worker_started', queue: deps.config.queueName, concurrency: opts.concurrency ?? 2 },
+    'worker started',
+  );
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -70,7 +75,10 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
       ]);
       clearTimeout(timer);
       if (timedOut) {
-        deps.log.warn({ event: 'shutdown_abort', timeoutMs: deps.config.shutdownTimeoutMs }, 'active jobs did not finish in time: aborting them');
+        deps.log.warn(
+          { event: 'shutdown_abort', timeoutMs: deps.config.shutdownTimeoutMs },
+          'active jobs did not finish in time: aborting them',
+        );
         worker.cancelAllJobs('worker shutting down');
         await graceful;
       }

@@ -3,14 +3,18 @@
  * (every table, parents before children), its rejected records and the stream checkpoint commit
  * together or not at all. A crash anywhere before COMMIT leaves the previous checkpoint, whose next
  * page re-delivers the same rows; the upserts are idempotent, so the resumed run ends exactly like an
- * uninterrupted one (invariant 2).
+ * uninterrupted one (invariant 2). A value Postgres refuses does not fail the page: see
+ * load-or-quarantine.ts.
  *
  * Snapshot tables (those with last_seen_run_id) always get every row stamped with the run, whatever
  * `commit.snapshot` says: the stamp is an observation that only a complete snapshot acts upon
  * (tombstone.ts), so stamping a page of a partial run is harmless.
  */
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type postgres from 'postgres';
 import type { Db } from './db.ts';
 import { saveCheckpoint } from './checkpoints.ts';
+import { isRowDataError, upsertRowByRow } from './load-or-quarantine.ts';
 import { quarantine } from './quarantine.ts';
 import { inLoadOrder, tableByName } from './tables.ts';
 import type { PageCommit, PageCommitResult } from './types.ts';
@@ -37,29 +41,48 @@ export async function commitPage(
   // Resolve every table before opening the transaction: an unknown table name is a programming error.
   const names = inLoadOrder(Object.keys(commit.rows).filter((name) => (commit.rows[name]?.length ?? 0) > 0));
   const tables = names.map((name) => ({ name, table: tableByName(name) }));
-  return db.sql.begin(async (tx) => {
-    const result: PageCommitResult = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
-    for (const { name, table } of tables) {
-      const counts = await upsertRows(tx, table, commit.rows[name] ?? [], {
-        runId: commit.runId,
-        ...(opts.syncedAt ? { syncedAt: opts.syncedAt } : {}),
-      });
-      result.inserted += counts.inserted;
-      result.updated += counts.updated;
-      result.unchanged += counts.unchanged;
-    }
-    result.rejected = await quarantine(
-      tx,
-      { connectionId: commit.connectionId, stream: commit.stream, runId: commit.runId },
-      commit.rejected,
-    );
-    if (opts.window) await updateWindow(tx, opts.window.key, opts.window.patch);
-    await opts.beforeCheckpoint?.();
-    await saveCheckpoint(
-      tx,
-      { connectionId: commit.connectionId, stream: commit.stream, scope: commit.scope },
-      commit.checkpoint,
-    );
-    return result;
-  });
+  try {
+    return await db.sql.begin((tx) => writePage(tx, commit, tables, opts, false));
+  } catch (error) {
+    // A value Postgres refuses: replay the page row by row and quarantine what it refuses.
+    if (!isRowDataError(error)) throw error;
+    return db.sql.begin((tx) => writePage(tx, commit, tables, opts, true));
+  }
+}
+
+async function writePage(
+  tx: postgres.TransactionSql,
+  commit: PageCommit,
+  tables: { name: string; table: PgTable }[],
+  opts: CommitPageOptions,
+  careful: boolean,
+): Promise<PageCommitResult> {
+  const result: PageCommitResult = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const rejected = [...commit.rejected];
+  const upsertOptions = { runId: commit.runId, ...(opts.syncedAt ? { syncedAt: opts.syncedAt } : {}) };
+  for (const { name, table } of tables) {
+    const rows = commit.rows[name] ?? [];
+    const counts = careful
+      ? await upsertRowByRow(tx, table, rows, upsertOptions).then((r) => {
+          rejected.push(...r.rejected);
+          return r.counts;
+        })
+      : await upsertRows(tx, table, rows, upsertOptions);
+    result.inserted += counts.inserted;
+    result.updated += counts.updated;
+    result.unchanged += counts.unchanged;
+  }
+  result.rejected = await quarantine(
+    tx,
+    { connectionId: commit.connectionId, stream: commit.stream, runId: commit.runId },
+    rejected,
+  );
+  if (opts.window) await updateWindow(tx, opts.window.key, opts.window.patch);
+  await opts.beforeCheckpoint?.();
+  await saveCheckpoint(
+    tx,
+    { connectionId: commit.connectionId, stream: commit.stream, scope: commit.scope },
+    commit.checkpoint,
+  );
+  return result;
 }

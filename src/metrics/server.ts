@@ -36,7 +36,8 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'text/plain', 'method not allowed\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return reply(405, 'text/plain', 'method not allowed\n');
     if (path === '/healthz') return reply(200, 'text/plain', 'ok\n');
     if (path === '/readyz') {
       void readiness(opts.readiness, timeoutMs).then((result) =>
@@ -73,7 +74,10 @@ export interface ReadinessResult {
   checks: Record<string, 'ok' | string>;
 }
 
-export async function readiness(checks: readonly ReadinessCheck[], timeoutMs: number): Promise<ReadinessResult> {
+export async function readiness(
+  checks: readonly ReadinessCheck[],
+  timeoutMs: number,
+): Promise<ReadinessResult> {
   const results = await Promise.all(
     checks.map(async (c) => {
       let timer: NodeJS.Timeout | undefined;

@@ -82,7 +82,16 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
         { appKey: options.appKey, appSecret: options.appSecret, refreshToken: stored.refreshToken },
         { nowMs: now() },
       );
-      await store.save(next, stored.refreshToken);
+      try {
+        await store.save(next, stored.refreshToken);
+      } catch (err) {
+        // Compare-and-swap lost: someone stored another pair since our load (e.g. the connection
+        // was re-authorized from the CLI while we refreshed). That pair is newer: use it.
+        const current = await store.load();
+        if (current.refreshToken === stored.refreshToken || !alive(current)) throw err;
+        log?.warn({ connectionId }, 'tiktok.token.refresh_superseded');
+        return current;
+      }
       refreshedAtMs = now();
       log?.info(
         {

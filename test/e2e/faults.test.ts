@@ -22,7 +22,9 @@ afterAll(async () => {
 
 async function expectTruth(connectionId: number, stream: StreamName, owners: string[]) {
   for (const owner of stream === 'open_collaboration_products' ? owners.slice(0, 1) : owners) {
-    const state = (await listCheckpoints(h.deps.db.sql, { connectionId, stream })).find((s) => s.scope === owner);
+    const state = (await listCheckpoints(h.deps.db.sql, { connectionId, stream })).find(
+      (s) => s.scope === owner,
+    );
     const diffs = await diffAgainstTruth(h.deps.db, h.sandbox, stream, owner, {
       now: h.deps.clock.now(),
       searchId: `default:${connectionId}`,
@@ -41,7 +43,8 @@ describe('sync under faults', () => {
       for (const [i, stream] of STREAMS.filter((s) => STREAM_KIND[s] === conn.kind).entries()) {
         // Token expiry mid-run, deterministically: the access token in use dies between two streams
         // (absolute expiry passes), so the next call answers 105002 and the client refreshes once.
-        if (i === 1) h.sandbox.expire(h.sandbox.accounts.find((a) => a.openId === conn.account.openId)!.accessToken);
+        if (i === 1)
+          h.sandbox.expire(h.sandbox.accounts.find((a) => a.openId === conn.account.openId)!.accessToken);
         summaries.push(await runSync(h.deps, { connectionId: conn.id, stream, trigger: 'cli' }));
       }
     }
@@ -51,7 +54,8 @@ describe('sync under faults', () => {
     expect(stats.byCode['105002'] ?? 0).toBeGreaterThan(0);
     for (const s of summaries) expect(s.status, `${s.stream}: ${s.errorMessage}`).toBe('succeeded');
     for (const conn of h.connections) {
-      for (const stream of STREAMS.filter((s) => STREAM_KIND[s] === conn.kind)) await expectTruth(conn.id, stream, conn.owners);
+      for (const stream of STREAMS.filter((s) => STREAM_KIND[s] === conn.kind))
+        await expectTruth(conn.id, stream, conn.owners);
     }
     // The expired page token restarted its window instead of failing the run.
     expect(h.logs.some((l) => l.includes('window_restart'))).toBe(true);
@@ -62,16 +66,27 @@ describe('sync under faults', () => {
     const current = h.sandbox.accounts.find((a) => a.openId === creator.account.openId)!;
     h.sandbox.revoke(current.accessToken);
     await h.sandbox.mutate(1);
-    const err = await runSync(h.deps, { connectionId: creator.id, stream: 'creator_affiliate_orders', trigger: 'schedule' }).catch((e) => e);
+    const err = await runSync(h.deps, {
+      connectionId: creator.id,
+      stream: 'creator_affiliate_orders',
+      trigger: 'schedule',
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(SyncRunError);
     expect((err as SyncRunError).permanent).toBe(true);
     expect((err as SyncRunError).summary.errorClass).toBe('TokenRevokedError');
     const conn = await getConnection(h.deps.db.sql, creator.id);
     expect(conn?.status).toBe('reauth_required');
-    const states = await listCheckpoints(h.deps.db.sql, { connectionId: creator.id, stream: 'creator_affiliate_orders' });
+    const states = await listCheckpoints(h.deps.db.sql, {
+      connectionId: creator.id,
+      stream: 'creator_affiliate_orders',
+    });
     expect(states.every((s) => s.status === 'blocked' && s.errorClass === 'TokenRevokedError')).toBe(true);
     // A later run of the marked connection is skipped, not attempted.
-    const skipped = await runSync(h.deps, { connectionId: creator.id, stream: 'creator_affiliate_orders', trigger: 'schedule' });
+    const skipped = await runSync(h.deps, {
+      connectionId: creator.id,
+      stream: 'creator_affiliate_orders',
+      trigger: 'schedule',
+    });
     expect(skipped.status).toBe('skipped');
     for (const other of h.connections.filter((c) => c.id !== creator.id)) {
       for (const stream of STREAMS.filter((s) => STREAM_KIND[s] === other.kind)) {
@@ -85,7 +100,9 @@ describe('sync under faults', () => {
     expect(h.logs.length).toBeGreaterThan(20);
     const secrets = h.secrets().filter((s) => s.length >= 8);
     expect(secrets.length).toBeGreaterThan(5);
-    const runs = await h.deps.db.sql<{ error_message: string | null }[]>`select error_message from etl.sync_runs`;
+    const runs = await h.deps.db.sql<
+      { error_message: string | null }[]
+    >`select error_message from etl.sync_runs`;
     const haystack = [...h.logs, ...runs.map((r) => r.error_message ?? '')];
     for (const secret of secrets) {
       const hit = haystack.find((line) => line.includes(secret));

@@ -43,7 +43,10 @@ export interface HarnessOptions {
 }
 
 /** Engine defaults for tests: no safety lag (the sandbox has no indexing delay), fast retries. */
-export function testEngineConfig(ns: RedisNamespace, overrides: Partial<EngineConfig> = {}): Partial<EngineConfig> {
+export function testEngineConfig(
+  ns: RedisNamespace,
+  overrides: Partial<EngineConfig> = {},
+): Partial<EngineConfig> {
   return {
     queueName: ns.queueName('engine'),
     queuePrefix: ns.prefix.slice(0, -1),
@@ -124,7 +127,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<EngineHar
   const seen = new Set<string>();
   const remember = () => {
     seen.add(sandbox.app.appSecret);
-    for (const a of sandbox.accounts) for (const s of [a.accessToken, a.refreshToken, a.authCode]) seen.add(s);
+    for (const a of sandbox.accounts)
+      for (const s of [a.accessToken, a.refreshToken, a.authCode]) seen.add(s);
   };
   remember();
   return {

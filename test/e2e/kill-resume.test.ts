@@ -30,11 +30,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let lastChild: ChildWorker | null = null;
 
-
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker said:\n${lastChild?.lines.slice(-15).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}; worker said:\n${lastChild?.lines.slice(-15).join('\n')}`,
+      );
     await sleep(50);
   }
 }
@@ -46,7 +48,12 @@ describe('kill -9 during a backfill', () => {
     const from = new Date(Math.floor((nowMs - 185 * DAY) / DAY) * DAY);
     const to = new Date(Math.floor(nowMs / 1000) * 1000);
     const queue = createEngineQueue(h.deps.redis, h.deps.config);
-    const data: BackfillJobData = { connectionId: seller.id, stream: 'seller_affiliate_orders', from: from.toISOString(), to: to.toISOString() };
+    const data: BackfillJobData = {
+      connectionId: seller.id,
+      stream: 'seller_affiliate_orders',
+      from: from.toISOString(),
+      to: to.toISOString(),
+    };
     const job = await queue.add(BACKFILL_JOB, data, {
       ...backfillJobOptions(h.deps.config),
       jobId: backfillJobId('seller_affiliate_orders', seller.id, data.from, data.to),
@@ -56,8 +63,9 @@ describe('kill -9 during a backfill', () => {
         select coalesce(sum(pages), 0) as pages from etl.sync_windows where connection_id = ${seller.id} and kind = 'backfill'`;
       return Number(row!.pages);
     };
-    const env = workerEnv(h, { LOG_LEVEL: 'warn' });
+    const env = workerEnv(h, { LOG_LEVEL: 'info' });
     const killedAt: number[] = [];
+    let summary: RunSummary | undefined;
     // Two live workers at all times: the one holding the job is killed, the other recovers it.
     const live: ChildWorker[] = [spawnWorker(env), spawnWorker(env)];
     const holder = async () => {
@@ -69,7 +77,11 @@ describe('kill -9 during a backfill', () => {
       await Promise.all(live.map((w) => w.started));
       while (killedAt.length < 10) {
         const base = await progress();
-        await until(async () => (await progress()) > base || (await job.getState()) === 'completed', 30_000, 'backfill progress');
+        await until(
+          async () => (await progress()) > base || (await job.getState()) === 'completed',
+          30_000,
+          'backfill progress',
+        );
         if ((await job.getState()) === 'completed') break;
         await sleep(Math.floor(Math.random() * 100));
         const victim = await holder();
@@ -83,7 +95,10 @@ describe('kill -9 during a backfill', () => {
         lastChild = replacement;
       }
       await until(async () => (await job.getState()) === 'completed', 60_000, 'backfill completion');
-      console.log(`kill-resume: ${killedAt.length} kills at pages ${killedAt.join(',')}, done in ${Date.now() - t0} ms`);
+      summary = (await queue.getJob(job.id!))?.returnvalue as RunSummary | undefined;
+      console.log(
+        `kill-resume: ${killedAt.length} kills at pages ${killedAt.join(',')}, done in ${Date.now() - t0} ms`,
+      );
     } finally {
       for (const w of live) w.proc.kill('SIGTERM');
       await Promise.all(live.map((w) => w.exited));
@@ -95,15 +110,17 @@ describe('kill -9 during a backfill', () => {
     const windows = await h.deps.db.sql<{ status: string; n: string }[]>`
       select status, count(*) as n from etl.sync_windows where connection_id = ${seller.id} and kind = 'backfill' group by status`;
     expect(windows.map((w) => w.status)).toEqual(['done']);
-    const summary = (await job.queue.getJob(job.id!))?.returnvalue as RunSummary | undefined;
     expect(summary?.status).toBe('succeeded');
     for (const shop of seller.owners) {
-      const diffs = await diffAgainstTruth(h.deps.db, h.sandbox, 'seller_affiliate_orders', shop, { now: h.deps.clock.now(), createdBefore: to });
+      const diffs = await diffAgainstTruth(h.deps.db, h.sandbox, 'seller_affiliate_orders', shop, {
+        now: h.deps.clock.now(),
+        createdBefore: to,
+      });
       expect(diffs, `shop ${shop}`).toEqual([]);
     }
     // The watermark of the incremental sync was never touched by the backfill.
     const [state] = await h.deps.db.sql<{ n: string }[]>`
       select count(*) as n from etl.sync_state where connection_id = ${seller.id} and watermark is not null`;
     expect(Number(state!.n)).toBe(0);
-  }, 120_000);
+  }, 170_000);
 });

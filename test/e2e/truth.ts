@@ -67,7 +67,8 @@ export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as object).sort()) out[key] = canonical((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value as object).sort())
+      out[key] = canonical((value as Record<string, unknown>)[key]);
     return out;
   }
   return value;
@@ -98,7 +99,10 @@ export async function expectedRows(
       const limit = opts.createdBefore.getTime() / 1000;
       records = records.filter((r) => Number(r['create_time']) < limit);
     }
-    const scope = { ...group.scope, ...(stream === 'open_collaboration_products' ? { search_id: opts.searchId ?? 'default' } : {}) };
+    const scope = {
+      ...group.scope,
+      ...(stream === 'open_collaboration_products' ? { search_id: opts.searchId ?? 'default' } : {}),
+    };
     const result = normalize(records, { ownerId, now: opts.now, scope });
     for (const [table, rows] of Object.entries(result.rows)) {
       const list = out.get(table) ?? [];
@@ -144,7 +148,14 @@ export async function diffAgainstTruth(
     );
     const exp = new Map((expected.get(table) ?? []).map((r) => [keyOf(r, shape.primaryKey), r]));
     const act = new Map(actualRows.map((r) => [keyOf(r, shape.primaryKey), r]));
-    const diff: TableDiff = { table, expected: exp.size, actual: act.size, missing: [], extra: [], different: [] };
+    const diff: TableDiff = {
+      table,
+      expected: exp.size,
+      actual: act.size,
+      missing: [],
+      extra: [],
+      different: [],
+    };
     for (const key of exp.keys()) if (!act.has(key)) diff.missing.push(key);
     for (const key of act.keys()) if (!exp.has(key)) diff.extra.push(key);
     for (const [key, e] of exp) {
@@ -153,23 +164,37 @@ export async function diffAgainstTruth(
       for (const column of Object.keys(e)) {
         const ce = canonical(e[column]);
         const ca = canonical(a[column]);
-        if (JSON.stringify(ce) !== JSON.stringify(ca)) diff.different.push({ key, column, expected: ce, actual: ca });
+        if (JSON.stringify(ce) !== JSON.stringify(ca))
+          diff.different.push({ key, column, expected: ce, actual: ca });
       }
     }
     if (diff.missing.length || diff.extra.length || diff.different.length) {
-      diffs.push({ ...diff, missing: diff.missing.slice(0, 5), extra: diff.extra.slice(0, 5), different: diff.different.slice(0, 5) });
+      diffs.push({
+        ...diff,
+        missing: diff.missing.slice(0, 5),
+        extra: diff.extra.slice(0, 5),
+        different: diff.different.slice(0, 5),
+      });
     }
   }
   return diffs;
 }
 
 /** Number of rows of the stream's tables for the owner (all tables), to prove a test is not vacuous. */
-export async function countRows(db: Db, stream: StreamName, ownerId: string, searchId = 'default'): Promise<number> {
+export async function countRows(
+  db: Db,
+  stream: StreamName,
+  ownerId: string,
+  searchId = 'default',
+): Promise<number> {
   let n = 0;
   for (const { table, scopeColumn } of STREAM_TABLES[stream]) {
     const shape = tableShape(tableByName(table));
     const value = scopeColumn === 'search_id' ? searchId : ownerId;
-    const [row] = await db.sql.unsafe<{ n: string }[]>(`select count(*) as n from ${shape.qualified} where "${scopeColumn}" = $1`, [value]);
+    const [row] = await db.sql.unsafe<{ n: string }[]>(
+      `select count(*) as n from ${shape.qualified} where "${scopeColumn}" = $1`,
+      [value],
+    );
     n += Number(row?.n ?? 0);
   }
   return n;

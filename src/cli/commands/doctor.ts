@@ -10,7 +10,9 @@ import { CliError, EXIT_FAILURE } from '../exit-codes.ts';
 export function registerDoctor(program: Command, ctx: CliContext): void {
   program
     .command('doctor')
-    .description('check Postgres, Redis, migrations and every connection (tokens, scopes, API versions); says what to fix')
+    .description(
+      'check Postgres, Redis, migrations and every connection (tokens, scopes, API versions); says what to fix',
+    )
     .addHelpText(
       'after',
       '\nNeeds DATABASE_URL, REDIS_URL and ETL_ENCRYPTION_KEY. Makes one cheap API call set per active connection.\n\nExample:\n  $ affiliate-etl doctor && echo healthy',
@@ -34,6 +36,7 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
         ctx.stdout.write(renderChecks(checks));
         return checks.filter((c) => c.verdict === 'FAIL').length;
       });
-      if (failed > 0) throw new CliError(`doctor: ${failed} check${failed === 1 ? '' : 's'} failed.`, EXIT_FAILURE);
+      if (failed > 0)
+        throw new CliError(`doctor: ${failed} check${failed === 1 ? '' : 's'} failed.`, EXIT_FAILURE);
     });
 }

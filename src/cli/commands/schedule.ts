@@ -35,7 +35,10 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
   const schedule = program
     .command('schedule')
     .description('show or change when each stream runs (per connection)')
-    .addHelpText('after', '\nExamples:\n  $ affiliate-etl schedule list\n  $ affiliate-etl schedule set --stream seller_affiliate_orders --every 30m');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ affiliate-etl schedule list\n  $ affiliate-etl schedule set --stream seller_affiliate_orders --every 30m',
+    );
 
   schedule
     .command('list')
@@ -52,14 +55,22 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
     .requiredOption('--stream <name>', 'the stream (repeatable)', collect(parseStream))
     .option('--every <duration>', 'run every DURATION, e.g. 15m, 1h, 6h', parseDuration)
     .option('--cron <expr>', 'run on a cron pattern (UTC), e.g. "0 */6 * * *"', parseCron)
-    .option('--connection <id>', 'only this connection (repeatable); default: all of the stream\'s kind', collect(parseConnectionId))
+    .option(
+      '--connection <id>',
+      "only this connection (repeatable); default: all of the stream's kind",
+      collect(parseConnectionId),
+    )
     .addHelpText('after', SET_HELP)
     .action(async (opts: SetOptions) => {
       if ((opts.every === undefined) === (opts.cron === undefined)) {
         throw new CliError('schedule set needs exactly one of --every DURATION or --cron EXPR.', EXIT_USAGE);
       }
       const { setScheduleCommand } = await import('../ui/schedule-run.ts');
-      await setScheduleCommand(ctx, pairFilter(opts), { kind: 'rule', everyMs: opts.every ?? null, cron: opts.cron ?? null });
+      await setScheduleCommand(ctx, pairFilter(opts), {
+        kind: 'rule',
+        everyMs: opts.every ?? null,
+        cron: opts.cron ?? null,
+      });
     });
 
   const toggle = (name: 'disable' | 'enable' | 'reset', description: string) =>

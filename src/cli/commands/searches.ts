@@ -30,8 +30,16 @@ export function registerSearches(program: Command, ctx: CliContext): void {
     .command('add')
     .description('save a marketplace product search for a seller connection')
     .requiredOption('--connection <id>', 'the seller connection', parseConnectionId)
-    .requiredOption('--name <name>', 'a label; also makes the search id unless --id is given', parseText('--name'))
-    .option('--id <search-id>', 'search id (letters, digits, . _ : -); default: <connection>:<name-slug>', parseSearchId)
+    .requiredOption(
+      '--name <name>',
+      'a label; also makes the search id unless --id is given',
+      parseText('--name'),
+    )
+    .option(
+      '--id <search-id>',
+      'search id (letters, digits, . _ : -); default: <connection>:<name-slug>',
+      parseSearchId,
+    )
     .option('--keyword <word>', 'title keyword (repeatable)', collect(parseText('--keyword')))
     .option('--price-min <amount>', 'minimum sales price, e.g. 9.99', parseAmount)
     .option('--price-max <amount>', 'maximum sales price (exclusive)', parseAmount)
@@ -56,7 +64,7 @@ export function registerSearches(program: Command, ctx: CliContext): void {
   searches
     .command('remove')
     .addArgument(new Argument('<search-id>', 'the id shown by `searches list`').argParser(parseSearchId))
-    .description('delete a saved search (its synced products stay until the next sync tombstones them)')
+    .description('delete a saved search (products already synced for it stay, no longer refreshed)')
     .action(async (searchId: string) => {
       const { removeSearchCommand } = await import('../ui/searches-run.ts');
       await removeSearchCommand(ctx, searchId);
@@ -66,7 +74,9 @@ export function registerSearches(program: Command, ctx: CliContext): void {
 function parseSearchId(value: string): string {
   const id = value.trim();
   if (!/^[A-Za-z0-9._:-]{1,100}$/.test(id)) {
-    throw new InvalidArgumentError(`"${value}" is not a search id; use 1-100 letters, digits, ".", "_", ":" or "-".`);
+    throw new InvalidArgumentError(
+      `"${value}" is not a search id; use 1-100 letters, digits, ".", "_", ":" or "-".`,
+    );
   }
   return id;
 }
@@ -84,7 +94,9 @@ function parseAmount(value: string): string {
 function parsePercent(value: string): number {
   const text = value.trim().replace(/%$/, '');
   if (!/^\d{1,3}(\.\d{1,2})?$/.test(text) || Number(text) > 100) {
-    throw new InvalidArgumentError(`"${value}" is not a percentage; use a number from 0 to 100 with up to 2 decimals, e.g. 12.5.`);
+    throw new InvalidArgumentError(
+      `"${value}" is not a percentage; use a number from 0 to 100 with up to 2 decimals, e.g. 12.5.`,
+    );
   }
   const [whole = '0', fraction = ''] = text.split('.');
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));

@@ -19,11 +19,16 @@ interface StatusOptions {
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('per connection x stream: last run and its counts, data freshness, next run, errors with remedies')
+    .description(
+      'per connection x stream: last run and its counts, data freshness, next run, errors with remedies',
+    )
     .option('--connection <id>', 'only this connection (repeatable)', collect(parseConnectionId))
     .option('--stream <name>', 'only this stream (repeatable)', collect(parseStream))
     .option('--json', 'print JSON instead of a table')
-    .option('--check', 'exit 1 when any stream is failing, blocked or needs re-authorization (for monitoring)')
+    .option(
+      '--check',
+      'exit 1 when any stream is failing, blocked or needs re-authorization (for monitoring)',
+    )
     .addHelpText(
       'after',
       '\nNeeds DATABASE_URL; REDIS_URL (optional) adds the next scheduled runs.\n\nExamples:\n  $ affiliate-etl status\n  $ affiliate-etl status --connection 3 --stream seller_affiliate_orders\n  $ affiliate-etl status --check || alert "affiliate ETL needs attention"',
@@ -39,11 +44,16 @@ export function registerStatus(program: Command, ctx: CliContext): void {
           connectionIds: opts.connection ?? [],
           streams: opts.stream ?? [],
         });
-        ctx.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report, ctx.plain));
+        ctx.stdout.write(
+          opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report, ctx.plain),
+        );
         return report.rows.filter(isFailing).length;
       });
       if (opts.check && failing > 0) {
-        throw new CliError(`${failing} stream${failing === 1 ? '' : 's'} need${failing === 1 ? 's' : ''} attention.`, EXIT_FAILURE);
+        throw new CliError(
+          `${failing} stream${failing === 1 ? '' : 's'} need${failing === 1 ? 's' : ''} attention.`,
+          EXIT_FAILURE,
+        );
       }
     });
 }

@@ -20,8 +20,14 @@ Examples:
 export function registerWorker(program: Command, ctx: CliContext): void {
   program
     .command('worker')
-    .description('long-running worker: job schedulers, sync and backfill jobs, metrics; stops on SIGTERM/SIGINT')
-    .option('--concurrency <n>', 'jobs processed at once by this worker (default: WORKER_CONCURRENCY, 4)', integerIn(1, 256))
+    .description(
+      'long-running worker: job schedulers, sync and backfill jobs, metrics; stops on SIGTERM/SIGINT',
+    )
+    .option(
+      '--concurrency <n>',
+      'jobs processed at once by this worker (default: WORKER_CONCURRENCY, 4)',
+      integerIn(1, 256),
+    )
     .addHelpText('after', HELP)
     .action(async (opts: { concurrency?: number }) => {
       const { runWorkerCommand } = await import('../ui/worker-run.ts');

@@ -44,18 +44,35 @@ export function renderStatus(report: StatusReport, plain: boolean): string {
       c?.rowsUpdated,
       c?.rowsUnchanged,
       c?.rowsRejected,
-      s.newestBusinessTime ? `${formatInstant(s.newestBusinessTime)} (${formatRelative(s.newestBusinessTime, report.now)})` : 'no rows yet',
+      s.newestBusinessTime
+        ? `${formatInstant(s.newestBusinessTime)} (${formatRelative(s.newestBusinessTime, report.now)})`
+        : 'no rows yet',
       s.lastSuccessAt ? formatRelative(s.lastSuccessAt, report.now) : 'never',
       nextCell(s, report),
       s.connectionStatus === 'reauth_required' ? 'REAUTH' : s.health === 'ok' ? 'ok' : s.health.toUpperCase(),
     ];
   });
   const table = renderTable(
-    ['conn', 'stream', 'last run', 'took', 'inserted', 'updated', 'unchanged', 'rejected', 'newest data', 'last success', 'next run', 'health'],
+    [
+      'conn',
+      'stream',
+      'last run',
+      'took',
+      'inserted',
+      'updated',
+      'unchanged',
+      'rejected',
+      'newest data',
+      'last success',
+      'next run',
+      'health',
+    ],
     rows,
     { plain, numeric: [0, 3, 4, 5, 6, 7] },
   );
-  const problems = report.rows.filter(isFailing).map((s) => `  connection ${s.connectionId} ${s.stream}: ${problemText(s)}`);
+  const problems = report.rows
+    .filter(isFailing)
+    .map((s) => `  connection ${s.connectionId} ${s.stream}: ${problemText(s)}`);
   const footer = [
     `Times are UTC; "newest data" is the newest business timestamp loaded (tiktok_affiliate.stream_freshness).`,
     ...(report.nextRuns.available ? [] : [`Next runs unknown: ${report.nextRuns.reason}.`]),

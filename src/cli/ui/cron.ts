@@ -77,7 +77,7 @@ function partProblem(part: string, rule: FieldRule): string | null {
   if (bounds.length > 2) return `"${base}" is not a value or a range`;
   const values: number[] = [];
   for (const bound of bounds) {
-    const value = valueOf(bound, rule);
+    const value = fieldValue(bound, rule);
     if (value === null)
       return `"${bound}" is not a ${rule.name} (${rule.min}-${rule.max}${rule.names ? ` or ${rule.names[0]}-${rule.names.at(-1)}` : ''})`;
     values.push(value);
@@ -87,7 +87,7 @@ function partProblem(part: string, rule: FieldRule): string | null {
   return null;
 }
 
-function valueOf(token: string, rule: FieldRule): number | null {
+function fieldValue(token: string, rule: FieldRule): number | null {
   if (/^\d+$/.test(token)) {
     const n = Number(token);
     return n >= rule.min && n <= rule.max ? n : null;

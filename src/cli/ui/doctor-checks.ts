@@ -41,16 +41,29 @@ const REFRESH_WARN_DAYS = 7;
 
 export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
   const checks: Check[] = [];
-  const [pg, redis] = await Promise.all([reachPostgres(deps.config.databaseUrl), reachRedis(deps.config.redisUrl)]);
+  const [pg, redis] = await Promise.all([
+    reachPostgres(deps.config.databaseUrl),
+    reachRedis(deps.config.redisUrl),
+  ]);
   checks.push(
     pg.ok
       ? { verdict: 'ok', name: 'postgres', detail: pg.detail }
-      : { verdict: 'FAIL', name: 'postgres', detail: pg.detail, fix: 'check DATABASE_URL and that Postgres runs and accepts connections from here' },
+      : {
+          verdict: 'FAIL',
+          name: 'postgres',
+          detail: pg.detail,
+          fix: 'check DATABASE_URL and that Postgres runs and accepts connections from here',
+        },
   );
   checks.push(
     redis.ok
       ? { verdict: 'ok', name: 'redis', detail: redis.detail }
-      : { verdict: 'FAIL', name: 'redis', detail: redis.detail, fix: 'check REDIS_URL and that Redis runs and accepts connections from here' },
+      : {
+          verdict: 'FAIL',
+          name: 'redis',
+          detail: redis.detail,
+          fix: 'check REDIS_URL and that Redis runs and accepts connections from here',
+        },
   );
   if (redis.ok) checks.push(evictionCheck(redis.maxmemoryPolicy));
   if (!pg.ok) {
@@ -63,7 +76,12 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
   if (migrations.verdict === 'FAIL' && /no migration/.test(migrations.detail)) return checks;
   const connections = await listConnections(sql);
   if (connections.length === 0) {
-    checks.push({ verdict: 'warn', name: 'connections', detail: 'none yet', fix: 'add one: affiliate-etl connections add seller|creator|partner --auth-code CODE' });
+    checks.push({
+      verdict: 'warn',
+      name: 'connections',
+      detail: 'none yet',
+      fix: 'add one: affiliate-etl connections add seller|creator|partner --auth-code CODE',
+    });
     return checks;
   }
   const mutex = await deps.mutex(redis.ok);
@@ -72,21 +90,51 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
 }
 
 function evictionCheck(policy: string | null): Check {
-  if (policy === 'noeviction') return { verdict: 'ok', name: 'redis policy', detail: 'maxmemory-policy noeviction' };
-  const fix = 'set `maxmemory-policy noeviction` (redis.conf or CONFIG SET): BullMQ jobs and locks must never be evicted';
-  if (policy === null) return { verdict: 'warn', name: 'redis policy', detail: 'maxmemory-policy could not be read (CONFIG GET refused)', fix };
+  if (policy === 'noeviction')
+    return { verdict: 'ok', name: 'redis policy', detail: 'maxmemory-policy noeviction' };
+  const fix =
+    'set `maxmemory-policy noeviction` (redis.conf or CONFIG SET): BullMQ jobs and locks must never be evicted';
+  if (policy === null)
+    return {
+      verdict: 'warn',
+      name: 'redis policy',
+      detail: 'maxmemory-policy could not be read (CONFIG GET refused)',
+      fix,
+    };
   return { verdict: 'FAIL', name: 'redis policy', detail: `maxmemory-policy is ${policy}`, fix };
 }
 
 async function migrationCheck(sql: Sql): Promise<Check> {
   const m = await migrationState(sql);
-  if (m.applied === 0) return { verdict: 'FAIL', name: 'migrations', detail: 'no migration applied to this database', fix: 'run: affiliate-etl migrate' };
+  if (m.applied === 0)
+    return {
+      verdict: 'FAIL',
+      name: 'migrations',
+      detail: 'no migration applied to this database',
+      fix: 'run: affiliate-etl migrate',
+    };
   if (m.pending.length > 0) {
-    return { verdict: 'FAIL', name: 'migrations', detail: `${m.pending.length} pending: ${m.pending.join(', ')}`, fix: 'run: affiliate-etl migrate' };
+    return {
+      verdict: 'FAIL',
+      name: 'migrations',
+      detail: `${m.pending.length} pending: ${m.pending.join(', ')}`,
+      fix: 'run: affiliate-etl migrate',
+    };
   }
-  if (!m.viewsPresent) return { verdict: 'FAIL', name: 'migrations', detail: 'tables present but the analyst views are missing', fix: 'run: affiliate-etl migrate' };
+  if (!m.viewsPresent)
+    return {
+      verdict: 'FAIL',
+      name: 'migrations',
+      detail: 'tables present but the analyst views are missing',
+      fix: 'run: affiliate-etl migrate',
+    };
   if (m.unknown > 0) {
-    return { verdict: 'warn', name: 'migrations', detail: `the database has ${m.unknown} migration(s) this release does not know`, fix: 'upgrade this installation to the release that migrated the database' };
+    return {
+      verdict: 'warn',
+      name: 'migrations',
+      detail: `the database has ${m.unknown} migration(s) this release does not know`,
+      fix: 'upgrade this installation to the release that migrated the database',
+    };
   }
   return { verdict: 'ok', name: 'migrations', detail: `${m.applied} applied, current` };
 }
@@ -95,22 +143,41 @@ function neededScopes(kind: ConnectionKind): string[] {
   return STREAMS.some((s) => STREAM_KIND[s] === kind) ? [SCOPE_PACKAGE[kind].key] : [];
 }
 
-async function connectionChecks(deps: DoctorDeps, sql: Sql, mutex: Mutex, c: ConnectionSummary): Promise<Check[]> {
+async function connectionChecks(
+  deps: DoctorDeps,
+  sql: Sql,
+  mutex: Mutex,
+  c: ConnectionSummary,
+): Promise<Check[]> {
   const name = `connection ${c.id}`;
   const label = `${c.kind} "${c.name}"`;
   if (c.status === 'disabled') return [{ verdict: 'ok', name, detail: `${label} is disabled: not checked` }];
   const out: Check[] = [];
   if (c.status === 'reauth_required') {
-    out.push({ verdict: 'FAIL', name, detail: `${label} needs re-authorization${c.statusReason ? `: ${c.statusReason}` : ''}`, fix: 'have the owner authorize the app again, then: affiliate-etl connections add ... --auth-code NEW_CODE' });
+    out.push({
+      verdict: 'FAIL',
+      name,
+      detail: `${label} needs re-authorization${c.statusReason ? `: ${c.statusReason}` : ''}`,
+      fix: 'have the owner authorize the app again, then: affiliate-etl connections add ... --auth-code NEW_CODE',
+    });
   }
   out.push(tokenCheck(name, c, deps.now));
   const missing = neededScopes(c.kind).filter((s) => !c.grantedScopes.includes(s));
   if (c.grantedScopes.length === 0) {
-    out.push({ verdict: 'warn', name, detail: 'granted scopes unknown (tokens were given directly); the API call below checks access' });
+    out.push({
+      verdict: 'warn',
+      name,
+      detail: 'granted scopes unknown (tokens were given directly); the API call below checks access',
+    });
   } else if (missing.length > 0) {
     // Creator and partner scope keys are known only from third-party notes (api doc §12.10): the
     // API call below is the real test, so a key mismatch alone is a warning.
-    out.push({ verdict: 'warn', name, detail: `granted scopes lack ${missing.join(', ')} (${c.grantedScopes.join(', ')})`, fix: `apply for "${SCOPE_PACKAGE[c.kind].title}" in Partner Center if the call below fails with 105005` });
+    out.push({
+      verdict: 'warn',
+      name,
+      detail: `granted scopes lack ${missing.join(', ')} (${c.grantedScopes.join(', ')})`,
+      fix: `apply for "${SCOPE_PACKAGE[c.kind].title}" in Partner Center if the call below fails with 105005`,
+    });
   } else {
     out.push({ verdict: 'ok', name, detail: `scopes include ${neededScopes(c.kind).join(', ')}` });
   }
@@ -123,11 +190,23 @@ function tokenCheck(name: string, c: ConnectionSummary, now: Date): Check {
   const accessExpired = c.accessTokenExpiresAt <= now;
   const tokens = `access token ${formatExpiry(c.accessTokenExpiresAt, now)}, refresh token ${c.refreshTokenExpiresAt ? formatExpiry(c.refreshTokenExpiresAt, now) : 'expiry not reported'}`;
   if (refreshExpired) {
-    return { verdict: 'FAIL', name, detail: tokens, fix: 'the refresh token expired: have the owner authorize the app again and run connections add with the new auth code' };
+    return {
+      verdict: 'FAIL',
+      name,
+      detail: tokens,
+      fix: 'the refresh token expired: have the owner authorize the app again and run connections add with the new auth code',
+    };
   }
-  const soon = c.refreshTokenExpiresAt !== null && c.refreshTokenExpiresAt.getTime() - now.getTime() < REFRESH_WARN_DAYS * 86_400_000;
+  const soon =
+    c.refreshTokenExpiresAt !== null &&
+    c.refreshTokenExpiresAt.getTime() - now.getTime() < REFRESH_WARN_DAYS * 86_400_000;
   if (soon) {
-    return { verdict: 'warn', name, detail: tokens, fix: `the refresh token expires within ${REFRESH_WARN_DAYS} days: plan a re-authorization before then` };
+    return {
+      verdict: 'warn',
+      name,
+      detail: tokens,
+      fix: `the refresh token expires within ${REFRESH_WARN_DAYS} days: plan a re-authorization before then`,
+    };
   }
   return { verdict: 'ok', name, detail: accessExpired ? `${tokens} (refreshed on next use)` : tokens };
 }
@@ -157,21 +236,45 @@ async function probeCheck(deps: DoctorDeps, sql: Sql, mutex: Mutex, c: Connectio
     refreshAheadSeconds: 0,
   });
   try {
-    const probe = await probeConnection(deps.api, { kind: c.kind, appKey: creds.appKey, appSecret: creds.appSecret, tokens, openId: c.openId }, { nowMs: deps.now.getTime() });
-    const changed = ownersChanged(c, probe.shops.map((s) => s.id), probe.categoryAssets.map((a) => a.cipher));
+    const probe = await probeConnection(
+      deps.api,
+      { kind: c.kind, appKey: creds.appKey, appSecret: creds.appSecret, tokens, openId: c.openId },
+      { nowMs: deps.now.getTime() },
+    );
+    const changed = ownersChanged(
+      c,
+      probe.shops.map((s) => s.id),
+      probe.categoryAssets.map((a) => a.cipher),
+    );
     return changed
-      ? { verdict: 'warn', name, detail: `API answers (${probe.verified.join(', ')}) but the authorized ${c.kind === 'seller' ? 'shops' : 'category assets'} changed`, fix: 'run connections add again with a fresh auth code to update them' }
+      ? {
+          verdict: 'warn',
+          name,
+          detail: `API answers (${probe.verified.join(', ')}) but the authorized ${c.kind === 'seller' ? 'shops' : 'category assets'} changed`,
+          fix: 'run connections add again with a fresh auth code to update them',
+        }
       : { verdict: 'ok', name, detail: `API answers: ${probe.verified.join(', ')}` };
   } catch (err) {
     if (err instanceof ProbeError) return { verdict: 'FAIL', name, detail: err.message };
-    const [detail = '', fix] = explainApiError(err, { kind: c.kind, appKey: creds.appKey }).split('\n  What to do: ');
+    const [detail = '', fix] = explainApiError(err, { kind: c.kind, appKey: creds.appKey }).split(
+      '\n  What to do: ',
+    );
     return { verdict: 'FAIL', name, detail, ...(fix ? { fix } : {}) };
   }
 }
 
 function ownersChanged(c: ConnectionSummary, shopIds: string[], assetCiphers: string[]): boolean {
-  const same = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-  if (c.kind === 'seller') return !same(c.shops.map((s) => s.id), shopIds);
-  if (c.kind === 'partner') return !same(c.categoryAssets.map((a) => a.cipher), assetCiphers);
+  const same = (a: string[], b: string[]) =>
+    a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+  if (c.kind === 'seller')
+    return !same(
+      c.shops.map((s) => s.id),
+      shopIds,
+    );
+  if (c.kind === 'partner')
+    return !same(
+      c.categoryAssets.map((a) => a.cipher),
+      assetCiphers,
+    );
   return false;
 }

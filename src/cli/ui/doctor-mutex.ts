@@ -9,9 +9,16 @@ import type { Mutex } from '../../tiktok/token-source.ts';
 /** Same prefix as buildEngineDeps: `${redisKeyPrefix ?? 'affiliate-etl:'}lock:`. */
 const ENGINE_LOCK_PREFIX = 'affiliate-etl:lock:';
 
-export async function doctorMutex(redisUrl: string, redisOk: boolean, onClose: (fn: () => void) => void): Promise<Mutex> {
+export async function doctorMutex(
+  redisUrl: string,
+  redisOk: boolean,
+  onClose: (fn: () => void) => void,
+): Promise<Mutex> {
   if (!redisOk) return localMutex();
-  const [{ Redis }, { createRedisMutex }] = await Promise.all([import('ioredis'), import('../../tiktok/redis-mutex.ts')]);
+  const [{ Redis }, { createRedisMutex }] = await Promise.all([
+    import('ioredis'),
+    import('../../tiktok/redis-mutex.ts'),
+  ]);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 3_000 });
   redis.on('error', () => undefined);
   onClose(() => redis.disconnect());
@@ -24,7 +31,10 @@ function localMutex(): Mutex {
     async withLock(key, fn) {
       const previous = tails.get(key) ?? Promise.resolve();
       const run = previous.then(fn, fn);
-      tails.set(key, run.catch(() => undefined));
+      tails.set(
+        key,
+        run.catch(() => undefined),
+      );
       return run;
     },
   };

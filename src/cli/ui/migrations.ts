@@ -28,7 +28,9 @@ export async function migrationState(sql: Sql, folder = MIGRATIONS_FOLDER): Prom
   const [{ exists } = { exists: false }] = await sql<{ exists: boolean }[]>`
     select to_regclass('drizzle.__drizzle_migrations') is not null as exists`;
   const appliedWhen = exists
-    ? (await sql<{ created_at: string | number }[]>`select created_at from drizzle.__drizzle_migrations`).map((r) => Number(r.created_at))
+    ? (await sql<{ created_at: string | number }[]>`select created_at from drizzle.__drizzle_migrations`).map(
+        (r) => Number(r.created_at),
+      )
     : [];
   const applied = new Set(appliedWhen);
   const shippedWhen = new Set(journal.entries.map((e) => e.when));

@@ -9,7 +9,13 @@ import { formatEvery, formatInstant, formatNextRun } from './format.ts';
 import { nextRunKey, readNextRuns } from './next-runs.ts';
 import { reachRedis } from './reach.ts';
 import { withRuntime } from './runtime.ts';
-import { listSchedules, resetSchedules, type ScheduleRule, setSchedules, setSchedulesEnabled } from './schedule-store.ts';
+import {
+  listSchedules,
+  resetSchedules,
+  type ScheduleRule,
+  setSchedules,
+  setSchedulesEnabled,
+} from './schedule-store.ts';
 import { renderTable } from './table.ts';
 
 export type ScheduleChange = ({ kind: 'rule' } & ScheduleRule) | { kind: 'disable' | 'enable' | 'reset' };
@@ -21,7 +27,11 @@ export function describeRule(rule: ScheduleRule): string {
 export async function listScheduleCommand(ctx: CliContext, connectionIds: readonly number[]): Promise<void> {
   await withRuntime(ctx, 'schedule', ['database'], async (rt) => {
     const sql = rt.db().sql;
-    const [connections, rows, nextRuns] = await Promise.all([listConnections(sql), listSchedules(sql), readNextRuns(rt.config)]);
+    const [connections, rows, nextRuns] = await Promise.all([
+      listConnections(sql),
+      listSchedules(sql),
+      readNextRuns(rt.config),
+    ]);
     const custom = new Map(rows.map((r) => [nextRunKey(r.connectionId, r.stream), r]));
     const now = new Date();
     const table: (string | number)[][] = [];
@@ -31,19 +41,35 @@ export async function listScheduleCommand(ctx: CliContext, connectionIds: readon
         if (STREAM_KIND[stream] !== c.kind) continue;
         const row = custom.get(nextRunKey(c.id, stream));
         const rule = row ? describeRule(row) : `every ${formatEvery(DEFAULT_EVERY_MS[stream])}`;
-        const enabled = c.status !== 'active' ? `no (connection ${c.status})` : row && !row.enabled ? 'no' : 'yes';
+        const enabled =
+          c.status !== 'active' ? `no (connection ${c.status})` : row && !row.enabled ? 'no' : 'yes';
         const next = nextRuns.next.get(nextRunKey(c.id, stream));
-        const nextText = next !== undefined ? `${formatInstant(new Date(next))} (${formatNextRun(new Date(next), now)})` : nextRuns.available ? 'not scheduled' : 'unknown';
+        const nextText =
+          next !== undefined
+            ? `${formatInstant(new Date(next))} (${formatNextRun(new Date(next), now)})`
+            : nextRuns.available
+              ? 'not scheduled'
+              : 'unknown';
         table.push([c.id, stream, rule, row ? 'custom' : 'default', enabled, nextText]);
       }
     }
     if (table.length === 0) {
-      ctx.stdout.write('No connections yet: schedules exist per connection (affiliate-etl connections add ...).\n');
+      ctx.stdout.write(
+        'No connections yet: schedules exist per connection (affiliate-etl connections add ...).\n',
+      );
       return;
     }
-    ctx.stdout.write(renderTable(['conn', 'stream', 'rule', 'source', 'enabled', 'next run'], table, { plain: ctx.plain, numeric: [0] }));
+    ctx.stdout.write(
+      renderTable(['conn', 'stream', 'rule', 'source', 'enabled', 'next run'], table, {
+        plain: ctx.plain,
+        numeric: [0],
+      }),
+    );
     if (!nextRuns.available) ctx.stdout.write(`Next runs unknown: ${nextRuns.reason}.\n`);
-    else if (nextRuns.next.size === 0) ctx.stdout.write('No job schedulers registered yet: they appear when a worker starts (affiliate-etl worker).\n');
+    else if (nextRuns.next.size === 0)
+      ctx.stdout.write(
+        'No job schedulers registered yet: they appear when a worker starts (affiliate-etl worker).\n',
+      );
   });
 }
 
@@ -57,11 +83,17 @@ export async function setScheduleCommand(
     const connections = await listConnections(sql);
     const pairs: { connectionId: number; stream: StreamName }[] = [];
     for (const id of filter.connectionIds) {
-      if (!connections.some((c) => c.id === id)) throw new CliError(`There is no connection ${id}; see \`affiliate-etl connections list\`.`, EXIT_USAGE);
+      if (!connections.some((c) => c.id === id))
+        throw new CliError(
+          `There is no connection ${id}; see \`affiliate-etl connections list\`.`,
+          EXIT_USAGE,
+        );
     }
     for (const stream of filter.streams) {
       const kind = STREAM_KIND[stream];
-      const fitting = connections.filter((c) => c.kind === kind && (filter.connectionIds.length === 0 || filter.connectionIds.includes(c.id)));
+      const fitting = connections.filter(
+        (c) => c.kind === kind && (filter.connectionIds.length === 0 || filter.connectionIds.includes(c.id)),
+      );
       if (fitting.length === 0) {
         throw new CliError(
           filter.connectionIds.length > 0
@@ -81,18 +113,26 @@ export async function setScheduleCommand(
       n = await resetSchedules(sql, pairs);
       what = 'back to their default rule';
     } else {
-      n = await setSchedulesEnabled(sql, pairs.map((p) => ({ ...p, defaultEveryMs: DEFAULT_EVERY_MS[p.stream] })), change.kind === 'enable');
+      n = await setSchedulesEnabled(
+        sql,
+        pairs.map((p) => ({ ...p, defaultEveryMs: DEFAULT_EVERY_MS[p.stream] })),
+        change.kind === 'enable',
+      );
       what = change.kind === 'enable' ? 'scheduled again' : 'no longer scheduled';
     }
     const list = pairs.map((p) => `${p.stream} of connection ${p.connectionId}`).join(', ');
-    ctx.stdout.write(`${n === pairs.length ? pairs.length : `${n} of ${pairs.length}`} schedule(s) ${what}: ${list}.\n`);
+    ctx.stdout.write(
+      `${n === pairs.length ? pairs.length : `${n} of ${pairs.length}`} schedule(s) ${what}: ${list}.\n`,
+    );
     return rt.config;
   });
   // Apply to the live Job Schedulers when the engine's services are configured and up; otherwise
   // the next worker start does it (src/jobs/schedules.ts syncSchedulers runs at every start).
   const canApply = applied.redisUrl && applied.encryption.key && (await reachRedis(applied.redisUrl)).ok;
   if (!canApply) {
-    ctx.stdout.write('It takes effect when a worker starts (affiliate-etl worker), or restart running workers.\n');
+    ctx.stdout.write(
+      'It takes effect when a worker starts (affiliate-etl worker), or restart running workers.\n',
+    );
     return;
   }
   await withEngine(ctx, 'schedule', async ({ deps, jobs }) => {

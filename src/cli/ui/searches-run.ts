@@ -35,17 +35,26 @@ export function criteriaFrom(input: SearchInput): Record<string, unknown> {
     if (flagsUsed) throw new CliError('Give either --criteria or the criteria flags, not both.', EXIT_USAGE);
     const unknown = Object.keys(input.criteria).filter((k) => !BODY_FIELDS.includes(k));
     if (unknown.length > 0) {
-      throw new CliError(`--criteria has unknown field(s) ${unknown.join(', ')}; the API accepts ${BODY_FIELDS.join(', ')} (api doc §6.1).`, EXIT_USAGE);
+      throw new CliError(
+        `--criteria has unknown field(s) ${unknown.join(', ')}; the API accepts ${BODY_FIELDS.join(', ')} (api doc §6.1).`,
+        EXIT_USAGE,
+      );
     }
     return input.criteria;
   }
   const keywords = input.keyword ?? [];
-  if (keywords.length > 20) throw new CliError(`At most 20 --keyword values (api doc §6.1); got ${keywords.length}.`, EXIT_USAGE);
-  if (keywords.some((k) => k.length > 255)) throw new CliError('A --keyword may be at most 255 characters (api doc §6.1).', EXIT_USAGE);
+  if (keywords.length > 20)
+    throw new CliError(`At most 20 --keyword values (api doc §6.1); got ${keywords.length}.`, EXIT_USAGE);
+  if (keywords.some((k) => k.length > 255))
+    throw new CliError('A --keyword may be at most 255 characters (api doc §6.1).', EXIT_USAGE);
   if (input.priceMin && input.priceMax && Number(input.priceMin) >= Number(input.priceMax)) {
     throw new CliError('--price-min must be below --price-max.', EXIT_USAGE);
   }
-  if (input.commissionMin !== undefined && input.commissionMax !== undefined && input.commissionMin >= input.commissionMax) {
+  if (
+    input.commissionMin !== undefined &&
+    input.commissionMax !== undefined &&
+    input.commissionMin >= input.commissionMax
+  ) {
     throw new CliError('--commission-min must be below --commission-max.', EXIT_USAGE);
   }
   const out: Record<string, unknown> = {};
@@ -63,7 +72,13 @@ export function criteriaFrom(input: SearchInput): Record<string, unknown> {
 }
 
 export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'search';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'search'
+  );
 }
 
 export async function addSearchCommand(ctx: CliContext, input: SearchInput): Promise<void> {
@@ -74,13 +89,24 @@ export async function addSearchCommand(ctx: CliContext, input: SearchInput): Pro
   await withRuntime(ctx, 'searches', ['database'], async (rt) => {
     const sql = rt.db().sql;
     const conn = await getConnection(sql, input.connection);
-    if (!conn) throw new CliError(`There is no connection ${input.connection}; see \`affiliate-etl connections list\`.`, EXIT_USAGE);
+    if (!conn)
+      throw new CliError(
+        `There is no connection ${input.connection}; see \`affiliate-etl connections list\`.`,
+        EXIT_USAGE,
+      );
     if (conn.kind !== 'seller') {
-      throw new CliError(`Connection ${input.connection} is a ${conn.kind} connection; saved searches belong to seller connections (api doc §6.1).`, EXIT_USAGE);
+      throw new CliError(
+        `Connection ${input.connection} is a ${conn.kind} connection; saved searches belong to seller connections (api doc §6.1).`,
+        EXIT_USAGE,
+      );
     }
     const [taken] = await sql<{ connection_id: number }[]>`
       select connection_id from etl.saved_searches where search_id = ${searchId} and connection_id <> ${input.connection}`;
-    if (taken) throw new CliError(`Search id ${searchId} is used by connection ${taken.connection_id}; pick another with --id.`, EXIT_USAGE);
+    if (taken)
+      throw new CliError(
+        `Search id ${searchId} is used by connection ${taken.connection_id}; pick another with --id.`,
+        EXIT_USAGE,
+      );
     const [row] = await sql<{ inserted: boolean }[]>`
       insert into etl.saved_searches (connection_id, search_id, name, criteria)
       values (${input.connection}, ${searchId}, ${input.name}, ${JSON.stringify(criteria)}::text::jsonb)
@@ -104,13 +130,34 @@ export async function listSearchesCommand(ctx: CliContext, connectionId: number 
       );
       return;
     }
-    const table = rows.map((r) => [r.search_id, r.connection_id, r.name, JSON.stringify(r.criteria), Number(r.products), formatInstant(r.updated_at)]);
-    ctx.stdout.write(renderTable(['search id', 'conn', 'name', 'criteria', 'active products', 'updated'], table, { plain: ctx.plain, numeric: [1, 4] }));
+    const table = rows.map((r) => [
+      r.search_id,
+      r.connection_id,
+      r.name,
+      JSON.stringify(r.criteria),
+      Number(r.products),
+      formatInstant(r.updated_at),
+    ]);
+    ctx.stdout.write(
+      renderTable(['search id', 'conn', 'name', 'criteria', 'active products', 'updated'], table, {
+        plain: ctx.plain,
+        numeric: [1, 4],
+      }),
+    );
   });
 }
 
 async function searchRows(sql: Sql, connectionId: number | null) {
-  return sql<{ search_id: string; connection_id: number; name: string; criteria: unknown; products: string; updated_at: Date }[]>`
+  return sql<
+    {
+      search_id: string;
+      connection_id: number;
+      name: string;
+      criteria: unknown;
+      products: string;
+      updated_at: Date;
+    }[]
+  >`
     select s.search_id, s.connection_id, s.name, s.criteria, s.updated_at,
       (select count(*) from tiktok_affiliate.open_collaboration_products p where p.search_id = s.search_id and p.is_active) as products
     from etl.saved_searches s
@@ -121,7 +168,13 @@ async function searchRows(sql: Sql, connectionId: number | null) {
 export async function removeSearchCommand(ctx: CliContext, searchId: string): Promise<void> {
   await withRuntime(ctx, 'searches', ['database'], async (rt) => {
     const result = await rt.db().sql`delete from etl.saved_searches where search_id = ${searchId}`;
-    if (result.count === 0) throw new CliError(`There is no saved search ${searchId}; see \`affiliate-etl searches list\`.`, EXIT_USAGE);
-    ctx.stdout.write(`Removed saved search ${searchId}. Its products stay in tiktok_affiliate.open_collaboration_products (is_active unchanged).\n`);
+    if (result.count === 0)
+      throw new CliError(
+        `There is no saved search ${searchId}; see \`affiliate-etl searches list\`.`,
+        EXIT_USAGE,
+      );
+    ctx.stdout.write(
+      `Removed saved search ${searchId}. Products already synced for it stay in tiktok_affiliate.open_collaboration_products and are no longer refreshed.\n`,
+    );
   });
 }

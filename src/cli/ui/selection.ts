@@ -46,14 +46,13 @@ export function selectSyncs(
   const chosen = explicitConnections ? filter.connectionIds.map((id) => known.get(id)!) : [...connections];
   const usable = chosen.filter((c) => {
     if (c.status === 'active') return true;
-    const why =
-      c.status === 'reauth_required'
-        ? 'needs re-authorization (connections add with a new auth code)'
-        : c.status;
+    const why = c.status === 'reauth_required' ? 'needs re-authorization' : `is ${c.status}`;
     if (explicitConnections) {
-      throw new SelectionError(
-        `Connection ${c.id} is ${why}; ${c.status === 'disabled' ? `enable it first: affiliate-etl connections enable ${c.id}` : 're-authorize it first'}.`,
-      );
+      const fix =
+        c.status === 'disabled'
+          ? `enable it first: affiliate-etl connections enable ${c.id}`
+          : 'have the owner authorize the app again, then run `affiliate-etl connections add` with the new auth code';
+      throw new SelectionError(`Connection ${c.id} ${why}; ${fix}.`);
     }
     notes.push(`connection ${c.id} skipped: ${why}`);
     return false;

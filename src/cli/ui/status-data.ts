@@ -61,11 +61,15 @@ export async function gatherStatus(
     sql<{ now: Date }[]>`select now() as now`,
   ]);
   const runByKey = new Map(runs.map((r) => [nextRunKey(r.connectionId, r.stream), r]));
-  const health = new Map<string, { status: 'ok' | 'failing' | 'blocked'; errorClass: string | null; errorMessage: string | null }>();
+  const health = new Map<
+    string,
+    { status: 'ok' | 'failing' | 'blocked'; errorClass: string | null; errorMessage: string | null }
+  >();
   for (const s of states) {
     const key = nextRunKey(s.connectionId, s.stream);
     const prev = health.get(key);
-    if (!prev || RANK[s.status] > RANK[prev.status]) health.set(key, { status: s.status, errorClass: s.errorClass, errorMessage: s.errorMessage });
+    if (!prev || RANK[s.status] > RANK[prev.status])
+      health.set(key, { status: s.status, errorClass: s.errorClass, errorMessage: s.errorMessage });
   }
   const rows: StreamStatus[] = [];
   for (const f of freshness) {
@@ -90,6 +94,12 @@ export async function gatherStatus(
       nextRunAt: next === undefined ? null : new Date(next),
     });
   }
-  rows.sort((a, b) => a.connectionId - b.connectionId || STREAMS.indexOf(a.stream) - STREAMS.indexOf(b.stream));
-  return { now: clock?.now ?? new Date(), rows, nextRuns: { available: nextRuns.available, reason: nextRuns.reason } };
+  rows.sort(
+    (a, b) => a.connectionId - b.connectionId || STREAMS.indexOf(a.stream) - STREAMS.indexOf(b.stream),
+  );
+  return {
+    now: clock?.now ?? new Date(),
+    rows,
+    nextRuns: { available: nextRuns.available, reason: nextRuns.reason },
+  };
 }

@@ -43,17 +43,23 @@ const PROGRAM_FIELD: Record<ProgramKind, string> = {
   campaign: 'campaign_id',
 };
 
+/**
+ * A sequential (non-rope) copy of a string. Cached fragments are built with template literals,
+ * i.e. V8 cons-string ropes that would be re-walked every time a page is serialized.
+ */
+function flat(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 /** Videos and live rooms bring many orders each: content ids come from a per-shop pool. */
 const CONTENT_POOL = 997;
 
 export class SellerOrderSource implements OrderSource {
   readonly id: string;
-  private readonly currency: string;
-  /** Precomputed JSON fragments (hot path): `"price":{...}` and `"product_id":"..."` per product. */
-  private readonly priceJson: string[];
-  private readonly productIdJson: string[];
+  /** `,"content_id":"..."` fragments of the shop's videos and live rooms. */
   private readonly contentIds: string[];
-  private readonly fragments = new Map<number, string>();
+  private readonly frags: Fragments;
+  private readonly maxPool: number;
 
   constructor(
     readonly timeline: OrderTimeline,
@@ -63,16 +69,14 @@ export class SellerOrderSource implements OrderSource {
     private readonly creators: CreatorProfile[],
   ) {
     this.id = shop.id;
-    this.currency = shop.currency;
-    this.priceJson = shop.products.map((p) => this.money(p.priceMinor));
-    this.productIdJson = shop.products.map((p) => `,"product_id":"${p.id}"`);
-    this.contentIds = Array.from(
-      { length: CONTENT_POOL },
-      (_, i) => `,"content_id":"${numericId('749', i, key ^ 0x3b9aca07)}"`,
+    this.contentIds = Array.from({ length: CONTENT_POOL }, (_, i) =>
+      flat(`,"content_id":"${numericId('749', i, key ^ 0x3b9aca07)}"`),
     );
     if (shop.products.length === 0 || creators.length === 0 || programs.open.length === 0) {
       throw new Error('SellerOrderSource: a shop needs products, creators and open collaborations');
     }
+    this.maxPool = Math.max(programs.open.length, programs.target.length, programs.campaign.length);
+    this.frags = new Fragments(shop, creators, this.maxPool);
   }
 
   /** Seed of line j; an exact duplicate reuses the seed of the line before it. */
@@ -81,13 +85,13 @@ export class SellerOrderSource implements OrderSource {
     return hash4(this.key, index, 100 + (dup ? j - 1 : j));
   }
 
-  private program(seed: number): { kind: ProgramKind; id: string; index: number } {
+  private program(seed: number): { kind: ProgramKind; kindIndex: number; id: string; index: number } {
     const roll = seed % 100;
     const wanted: ProgramKind = roll < 60 ? 'open' : roll < 80 ? 'target' : 'campaign';
     const kind = this.programs[wanted].length > 0 ? wanted : 'open';
     const pool = this.programs[kind];
     const index = hash4(seed, 7) % pool.length;
-    return { kind, id: pool[index] ?? '', index };
+    return { kind, kindIndex: kind === 'open' ? 0 : kind === 'target' ? 1 : 2, id: pool[index] ?? '', index };
   }
 
   matchesProgram(index: number, programId: string): boolean {
@@ -118,65 +122,29 @@ export class SellerOrderSource implements OrderSource {
     return `${out}]}`;
   }
 
-  private money(minor: number): string {
-    return `{"amount":"${formatMinor(minor, this.currency)}","currency":"${this.currency}"}`;
-  }
-
-  /** Flat JSON fragments, memoized by small integer keys: a line is ~7 concatenations. */
-  private memo(key: number, build: () => string): string {
-    let text = this.fragments.get(key);
-    if (text === undefined) {
-      text = build();
-      this.fragments.set(key, text);
-    }
-    return text;
-  }
-
   private line(seed: number, phase: Phase): string {
     const p = hash4(seed, 9) % this.shop.products.length;
-    const product = this.shop.products[p];
-    if (!product) throw new Error('empty shop catalog');
     const q = 1 + (hash4(seed, 10) % 3);
     const ri = hash4(seed, 11) % RATES.length;
     const ai = hash4(seed, 12) % 10 < 3 ? 1 + (hash4(seed, 13) % ADS_RATES.length) : 0;
     const ti = hash4(seed, 14) % 100 < 15 ? 1 : 0;
     const ci = hash4(seed, 15) % CONTENT_TYPES.length;
     const bonus = hash4(seed, 17) % 10 === 0 ? 1 : 0;
-    const rate = RATES[ri] ?? 0;
-    const adsRate = ai === 0 ? 0 : (ADS_RATES[ai - 1] ?? 0);
-    const contentType = CONTENT_TYPES[ci] ?? 'SHOP';
     const program = this.program(seed);
     const cr = hash4(seed, 8) % this.creators.length;
-    // Segment keys are disjoint by their low 3 bits (the segment kind).
-    const head = this.memo(
-      ((program.kind === 'open' ? 0 : program.kind === 'target' ? 1 : 2) * 4096 + program.index) * 2048 +
-        cr * 8,
-      () =>
-        `{"${PROGRAM_FIELD[program.kind]}":"${program.id}","creator_username":"${this.creators[cr]?.username}"`,
-    );
-    let s = head;
-    s += this.memo(
-      ((p * 4 + q) * 16 + ci) * 8 + 1,
-      () => `,"price":${this.priceJson[p]},"quantity":${q},"content_type":"${contentType}"`,
-    );
-    if (contentType === 'VIDEO' || contentType === 'LIVE' || contentType === 'PRE_LIVE') {
+    // A line is ~7 flat, memoized fragments (see Fragments): few rope nodes, cheap to serialize.
+    const f = this.frags;
+    const hk = (program.kindIndex * this.maxPool + program.index) * this.creators.length + cr;
+    let s = f.head[hk] || f.setHead(hk, program, cr);
+    const mk = (p * 4 + q) * CONTENT_TYPES.length + ci;
+    s += f.mid[mk] || f.setMid(mk, p, q, ci);
+    const ct = CONTENT_TYPES[ci];
+    if (ct === 'VIDEO' || ct === 'LIVE' || ct === 'PRE_LIVE')
       s += this.contentIds[hash4(seed, 16) % CONTENT_POOL];
-    }
-    // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
-    s += this.memo(
-      (((p * 2 + ti) * 8 + ri) * 4 + ai) * 8 + 2,
-      () =>
-        `${this.productIdJson[p]},"commission_model":"${ti ? 'Tiered commission' : 'Fixed commission'}"` +
-        `${ti ? ',"commission_tier_setting":"3.0 OR 5.0"' : ''},"commission_rate":"${rate}","shop_ads_commission_rate":"${adsRate}"`,
-    );
-    const base = product.priceMinor * q;
-    s += this.memo(
-      ((((p * 4 + q) * 8 + ri) * 4 + ai) * 2 + bonus) * 8 + 3,
-      () =>
-        `,"estimated_commission_base":${this.money(base)},"estimated_paid_commission":${this.money(applyBps(base, rate))}` +
-        `,"estimated_paid_shop_ads_commission":${this.money(applyBps(base, adsRate))}` +
-        (bonus ? `,"estimated_cofunded_creator_bonus_amount":${this.money(applyBps(base, 200))}` : ''),
-    );
+    const rk = ((p * 2 + ti) * RATES.length + ri) * 4 + ai;
+    s += f.rates[rk] || f.setRates(rk, p, ti, ri, ai);
+    const ek = (((p * 4 + q) * RATES.length + ri) * 4 + ai) * 2 + bonus;
+    s += f.est[ek] || f.setEst(ek, p, q, ri, ai, bonus);
     let refunded = 0;
     let returned = 0;
     if (phase !== 'open') {
@@ -185,22 +153,104 @@ export class SellerOrderSource implements OrderSource {
       const qa = q - refunded - returned;
       const ded = phase === 'deducted' ? 1 : 0;
       // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
-      s += this.memo((((((p * 4 + qa) * 8 + ri) * 4 + ai) * 2 + ded) * 2 + bonus) * 8 + 4, () => {
-        const actualBase = product.priceMinor * qa;
-        return (
-          `,"actual_commission_base":${this.money(actualBase)}` +
-          `,"actual_paid_commission":${this.money(ded ? 0 : applyBps(actualBase, rate))}` +
-          `,"actual_paid_shop_ads_commission":${this.money(ded ? 0 : applyBps(actualBase, adsRate))}` +
-          (bonus ? `,"actual_cofunded_creator_bonus_amount":${this.money(applyBps(actualBase, 200))}` : '')
-        );
-      });
+      const ak = ((((p * 4 + qa) * RATES.length + ri) * 4 + ai) * 2 + ded) * 2 + bonus;
+      s += f.act[ak] || f.setAct(ak, p, qa, ri, ai, ded, bonus);
     }
-    return (
-      s +
-      this.memo(
-        (refunded * 4 + returned) * 8 + 5,
-        () => `,"refunded_quantity":${refunded},"returned_quantity":${returned}}`,
-      )
-    );
+    return s + TAILS[refunded * 4 + returned];
   }
+}
+
+const TAILS = Array.from({ length: 16 }, (_, k) =>
+  flat(`,"refunded_quantity":${Math.floor(k / 4)},"returned_quantity":${k % 4}}`),
+);
+
+/**
+ * Memo tables of flat JSON fragments of a shop's lines, indexed by small integer keys (dense
+ * arrays sized by the catalog: a few MB at most). Built on first use.
+ */
+class Fragments {
+  readonly head: string[];
+  readonly mid: string[];
+  readonly rates: string[];
+  readonly est: string[];
+  readonly act: string[];
+
+  constructor(
+    private readonly shop: ShopModel,
+    private readonly creators: CreatorProfile[],
+    maxPool: number,
+  ) {
+    const np = shop.products.length;
+    const r = RATES.length;
+    this.head = new Array<string>(3 * maxPool * creators.length).fill('');
+    this.mid = new Array<string>(np * 4 * CONTENT_TYPES.length).fill('');
+    this.rates = new Array<string>(np * 2 * r * 4).fill('');
+    this.est = new Array<string>(np * 4 * r * 4 * 2).fill('');
+    this.act = new Array<string>(np * 4 * r * 4 * 2 * 2).fill('');
+  }
+
+  private money(minor: number): string {
+    return `{"amount":"${formatMinor(minor, this.shop.currency)}","currency":"${this.shop.currency}"}`;
+  }
+
+  private product(p: number) {
+    const product = this.shop.products[p];
+    if (!product) throw new Error('shop catalog index out of range');
+    return product;
+  }
+
+  setHead(k: number, program: { kind: ProgramKind; id: string }, cr: number): string {
+    const text = flat(
+      `{"${PROGRAM_FIELD[program.kind]}":"${program.id}","creator_username":"${this.creators[cr]?.username}"`,
+    );
+    this.head[k] = text;
+    return text;
+  }
+
+  setMid(k: number, p: number, q: number, ci: number): string {
+    const text = flat(
+      `,"price":${this.money(this.product(p).priceMinor)},"quantity":${q},"content_type":"${CONTENT_TYPES[ci]}"`,
+    );
+    this.mid[k] = text;
+    return text;
+  }
+
+  setRates(k: number, p: number, ti: number, ri: number, ai: number): string {
+    // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
+    const text = flat(
+      `,"product_id":"${this.product(p).id}","commission_model":"${ti ? 'Tiered commission' : 'Fixed commission'}"` +
+        `${ti ? ',"commission_tier_setting":"3.0 OR 5.0"' : ''}` +
+        `,"commission_rate":"${RATES[ri]}","shop_ads_commission_rate":"${adsRateOf(ai)}"`,
+    );
+    this.rates[k] = text;
+    return text;
+  }
+
+  setEst(k: number, p: number, q: number, ri: number, ai: number, bonus: number): string {
+    const base = this.product(p).priceMinor * q;
+    const text = flat(
+      `,"estimated_commission_base":${this.money(base)}` +
+        `,"estimated_paid_commission":${this.money(applyBps(base, RATES[ri] ?? 0))}` +
+        `,"estimated_paid_shop_ads_commission":${this.money(applyBps(base, adsRateOf(ai)))}` +
+        (bonus ? `,"estimated_cofunded_creator_bonus_amount":${this.money(applyBps(base, 200))}` : ''),
+    );
+    this.est[k] = text;
+    return text;
+  }
+
+  setAct(k: number, p: number, qa: number, ri: number, ai: number, ded: number, bonus: number): string {
+    const actualBase = this.product(p).priceMinor * qa;
+    const text = flat(
+      `,"actual_commission_base":${this.money(actualBase)}` +
+        `,"actual_paid_commission":${this.money(ded ? 0 : applyBps(actualBase, RATES[ri] ?? 0))}` +
+        `,"actual_paid_shop_ads_commission":${this.money(ded ? 0 : applyBps(actualBase, adsRateOf(ai)))}` +
+        (bonus ? `,"actual_cofunded_creator_bonus_amount":${this.money(applyBps(actualBase, 200))}` : ''),
+    );
+    this.act[k] = text;
+    return text;
+  }
+}
+
+function adsRateOf(ai: number): number {
+  return ai === 0 ? 0 : (ADS_RATES[ai - 1] ?? 0);
 }

@@ -34,7 +34,9 @@ describe('schedulers', () => {
   it('one scheduler per (connection, stream), with defaults, idempotent, following etl.schedules', async () => {
     const queue = createEngineQueue(h.deps.redis, h.deps.config);
     try {
-      const expected = h.connections.flatMap((c) => STREAMS.filter((s) => STREAM_KIND[s] === c.kind).map((s) => schedulerId(c.id, s)));
+      const expected = h.connections.flatMap((c) =>
+        STREAMS.filter((s) => STREAM_KIND[s] === c.kind).map((s) => schedulerId(c.id, s)),
+      );
       await syncSchedulers(h.deps, queue);
       await syncSchedulers(h.deps, queue);
       const all = await queue.getJobSchedulers();
@@ -50,7 +52,9 @@ describe('schedulers', () => {
       const result = await syncSchedulers(h.deps, queue);
       expect(result.removed).toBe(1);
       const after = await queue.getJobSchedulers();
-      expect(after.find((s) => s.key === schedulerId(seller.id, 'open_collaborations'))?.pattern).toBe('*/5 * * * *');
+      expect(after.find((s) => s.key === schedulerId(seller.id, 'open_collaborations'))?.pattern).toBe(
+        '*/5 * * * *',
+      );
       expect(after.some((s) => s.key === schedulerId(seller.id, 'target_collaborations'))).toBe(false);
       expect(after).toHaveLength(expected.length - 1);
     } finally {
@@ -84,9 +88,16 @@ describe('schedulers', () => {
 
 describe('enqueueAndWait', () => {
   it('runs CLI syncs through the queue and returns their summaries', async () => {
-    const syncs = h.connections.map((c) => ({ connectionId: c.id, stream: STREAMS.find((s) => STREAM_KIND[s] === c.kind)! }));
+    const syncs = h.connections.map((c) => ({
+      connectionId: c.id,
+      stream: STREAMS.find((s) => STREAM_KIND[s] === c.kind)!,
+    }));
     const events: string[] = [];
-    const summaries = await enqueueAndWait(h.deps, { syncs, processInline: true, onProgress: (e) => events.push(e.state) });
+    const summaries = await enqueueAndWait(h.deps, {
+      syncs,
+      processInline: true,
+      onProgress: (e) => events.push(e.state),
+    });
     expect(summaries.map((s) => s.status)).toEqual(syncs.map(() => 'succeeded'));
     expect(summaries.every((s) => s.trigger === 'cli' && s.pages > 0 && s.apiCalls >= s.pages)).toBe(true);
     expect(events.filter((e) => e === 'queued')).toHaveLength(syncs.length);
@@ -99,7 +110,10 @@ describe('enqueueAndWait', () => {
     expect(lock).not.toBeNull();
     setTimeout(() => void lock!.release(), 1_500);
     const started = Date.now();
-    const [cli] = await enqueueAndWait(h.deps, { syncs: [{ connectionId: seller.id, stream: 'open_collaborations' }], processInline: true });
+    const [cli] = await enqueueAndWait(h.deps, {
+      syncs: [{ connectionId: seller.id, stream: 'open_collaborations' }],
+      processInline: true,
+    });
     expect(cli!.status).toBe('succeeded');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
 
@@ -139,7 +153,8 @@ describe('enqueueAndWait', () => {
         await queue.close();
       }
     } finally {
-      await h.deps.db.sql`update etl.connections set shops = ${JSON.stringify(seller.account.kind === 'seller' ? seller.account.shops.map((s) => ({ ...s, code: '' })) : [])}::text::jsonb where id = ${seller.id}`;
+      await h.deps.db
+        .sql`update etl.connections set shops = ${JSON.stringify(seller.account.kind === 'seller' ? seller.account.shops.map((s) => ({ ...s, code: '' })) : [])}::text::jsonb where id = ${seller.id}`;
     }
   });
 });
@@ -148,7 +163,9 @@ describe('backfill', () => {
   it('walks an explicit range as ledgered windows, never moving the watermark, idempotent', async () => {
     const seller = h.connections.find((c) => c.kind === 'seller')!;
     const shop = seller.owners[0]!;
-    const before = (await listCheckpoints(h.deps.db.sql, { connectionId: seller.id, stream: 'seller_affiliate_orders' })).find((s) => s.scope === shop);
+    const before = (
+      await listCheckpoints(h.deps.db.sql, { connectionId: seller.id, stream: 'seller_affiliate_orders' })
+    ).find((s) => s.scope === shop);
     const now = h.deps.clock.now().getTime();
     const from = new Date(Math.floor((now - 100 * DAY) / DAY) * DAY);
     const to = new Date(from.getTime() + 70 * DAY);
@@ -161,11 +178,18 @@ describe('backfill', () => {
     });
     expect(first!.status, first!.errorMessage ?? '').toBe('succeeded');
     expect(first!.trigger).toBe('backfill');
-    const ledger = await planBackfill(h.deps, { connectionId: seller.id, stream: 'seller_affiliate_orders', from, to });
+    const ledger = await planBackfill(h.deps, {
+      connectionId: seller.id,
+      stream: 'seller_affiliate_orders',
+      from,
+      to,
+    });
     expect(ledger.length).toBe(3 * seller.owners.length);
     expect(ledger.every((w) => w.status === 'done' && w.lastPageToken === null)).toBe(true);
     expect(ledger.reduce((n, w) => n + w.pages, 0)).toBe(first!.pages);
-    const after = (await listCheckpoints(h.deps.db.sql, { connectionId: seller.id, stream: 'seller_affiliate_orders' })).find((s) => s.scope === shop);
+    const after = (
+      await listCheckpoints(h.deps.db.sql, { connectionId: seller.id, stream: 'seller_affiliate_orders' })
+    ).find((s) => s.scope === shop);
     expect(after?.watermark?.getTime()).toBe(before?.watermark?.getTime());
 
     // Rows of the range equal the ground truth's orders of the range.
@@ -174,7 +198,9 @@ describe('backfill', () => {
       const t = Number(r['create_time']) * 1000;
       return t >= from.getTime() && t < to.getTime();
     });
-    const [row] = await h.deps.db.sql<{ n: string }[]>`select count(*) as n from tiktok_affiliate.seller_orders
+    const [row] = await h.deps.db.sql<
+      { n: string }[]
+    >`select count(*) as n from tiktok_affiliate.seller_orders
       where shop_id = ${shop} and create_time >= ${from} and create_time < ${to}`;
     expect(Number(row!.n)).toBe(inRange.length);
 
@@ -190,7 +216,21 @@ describe('backfill', () => {
   it('refuses snapshot streams and empty ranges with a clear message', async () => {
     const seller = h.connections.find((c) => c.kind === 'seller')!;
     const now = h.deps.clock.now();
-    await expect(planBackfill(h.deps, { connectionId: seller.id, stream: 'open_collaborations', from: new Date(0), to: now })).rejects.toThrow(/order streams only/);
-    await expect(planBackfill(h.deps, { connectionId: seller.id, stream: 'seller_affiliate_orders', from: now, to: now })).rejects.toThrow(/empty/);
+    await expect(
+      planBackfill(h.deps, {
+        connectionId: seller.id,
+        stream: 'open_collaborations',
+        from: new Date(0),
+        to: now,
+      }),
+    ).rejects.toThrow(/order streams only/);
+    await expect(
+      planBackfill(h.deps, {
+        connectionId: seller.id,
+        stream: 'seller_affiliate_orders',
+        from: now,
+        to: now,
+      }),
+    ).rejects.toThrow(/empty/);
   });
 });

@@ -33,7 +33,9 @@ async function expectTruth(stream: StreamName) {
   for (const conn of h.connections.filter((c) => STREAM_KIND[stream] === c.kind)) {
     const owners = stream === 'open_collaboration_products' ? conn.owners.slice(0, 1) : conn.owners;
     for (const owner of owners) {
-      const [state] = (await listCheckpoints(h.deps.db.sql, { connectionId: conn.id, stream })).filter((s) => s.scope === owner);
+      const [state] = (await listCheckpoints(h.deps.db.sql, { connectionId: conn.id, stream })).filter(
+        (s) => s.scope === owner,
+      );
       const diffs = await diffAgainstTruth(h.deps.db, h.sandbox, stream, owner, {
         now: h.deps.clock.now(),
         searchId: `default:${conn.id}`,
@@ -58,7 +60,12 @@ describe('runSync', () => {
     const summaries = await syncAll();
     for (const s of summaries) {
       expect(s.status).toBe('succeeded');
-      expect({ stream: s.stream, inserted: s.rowsInserted, updated: s.rowsUpdated, removed: s.rowsRemoved }).toEqual({
+      expect({
+        stream: s.stream,
+        inserted: s.rowsInserted,
+        updated: s.rowsUpdated,
+        removed: s.rowsRemoved,
+      }).toEqual({
         stream: s.stream,
         inserted: 0,
         updated: 0,
@@ -67,7 +74,13 @@ describe('runSync', () => {
     }
     const after = await listCheckpoints(h.deps.db.sql);
     const shape = (rows: typeof before) =>
-      rows.map((r) => ({ c: r.connectionId, s: r.stream, scope: r.scope, cursor: r.cursor && { ...r.cursor, snapshotRunId: 0 }, status: r.status }));
+      rows.map((r) => ({
+        c: r.connectionId,
+        s: r.stream,
+        scope: r.scope,
+        cursor: r.cursor && { ...r.cursor, snapshotRunId: 0 },
+        status: r.status,
+      }));
     expect(shape(after)).toEqual(shape(before));
     // The watermark only moves forward, by the real seconds between the two runs at most.
     for (const [i, b] of before.entries()) {
@@ -86,10 +99,16 @@ describe('runSync', () => {
       select order_id from tiktok_affiliate.seller_orders where shop_id = ${shop} and create_time > ${recent} limit 1`;
     await h.deps.db.sql`update tiktok_affiliate.seller_orders set status = 'TAMPERED'
       where shop_id = ${shop} and order_id = ${victim!.order_id}`;
-    const diffs = await diffAgainstTruth(h.deps.db, h.sandbox, 'seller_affiliate_orders', shop, { now: h.deps.clock.now() });
+    const diffs = await diffAgainstTruth(h.deps.db, h.sandbox, 'seller_affiliate_orders', shop, {
+      now: h.deps.clock.now(),
+    });
     expect(diffs.map((d) => d.different.map((x) => x.column))).toEqual([['status']]);
     // 'TAMPERED' is not a final status, so the settlement re-scan re-reads the order's day.
-    const summary = await runSync(h.deps, { connectionId: seller.id, stream: 'seller_affiliate_orders', trigger: 'cli' });
+    const summary = await runSync(h.deps, {
+      connectionId: seller.id,
+      stream: 'seller_affiliate_orders',
+      trigger: 'cli',
+    });
     expect(summary.rowsUpdated).toBeGreaterThanOrEqual(1);
     await expectTruth('seller_affiliate_orders');
   });
@@ -102,12 +121,20 @@ describe('runSync', () => {
     const summaries = await syncAll('schedule');
     for (const s of summaries) expect(s.status, `${s.stream} ${s.errorMessage}`).toBe('succeeded');
     const by = (stream: StreamName) => summaries.filter((s) => s.stream === stream);
-    const sum = (stream: StreamName, k: 'rowsUpdated' | 'rowsInserted' | 'rowsRemoved') => by(stream).reduce((n, s) => n + s[k], 0);
+    const sum = (stream: StreamName, k: 'rowsUpdated' | 'rowsInserted' | 'rowsRemoved') =>
+      by(stream).reduce((n, s) => n + s[k], 0);
     expect(sum('seller_affiliate_orders', 'rowsUpdated')).toBeGreaterThan(0);
     expect(sum('creator_affiliate_orders', 'rowsUpdated')).toBeGreaterThan(0);
-    expect(sum('open_collaborations', 'rowsRemoved') + sum('target_collaborations', 'rowsRemoved')).toBeGreaterThan(0);
-    expect(sum('open_collaborations', 'rowsInserted') + sum('target_collaborations', 'rowsInserted')).toBeGreaterThan(0);
-    expect(sum('campaign_creator_fulfillment', 'rowsUpdated') + sum('campaign_creator_fulfillment', 'rowsInserted')).toBeGreaterThan(0);
+    expect(
+      sum('open_collaborations', 'rowsRemoved') + sum('target_collaborations', 'rowsRemoved'),
+    ).toBeGreaterThan(0);
+    expect(
+      sum('open_collaborations', 'rowsInserted') + sum('target_collaborations', 'rowsInserted'),
+    ).toBeGreaterThan(0);
+    expect(
+      sum('campaign_creator_fulfillment', 'rowsUpdated') +
+        sum('campaign_creator_fulfillment', 'rowsInserted'),
+    ).toBeGreaterThan(0);
     for (const stream of STREAMS) await expectTruth(stream);
     const [after] = await h.deps.db.sql<{ removed: string; days: string }[]>`
       select (select count(*) from tiktok_affiliate.open_collaborations where not is_active and removed_at is not null)

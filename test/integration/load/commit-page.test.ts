@@ -4,7 +4,7 @@ import { commitPage } from '../../../src/load/commit-page.ts';
 import type { Db } from '../../../src/load/db.ts';
 import type { PageCommit } from '../../../src/load/types.ts';
 import { ensureWindows, listWindows } from '../../../src/load/windows-ledger.ts';
-import { seedConnection, seedRun, sellerLine, sellerOrder, testDb } from './rows.ts';
+import { SHOP, seedConnection, seedRun, sellerLine, sellerOrder, testDb } from './rows.ts';
 
 let db: Db;
 let connectionId: number;
@@ -174,6 +174,31 @@ describe('commitPage', () => {
     expect(stored).toMatchObject({ status: 'running', pages: 1, rows: 2, lastPageToken: 'tok2', runId });
     const states = await listCheckpoints(db.sql, { connectionId, stream: 'seller_affiliate_orders' });
     expect(states.find((s) => s.scope === 'shop-1')).toMatchObject({ status: 'ok', errorClass: null });
+  });
+
+  it('quarantines rows Postgres refuses (overflow, bad syntax, NULL key column) and loads the rest with the checkpoint', async () => {
+    const rows = {
+      sellerOrders: [sellerOrder('1'), sellerOrder('2', { sku_count: null })],
+      sellerOrderSkus: [
+        sellerLine('1', 'a'),
+        sellerLine('1', 'b', { price_amount: '100000000000000000000' }),
+        sellerLine('1', 'c', { quantity: 'many' }),
+        sellerLine('1', 'd', { creator_username: undefined }),
+      ],
+    };
+    const result = await commitPage(db, page({ rows }));
+    expect(result).toEqual({ inserted: 3, updated: 0, unchanged: 0, rejected: 3 });
+    const rejected = await db.sql<{ reason: string; record_key: string; detail: string }[]>`
+      select reason, record_key, detail from etl.rejected_records order by record_key`;
+    expect(rejected.map((r) => [r.reason, r.record_key])).toEqual([
+      ['load_error:22003', `${SHOP}/1/b`],
+      ['load_error:22P02', `${SHOP}/1/c`],
+      ['load_error:23502', `${SHOP}/2`],
+    ]);
+    expect(rejected[0]!.detail).toMatch(/seller_order_skus: numeric field overflow/);
+    expect(await loadCheckpoint(db.sql, key())).toMatchObject({ cursor: { pageToken: 'b2Zmc2V0PTIw' } });
+    const lines = await db.sql`select line_key from tiktok_affiliate.seller_order_skus order by 1`;
+    expect(lines.map((l) => l.line_key)).toEqual(['a', 'd']);
   });
 
   it('refuses a page for a table the schema does not export, before writing anything', async () => {

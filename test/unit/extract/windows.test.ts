@@ -85,7 +85,10 @@ describe('planRescanWindows', () => {
   const opts = { now, before: new Date('2026-06-30T10:50:00Z'), maturityDays: 90, windowDays: 7 };
 
   it('merges nearby open days into windows of at most windowDays', () => {
-    const ws = planRescanWindows([day('2026-06-01'), day('2026-06-03'), day('2026-06-07'), day('2026-06-20')], opts);
+    const ws = planRescanWindows(
+      [day('2026-06-01'), day('2026-06-03'), day('2026-06-07'), day('2026-06-20')],
+      opts,
+    );
     expect(ws).toEqual([
       { start: day('2026-06-01'), end: day('2026-06-08') },
       { start: day('2026-06-20'), end: day('2026-06-21') },

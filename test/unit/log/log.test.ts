@@ -6,6 +6,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SECRET_KEYS } from '../../../src/core/secrets.ts';
+import { loadConfig } from '../../../src/config.ts';
 import { createLogger, scrubSecrets, scrubValue } from '../../../src/log.ts';
 
 function capture() {
@@ -130,6 +131,18 @@ describe('scrubSecrets', () => {
     ['nothing secret here', 'nothing secret here'],
   ])('%s', (input, expected) => {
     expect(scrubSecrets(input)).toBe(expected);
+  });
+
+  it('logs objects the way they serialize themselves (e.g. the config, redacted)', () => {
+    const config = loadConfig({
+      TIKTOK_APP_SECRET: secretFor('app_secret'),
+      DATABASE_URL: 'postgres://u:pw-x1@h/db',
+    });
+    const { log, lines } = capture();
+    log.info({ config }, 'config');
+    expectClean(lines.join('\n'));
+    expect(lines[0]).not.toContain('pw-x1');
+    expect(lines[0]).toContain('"rateLimitPerSecond":50');
   });
 
   it('keeps non-string values as they are', () => {

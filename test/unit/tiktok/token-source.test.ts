@@ -103,6 +103,30 @@ describe('createTokenSource', () => {
     expect(requests).toHaveLength(0);
   });
 
+  it('a lost compare-and-swap adopts the pair someone else stored meanwhile', async () => {
+    const { make, store } = setup(10);
+    const save = store.save;
+    store.save = async (next, previous) => {
+      // A re-authorization lands between our load and our save.
+      store.value = {
+        ...store.value,
+        accessToken: 'TTP_reauthorized-DO-NOT-LEAK',
+        refreshToken: 'TTP_r2',
+        accessTokenExpiresAt: NOW_S + 86400,
+      };
+      return save(next, previous);
+    };
+    expect(await make().accessToken()).toBe('TTP_reauthorized-DO-NOT-LEAK');
+  });
+
+  it('a failing save with nothing newer stored is an error, not a silent success', async () => {
+    const { make, store } = setup(10);
+    store.save = async () => {
+      throw new Error('database down');
+    };
+    await expect(make().accessToken()).rejects.toThrow('database down');
+  });
+
   it('a caller can abort its wait for a refresh', async () => {
     const { make } = setup(10, { delayMs: 200 });
     const ctrl = new AbortController();

@@ -101,10 +101,14 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200],
     registers: [registry],
   });
-  const freshnessErrors = new Counter({
+  const freshnessErrors: Counter = new Counter({
     name: `${p}freshness_read_errors_total`,
     help: 'Scrapes whose freshness query failed (Postgres unreachable?).',
     registers: [registry],
+    // Joins the scrape's freshness read, so a failure is counted in the same scrape.
+    async collect() {
+      await readings();
+    },
   });
   // Both freshness gauges are filled from ONE query per scrape: prom-client collects metrics
   // concurrently, so the first collect starts the read and the second joins it.
@@ -118,9 +122,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
         return null;
       })
       .finally(() => {
-        setTimeout(() => {
-          inflight = null;
-        }, 500).unref();
+        // Every collect of one scrape starts in the same tick, so they have all joined by now;
+        // the next scrape reads afresh.
+        inflight = null;
       });
     return inflight;
   };

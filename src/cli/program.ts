@@ -2,6 +2,7 @@
  * The command tree of CLI.md. Each command lives in its own module and registers itself here;
  * names and flags are an operator contract (add freely, rename never).
  */
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSandbox } from './commands/sandbox.ts';
@@ -26,9 +27,12 @@ Configuration comes from the environment (or a .env file): DATABASE_URL, REDIS_U
 ETL_ENCRYPTION_KEY, TIKTOK_APP_KEY, TIKTOK_APP_SECRET, LOG_LEVEL... (see README.md).
 Exit codes: 0 success, 1 a sync or check failed, 2 bad usage or configuration.`;
 
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('affiliate-etl')
     .description('Keeps a Postgres warehouse in step with the TikTok Shop Affiliate APIs.')
+    .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),

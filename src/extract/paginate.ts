@@ -59,3 +59,26 @@ export async function* pages<T>(
     token = next;
   }
 }
+
+/**
+ * Keeps ONE step of `source` in flight while the consumer works on the current one: the next page is
+ * fetched while this one is normalized and committed, so HTTP latency and database time overlap.
+ * At most two pages are held. A failure of the look-ahead surfaces when the consumer asks for it; an
+ * early exit discards it (its rejection is swallowed, it was never going to be used).
+ */
+export async function* prefetchOne<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      const step = await next;
+      if (step.done) return;
+      next = it.next();
+      // The consumer may stop before awaiting the look-ahead: never let it reject unobserved.
+      next.catch(() => undefined);
+      yield step.value;
+    }
+  } finally {
+    await it.return?.(undefined)?.catch(() => undefined);
+  }
+}

@@ -7,7 +7,9 @@
  * It holds its own lock (one backfill per connection × stream at a time) and NOT the scheduled sync's,
  * so both run side by side; the queue gives it a lower priority.
  */
+import { setMaxListeners } from 'node:events';
 import { STREAM_KIND, type StreamName } from '../core/streams.ts';
+import { mapLimit } from '../extract/fan-out.ts';
 import { STREAM_SOURCES } from '../extract/index.ts';
 import type { WindowedSource } from '../extract/types.ts';
 import { splitRange, type TimeWindow, windowLabel } from '../extract/windows.ts';
@@ -26,7 +28,7 @@ import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { StreamBusyError, tryLockStream } from './stream-lock.ts';
 import type { StreamRun } from './stream-run.ts';
 import type { LedgerWindow } from './store.ts';
-import { parseCursor, walkWindow } from './windowed-sync.ts';
+import { walkWindow } from './windowed-sync.ts';
 
 export interface BackfillInput {
   connectionId: number;
@@ -99,6 +101,51 @@ async function ensureLedger(
       kind: 'backfill' as const,
     })),
   );
+}
+
+/**
+ * One ledger window. Its resume point is the ledger's last_page_token, committed in the same
+ * transaction as the page's rows (and `done` with the last page), so a killed backfill resumes at its
+ * last committed page exactly; the page's checkpoint goes to the owner's `backfill:` scope, away
+ * from the incremental watermark.
+ */
+async function backfillWindow(
+  run: StreamRun,
+  source: WindowedSource,
+  owner: StreamOwner,
+  w: LedgerWindow,
+  progress: BackfillProgress,
+  onProgress: BackfillInput['onProgress'],
+): Promise<void> {
+  const window: TimeWindow = { start: w.start, end: w.end };
+  const key = {
+    connectionId: w.connectionId,
+    stream: w.stream,
+    scope: w.scope,
+    start: w.start,
+    end: w.end,
+    kind: 'backfill' as const,
+  };
+  await run.store.updateWindow(key, { status: 'running', runId: run.runId });
+  if (w.lastPageToken)
+    run.log.info({ event: 'window_resume', window: windowLabel(window) }, 'resuming a backfill window');
+  await walkWindow(run, {
+    source,
+    owner,
+    scope: backfillScope(owner.ownerId),
+    phase: 'backfill',
+    window,
+    startToken: w.lastPageToken,
+    watermark: null,
+    advancesWatermark: false,
+    ledger: key,
+    onPage: (page) => {
+      progress.pages += 1;
+      progress.rows += page.rows;
+      if (page.last) progress.windowsDone += 1;
+      onProgress?.({ ...progress });
+    },
+  });
 }
 
 /** Backfill lock: a second key space beside the scheduled sync's lock (see stream-lock.ts). */
@@ -189,50 +236,30 @@ async function backfillLocked(
       rows: 0,
     };
     input.onProgress?.({ ...progress });
-    for (const [i, owner] of owners.entries()) {
-      const scope = backfillScope(owner.ownerId);
-      const cursor = parseCursor((await store.loadCheckpoint(connectionId, stream, scope)).cursor);
-      for (const w of ledgers[i] ?? []) {
-        if (w.status === 'done') continue;
-        const window: TimeWindow = { start: w.start, end: w.end };
-        // The committed cursor and the ledger's token commit with the page's rows; the cursor is kept
-        // per owner scope, the ledger per window, so either resumes exactly.
-        const sameWindow =
-          cursor?.phase === 'backfill' &&
-          cursor.window.start?.getTime() === w.start.getTime() &&
-          cursor.window.end.getTime() === w.end.getTime();
-        const startToken = sameWindow ? cursor.pageToken : w.lastPageToken;
-        const key = {
-          connectionId,
-          stream,
-          scope: owner.ownerId,
-          start: w.start,
-          end: w.end,
-          kind: 'backfill' as const,
-        };
-        await store.updateWindow(key, { status: 'running', runId });
-        if (startToken)
-          log.info({ event: 'window_resume', window: windowLabel(window) }, 'resuming a backfill window');
-        await walkWindow(run, {
-          source,
-          owner,
-          scope,
-          phase: 'backfill',
-          window,
-          startToken,
-          watermark: null,
-          advancesWatermark: false,
-          ledger: key,
-          onPage: (page) => {
-            progress.pages += 1;
-            progress.rows += page.rows;
-            input.onProgress?.({ ...progress });
-          },
-        });
-        await store.updateWindow(key, { status: 'done', lastPageToken: null });
-        progress.windowsDone += 1;
-        input.onProgress?.({ ...progress });
-      }
+    // Windows run side by side (bounded): with API latency one sequential page walk cannot use the
+    // shop's rate budget; the budget, not this pool, caps the request rate. The first failure aborts
+    // the siblings, so the run fails fast with every committed page kept.
+    const siblings = new AbortController();
+    // Every window in flight listens on it (fetch, budget waits): more than the default 10 listeners.
+    setMaxListeners(0, siblings.signal);
+    const onAbort = () => siblings.abort(input.signal?.reason);
+    input.signal?.addEventListener('abort', onAbort, { once: true });
+    const pooled: StreamRun = { ...run, signal: siblings.signal };
+    const tasks = owners.flatMap((owner, i) =>
+      (ledgers[i] ?? []).filter((w) => w.status !== 'done').map((w) => ({ owner, w })),
+    );
+    try {
+      await mapLimit(tasks, deps.config.backfillWindowConcurrency, async ({ owner, w }) => {
+        try {
+          await backfillWindow(pooled, source, owner, w, progress, input.onProgress);
+        } catch (err) {
+          siblings.abort(err);
+          throw err;
+        }
+      });
+    } finally {
+      input.signal?.removeEventListener('abort', onAbort);
+      run.windowsDone = pooled.windowsDone;
     }
     const summary = summarize('succeeded', null);
     await store.closeRun(runId, { status: 'succeeded', counts: run.counts });

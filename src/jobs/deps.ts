@@ -38,6 +38,8 @@ export interface EngineConfig {
   /** BullMQ priorities (1 = highest): scheduled/CLI syncs before backfills. */
   syncPriority: number;
   backfillPriority: number;
+  /** Backfill windows walked side by side per run (the rate budget still caps requests). */
+  backfillWindowConcurrency: number;
   /** Graceful shutdown: active jobs get this long to finish before they are aborted. */
   shutdownTimeoutMs: number;
   /** How often the scheduler watchdog checks that every scheduler still produces jobs. */
@@ -78,6 +80,7 @@ export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): Engi
     keepFailed: 5_000,
     syncPriority: 1,
     backfillPriority: 10,
+    backfillWindowConcurrency: 4,
     shutdownTimeoutMs: 30_000,
     watchdogIntervalMs: 5 * MINUTE,
     refreshAheadSeconds: 3_600,

@@ -6,7 +6,7 @@
  *   2. settlement re-scan of older windows still holding non-final lines, up to the maturity horizon.
  * Every page commits its rows together with the cursor {window, next page token}.
  */
-import { pages, RepeatedPageTokenError } from '../extract/paginate.ts';
+import { pages, prefetchOne, RepeatedPageTokenError } from '../extract/paginate.ts';
 import type { WindowedSource } from '../extract/types.ts';
 import {
   planIncrementalWindows,
@@ -83,7 +83,10 @@ export async function walkWindow(run: StreamRun, input: WalkWindowInput): Promis
   let startToken = input.startToken ?? undefined;
   for (let restarts = 0; ; restarts++) {
     try {
-      const walk = pages((token) => source.fetchPage(ctx, window, token), { startToken, signal: run.signal });
+      // One page of look-ahead: the next request is in flight while this page commits.
+      const walk = prefetchOne(
+        pages((token) => source.fetchPage(ctx, window, token), { startToken, signal: run.signal }),
+      );
       for await (const page of walk) {
         const result = normalize(page.records, { ownerId: owner.ownerId, now: run.clock.now() });
         const checkpoint: Checkpoint = page.last
@@ -103,7 +106,15 @@ export async function walkWindow(run: StreamRun, input: WalkWindowInput): Promis
             snapshot: false,
           },
           input.ledger
-            ? { key: input.ledger, patch: { addPages: 1, addRows: rows, lastPageToken: nextPageToken } }
+            ? {
+                key: input.ledger,
+                patch: {
+                  addPages: 1,
+                  addRows: rows,
+                  lastPageToken: nextPageToken,
+                  ...(page.last ? { status: 'done' as const } : {}),
+                },
+              }
             : undefined,
         );
         addCommit(run.counts, committed);

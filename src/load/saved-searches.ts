@@ -14,7 +14,13 @@ export interface SavedSearch {
 
 export async function listSavedSearches(sql: Queryable, connectionId: number): Promise<SavedSearch[]> {
   const rows = await sql<
-    { connection_id: number; search_id: string; name: string; criteria: Record<string, unknown>; updated_at: Date }[]
+    {
+      connection_id: number;
+      search_id: string;
+      name: string;
+      criteria: Record<string, unknown>;
+      updated_at: Date;
+    }[]
   >`select connection_id, search_id, name, criteria, updated_at from etl.saved_searches
     where connection_id = ${connectionId} order by search_id`;
   return rows.map((r) => ({
@@ -38,7 +44,12 @@ export async function saveSearch(
       updated_at = now()`;
 }
 
-export async function removeSavedSearch(sql: Queryable, connectionId: number, searchId: string): Promise<boolean> {
-  const result = await sql`delete from etl.saved_searches where connection_id = ${connectionId} and search_id = ${searchId}`;
+export async function removeSavedSearch(
+  sql: Queryable,
+  connectionId: number,
+  searchId: string,
+): Promise<boolean> {
+  const result =
+    await sql`delete from etl.saved_searches where connection_id = ${connectionId} and search_id = ${searchId}`;
   return result.count === 1;
 }

@@ -51,7 +51,8 @@ export async function setSchedule(
 ): Promise<void> {
   const everyMs = input.rule.everyMs ?? null;
   const cron = input.rule.cron?.trim() || null;
-  if ((everyMs === null) === (cron === null)) throw new ScheduleError('a schedule needs exactly one of every or cron');
+  if ((everyMs === null) === (cron === null))
+    throw new ScheduleError('a schedule needs exactly one of every or cron');
   if (everyMs !== null && (!Number.isSafeInteger(everyMs) || everyMs <= 0)) {
     throw new ScheduleError(`every must be a positive number of milliseconds, got ${everyMs}`);
   }
@@ -63,7 +64,12 @@ export async function setSchedule(
 }
 
 /** Back to the default schedule of the stream. */
-export async function removeSchedule(sql: Queryable, connectionId: number, stream: StreamName): Promise<boolean> {
-  const result = await sql`delete from etl.schedules where connection_id = ${connectionId} and stream = ${stream}`;
+export async function removeSchedule(
+  sql: Queryable,
+  connectionId: number,
+  stream: StreamName,
+): Promise<boolean> {
+  const result =
+    await sql`delete from etl.schedules where connection_id = ${connectionId} and stream = ${stream}`;
   return result.count === 1;
 }

@@ -8,13 +8,21 @@
  * - Snapshot tables: every row seen gets last_seen_run_id = runId even when unchanged. That is an
  *   observation, not a change, so it is NOT counted as an update (it is reported as `touched`).
  * - first_seen_at is written on insert only.
+ * - Tables with a loader-owned `row_hash` column take a faster path (row-hash.ts): only rows whose
+ *   stored hash differs are shipped at all. Measured by bench/loader.bench.ts (row_hash_* figures).
  */
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import type { Queryable } from './queryable.ts';
 import type { UpsertCounts } from './types.ts';
 import { hashRowJson, storedHashes, touchSeen } from './row-hash.ts';
-import { BOOKKEEPING, HASH_COLUMN, SNAPSHOT_BOOKKEEPING, tableShape, type TableShape } from './table-shape.ts';
+import {
+  BOOKKEEPING,
+  HASH_COLUMN,
+  SNAPSHOT_BOOKKEEPING,
+  tableShape,
+  type TableShape,
+} from './table-shape.ts';
 import { upsertStatement } from './upsert-sql.ts';
 
 export type { Queryable } from './queryable.ts';
@@ -55,7 +63,12 @@ export async function upsertRows(
     const chunk = unique.slice(start, start + size);
     const counts = shape.hasRowHash
       ? await upsertHashed(sql, shape, chunk, opts)
-      : await runStatement(sql, statement.text, chunk.map((row) => rowJson(shape, row)), opts);
+      : await runStatement(
+          sql,
+          statement.text,
+          chunk.map((row) => rowJson(shape, row)),
+          opts,
+        );
     result.inserted += counts.inserted;
     result.updated += counts.updated;
     result.unchanged += chunk.length - counts.inserted - counts.updated;
@@ -66,18 +79,45 @@ export async function upsertRows(
 
 type StatementCounts = { inserted: number; updated: number; touched: number };
 
+/**
+ * One parameter carries the whole batch; Postgres caps a jsonb value at 256 MB and a huge parameter
+ * costs memory on both sides, so a batch of unusually large rows is split by size as well.
+ */
+const MAX_BATCH_CHARS = 32 * 1024 * 1024;
+
 async function runStatement(
   sql: Queryable,
   text: string,
   rowsJson: readonly string[],
   opts: UpsertOptions,
 ): Promise<StatementCounts> {
-  if (rowsJson.length === 0) return { inserted: 0, updated: 0, touched: 0 };
-  const batch = `[${rowsJson.join(',')}]`;
-  const params = [batch, opts.runId, opts.syncedAt ?? null] as postgres.ParameterOrJSON<never>[];
-  const [counts] = await sql.unsafe<StatementCounts[]>(text, params, { prepare: true });
-  return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0, touched: counts?.touched ?? 0 };
+  const total: StatementCounts = { inserted: 0, updated: 0, touched: 0 };
+  let start = 0;
+  while (start < rowsJson.length) {
+    let end = start;
+    let chars = 2;
+    while (end < rowsJson.length && (end === start || chars + rowsJson[end]!.length + 1 <= MAX_BATCH_CHARS)) {
+      chars += rowsJson[end]!.length + 1;
+      end += 1;
+    }
+    const batch = `[${rowsJson.slice(start, end).join(',')}]`;
+    const params = [batch, opts.runId, opts.syncedAt ?? null] as postgres.ParameterOrJSON<never>[];
+    const [counts] = await sql.unsafe<StatementCounts[]>(text, params, { prepare: true });
+    total.inserted += counts?.inserted ?? 0;
+    total.updated += counts?.updated ?? 0;
+    total.touched += counts?.touched ?? 0;
+    start = end;
+  }
+  return total;
 }
+
+/**
+ * Per table, whether the last page was made only of new rows. While pages keep inserting only
+ * (a first load, a backfill of new windows), the stored-hash lookup cannot save anything, so it is
+ * skipped and every row is shipped; as soon as the server reports unchanged rows again, lookups
+ * resume. Shipping a row is always correct (the server compares), so this only ever affects speed.
+ */
+const onlyNewRows = new WeakMap<TableShape, boolean>();
 
 /** row-hash.ts: ship only rows whose stored hash differs (or that are new or tombstoned). */
 async function upsertHashed(
@@ -86,20 +126,35 @@ async function upsertHashed(
   rows: readonly Record<string, unknown>[],
   opts: UpsertOptions,
 ): Promise<StatementCounts> {
+  // The row's own JSON is both what is hashed and what is shipped: serialized once. row_hash
+  // travels as the last position (upsert-sql.ts reads it after the payload columns).
+  const withHash = (row: Record<string, unknown>) => {
+    const json = rowJson(shape, row);
+    const hash = hashRowJson(json);
+    return { hash, shipped: `${json.slice(0, -1)},"${hash}"]` };
+  };
+  if (onlyNewRows.get(shape)) {
+    const counts = await runStatement(
+      sql,
+      upsertStatement(shape).text,
+      rows.map((r) => withHash(r).shipped),
+      opts,
+    );
+    onlyNewRows.set(shape, counts.inserted === rows.length);
+    return counts;
+  }
   const stored = await storedHashes(sql, shape, rows);
   const ship: string[] = [];
   const same: Record<string, unknown>[] = [];
   rows.forEach((row, i) => {
-    // The row's own JSON is both what is hashed and what is shipped: serialized once.
-    const json = rowJson(shape, row);
-    const hash = hashRowJson(json);
+    const { hash, shipped } = withHash(row);
     const hit = stored.get(i);
     if (hit?.active && hit.hash === hash) same.push(row);
-    // row_hash travels as the last position (upsert-sql.ts reads it after the payload columns).
-    else ship.push(`${json.slice(0, -1)},"${hash}"]`);
+    else ship.push(shipped);
   });
   const counts = await runStatement(sql, upsertStatement(shape).text, ship, opts);
   counts.touched += await touchSeen(sql, shape, same, opts.runId);
+  onlyNewRows.set(shape, stored.size === 0 && counts.inserted === rows.length);
   return counts;
 }
 

@@ -60,6 +60,7 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<RunningS
       // If this process exits without stop() (a crash, a forced Ctrl-C), take redis down with it.
       const onExit = () => {
         child.kill('SIGTERM');
+        if (opts.mode === 'test') rmSync(dir, { recursive: true, force: true });
       };
       process.once('exit', onExit);
       const stop = async () => {

@@ -69,6 +69,16 @@ export interface ApiClientOptions {
 interface CallState {
   attempt: number;
   pendingThrottledMs: number;
+  /** First 429 of this call (performance.now()): the throttle wait is bounded per call. */
+  throttleStart: number | null;
+  throttles: number;
+}
+
+/** What stays the same across attempts: built once per call (the body is serialized ONCE). */
+interface Prepared {
+  path: string;
+  query: Record<string, string>;
+  rawBody: string | null;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -119,16 +129,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   /** One HTTP exchange: no retries here. */
-  async function sendOnce(req: ApiCallRequest, path: string, token: string | null, state: CallState) {
+  async function sendOnce(req: ApiCallRequest, prep: Prepared, token: string | null, state: CallState) {
     const { endpoint, signal } = req;
-    const query = serializeQuery(req.query ?? {});
-    const rawBody = req.body === undefined ? null : JSON.stringify(req.body);
+    // Timestamp and signature are fresh per attempt (api doc §1.1 window); the signed bytes are
+    // exactly the body serialized once in call().
     const built = buildRequest({
       baseUrl: endpoint.host === 'auth' ? options.authBaseUrl : options.apiBaseUrl,
       endpoint,
-      path,
-      query,
-      rawBody,
+      path: prep.path,
+      query: prep.query,
+      rawBody: prep.rawBody,
       auth: req.auth,
       accessToken: token,
       nowMs: now(),
@@ -183,25 +193,26 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   /** Sends until the response is not a throttle, waiting on the shared budget between tries. */
-  async function sendThrottled(req: ApiCallRequest, path: string, token: string | null, state: CallState) {
+  async function sendThrottled(req: ApiCallRequest, prep: Prepared, token: string | null, state: CallState) {
     const budgetKey = req.auth ? `${req.auth.appKey}:${req.auth.budgetScope}:${req.endpoint.name}` : null;
-    let throttleStart: number | null = null;
-    let throttles = 0;
     for (;;) {
       if (budget && budgetKey) state.pendingThrottledMs += await budget.acquire(budgetKey, req.signal);
       try {
-        return await sendOnce(req, path, token, state);
+        return await sendOnce(req, prep, token, state);
       } catch (err) {
         if (!isApiError(err, RateLimitedError)) throw err;
-        throttleStart ??= performance.now();
-        if (performance.now() - throttleStart > maxThrottleWaitMs) throw err;
-        throttles += 1;
+        state.throttleStart ??= performance.now();
+        // Bounded in total: give up (the job layer retries later) rather than wait past the bound,
+        // including when Retry-After alone asks for more than is left.
+        const left = maxThrottleWaitMs - (performance.now() - state.throttleStart);
+        if (left <= 0 || (err.retryAfterMs ?? 0) > left) throw err;
+        state.throttles += 1;
         log?.warn(
           {
             endpoint: req.endpoint.name,
             scope: req.auth?.budgetScope,
             retryAfterMs: err.retryAfterMs,
-            throttles,
+            throttles: state.throttles,
           },
           'tiktok.api.throttled',
         );
@@ -211,15 +222,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           // cool-down (Retry-After when given) has passed.
           await budget.throttled(budgetKey, err.retryAfterMs);
         } else {
-          await sleep(err.retryAfterMs ?? backoffMs(throttles - 1, minTimeoutMs, maxTimeoutMs), req.signal);
+          await sleep(
+            err.retryAfterMs ?? backoffMs(state.throttles - 1, minTimeoutMs, maxTimeoutMs),
+            req.signal,
+          );
         }
         state.pendingThrottledMs += Math.round(performance.now() - waitStart);
       }
     }
   }
 
-  function sendWithRetries(req: ApiCallRequest, path: string, token: string | null, state: CallState) {
-    return pRetry(() => sendThrottled(req, path, token, state), {
+  function sendWithRetries(req: ApiCallRequest, prep: Prepared, token: string | null, state: CallState) {
+    return pRetry(() => sendThrottled(req, prep, token, state), {
       retries,
       minTimeout: minTimeoutMs,
       maxTimeout: maxTimeoutMs,
@@ -246,18 +260,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return {
     async call(req: ApiCallRequest): Promise<ApiCallResult> {
       req.signal?.throwIfAborted();
-      const path = fillPath(req.endpoint, req.pathParams);
-      const state: CallState = { attempt: 0, pendingThrottledMs: 0 };
+      const prep: Prepared = {
+        path: fillPath(req.endpoint, req.pathParams),
+        query: serializeQuery(req.query ?? {}),
+        rawBody: req.body === undefined ? null : JSON.stringify(req.body),
+      };
+      const state: CallState = { attempt: 0, pendingThrottledMs: 0, throttleStart: null, throttles: 0 };
       const tokens = req.endpoint.host === 'api' ? req.auth?.tokens : undefined;
       const token = tokens ? await tokens.accessToken(req.signal) : null;
       try {
-        return await sendWithRetries(req, path, token, state);
+        return await sendWithRetries(req, prep, token, state);
       } catch (err) {
         if (!tokens || token === null || !isApiError(err, TokenExpiredError)) throw err;
         // api doc §9.1: 105002 -> refresh (once, across processes: the token source locks), retry once.
         log?.info({ endpoint: req.endpoint.name }, 'tiktok.api.token_expired_refreshing');
         const fresh = await tokens.refreshAfterExpiry(token, req.signal);
-        return await sendWithRetries(req, path, fresh, state);
+        return await sendWithRetries(req, prep, fresh, state);
       }
     },
   };

@@ -10,7 +10,14 @@
  * per-key rate in ~20 lines of Lua. The Redis clock (TIME) is used so all processes agree on time.
  */
 import type { Redis } from 'ioredis';
-import { applyThrottle, type GcraParams, type GcraState, initialState, tryAcquire } from './rate-gcra.ts';
+import {
+  applyThrottle,
+  type GcraParams,
+  type GcraState,
+  initialState,
+  type Reservation,
+  reserve,
+} from './rate-gcra.ts';
 import { sleep } from './sleep.ts';
 import type { RateBudget } from './types.ts';
 
@@ -21,6 +28,8 @@ export interface RateBudgetOptions {
   safetyMargin?: number;
   /** Requests that may go out back to back; default 1 (strict spacing). */
   burst?: number;
+  /** How far ahead a request may reserve its slot; default 250 ms. */
+  horizonMs?: number;
   /** Cool-down after a 429 without Retry-After; default 1000 ms. */
   defaultCooldownMs?: number;
   /** Floor of the reduced rate; default 1/s. */
@@ -42,9 +51,8 @@ function params(o: RateBudgetOptions): GcraParams {
   const paced = rate * (1 - margin);
   return {
     ratePerSecond: paced,
-    // N slots span 1000 / (1 - margin) ms; half of the surplus absorbs late claims, half jitter.
-    graceMs: (1000 / (1 - margin) - 1000) / 2,
     burst: Math.max(1, Math.floor(o.burst ?? 1)),
+    horizonMs: Math.max(0, o.horizonMs ?? 250),
     minRatePerSecond: Math.min(paced, o.minRatePerSecond ?? 1),
     recoveryPerSecond: o.recoveryPerSecond ?? paced / 30,
     decreaseFactor: 0.5,
@@ -52,15 +60,23 @@ function params(o: RateBudgetOptions): GcraParams {
   };
 }
 
-/** Polls `step` (0 = granted, else ms to wait) until granted; returns the ms spent waiting. */
-async function waitForSlot(step: () => Promise<number> | number, signal?: AbortSignal): Promise<number> {
+/** Reserves a slot (asking again while it lies beyond the horizon), sleeps until it; returns ms waited. */
+async function waitForSlot(
+  step: () => Promise<Reservation> | Reservation,
+  horizonMs: number,
+  signal?: AbortSignal,
+): Promise<number> {
   const started = performance.now();
   for (;;) {
     signal?.throwIfAborted();
-    const waitMs = await step();
-    if (waitMs <= 0) return Math.round(performance.now() - started);
-    // A little jitter so waiters of one key do not all wake on the same millisecond.
-    await sleep(waitMs + Math.random(), signal);
+    const r = await step();
+    if (r.reserved) {
+      await sleep(r.waitMs, signal);
+      return Math.round(performance.now() - started);
+    }
+    // Come back when the slot is about to enter the horizon (a little jitter: waiters of one key
+    // should not all ask on the same millisecond).
+    await sleep(Math.max(1, r.waitMs - horizonMs) + Math.random() * 5, signal);
   }
 }
 
@@ -76,14 +92,14 @@ export function createMemoryRateBudget(options: RateBudgetOptions = {}): RateBud
     return s;
   };
   return {
-    acquire: (key, signal) => waitForSlot(() => tryAcquire(stateOf(key), Date.now(), p), signal),
+    acquire: (key, signal) => waitForSlot(() => reserve(stateOf(key), Date.now(), p), p.horizonMs, signal),
     async throttled(key, retryAfterMs) {
       applyThrottle(stateOf(key), Date.now(), retryAfterMs, p);
     },
   };
 }
 
-// Lua twins of tryAcquire / applyThrottle (rate-gcra.ts). Floats are stored with string.format
+// Lua twins of reserve / applyThrottle (rate-gcra.ts). Floats are stored with string.format
 // because Lua's tostring keeps only 14 significant digits.
 const NOW_LUA = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
@@ -93,21 +109,21 @@ local function eff(s, maxRate, recovery)
 end
 `;
 
-const ACQUIRE_LUA = `${NOW_LUA}
-local maxRate, burst, recovery, ttl, graceMs =
+// Returns the wait in ms when the slot was reserved, or -(wait + 1) when it lies beyond the horizon.
+const RESERVE_LUA = `${NOW_LUA}
+local maxRate, burst, recovery, ttl, horizon =
   tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local s = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'rate_at', 'cool_until')
-local cool = tonumber(s[4]) or 0
-if cool > now then return math.ceil(cool - now) end
 local interval = 1000 / eff(s, maxRate, recovery)
-local tat = tonumber(s[1]) or now
-if tat <= now - math.min(graceMs, interval / 2) then tat = now end
 local tol = (burst - 1) * interval
-if tat - now > tol then return math.max(1, math.ceil(tat - now - tol)) end
-redis.call('HSET', KEYS[1], 'tat', string.format('%.3f', tat + interval))
+local tat = tonumber(s[1]) or 0
+local earliest = math.max(now, tonumber(s[4]) or 0)
+local slot = math.max(tat - tol, earliest)
+local wait = math.max(0, math.ceil(slot - now))
+if wait > horizon then return -(wait + 1) end
+redis.call('HSET', KEYS[1], 'tat', string.format('%.3f', math.max(tat, slot) + interval))
 redis.call('PEXPIRE', KEYS[1], ttl)
-return 0`;
-
+return wait`;
 const THROTTLE_LUA = `${NOW_LUA}
 local maxRate, cooldown, minRate, recovery, ttl, factor =
   tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -136,19 +152,22 @@ export function createRedisRateBudget(redis: Redis, options: RedisRateBudgetOpti
   const prefix = options.prefix ?? 'tiktok:budget:';
   return {
     acquire(key, signal) {
-      return waitForSlot(async () => {
-        const res = await redis.eval(
-          ACQUIRE_LUA,
-          1,
-          prefix + key,
-          p.ratePerSecond,
-          p.burst,
-          p.recoveryPerSecond,
-          STATE_TTL_MS,
-          p.graceMs,
+      const step = async (): Promise<Reservation> => {
+        const res = Number(
+          await redis.eval(
+            RESERVE_LUA,
+            1,
+            prefix + key,
+            p.ratePerSecond,
+            p.burst,
+            p.recoveryPerSecond,
+            STATE_TTL_MS,
+            p.horizonMs,
+          ),
         );
-        return Number(res);
-      }, signal);
+        return res >= 0 ? { reserved: true, waitMs: res } : { reserved: false, waitMs: -res - 1 };
+      };
+      return waitForSlot(step, p.horizonMs, signal);
     },
     async throttled(key, retryAfterMs) {
       await redis.eval(

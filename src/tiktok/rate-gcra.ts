@@ -1,25 +1,29 @@
 /**
- * The pacing algorithm behind both rate budgets: GCRA (generic cell rate algorithm) plus AIMD.
- *   - GCRA keeps a "theoretical arrival time" per key and grants one request every 1/rate s, so
- *     requests are spaced evenly and ANY 1 s window holds at most rate + burst requests, whatever
- *     window alignment the server counts with (api doc §9.2: 50 QPS per API per (app, shop)).
+ * The pacing algorithm behind both rate budgets: GCRA (generic cell rate algorithm) as a
+ * reservation schedule, plus AIMD.
+ *   - GCRA keeps a "theoretical arrival time" (tat) per key: the next free slot. A caller reserves
+ *     the next slot (tat advances by 1/rate s) and sleeps until it, so requests are spaced evenly
+ *     and any 1 s window holds at most `rate` of them (+ burst - 1), whatever window alignment the
+ *     server counts with (api doc §9.2: 50 QPS per API per (app, shop)). Reserving instead of
+ *     polling means a waiter that wakes a few ms late (timers, Redis round trips on a busy box)
+ *     costs no capacity, and each request needs one Redis round trip, not one per wake-up.
+ *   - Reservations reach at most `horizonMs` ahead; a caller beyond it waits and asks again, so a
+ *     429 (which moves the schedule) strands only a short queue of already-reserved requests.
+ *   - The pace is a safety margin below the server's limit: N slots span 1000 ms * (1 + margin),
+ *     so a request that leaves up to ~margin * 1000 ms late still cannot squeeze N + 1 requests
+ *     into a strict sliding second (the sandbox counts that way).
  *   - AIMD: a 429 halves the key's rate and starts a cool-down (Retry-After when given); the rate
- *     then grows back linearly to the configured one. Only one decrease per cool-down, so a burst
- *     of in-flight requests all answered 429 counts once.
- *   - Late wake-ups: a waiter that wakes a few ms after its slot still takes it on schedule (up
- *     to `graceMs`), otherwise timer lateness under load would waste capacity. To keep a STRICT
- *     sliding 1 s window of `limit` requests satisfied anyway (the sandbox counts that way), the
- *     pace is a safety margin below the limit: N slots span 1000 ms * (1 + margin) >= 1000 ms +
- *     graceMs, so a late claim can never squeeze N + 1 requests into one second.
+ *     then grows back linearly. Only one decrease per cool-down, so a burst of in-flight requests
+ *     all answered 429 counts once.
  * This file is the in-memory version; rate-budget.ts mirrors it step for step in Lua for Redis.
  */
 
 export interface GcraParams {
   /** The pace: the server's limit less the safety margin. */
   ratePerSecond: number;
-  /** How late a slot may still be claimed on schedule (capped at half an interval). */
-  graceMs: number;
   burst: number;
+  /** How far ahead a slot may be reserved. */
+  horizonMs: number;
   minRatePerSecond: number;
   recoveryPerSecond: number;
   decreaseFactor: number;
@@ -27,13 +31,19 @@ export interface GcraParams {
 }
 
 export interface GcraState {
-  /** Theoretical arrival time of the next request, epoch ms. */
+  /** Theoretical arrival time: the next free slot, epoch ms. */
   tat: number;
   /** Reduced rate after a throttle; null = the configured rate. */
   rate: number | null;
   /** When recovery of the reduced rate starts (end of the cool-down), epoch ms. */
   rateAt: number;
   coolUntil: number;
+}
+
+/** reserved: sleep `waitMs` then send. Not reserved: the slot is beyond the horizon; ask again later. */
+export interface Reservation {
+  reserved: boolean;
+  waitMs: number;
 }
 
 export function initialState(): GcraState {
@@ -46,18 +56,17 @@ export function effectiveRate(s: GcraState, nowMs: number, p: GcraParams): numbe
   return Math.min(p.ratePerSecond, recovered);
 }
 
-/** Try to take one request slot: 0 = granted (state advanced), else ms to wait before trying again. */
-export function tryAcquire(s: GcraState, nowMs: number, p: GcraParams): number {
-  if (s.coolUntil > nowMs) return Math.ceil(s.coolUntil - nowMs);
+/** Reserve the next slot of the key if it lies within the horizon. */
+export function reserve(s: GcraState, nowMs: number, p: GcraParams): Reservation {
   const interval = 1000 / effectiveRate(s, nowMs, p);
-  // A slot at most `grace` old is still taken on schedule (late wake-up, see above); older means
-  // the key was idle: start afresh at now (no saved-up burst).
-  const grace = Math.min(p.graceMs, interval / 2);
-  const tat = s.tat > nowMs - grace ? s.tat : nowMs;
   const tolerance = (p.burst - 1) * interval;
-  if (tat - nowMs > tolerance) return Math.max(1, Math.ceil(tat - nowMs - tolerance));
-  s.tat = tat + interval;
-  return 0;
+  // An idle key (tat in the past) starts afresh at now: no saved-up burst beyond `burst`.
+  const earliest = Math.max(nowMs, s.coolUntil);
+  const slot = Math.max(s.tat - tolerance, earliest);
+  const waitMs = Math.max(0, Math.ceil(slot - nowMs));
+  if (waitMs > p.horizonMs) return { reserved: false, waitMs };
+  s.tat = Math.max(s.tat, slot) + interval;
+  return { reserved: true, waitMs };
 }
 
 /** Record a 429: cool down, and halve the rate unless this cool-down already did. */

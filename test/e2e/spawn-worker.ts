@@ -34,7 +34,8 @@ export function spawnWorker(env: Record<string, string>): ChildWorker {
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel closes when this process dies: the child then exits (no orphaned workers).
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const lines: string[] = [];
   let onStart: () => void = () => undefined;

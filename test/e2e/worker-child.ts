@@ -54,4 +54,6 @@ const stop = async () => {
   process.exit(0);
 };
 process.once('SIGTERM', () => void stop());
+// Spawned with an IPC channel by the test: if the test process dies, do not outlive it.
+process.once('disconnect', () => void stop());
 process.once('SIGINT', () => void stop());

@@ -89,8 +89,9 @@ export function parseDate(value: string): Date {
     );
   }
   const date = new Date(dateOnly ? `${text}T00:00:00Z` : text);
-  const roundTrips = dateOnly ? date.toISOString().slice(0, 10) === text : true;
-  if (Number.isNaN(date.getTime()) || !roundTrips) {
+  const valid = !Number.isNaN(date.getTime());
+  // `new Date('2023-02-29')` rolls over to March 1st: a date that does not print back is not real.
+  if (!valid || (dateOnly && date.toISOString().slice(0, 10) !== text)) {
     throw new InvalidArgumentError(`"${value}" is not a real calendar date.`);
   }
   return date;

@@ -71,6 +71,15 @@ describe('transient faults are retried; the data comes out the same', () => {
     expect(fx.sb.stats().faultsServed).toBeGreaterThan(0);
   });
 
+  it('record-level schema drift passes through untouched for the normalizers to judge', async () => {
+    f = await startFixture({ faults: 'drift.extra=0.5;drift.missing=0.5;drift.type=0.5' });
+    const fx = f;
+    const got = await walk((pageToken) => searchSellerOrders(fx.api, fx.seller, { pageSize: 20, pageToken }));
+    const truth = await fx.sb.groundTruth('seller_affiliate_orders', fx.shopId);
+    expect(got.records).toHaveLength(truth.groups.flatMap((g) => g.records).length);
+    expect(fx.sb.stats().faultsServed).toBeGreaterThan(0);
+  });
+
   it('gives up with TransientError when the faults outlast the retries', async () => {
     f = await startFixture({ faults: '5xx=1' });
     const api = f.client({ retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 2 } });

@@ -32,7 +32,10 @@ export interface CliHarness {
   close(): Promise<void>;
 }
 
-export async function startCliHarness(redisDb: number, sandboxOptions: SandboxOptions = {}): Promise<CliHarness> {
+export async function startCliHarness(
+  redisDb: number,
+  sandboxOptions: SandboxOptions = {},
+): Promise<CliHarness> {
   const sandbox = await startSandbox({ scale: 'tiny', ...sandboxOptions });
   const redis = new URL(inject('redisUrl'));
   redis.pathname = `/${redisDb}`;
@@ -53,7 +56,8 @@ export async function startCliHarness(redisDb: number, sandboxOptions: SandboxOp
   const outputs: string[] = [];
   const handedOut = new Set<string>([sandbox.app.appSecret, encryptionKey]);
   const remember = () => {
-    for (const a of sandbox.accounts) for (const s of [a.accessToken, a.refreshToken, a.authCode]) handedOut.add(s);
+    for (const a of sandbox.accounts)
+      for (const s of [a.accessToken, a.refreshToken, a.authCode]) handedOut.add(s);
   };
   remember();
   return {

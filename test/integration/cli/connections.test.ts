@@ -30,7 +30,15 @@ const creator = () => h.sandbox.accounts.find((a) => a.kind === 'creator')!;
 
 describe('affiliate-etl connections', () => {
   it('adds seller, partner and creator connections, discovering shops and assets', async () => {
-    const s = await h.run(['connections', 'add', 'seller', '--auth-code', seller().authCode, '--name', 'EU shops']);
+    const s = await h.run([
+      'connections',
+      'add',
+      'seller',
+      '--auth-code',
+      seller().authCode,
+      '--name',
+      'EU shops',
+    ]);
     expect(s.stderr).not.toMatch(/error/i);
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/^Connection 1 added: seller "EU shops"\./);
@@ -43,20 +51,37 @@ describe('affiliate-etl connections', () => {
 
     const c = creator();
     const cr = await h.run([
-      'connections', 'add', 'creator',
-      '--access-token', c.accessToken,
-      '--refresh-token', c.refreshToken,
-      '--access-token-expires-at', String(c.accessTokenExpiresAt),
-      '--open-id', c.openId,
+      'connections',
+      'add',
+      'creator',
+      '--access-token',
+      c.accessToken,
+      '--refresh-token',
+      c.refreshToken,
+      '--access-token-expires-at',
+      String(c.accessTokenExpiresAt),
+      '--open-id',
+      c.openId,
     ]);
     expect(cr.code).toBe(0);
     expect(cr.stdout).toContain('Connection 3 added: creator');
 
-    const rows = await sql<{ id: number; kind: string; shops: { id: string }[]; category_assets: { cipher: string }[]; access_token_enc: string; open_id: string }[]>`
+    const rows = await sql<
+      {
+        id: number;
+        kind: string;
+        shops: { id: string }[];
+        category_assets: { cipher: string }[];
+        access_token_enc: string;
+        open_id: string;
+      }[]
+    >`
       select id, kind, shops, category_assets, access_token_enc, open_id from etl.connections order by id`;
     expect(rows.map((r) => r.kind)).toEqual(['seller', 'partner', 'creator']);
     expect(rows[0]!.shops.map((x) => x.id)).toEqual(seller().shops.map((x) => x.id));
-    expect(rows[1]!.category_assets.map((x) => x.cipher)).toEqual(partner().categoryAssets.map((x) => x.cipher));
+    expect(rows[1]!.category_assets.map((x) => x.cipher)).toEqual(
+      partner().categoryAssets.map((x) => x.cipher),
+    );
     expect(rows[2]!.open_id).toBe(c.openId);
     // Encrypted at rest: the stored value is an envelope, not the token.
     expect(rows[2]!.access_token_enc).not.toContain(c.accessToken);
@@ -69,7 +94,12 @@ describe('affiliate-etl connections', () => {
     expect(table.stdout).toMatch(/\|\s+1 \| seller\s+\| EU shops/);
     expect(table.stdout).toContain('never');
     const json = await h.run(['connections', 'list', '--json']);
-    const list = JSON.parse(json.stdout) as { id: number; status: string; appSecret?: string; accessToken?: string }[];
+    const list = JSON.parse(json.stdout) as {
+      id: number;
+      status: string;
+      appSecret?: string;
+      accessToken?: string;
+    }[];
     expect(list.map((c) => c.id)).toEqual([1, 2, 3]);
     expect(list.every((c) => c.appSecret === undefined && c.accessToken === undefined)).toBe(true);
   });
@@ -87,8 +117,17 @@ describe('affiliate-etl connections', () => {
   it('explains a bad app secret (106001) and a missing scope (105005), storing nothing', async () => {
     const s = seller();
     const bad = await h.run([
-      'connections', 'add', 'seller', '--app-secret', 'not-the-secret-of-this-app',
-      '--access-token', s.accessToken, '--refresh-token', s.refreshToken, '--access-token-expires-at', String(s.accessTokenExpiresAt),
+      'connections',
+      'add',
+      'seller',
+      '--app-secret',
+      'not-the-secret-of-this-app',
+      '--access-token',
+      s.accessToken,
+      '--refresh-token',
+      s.refreshToken,
+      '--access-token-expires-at',
+      String(s.accessTokenExpiresAt),
     ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('code 106001');
@@ -117,19 +156,43 @@ describe('affiliate-etl connections', () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('not both');
 
-    const partial = await h.runHere(['connections', 'add', 'seller', '--access-token', 'y', '--access-token-expires-at', 'tomorrow']);
+    const partial = await h.runHere([
+      'connections',
+      'add',
+      'seller',
+      '--access-token',
+      'y',
+      '--access-token-expires-at',
+      'tomorrow',
+    ]);
     expect(partial.code).toBe(2);
     expect(partial.stderr).toContain('epoch timestamp');
 
-    const noCreatorId = await h.runHere(['connections', 'add', 'creator', '--access-token', 'a-token-value', '--refresh-token', 'r-token-value', '--access-token-expires-at', '1900000000']);
+    const noCreatorId = await h.runHere([
+      'connections',
+      'add',
+      'creator',
+      '--access-token',
+      'a-token-value',
+      '--refresh-token',
+      'r-token-value',
+      '--access-token-expires-at',
+      '1900000000',
+    ]);
     expect(noCreatorId.code).toBe(2);
     expect(noCreatorId.stderr).toContain('--open-id');
 
-    const noApp = await h.runHere(['connections', 'add', 'seller', '--auth-code', 'abc'], { TIKTOK_APP_KEY: undefined, TIKTOK_APP_SECRET: undefined });
+    const noApp = await h.runHere(['connections', 'add', 'seller', '--auth-code', 'abc'], {
+      TIKTOK_APP_KEY: undefined,
+      TIKTOK_APP_SECRET: undefined,
+    });
     expect(noApp.code).toBe(2);
     expect(noApp.stderr).toContain('--app-key (or set TIKTOK_APP_KEY)');
 
-    const noKey = await h.runHere(['connections', 'list'], { ETL_ENCRYPTION_KEY: 'short', DATABASE_URL: 'mysql://x' });
+    const noKey = await h.runHere(['connections', 'list'], {
+      ETL_ENCRYPTION_KEY: 'short',
+      DATABASE_URL: 'mysql://x',
+    });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('ETL_ENCRYPTION_KEY');
     expect(noKey.stderr).toContain('DATABASE_URL');
@@ -152,7 +215,10 @@ describe('affiliate-etl connections', () => {
     expect((await sql`select status from etl.connections where id = 2`)[0]?.status).toBe('active');
 
     const newKey = randomBytes(32).toString('hex');
-    const rotate = await h.run(['connections', 'rotate-key'], { ETL_ENCRYPTION_KEY: newKey, ETL_ENCRYPTION_KEY_PREVIOUS: h.env.ETL_ENCRYPTION_KEY });
+    const rotate = await h.run(['connections', 'rotate-key'], {
+      ETL_ENCRYPTION_KEY: newKey,
+      ETL_ENCRYPTION_KEY_PREVIOUS: h.env.ETL_ENCRYPTION_KEY,
+    });
     expect(rotate.code).toBe(0);
     expect(rotate.stdout).toMatch(/^Re-encrypted 9 secret values in 3 connections/);
     // The old key alone can no longer read them; doctor would say so. The new key can.

@@ -22,8 +22,19 @@ beforeAll(async () => {
   for (const args of [
     ['connections', 'add', 'seller', '--auth-code', seller.authCode],
     ['connections', 'add', 'partner', '--auth-code', partner.authCode],
-    ['connections', 'add', 'creator', '--access-token', creator.accessToken, '--refresh-token', creator.refreshToken,
-      '--access-token-expires-at', String(creator.accessTokenExpiresAt), '--open-id', creator.openId],
+    [
+      'connections',
+      'add',
+      'creator',
+      '--access-token',
+      creator.accessToken,
+      '--refresh-token',
+      creator.refreshToken,
+      '--access-token-expires-at',
+      String(creator.accessTokenExpiresAt),
+      '--open-id',
+      creator.openId,
+    ],
   ]) {
     const r = await h.runHere(args);
     if (r.code !== 0) throw new Error(`setup failed: ${r.stderr}`);
@@ -36,7 +47,9 @@ afterAll(async () => {
 });
 
 const count = async (table: string) =>
-  Number((await sql.unsafe<{ n: string }[]>(`select count(*) as n from tiktok_affiliate.${table}`))[0]?.n ?? 0);
+  Number(
+    (await sql.unsafe<{ n: string }[]>(`select count(*) as n from tiktok_affiliate.${table}`))[0]?.n ?? 0,
+  );
 
 describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
   it('syncs every stream of every connection and prints a summary table (exit 0)', async () => {
@@ -45,13 +58,23 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     expect(r.stderr).toContain('[sync] 7/7 syncs');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('7 of 7 runs succeeded.');
-    for (const stream of ['seller_affiliate_orders', 'creator_affiliate_orders', 'open_collaborations', 'open_collaboration_products', 'target_collaborations', 'partner_campaigns', 'campaign_creator_fulfillment']) {
+    for (const stream of [
+      'seller_affiliate_orders',
+      'creator_affiliate_orders',
+      'open_collaborations',
+      'open_collaboration_products',
+      'target_collaborations',
+      'partner_campaigns',
+      'campaign_creator_fulfillment',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`\\| +\\d+ \\| ${stream} +\\| succeeded \\|`));
     }
     expect(await count('seller_orders')).toBeGreaterThan(0);
     expect(await count('creator_orders')).toBeGreaterThan(0);
     expect(await count('partner_campaigns')).toBeGreaterThan(0);
-    const [runs] = await sql<{ n: number }[]>`select count(*)::int as n from etl.sync_runs where trigger = 'cli' and status = 'succeeded'`;
+    const [runs] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from etl.sync_runs where trigger = 'cli' and status = 'succeeded'`;
     expect(runs?.n).toBe(7);
   });
 
@@ -78,10 +101,19 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     }
     expect(r.stdout).toContain('not scheduled');
     const json = await h.runHere(['status', '--json', '--connection', '1']);
-    const report = JSON.parse(json.stdout) as { rows: { connectionId: number; stream: string; newestBusinessTime: string | null }[] };
+    const report = JSON.parse(json.stdout) as {
+      rows: { connectionId: number; stream: string; newestBusinessTime: string | null }[];
+    };
     expect(new Set(report.rows.map((x) => x.connectionId))).toEqual(new Set([1]));
-    expect(report.rows.map((x) => x.stream)).toEqual(['seller_affiliate_orders', 'open_collaborations', 'open_collaboration_products', 'target_collaborations']);
-    expect(report.rows.find((x) => x.stream === 'seller_affiliate_orders')?.newestBusinessTime).not.toBeNull();
+    expect(report.rows.map((x) => x.stream)).toEqual([
+      'seller_affiliate_orders',
+      'open_collaborations',
+      'open_collaboration_products',
+      'target_collaborations',
+    ]);
+    expect(
+      report.rows.find((x) => x.stream === 'seller_affiliate_orders')?.newestBusinessTime,
+    ).not.toBeNull();
   });
 
   it('schedule set stores the rule and applies it to the job schedulers; list and status show it', async () => {
@@ -89,28 +121,55 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('now run every 30m: seller_affiliate_orders of connection 1');
     expect(set.stdout).toMatch(/Applied to the job schedulers in Redis \(7 active, 0 removed\)/);
-    const cron = await h.runHere(['schedule', 'set', '--stream', 'campaign_creator_fulfillment', '--cron', '0 */6 * * *', '--connection', '2']);
+    const cron = await h.runHere([
+      'schedule',
+      'set',
+      '--stream',
+      'campaign_creator_fulfillment',
+      '--cron',
+      '0 */6 * * *',
+      '--connection',
+      '2',
+    ]);
     expect(cron.code).toBe(0);
     const off = await h.runHere(['schedule', 'disable', '--stream', 'open_collaboration_products']);
     expect(off.stdout).toContain('(6 active, 1 removed)');
-    const rows = await sql`select connection_id, stream, every_ms, cron, enabled from etl.schedules order by stream`;
-    expect(rows.map((x) => [x.stream, x.every_ms === null ? null : Number(x.every_ms), x.cron, x.enabled])).toEqual([
+    const rows =
+      await sql`select connection_id, stream, every_ms, cron, enabled from etl.schedules order by stream`;
+    expect(
+      rows.map((x) => [x.stream, x.every_ms === null ? null : Number(x.every_ms), x.cron, x.enabled]),
+    ).toEqual([
       ['campaign_creator_fulfillment', null, '0 */6 * * *', true],
       ['open_collaboration_products', 3_600_000, null, false],
       ['seller_affiliate_orders', 1_800_000, null, true],
     ]);
     const list = await h.run(['schedule', 'list']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/seller_affiliate_orders +\| every 30m +\| custom +\| yes +\| \d{4}-\d\d-\d\d/);
-    expect(list.stdout).toMatch(/campaign_creator_fulfillment \| cron 0 \*\/6 \* \* \* \| custom +\| yes +\| .*\(in /);
-    expect(list.stdout).toMatch(/open_collaboration_products +\| every 1h +\| custom +\| no +\| not scheduled/);
+    expect(list.stdout).toMatch(
+      /seller_affiliate_orders +\| every 30m +\| custom +\| yes +\| \d{4}-\d\d-\d\d/,
+    );
+    expect(list.stdout).toMatch(
+      /campaign_creator_fulfillment \| cron 0 \*\/6 \* \* \* \| custom +\| yes +\| .*\(in /,
+    );
+    expect(list.stdout).toMatch(
+      /open_collaboration_products +\| every 1h +\| custom +\| no +\| not scheduled/,
+    );
     expect(list.stdout).toMatch(/creator_affiliate_orders +\| every 15m +\| default/);
     const reset = await h.runHere(['schedule', 'reset', '--stream', 'open_collaboration_products']);
     expect(reset.stdout).toContain('back to their default rule');
   });
 
   it('saved searches feed open_collaboration_products', async () => {
-    const add = await h.runHere(['searches', 'add', '--connection', '1', '--name', 'Ten percent plus', '--commission-min', '10']);
+    const add = await h.runHere([
+      'searches',
+      'add',
+      '--connection',
+      '1',
+      '--name',
+      'Ten percent plus',
+      '--commission-min',
+      '10',
+    ]);
     expect(add.code).toBe(0);
     expect(add.stdout).toContain('Saved search 1:ten-percent-plus');
     const sync = await h.runHere(['sync', '--stream', 'open_collaboration_products', '--connection', '1']);
@@ -119,16 +178,25 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
       select count(*)::int as n from tiktok_affiliate.open_collaboration_products where search_id = '1:ten-percent-plus' and is_active`;
     expect(row?.n).toBeGreaterThan(0);
     const list = await h.runHere(['searches', 'list']);
-    expect(list.stdout).toMatch(new RegExp(`1:ten-percent-plus \\| +1 \\| Ten percent plus \\| \\{"commission_rate_range":\\{"rate_ge":1000\\}\\} \\| +${row?.n} \\|`));
+    expect(list.stdout).toMatch(
+      new RegExp(
+        `1:ten-percent-plus \\| +1 \\| Ten percent plus \\| \\{"commission_rate_range":\\{"rate_ge":1000\\}\\} \\| +${row?.n} \\|`,
+      ),
+    );
   });
 
   it('backfill: the dry run plans ledger windows, the run fills them, a rerun has nothing left', async () => {
     const now = new Date(h.sandbox.clock.nowMs());
-    const day = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset)).toISOString().slice(0, 10);
+    const day = (offset: number) =>
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset))
+        .toISOString()
+        .slice(0, 10);
     const range = ['--stream', 'seller_affiliate_orders', '--from', day(-20), '--to', day(-1)];
     const dry = await h.runHere(['backfill', ...range, '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/Dry run: 3 windows of up to 7 day\(s\) for seller_affiliate_orders; 0 already done, 3 would run\. Nothing was written\./);
+    expect(dry.stdout).toMatch(
+      /Dry run: 3 windows of up to 7 day\(s\) for seller_affiliate_orders; 0 already done, 3 would run\. Nothing was written\./,
+    );
     const [ledger] = await sql<{ n: number }[]>`select count(*)::int as n from etl.sync_windows`;
     expect(ledger?.n).toBe(0);
 
@@ -148,19 +216,70 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
       [['sync', '--stream', 'orders'], /unknown stream "orders"; expected one of: seller_affiliate_orders/],
       [['sync', '--connection', '99'], /There is no connection 99 \(connections: 1, 2, 3\)/],
       [['sync', '--connection', '0'], /not a connection id/],
-      [['sync', '--stream', 'partner_campaigns', '--connection', '1'], /No selected active connection feeds partner_campaigns \(it needs a partner connection\)/],
-      [['backfill', '--stream', 'open_collaborations', '--from', '2025-01-01', '--to', '2025-02-01'], /order streams only/],
-      [['backfill', '--stream', 'seller_affiliate_orders', '--from', '2025-02-01', '--to', '2025-01-01'], /must be before --to/],
-      [['backfill', '--stream', 'seller_affiliate_orders', '--from', '2025-02-30', '--to', '2025-03-01'], /not a real calendar date/],
-      [['backfill', '--stream', 'seller_affiliate_orders', '--from', '2025-01-01T00:00:00', '--to', '2025-03-01'], /ISO instant/],
-      [['backfill', '--stream', 'creator_affiliate_orders', '--from', '2025-01-01', '--to', '2025-03-01', '--connection', '1'], /is a seller connection; creator_affiliate_orders needs a creator one/],
-      [['backfill', '--from', '2025-01-01', '--to', '2025-03-01'], /required option '--stream <name>' not specified/],
-      [['schedule', 'set', '--stream', 'seller_affiliate_orders'], /exactly one of --every DURATION or --cron EXPR/],
-      [['schedule', 'set', '--stream', 'seller_affiliate_orders', '--every', '10s'], /out of range; use an interval from 1m to 30d/],
-      [['schedule', 'set', '--stream', 'seller_affiliate_orders', '--cron', '* * *'], /it has 3 fields, not 5/],
+      [
+        ['sync', '--stream', 'partner_campaigns', '--connection', '1'],
+        /No selected active connection feeds partner_campaigns \(it needs a partner connection\)/,
+      ],
+      [
+        ['backfill', '--stream', 'open_collaborations', '--from', '2025-01-01', '--to', '2025-02-01'],
+        /order streams only/,
+      ],
+      [
+        ['backfill', '--stream', 'seller_affiliate_orders', '--from', '2025-02-01', '--to', '2025-01-01'],
+        /must be before --to/,
+      ],
+      [
+        ['backfill', '--stream', 'seller_affiliate_orders', '--from', '2025-02-30', '--to', '2025-03-01'],
+        /not a real calendar date/,
+      ],
+      [
+        [
+          'backfill',
+          '--stream',
+          'seller_affiliate_orders',
+          '--from',
+          '2025-01-01T00:00:00',
+          '--to',
+          '2025-03-01',
+        ],
+        /ISO instant/,
+      ],
+      [
+        [
+          'backfill',
+          '--stream',
+          'creator_affiliate_orders',
+          '--from',
+          '2025-01-01',
+          '--to',
+          '2025-03-01',
+          '--connection',
+          '1',
+        ],
+        /is a seller connection; creator_affiliate_orders needs a creator one/,
+      ],
+      [
+        ['backfill', '--from', '2025-01-01', '--to', '2025-03-01'],
+        /required option '--stream <name>' not specified/,
+      ],
+      [
+        ['schedule', 'set', '--stream', 'seller_affiliate_orders'],
+        /exactly one of --every DURATION or --cron EXPR/,
+      ],
+      [
+        ['schedule', 'set', '--stream', 'seller_affiliate_orders', '--every', '10s'],
+        /out of range; use an interval from 1m to 30d/,
+      ],
+      [
+        ['schedule', 'set', '--stream', 'seller_affiliate_orders', '--cron', '* * *'],
+        /it has 3 fields, not 5/,
+      ],
       [['status', '--stream', 'nope'], /unknown stream "nope"/],
       [['worker', '--concurrency', '0'], /expected a whole number from 1 to 256/],
-      [['searches', 'add', '--connection', '2', '--name', 'x'], /saved searches belong to seller connections/],
+      [
+        ['searches', 'add', '--connection', '2', '--name', 'x'],
+        /saved searches belong to seller connections/,
+      ],
       [['searches', 'add', '--connection', '1', '--name', 'x', '--price-min', '-1'], /is not an amount/],
     ];
     for (const [args, message] of cases) {
@@ -174,13 +293,32 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     expect(config.stderr).toContain('ETL_ENCRYPTION_KEY must be 32 bytes');
   });
 
+  it('without Redis: status still answers, sync and doctor say what is wrong', async () => {
+    const noRedis = { REDIS_URL: 'redis://127.0.0.1:1/0' };
+    const status = await h.runHere(['status'], noRedis);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/Next runs unknown: cannot reach Redis at 127\.0\.0\.1:1/);
+    const sync = await h.runHere(['sync'], noRedis);
+    expect(sync.code).toBe(1);
+    expect(sync.stderr).toMatch(/cannot reach Redis at 127\.0\.0\.1:1.*\nCheck DATABASE_URL \/ REDIS_URL/s);
+    const doctor = await h.runHere(['doctor'], noRedis);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/\[FAIL\] redis +cannot reach Redis/);
+    expect(doctor.stdout).toMatch(/-> check REDIS_URL/);
+    expect(doctor.stdout).toMatch(/\[ ok \] postgres/);
+  });
+
   it('doctor passes on a healthy setup', async () => {
     const r = await h.runHere(['doctor']);
     expect(r.stdout).toMatch(/\[ ok \] postgres +PostgreSQL/);
     expect(r.stdout).toMatch(/\[ ok \] redis +Redis/);
     expect(r.stdout).toMatch(/\[ ok \] migrations +\d+ applied, current/);
-    expect(r.stdout).toMatch(/\[ ok \] connection 1 +API answers: GET \/authorization\/202309\/shops, POST \/affiliate_seller\/202410\/orders\/search/);
-    expect(r.stdout).toMatch(/\[ ok \] connection 2 +API answers: GET \/authorization\/202405\/category_assets/);
+    expect(r.stdout).toMatch(
+      /\[ ok \] connection 1 +API answers: GET \/authorization\/202309\/shops, POST \/affiliate_seller\/202410\/orders\/search/,
+    );
+    expect(r.stdout).toMatch(
+      /\[ ok \] connection 2 +API answers: GET \/authorization\/202405\/category_assets/,
+    );
     expect(r.code).toBe(0);
   });
 
@@ -196,7 +334,9 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     const status = await h.runHere(['status', '--check']);
     expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/creator_affiliate_orders .*\| REAUTH \|/);
-    expect(status.stdout).toContain('connection 3 creator_affiliate_orders: the connection needs re-authorization');
+    expect(status.stdout).toContain(
+      'connection 3 creator_affiliate_orders: the connection needs re-authorization',
+    );
 
     const doctor = await h.run(['doctor']);
     expect(doctor.code).toBe(1);
@@ -206,7 +346,9 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
 
     const skip = await h.runHere(['sync', '--connection', '3']);
     expect(skip.code).toBe(2);
-    expect(skip.stderr).toContain('Connection 3 needs re-authorization; have the owner authorize the app again');
+    expect(skip.stderr).toContain(
+      'Connection 3 needs re-authorization; have the owner authorize the app again',
+    );
   });
 
   it('never printed a secret', () => {

@@ -49,7 +49,9 @@ async function eventually<T>(what: string, fn: () => Promise<T | null>, timeoutM
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\nworker output:\n${workerOut.slice(-3000)}`);
+  throw new Error(
+    `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\nworker output:\n${workerOut.slice(-3000)}`,
+  );
 }
 
 describe('affiliate-etl worker', () => {
@@ -73,13 +75,27 @@ describe('affiliate-etl worker', () => {
     // Interval schedulers start at once: the seller's four streams run without being asked.
     const metrics = await eventually('scheduled runs in /metrics', async () => {
       const m = (await get('/metrics')).body;
-      return /affiliate_etl_runs_total\{stream="seller_affiliate_orders",trigger="schedule",status="succeeded"\} 1/.test(m) ? m : null;
+      return /affiliate_etl_runs_total\{stream="seller_affiliate_orders",trigger="schedule",status="succeeded"\} 1/.test(
+        m,
+      )
+        ? m
+        : null;
     });
-    expect(metrics).toMatch(/affiliate_etl_api_calls_total\{endpoint="seller_orders_search",status="ok",code="0"\} \d+/);
-    expect(metrics).toMatch(/affiliate_etl_rows_total\{stream="seller_affiliate_orders",outcome="inserted"\} [1-9]\d*/);
-    expect(metrics).toMatch(/affiliate_etl_run_duration_seconds_count\{stream="seller_affiliate_orders",status="succeeded"\} 1/);
-    expect(metrics).toMatch(/affiliate_etl_stream_freshness_seconds\{connection_id="1",stream="seller_affiliate_orders"\} \d/);
-    expect(metrics).toMatch(/affiliate_etl_stream_last_success_age_seconds\{connection_id="1",stream="seller_affiliate_orders"\} \d/);
+    expect(metrics).toMatch(
+      /affiliate_etl_api_calls_total\{endpoint="seller_orders_search",status="ok",code="0"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /affiliate_etl_rows_total\{stream="seller_affiliate_orders",outcome="inserted"\} [1-9]\d*/,
+    );
+    expect(metrics).toMatch(
+      /affiliate_etl_run_duration_seconds_count\{stream="seller_affiliate_orders",status="succeeded"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /affiliate_etl_stream_freshness_seconds\{connection_id="1",stream="seller_affiliate_orders"\} \d/,
+    );
+    expect(metrics).toMatch(
+      /affiliate_etl_stream_last_success_age_seconds\{connection_id="1",stream="seller_affiliate_orders"\} \d/,
+    );
     expect(metrics).toContain('affiliate_etl_process_resident_memory_bytes');
     expect((await get('/nope')).status).toBe(404);
   });
@@ -98,7 +114,10 @@ describe('affiliate-etl worker', () => {
   it('stops gracefully on SIGTERM with exit code 0', async () => {
     const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
     worker!.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 45_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 45_000)),
+    ]);
     expect(code).toBe(0);
     expect(workerOut).toContain('"event":"worker_stopping","signal":"SIGTERM"');
     expect(workerOut).toContain('"event":"worker_stopped"');

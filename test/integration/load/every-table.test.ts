@@ -47,27 +47,38 @@ describe('upsertRows on every analytics table', () => {
     expect(tables.length).toBeGreaterThanOrEqual(13);
   });
 
-  it.each(tables.map(([name, table]) => [name, table] as const))('%s: exact round trip, idempotent, nullable columns clear', async (_name, table) => {
-    const shape = tableShape(table);
-    const row = Object.fromEntries(shape.payload.map((c) => [c.name, sample(c, 1)]));
-    expect(await upsertRows(db.sql, table, [row], { runId: 1 })).toMatchObject({ inserted: 1 });
-    expect(await upsertRows(db.sql, table, [structuredClone(row)], { runId: 2 })).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
-    const where = shape.primaryKey.map((k, i) => `"${k}" = $${i + 1}`).join(' and ');
-    const keyValues = shape.primaryKey.map((k) => {
-      const v = row[k];
-      return v instanceof Date ? v.toISOString() : String(v);
-    });
-    const read = async () =>
-      (await db.sql.unsafe(`select * from ${shape.qualified} where ${where}`, keyValues))[0] as Record<string, unknown>;
-    const stored = await read();
-    for (const column of shape.payload) expect(stored[column.name], column.name).toEqual(expected(column, row[column.name]));
-    expect(Number(stored.run_id)).toBe(1);
+  it.each(tables.map(([name, table]) => [name, table] as const))(
+    '%s: exact round trip, idempotent, nullable columns clear',
+    async (_name, table) => {
+      const shape = tableShape(table);
+      const row = Object.fromEntries(shape.payload.map((c) => [c.name, sample(c, 1)]));
+      expect(await upsertRows(db.sql, table, [row], { runId: 1 })).toMatchObject({ inserted: 1 });
+      expect(await upsertRows(db.sql, table, [structuredClone(row)], { runId: 2 })).toMatchObject({
+        inserted: 0,
+        updated: 0,
+        unchanged: 1,
+      });
+      const where = shape.primaryKey.map((k, i) => `"${k}" = $${i + 1}`).join(' and ');
+      const keyValues = shape.primaryKey.map((k) => {
+        const v = row[k];
+        return v instanceof Date ? v.toISOString() : String(v);
+      });
+      const read = async () =>
+        (await db.sql.unsafe(`select * from ${shape.qualified} where ${where}`, keyValues))[0] as Record<
+          string,
+          unknown
+        >;
+      const stored = await read();
+      for (const column of shape.payload)
+        expect(stored[column.name], column.name).toEqual(expected(column, row[column.name]));
+      expect(Number(stored.run_id)).toBe(1);
 
-    const cleared = Object.fromEntries(shape.payload.map((c) => [c.name, c.notNull ? row[c.name] : null]));
-    const nullable = shape.payload.filter((c) => !c.notNull);
-    const result = await upsertRows(db.sql, table, [cleared], { runId: 3 });
-    expect(result.updated).toBe(nullable.length > 0 ? 1 : 0);
-    const after = await read();
-    for (const column of nullable) expect(after[column.name], column.name).toBeNull();
-  });
+      const cleared = Object.fromEntries(shape.payload.map((c) => [c.name, c.notNull ? row[c.name] : null]));
+      const nullable = shape.payload.filter((c) => !c.notNull);
+      const result = await upsertRows(db.sql, table, [cleared], { runId: 3 });
+      expect(result.updated).toBe(nullable.length > 0 ? 1 : 0);
+      const after = await read();
+      for (const column of nullable) expect(after[column.name], column.name).toBeNull();
+    },
+  );
 });

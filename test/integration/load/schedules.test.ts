@@ -16,9 +16,22 @@ afterAll(async () => {
 
 describe('schedules', () => {
   it('sets, replaces and removes the rule of a stream', async () => {
-    await setSchedule(db.sql, { connectionId, stream: 'seller_affiliate_orders', rule: { everyMs: 900_000 } });
-    await setSchedule(db.sql, { connectionId, stream: 'partner_campaigns', rule: { cron: '0 * * * *' }, enabled: false });
-    await setSchedule(db.sql, { connectionId, stream: 'seller_affiliate_orders', rule: { cron: '*/5 * * * *' } });
+    await setSchedule(db.sql, {
+      connectionId,
+      stream: 'seller_affiliate_orders',
+      rule: { everyMs: 900_000 },
+    });
+    await setSchedule(db.sql, {
+      connectionId,
+      stream: 'partner_campaigns',
+      rule: { cron: '0 * * * *' },
+      enabled: false,
+    });
+    await setSchedule(db.sql, {
+      connectionId,
+      stream: 'seller_affiliate_orders',
+      rule: { cron: '*/5 * * * *' },
+    });
     expect((await listSchedules(db.sql, connectionId)).map(({ updatedAt, ...s }) => s)).toEqual([
       { connectionId, stream: 'partner_campaigns', everyMs: null, cron: '0 * * * *', enabled: false },
       { connectionId, stream: 'seller_affiliate_orders', everyMs: null, cron: '*/5 * * * *', enabled: true },
@@ -29,15 +42,29 @@ describe('schedules', () => {
 
   it('refuses a rule that is neither or both, or a non-positive interval', async () => {
     const stream = 'open_collaborations' as const;
-    await expect(setSchedule(db.sql, { connectionId, stream, rule: { everyMs: 0 } })).rejects.toThrow(ScheduleError);
-    await expect(setSchedule(db.sql, { connectionId, stream, rule: { cron: ' ' } })).rejects.toThrow(/exactly one/);
+    await expect(setSchedule(db.sql, { connectionId, stream, rule: { everyMs: 0 } })).rejects.toThrow(
+      ScheduleError,
+    );
+    await expect(setSchedule(db.sql, { connectionId, stream, rule: { cron: ' ' } })).rejects.toThrow(
+      /exactly one/,
+    );
   });
 });
 
 describe('saved searches', () => {
   it('saves, replaces, lists and removes', async () => {
-    await saveSearch(db.sql, { connectionId, searchId: 'serums', name: 'Serums', criteria: { titleKeywords: ['serum'] } });
-    await saveSearch(db.sql, { connectionId, searchId: 'serums', name: 'Serums > 10%', criteria: { commissionRateGe: 1000 } });
+    await saveSearch(db.sql, {
+      connectionId,
+      searchId: 'serums',
+      name: 'Serums',
+      criteria: { titleKeywords: ['serum'] },
+    });
+    await saveSearch(db.sql, {
+      connectionId,
+      searchId: 'serums',
+      name: 'Serums > 10%',
+      criteria: { commissionRateGe: 1000 },
+    });
     expect((await listSavedSearches(db.sql, connectionId)).map(({ updatedAt, ...s }) => s)).toEqual([
       { connectionId, searchId: 'serums', name: 'Serums > 10%', criteria: { commissionRateGe: 1000 } },
     ]);

@@ -86,6 +86,12 @@ describe('runCli', () => {
     expect(io.err()).toContain('Usage: affiliate-etl');
   });
 
+  it('--version prints the package version (exit 0)', async () => {
+    const io = inProcess();
+    expect(await runCli(['--version'], io.ctx)).toBe(0);
+    expect(io.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   it('rejects bad option values as usage errors (exit 2)', async () => {
     for (const args of [
       ['sandbox', '--port', '99999'],

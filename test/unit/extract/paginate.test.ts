@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pages, RepeatedPageTokenError } from '../../../src/extract/paginate.ts';
+import { pages, prefetchOne, RepeatedPageTokenError } from '../../../src/extract/paginate.ts';
 import type { Page } from '../../../src/tiktok/types.ts';
 
 function page(records: number[], next: string | null): Page<number> {
@@ -75,5 +75,45 @@ describe('pages()', () => {
     ac.abort(new Error('stop'));
     await expect(it.next()).rejects.toThrow('stop');
     expect(api.calls).toEqual([undefined]);
+  });
+});
+
+describe('prefetchOne()', () => {
+  it('requests the next step while the consumer handles the current one, in order', async () => {
+    const events: string[] = [];
+    async function* source() {
+      for (let i = 0; i < 3; i++) {
+        events.push(`fetch ${i}`);
+        yield i;
+      }
+    }
+    for await (const x of prefetchOne(source())) {
+      events.push(`use ${x}`);
+    }
+    expect(events).toEqual(['fetch 0', 'fetch 1', 'use 0', 'fetch 2', 'use 1', 'use 2']);
+  });
+
+  it('surfaces a look-ahead failure only when the consumer reaches it', async () => {
+    async function* source() {
+      yield 1;
+      throw new Error('page 2 failed');
+    }
+    const used: number[] = [];
+    await expect(
+      (async () => {
+        for await (const x of prefetchOne(source())) used.push(x);
+      })(),
+    ).rejects.toThrow('page 2 failed');
+    expect(used).toEqual([1]);
+  });
+
+  it('an early exit discards the look-ahead without an unhandled rejection', async () => {
+    async function* source() {
+      yield 1;
+      throw new Error('never observed');
+    }
+    for await (const x of prefetchOne(source())) {
+      if (x === 1) break;
+    }
   });
 });

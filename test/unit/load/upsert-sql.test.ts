@@ -11,8 +11,12 @@ describe('upsertStatement', () => {
     it(`${name}: updates every business column and nothing it must keep`, () => {
       const shape = tableShape(table);
       const text = upsertStatement(shape).text;
-      const set = text.slice(text.indexOf('do update set') + 'do update set'.length, text.indexOf(' where ', text.indexOf('do update set')));
-      for (const column of shape.business) expect(set, column.name).toContain(`"${column.name}" = excluded."${column.name}"`);
+      const set = text.slice(
+        text.indexOf('do update set') + 'do update set'.length,
+        text.indexOf(' where ', text.indexOf('do update set')),
+      );
+      for (const column of shape.business)
+        expect(set, column.name).toContain(`"${column.name}" = excluded."${column.name}"`);
       for (const key of shape.primaryKey) expect(set).not.toContain(`"${key}" = excluded`);
       expect(set).not.toContain('first_seen_at');
       expect(set).toContain('"synced_at" = excluded."synced_at"');
@@ -36,7 +40,9 @@ describe('row serialization', () => {
   });
 
   it('replaces NUL (which Postgres cannot store) and sends bigint as text', () => {
-    expect(toJson({ a: 'x\u0000y', n: 12345678901234567890n })).toBe('{"a":"x\uFFFDy","n":"12345678901234567890"}');
+    expect(toJson({ a: 'x\u0000y', n: 12345678901234567890n })).toBe(
+      '{"a":"x\uFFFDy","n":"12345678901234567890"}',
+    );
     expect(serialize([{ a: 'plain' }])).toBe('[{"a":"plain"}]');
     expect(toJson({ a: 'back\\u0000slash' })).toBe(JSON.stringify({ a: 'back\\u0000slash' }));
   });
@@ -47,7 +53,9 @@ describe('canonicalJson', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const shuffled = JSON.parse(JSON.stringify(value), (_k, v) =>
-          v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+          v && typeof v === 'object' && !Array.isArray(v)
+            ? Object.fromEntries(Object.entries(v).reverse())
+            : v,
         );
         expect(canonicalJson(shuffled)).toBe(canonicalJson(value));
         expect(rawHash(shuffled)).toBe(rawHash(value));

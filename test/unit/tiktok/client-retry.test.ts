@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifySign } from '../../../src/tiktok/sign.ts';
 import { createApiClient } from '../../../src/tiktok/client.ts';
 import {
   InvalidRequestError,
@@ -8,6 +9,7 @@ import {
 } from '../../../src/tiktok/errors.ts';
 import {
   ACCESS_TOKEN,
+  APP_SECRET,
   APP_KEY,
   apiError,
   fakeFetch,
@@ -81,10 +83,34 @@ describe('createApiClient: retries (ARCHITECTURE.md retry layers)', () => {
       },
       retry: FAST_RETRY,
     });
-    await api.call(ordersCall());
+    let serialized = 0;
+    const body = {
+      toJSON: () => {
+        serialized += 1;
+        return { create_time_ge: 1719807456 };
+      },
+    };
+    await api.call({ ...ordersCall(), body });
     const [a, b] = fake.requests.map((r) => r.url.searchParams);
     expect(a?.get('timestamp')).not.toBe(b?.get('timestamp'));
     expect(a?.get('sign')).not.toBe(b?.get('sign'));
+    // The body is serialized once per call; every attempt signs and sends those same bytes.
+    expect(serialized).toBe(1);
+    expect(fake.requests.map((r) => r.body)).toEqual([
+      '{"create_time_ge":1719807456}',
+      '{"create_time_ge":1719807456}',
+    ]);
+    for (const r of fake.requests) {
+      expect(
+        verifySign(
+          APP_SECRET,
+          r.url.pathname,
+          r.url.searchParams,
+          r.body,
+          r.url.searchParams.get('sign') ?? '',
+        ),
+      ).toBe(true);
+    }
   });
 });
 
@@ -138,6 +164,20 @@ describe('createApiClient: throttling (api doc §9.2)', () => {
     expect((err as RateLimitedError).retryAfterMs).toBe(20);
     expect(requests.length).toBeGreaterThan(2);
     expect(requests.length).toBeLessThan(10);
+  });
+});
+
+describe('createApiClient: throttling bounds', () => {
+  it('a Retry-After longer than the throttle bound fails at once instead of sleeping', async () => {
+    const { api, requests } = setup(apiError(36009002, 'Too many', 429, { 'retry-after': '3600' }), {
+      maxThrottleWaitMs: 1000,
+    });
+    const started = performance.now();
+    const err = await api.call(ordersCall()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).isRetryable()).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(requests).toHaveLength(1);
   });
 });
 

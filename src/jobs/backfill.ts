@@ -178,6 +178,7 @@ async function backfillLocked(
       `connection ${connectionId} cannot be backfilled: it is ${conn.status} (${conn.kind})`,
     );
   }
+  await store.closeAbandonedRuns(connectionId, stream, true);
   const runId = await store.openRun({ connectionId, stream, trigger: 'backfill' });
   const log = deps.log.child({
     connectionId,

@@ -52,6 +52,14 @@ export function createPgStore(db: Db, box: SecretBox): EngineStore {
     loadCheckpoint: (connectionId, stream, scope) => loadCheckpoint(sql, { connectionId, stream, scope }),
     setStreamStatus: (connectionId, stream, status, error) =>
       setStreamStatus(sql, connectionId, stream, status, error),
+    async closeAbandonedRuns(connectionId, stream, backfill) {
+      const result = await sql`
+        update etl.sync_runs set status = 'failed', finished_at = now(), error_class = 'AbandonedRun',
+          error_message = 'the process running this sync stopped before finishing (its stream lock was free)'
+        where connection_id = ${connectionId} and stream = ${stream} and status = 'running'
+          and (trigger = 'backfill') = ${backfill}`;
+      return result.count;
+    },
     openRun: (input) => openRun(sql, input),
     async closeRun(runId, input) {
       await closeRun(sql, runId, input);

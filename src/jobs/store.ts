@@ -93,6 +93,12 @@ export interface EngineStore {
     error: { errorClass: string; errorMessage: string } | null,
   ): Promise<void>;
 
+  /**
+   * Closes as failed the runs of this stream still marked running: called while holding the stream's
+   * lock, so any such run belongs to a process that died (ARCHITECTURE.md invariant 4 makes it exact,
+   * no age guess needed). `backfill` selects the backfill runs (their own lock) or the others.
+   */
+  closeAbandonedRuns(connectionId: number, stream: StreamName, backfill: boolean): Promise<number>;
   openRun(input: { connectionId: number; stream: StreamName; trigger: RunTrigger }): Promise<number>;
   closeRun(
     runId: number,

@@ -74,6 +74,9 @@ async function runLocked(
       errorMessage: reason,
     };
   }
+  const abandoned = await store.closeAbandonedRuns(connectionId, stream, false);
+  if (abandoned > 0)
+    baseLog.warn({ event: 'abandoned_runs_closed', count: abandoned }, 'closed runs left by a dead worker');
   const runId = await store.openRun({ connectionId, stream, trigger });
   const log = baseLog.child({ runId });
   const run: StreamRun = {

@@ -95,12 +95,12 @@ async function runStatement(
   let start = 0;
   while (start < rowsJson.length) {
     let end = start;
-    let chars = 2;
+    let chars = 0;
     while (end < rowsJson.length && (end === start || chars + rowsJson[end]!.length + 1 <= MAX_BATCH_CHARS)) {
       chars += rowsJson[end]!.length + 1;
       end += 1;
     }
-    const batch = `[${rowsJson.slice(start, end).join(',')}]`;
+    const batch = rowsJson.slice(start, end).join('\n');
     const params = [batch, opts.runId, opts.syncedAt ?? null] as postgres.ParameterOrJSON<never>[];
     const [counts] = await sql.unsafe<StatementCounts[]>(text, params, { prepare: true });
     total.inserted += counts?.inserted ?? 0;

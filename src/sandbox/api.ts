@@ -4,6 +4,7 @@
  * rules (§1.2), scope, throttling (§9.2), then the endpoint handler and the envelope (§1.3).
  */
 import { verifySign } from '../tiktok/sign.ts';
+import { ByteWriter } from './byte-writer.ts';
 import type { VirtualClock } from './clock.ts';
 import type { AssetModel, ShopModel } from './data/model.ts';
 import type { OrderPager } from './data/order-source.ts';
@@ -31,7 +32,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** JSON text, or its UTF-8 bytes on the order hot path. */
+  body: string | Buffer;
   /** Fault: destroy the connection instead of answering. */
   reset: boolean;
   latencyMs: number;
@@ -65,6 +67,8 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export class SandboxApi {
   private requestCounter = 0;
+  /** Reused response buffer of the order hot path (handle() is synchronous). */
+  private readonly out = new ByteWriter();
 
   constructor(private readonly deps: ApiDeps) {}
 
@@ -84,7 +88,7 @@ export class SandboxApi {
   private respond(
     base: Partial<ApiResponse> & { endpoint: string; pathKey: string },
     status: number,
-    body: string,
+    body: string | Buffer,
   ): ApiResponse {
     return {
       status,
@@ -180,9 +184,10 @@ export class SandboxApi {
 
   private mangle(res: ApiResponse, d: FaultDecision): ApiResponse {
     if (d.body === 'truncate')
-      return { ...res, body: res.body.slice(0, Math.floor(res.body.length / 2)), fault: 'truncate' };
+      const bytes = typeof res.body === 'string' ? Buffer.from(res.body) : res.body;
+      return { ...res, body: bytes.subarray(0, Math.floor(bytes.length / 2)), fault: 'truncate' };
     if (d.body === 'malformed')
-      return { ...res, body: res.body.replace('"code":', '"code":NaN,"c":'), fault: 'malformed' };
+      return { ...res, body: res.body.toString().replace('"code":', '"code":NaN,"c":'), fault: 'malformed' };
     return res;
   }
 
@@ -270,18 +275,20 @@ export class SandboxApi {
       pager: this.deps.pager,
       family: route.family,
       endpoint: route.id,
+      out: this.out,
       pageTokenExpired: d.pageTokenExpired,
     };
+    const prefix = `{"code":0,"message":"Success","request_id":"${this.requestId()}","data":`;
+    this.out.reset();
+    this.out.text(prefix);
     const result = route.handler(ctx);
     let fault: string | null = d.pageTokenExpired ? 'page_token_expired' : null;
-    const prefix = `{"code":0,"message":"Success","request_id":"${this.requestId()}","data":`;
-    let body: string;
-    if ('rawParts' in result && d.drift === null) {
-      result.rawParts.unshift(prefix);
-      result.rawParts.push('}');
-      body = result.rawParts.join('');
-    } else if ('rawParts' in result) {
-      const data = JSON.parse(result.rawParts.join('')) as Record<string, Record<string, unknown>[]>;
+    let body: string | Buffer;
+    if ('written' in result && d.drift === null) {
+      this.out.text('}');
+      body = this.out.toBuffer();
+    } else if ('written' in result) {
+      const data = JSON.parse(this.out.toString().slice(prefix.length)) as Record<string, Record<string, unknown>[]>;
       fault = this.drift(d, data[result.listKey] ?? []) ?? fault;
       body = `${prefix}${JSON.stringify(data)}}`;
     } else {

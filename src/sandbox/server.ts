@@ -89,7 +89,7 @@ export function createSandboxServer(api: SandboxApi, stats: StatsCollector, cont
     if (r.reset) {
       req.socket.destroy();
     } else {
-      const bytes = Buffer.from(r.body, 'utf8');
+      const bytes = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
       res.writeHead(r.status, { ...r.headers, 'content-length': bytes.length });
       res.end(bytes);
     }

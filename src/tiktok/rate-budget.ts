@@ -53,6 +53,8 @@ function params(o: RateBudgetOptions): GcraParams {
     ratePerSecond: paced,
     burst: Math.max(1, Math.floor(o.burst ?? 1)),
     horizonMs: Math.max(0, o.horizonMs ?? 250),
+    // Half the margin's slack (N slots span 1000 / (1 - margin) ms); the other half is for jitter.
+    lateToleranceMs: (1000 / (1 - margin) - 1000) / 2,
     minRatePerSecond: Math.min(paced, o.minRatePerSecond ?? 1),
     recoveryPerSecond: o.recoveryPerSecond ?? paced / 30,
     decreaseFactor: 0.5,
@@ -60,23 +62,34 @@ function params(o: RateBudgetOptions): GcraParams {
   };
 }
 
-/** Reserves a slot (asking again while it lies beyond the horizon), sleeps until it; returns ms waited. */
+/**
+ * Reserves a slot (asking again while it lies beyond the horizon) and sleeps until it; returns the
+ * ms waited. A waiter that wakes more than `lateToleranceMs` after its slot (an overloaded event
+ * loop) gives the slot up and reserves a fresh one, once: sending late would squeeze it against
+ * the requests reserved after it, which a strict sliding-window server counts as a burst.
+ */
 async function waitForSlot(
   step: () => Promise<Reservation> | Reservation,
-  horizonMs: number,
+  p: GcraParams,
   signal?: AbortSignal,
 ): Promise<number> {
   const started = performance.now();
+  let reReserved = false;
   for (;;) {
     signal?.throwIfAborted();
     const r = await step();
     if (r.reserved) {
+      const due = performance.now() + r.waitMs;
       await sleep(r.waitMs, signal);
+      if (!reReserved && performance.now() - due > p.lateToleranceMs) {
+        reReserved = true;
+        continue;
+      }
       return Math.round(performance.now() - started);
     }
     // Come back when the slot is about to enter the horizon (a little jitter: waiters of one key
     // should not all ask on the same millisecond).
-    await sleep(Math.max(1, r.waitMs - horizonMs) + Math.random() * 5, signal);
+    await sleep(Math.max(1, r.waitMs - p.horizonMs) + Math.random() * 5, signal);
   }
 }
 
@@ -92,7 +105,7 @@ export function createMemoryRateBudget(options: RateBudgetOptions = {}): RateBud
     return s;
   };
   return {
-    acquire: (key, signal) => waitForSlot(() => reserve(stateOf(key), Date.now(), p), p.horizonMs, signal),
+    acquire: (key, signal) => waitForSlot(() => reserve(stateOf(key), Date.now(), p), p, signal),
     async throttled(key, retryAfterMs) {
       applyThrottle(stateOf(key), Date.now(), retryAfterMs, p);
     },
@@ -167,7 +180,7 @@ export function createRedisRateBudget(redis: Redis, options: RedisRateBudgetOpti
         );
         return res >= 0 ? { reserved: true, waitMs: res } : { reserved: false, waitMs: -res - 1 };
       };
-      return waitForSlot(step, p.horizonMs, signal);
+      return waitForSlot(step, p, signal);
     },
     async throttled(key, retryAfterMs) {
       await redis.eval(

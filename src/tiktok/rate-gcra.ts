@@ -24,6 +24,8 @@ export interface GcraParams {
   burst: number;
   /** How far ahead a slot may be reserved. */
   horizonMs: number;
+  /** A waiter waking later than this after its slot reserves a fresh one (rate-budget.ts). */
+  lateToleranceMs: number;
   minRatePerSecond: number;
   recoveryPerSecond: number;
   decreaseFactor: number;

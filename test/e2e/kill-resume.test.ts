@@ -118,6 +118,15 @@ describe('kill -9 during a backfill', () => {
       });
       expect(diffs, `shop ${shop}`).toEqual([]);
     }
+    // Every killed run was closed as abandoned by the run that resumed after it; one run succeeded.
+    const runs = await h.deps.db.sql<{ status: string; error_class: string | null; n: string }[]>`
+      select status, error_class, count(*) as n from etl.sync_runs where connection_id = ${seller.id}
+      group by status, error_class order by status`;
+    expect(runs.map((r) => [r.status, r.error_class])).toEqual([
+      ['failed', 'AbandonedRun'],
+      ['succeeded', null],
+    ]);
+    expect(Number(runs[0]!.n)).toBeGreaterThanOrEqual(killedAt.length);
     // The watermark of the incremental sync was never touched by the backfill.
     const [state] = await h.deps.db.sql<{ n: string }[]>`
       select count(*) as n from etl.sync_state where connection_id = ${seller.id} and watermark is not null`;

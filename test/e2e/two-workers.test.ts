@@ -23,7 +23,14 @@ afterAll(async () => {
 
 describe('two workers on one queue', () => {
   it('never run the same stream at once and together stay under the shared budget', async () => {
-    const env = workerEnv(h, { RATE_PER_SECOND: String(BUDGET), CONCURRENCY: '3' });
+    // A generous job lock: a CPU-starved worker must not lose its job to the other one (that would
+    // be a legitimate second run, but this test counts runs).
+    const env = workerEnv(h, {
+      RATE_PER_SECOND: String(BUDGET),
+      CONCURRENCY: '3',
+      LOCK_DURATION_MS: '15000',
+      STALLED_INTERVAL_MS: '5000',
+    });
     const workers: ChildWorker[] = [spawnWorker(env), spawnWorker(env)];
     try {
       await Promise.all(workers.map((w) => w.started));

@@ -24,18 +24,24 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
         import('../render/doctor.ts'),
         import('../ui/doctor-mutex.ts'),
       ]);
-      const failed = await withRuntime(ctx, 'doctor', ['database', 'redis', 'encryption'], async (rt) => {
-        const checks = await runDoctorChecks({
-          config: rt.config,
-          openSql: () => rt.db().sql,
-          box: () => rt.box(),
-          api: rt.api(),
-          mutex: (redisOk) => mutexes.doctorMutex(rt.config.redisUrl, redisOk, rt.onClose),
-          now: new Date(),
-        });
-        ctx.stdout.write(renderChecks(checks));
-        return checks.filter((c) => c.verdict === 'FAIL').length;
-      });
+      const failed = await withRuntime(
+        ctx,
+        'doctor',
+        ['database', 'redis', 'encryption'],
+        async (rt) => {
+          const checks = await runDoctorChecks({
+            config: rt.config,
+            openSql: () => rt.db().sql,
+            box: () => rt.box(),
+            api: rt.api(),
+            mutex: (redisOk) => mutexes.doctorMutex(rt.config.redisUrl, redisOk, rt.onClose),
+            now: new Date(),
+          });
+          ctx.stdout.write(renderChecks(checks));
+          return checks.filter((c) => c.verdict === 'FAIL').length;
+        },
+        { probeDatabase: false },
+      );
       if (failed > 0)
         throw new CliError(`doctor: ${failed} check${failed === 1 ? '' : 's'} failed.`, EXIT_FAILURE);
     });

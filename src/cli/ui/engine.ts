@@ -1,5 +1,5 @@
 /**
- * The sync engine for a CLI command (sync, backfill, worker, status): Postgres and Redis are probed
+ * The sync engine for a CLI command (sync, backfill, worker, schedule): Postgres and Redis are probed
  * first (a wrong URL is a message in seconds, not a hang: the engine's Redis client retries forever,
  * as BullMQ requires), then the engine's own deps are built ONCE (src/jobs/build-deps.ts) and closed
  * when the command ends. The engine is imported on use: BullMQ alone costs ~1.5 s of startup.
@@ -9,7 +9,7 @@ import type { OwnedEngineDeps } from '../../jobs/index.ts';
 import type { Logger } from '../../log.ts';
 import type { CliContext } from '../context.ts';
 import { CliError, EXIT_FAILURE } from '../exit-codes.ts';
-import { reachPostgres, reachRedis } from './reach.ts';
+import { reachRedis } from './reach.ts';
 import { withRuntime } from './runtime.ts';
 
 export type EngineConfigNeeds = ConfigFor<'database' | 'redis' | 'encryption'>;
@@ -27,14 +27,11 @@ export async function withEngine<T>(
   fn: (e: EngineRuntime) => Promise<T>,
 ): Promise<T> {
   return withRuntime(ctx, name, ['database', 'redis', 'encryption'], async (rt) => {
-    const [pg, redis] = await Promise.all([
-      reachPostgres(rt.config.databaseUrl),
-      reachRedis(rt.config.redisUrl),
-    ]);
-    const problems = [pg, redis].filter((r) => !r.ok).map((r) => r.detail);
-    if (problems.length > 0) {
+    // Postgres was probed by withRuntime; Redis is probed here.
+    const redis = await reachRedis(rt.config.redisUrl);
+    if (!redis.ok) {
       throw new CliError(
-        `${problems.join('\n')}\nCheck DATABASE_URL / REDIS_URL and that the services run (affiliate-etl doctor).`,
+        `${redis.detail}\nCheck DATABASE_URL / REDIS_URL and that the services run (affiliate-etl doctor).`,
         EXIT_FAILURE,
       );
     }

@@ -13,6 +13,8 @@ import { type ApiClient, createApiClient } from '../../tiktok/client.ts';
 import type { ApiCallObserver } from '../../tiktok/types.ts';
 import type { CliContext } from '../context.ts';
 import { commandLogger } from '../context.ts';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.ts';
+import { reachPostgres } from './reach.ts';
 
 export interface Runtime<R extends Requirement> {
   config: ConfigFor<R>;
@@ -25,13 +27,34 @@ export interface Runtime<R extends Requirement> {
   onClose(fn: () => Promise<void> | void): void;
 }
 
+export interface RuntimeOptions {
+  /**
+   * Check that Postgres answers before running (default true when a database is required): a
+   * wrong DATABASE_URL is then a message in seconds instead of a 30 s connect timeout. `doctor`
+   * turns it off: it reports an unreachable database as one of its checks.
+   */
+  probeDatabase?: boolean;
+}
+
 export async function withRuntime<const R extends Requirement, T>(
   ctx: CliContext,
   name: string,
   require: readonly R[],
   fn: (rt: Runtime<R>) => Promise<T>,
+  opts: RuntimeOptions = {},
 ): Promise<T> {
   const config = loadConfig(ctx.env, { require });
+  if (
+    config.databaseUrl &&
+    (opts.probeDatabase ?? (require as readonly Requirement[]).includes('database'))
+  ) {
+    const pg = await reachPostgres(config.databaseUrl);
+    if (!pg.ok)
+      throw new CliError(
+        `${pg.detail}\nCheck DATABASE_URL and that Postgres runs (affiliate-etl doctor).`,
+        EXIT_FAILURE,
+      );
+  }
   const log = commandLogger(ctx, config.logLevel, name);
   const closers: (() => Promise<void> | void)[] = [];
   // Loaded on use: drizzle and the schema cost most of a second that `--help` should not pay.
@@ -80,6 +103,8 @@ export async function withRuntime<const R extends Requirement, T>(
   };
   try {
     return await fn(rt);
+  } catch (err) {
+    throw explainSchemaError(err);
   } finally {
     for (const close of closers.reverse()) {
       try {
@@ -89,4 +114,16 @@ export async function withRuntime<const R extends Requirement, T>(
       }
     }
   }
+}
+
+/** Postgres "undefined table / schema" (42P01, 3F000): the database was never migrated. */
+function explainSchemaError(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === '42P01' || code === '3F000') {
+    return new CliError(
+      `The database has no ETL schema yet (${(err as Error).message}): run \`affiliate-etl migrate\` first.`,
+      EXIT_USAGE,
+    );
+  }
+  return err;
 }

@@ -5,6 +5,7 @@
  * product_name/shop_name, rates as INTEGER bps, and localized display amounts such as "Rp9.900"
  * for IDR in some records (the official example does this, §5.1/§10).
  */
+import type { ByteWriter } from '../byte-writer.ts';
 import { applyBps, formatLocalizedIdr, money } from '../money.ts';
 import { hash4, numericId, pickBy, unit } from '../prng.ts';
 import type { ProductModel } from './catalog.ts';
@@ -35,6 +36,10 @@ export class CreatorOrderSource implements OrderSource {
 
   buildJson(index: number, nowS: number): string {
     return JSON.stringify(this.build(index, nowS));
+  }
+
+  writeJson(index: number, nowS: number, w: ByteWriter): void {
+    w.text(this.buildJson(index, nowS));
   }
 
   build(index: number, nowS: number): Record<string, unknown> {

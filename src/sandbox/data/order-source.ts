@@ -3,6 +3,7 @@
  * ranges of the timeline (api doc §4.1: create_time_ge inclusive, create_time_lt exclusive); the
  * cursor is the last index served, so orders arriving between pages are appended, never shifted.
  */
+import type { ByteWriter } from '../byte-writer.ts';
 import type { OrderTimeline } from './timeline.ts';
 
 export interface OrderSource {
@@ -10,8 +11,10 @@ export interface OrderSource {
   readonly id: string;
   readonly timeline: OrderTimeline;
   build(index: number, nowS: number): Record<string, unknown>;
-  /** The same record as JSON text (the hot path of the HTTP endpoint). */
+  /** The same record as JSON text. */
   buildJson(index: number, nowS: number): string;
+  /** The same record as UTF-8 JSON appended to `w` (the hot path of the HTTP endpoint). */
+  writeJson(index: number, nowS: number, w: ByteWriter): void;
   /** Whether any line of the order belongs to the program (seller `program_id` filter, §4.1). */
   matchesProgram(index: number, programId: string): boolean;
 }
@@ -27,8 +30,8 @@ export interface OrderPageQuery {
 }
 
 export interface OrderPage {
-  /** JSON text of each order. */
-  orders: string[];
+  /** Indices of the orders of the page, in order. */
+  indices: number[];
   lastIndex: number;
   hasMore: boolean;
   totalCount: number;
@@ -40,22 +43,23 @@ const COUNT_CACHE_LIMIT = 256;
 export class OrderPager {
   private readonly counts = new Map<string, number>();
 
+  /** Which orders make the page (cheap: nothing is built here). */
   page(source: OrderSource, q: OrderPageQuery): OrderPage {
     const { lo, hi } = source.timeline.range(q.geS, q.ltS, q.nowS);
     const start = Math.max(lo, q.afterIndex + 1);
     if (q.programId === null) {
       const end = Math.min(hi, start + q.pageSize);
-      const orders: string[] = [];
-      for (let i = start; i < end; i++) orders.push(source.buildJson(i, q.nowS));
-      return { orders, lastIndex: end - 1, hasMore: end < hi, totalCount: hi - lo };
+      const indices: number[] = [];
+      for (let i = start; i < end; i++) indices.push(i);
+      return { indices, lastIndex: end - 1, hasMore: end < hi, totalCount: hi - lo };
     }
     const programId = q.programId;
-    const orders: string[] = [];
+    const indices: number[] = [];
     let i = start;
     let lastIndex = q.afterIndex;
-    for (; i < hi && orders.length < q.pageSize; i++) {
+    for (; i < hi && indices.length < q.pageSize; i++) {
       if (source.matchesProgram(i, programId)) {
-        orders.push(source.buildJson(i, q.nowS));
+        indices.push(i);
         lastIndex = i;
       }
     }
@@ -66,7 +70,7 @@ export class OrderPager {
         break;
       }
     }
-    return { orders, lastIndex, hasMore, totalCount: this.count(source, programId, lo, hi) };
+    return { indices, lastIndex, hasMore, totalCount: this.count(source, programId, lo, hi) };
   }
 
   /** Every order of the window, for ground truth. */

@@ -7,6 +7,7 @@
  * Performance: the JSON text is built directly (every value is a number, a digit id, an enum, an
  * amount or a generated [a-z0-9_] username, so nothing needs escaping); `build` parses it back.
  */
+import { ByteWriter, utf8 } from '../byte-writer.ts';
 import { applyBps, formatMinor } from '../money.ts';
 import { hash4, numericId, unit } from '../prng.ts';
 import type { CreatorProfile } from './catalog.ts';
@@ -43,21 +44,14 @@ const PROGRAM_FIELD: Record<ProgramKind, string> = {
   campaign: 'campaign_id',
 };
 
-/**
- * A sequential (non-rope) copy of a string. Cached fragments are built with template literals,
- * i.e. V8 cons-string ropes that would be re-walked every time a page is serialized.
- */
-function flat(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
-}
-
 /** Videos and live rooms bring many orders each: content ids come from a per-shop pool. */
 const CONTENT_POOL = 997;
 
 export class SellerOrderSource implements OrderSource {
   readonly id: string;
   /** `,"content_id":"..."` fragments of the shop's videos and live rooms. */
-  private readonly contentIds: string[];
+  private readonly contentIds: Buffer[];
+  private readonly idPrefix: string;
   private readonly frags: Fragments;
   private readonly maxPool: number;
 
@@ -69,8 +63,9 @@ export class SellerOrderSource implements OrderSource {
     private readonly creators: CreatorProfile[],
   ) {
     this.id = shop.id;
+    this.idPrefix = `57${shop.index % 10}`;
     this.contentIds = Array.from({ length: CONTENT_POOL }, (_, i) =>
-      flat(`,"content_id":"${numericId('749', i, key ^ 0x3b9aca07)}"`),
+      utf8(`,"content_id":"${numericId('749', i, key ^ 0x3b9aca07)}"`),
     );
     if (shop.products.length === 0 || creators.length === 0 || programs.open.length === 0) {
       throw new Error('SellerOrderSource: a shop needs products, creators and open collaborations');
@@ -107,22 +102,28 @@ export class SellerOrderSource implements OrderSource {
   }
 
   buildJson(index: number, nowS: number): string {
+    const w = new ByteWriter(4096);
+    this.writeJson(index, nowS, w);
+    return w.toString();
+  }
+
+  writeJson(index: number, nowS: number, w: ByteWriter): void {
     const createS = this.timeline.createTime(index);
     const fate = fateOf(this.key, index, createS);
     const phase = phaseAt(fate, nowS);
     const lines = lineCountOf(this.key, index);
-    let out = `{"id":"${numericId(`57${this.shop.index % 10}`, index, this.key)}","create_time":${createS}`;
+    w.text(`{"id":"${numericId(this.idPrefix, index, this.key)}","create_time":${createS}`);
     // delivery_time is absent until the parcel is delivered (optional field, api doc §10).
-    if (fate.deliveryAtS !== null && nowS >= fate.deliveryAtS) out += `,"delivery_time":${fate.deliveryAtS}`;
-    out += `,"status":"${SELLER_STATUS[phase]}","skus":[`;
+    if (fate.deliveryAtS !== null && nowS >= fate.deliveryAtS) w.text(`,"delivery_time":${fate.deliveryAtS}`);
+    w.bytes(STATUS_OPEN[phase]);
     for (let j = 0; j < lines; j++) {
-      if (j > 0) out += ',';
-      out += this.line(this.lineSeed(index, j, lines), phase);
+      if (j > 0) w.bytes(COMMA);
+      this.line(this.lineSeed(index, j, lines), phase, w);
     }
-    return `${out}]}`;
+    w.bytes(CLOSE_ORDER);
   }
 
-  private line(seed: number, phase: Phase): string {
+  private line(seed: number, phase: Phase, w: ByteWriter): void {
     const p = hash4(seed, 9) % this.shop.products.length;
     const q = 1 + (hash4(seed, 10) % 3);
     const ri = hash4(seed, 11) % RATES.length;
@@ -132,19 +133,21 @@ export class SellerOrderSource implements OrderSource {
     const bonus = hash4(seed, 17) % 10 === 0 ? 1 : 0;
     const program = this.program(seed);
     const cr = hash4(seed, 8) % this.creators.length;
-    // A line is ~7 flat, memoized fragments (see Fragments): few rope nodes, cheap to serialize.
+    // A line is ~7 memoized byte fragments (see Fragments), copied straight into the page buffer.
     const f = this.frags;
     const hk = (program.kindIndex * this.maxPool + program.index) * this.creators.length + cr;
-    let s = f.head[hk] || f.setHead(hk, program, cr);
+    w.bytes(f.head[hk] ?? f.setHead(hk, program, cr));
     const mk = (p * 4 + q) * CONTENT_TYPES.length + ci;
-    s += f.mid[mk] || f.setMid(mk, p, q, ci);
+    w.bytes(f.mid[mk] ?? f.setMid(mk, p, q, ci));
     const ct = CONTENT_TYPES[ci];
-    if (ct === 'VIDEO' || ct === 'LIVE' || ct === 'PRE_LIVE')
-      s += this.contentIds[hash4(seed, 16) % CONTENT_POOL];
+    if (ct === 'VIDEO' || ct === 'LIVE' || ct === 'PRE_LIVE') {
+      // biome-ignore lint/style/noNonNullAssertion: the index is taken modulo the pool size
+      w.bytes(this.contentIds[hash4(seed, 16) % CONTENT_POOL]!);
+    }
     const rk = ((p * 2 + ti) * RATES.length + ri) * 4 + ai;
-    s += f.rates[rk] || f.setRates(rk, p, ti, ri, ai);
+    w.bytes(f.rates[rk] ?? f.setRates(rk, p, ti, ri, ai));
     const ek = (((p * 4 + q) * RATES.length + ri) * 4 + ai) * 2 + bonus;
-    s += f.est[ek] || f.setEst(ek, p, q, ri, ai, bonus);
+    w.bytes(f.est[ek] ?? f.setEst(ek, p, q, ri, ai, bonus));
     let refunded = 0;
     let returned = 0;
     if (phase !== 'open') {
@@ -154,26 +157,32 @@ export class SellerOrderSource implements OrderSource {
       const ded = phase === 'deducted' ? 1 : 0;
       // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
       const ak = ((((p * 4 + qa) * RATES.length + ri) * 4 + ai) * 2 + ded) * 2 + bonus;
-      s += f.act[ak] || f.setAct(ak, p, qa, ri, ai, ded, bonus);
+      w.bytes(f.act[ak] ?? f.setAct(ak, p, qa, ri, ai, ded, bonus));
     }
-    return s + TAILS[refunded * 4 + returned];
+    // biome-ignore lint/style/noNonNullAssertion: refunded and returned are both <= 3
+    w.bytes(TAILS[refunded * 4 + returned]!);
   }
 }
 
 const TAILS = Array.from({ length: 16 }, (_, k) =>
-  flat(`,"refunded_quantity":${Math.floor(k / 4)},"returned_quantity":${k % 4}}`),
+  utf8(`,"refunded_quantity":${Math.floor(k / 4)},"returned_quantity":${k % 4}}`),
 );
+const COMMA = utf8(',');
+const CLOSE_ORDER = utf8(']}');
+const STATUS_OPEN = Object.fromEntries(
+  Object.entries(SELLER_STATUS).map(([phase, status]) => [phase, utf8(`,"status":"${status}","skus":[`)]),
+) as Record<Phase, Buffer>;
 
 /**
- * Memo tables of flat JSON fragments of a shop's lines, indexed by small integer keys (dense
+ * Memo tables of the UTF-8 JSON fragments of a shop's lines, indexed by small integer keys (dense
  * arrays sized by the catalog: a few MB at most). Built on first use.
  */
 class Fragments {
-  readonly head: string[];
-  readonly mid: string[];
-  readonly rates: string[];
-  readonly est: string[];
-  readonly act: string[];
+  readonly head: (Buffer | undefined)[];
+  readonly mid: (Buffer | undefined)[];
+  readonly rates: (Buffer | undefined)[];
+  readonly est: (Buffer | undefined)[];
+  readonly act: (Buffer | undefined)[];
 
   constructor(
     private readonly shop: ShopModel,
@@ -182,11 +191,11 @@ class Fragments {
   ) {
     const np = shop.products.length;
     const r = RATES.length;
-    this.head = new Array<string>(3 * maxPool * creators.length).fill('');
-    this.mid = new Array<string>(np * 4 * CONTENT_TYPES.length).fill('');
-    this.rates = new Array<string>(np * 2 * r * 4).fill('');
-    this.est = new Array<string>(np * 4 * r * 4 * 2).fill('');
-    this.act = new Array<string>(np * 4 * r * 4 * 2 * 2).fill('');
+    this.head = slots(3 * maxPool * creators.length);
+    this.mid = slots(np * 4 * CONTENT_TYPES.length);
+    this.rates = slots(np * 2 * r * 4);
+    this.est = slots(np * 4 * r * 4 * 2);
+    this.act = slots(np * 4 * r * 4 * 2 * 2);
   }
 
   private money(minor: number): string {
@@ -199,25 +208,25 @@ class Fragments {
     return product;
   }
 
-  setHead(k: number, program: { kind: ProgramKind; id: string }, cr: number): string {
-    const text = flat(
+  setHead(k: number, program: { kind: ProgramKind; id: string }, cr: number): Buffer {
+    const text = utf8(
       `{"${PROGRAM_FIELD[program.kind]}":"${program.id}","creator_username":"${this.creators[cr]?.username}"`,
     );
     this.head[k] = text;
     return text;
   }
 
-  setMid(k: number, p: number, q: number, ci: number): string {
-    const text = flat(
+  setMid(k: number, p: number, q: number, ci: number): Buffer {
+    const text = utf8(
       `,"price":${this.money(this.product(p).priceMinor)},"quantity":${q},"content_type":"${CONTENT_TYPES[ci]}"`,
     );
     this.mid[k] = text;
     return text;
   }
 
-  setRates(k: number, p: number, ti: number, ri: number, ai: number): string {
+  setRates(k: number, p: number, ti: number, ri: number, ai: number): Buffer {
     // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
-    const text = flat(
+    const text = utf8(
       `,"product_id":"${this.product(p).id}","commission_model":"${ti ? 'Tiered commission' : 'Fixed commission'}"` +
         `${ti ? ',"commission_tier_setting":"3.0 OR 5.0"' : ''}` +
         `,"commission_rate":"${RATES[ri]}","shop_ads_commission_rate":"${adsRateOf(ai)}"`,
@@ -226,9 +235,9 @@ class Fragments {
     return text;
   }
 
-  setEst(k: number, p: number, q: number, ri: number, ai: number, bonus: number): string {
+  setEst(k: number, p: number, q: number, ri: number, ai: number, bonus: number): Buffer {
     const base = this.product(p).priceMinor * q;
-    const text = flat(
+    const text = utf8(
       `,"estimated_commission_base":${this.money(base)}` +
         `,"estimated_paid_commission":${this.money(applyBps(base, RATES[ri] ?? 0))}` +
         `,"estimated_paid_shop_ads_commission":${this.money(applyBps(base, adsRateOf(ai)))}` +
@@ -238,9 +247,9 @@ class Fragments {
     return text;
   }
 
-  setAct(k: number, p: number, qa: number, ri: number, ai: number, ded: number, bonus: number): string {
+  setAct(k: number, p: number, qa: number, ri: number, ai: number, ded: number, bonus: number): Buffer {
     const actualBase = this.product(p).priceMinor * qa;
-    const text = flat(
+    const text = utf8(
       `,"actual_commission_base":${this.money(actualBase)}` +
         `,"actual_paid_commission":${this.money(ded ? 0 : applyBps(actualBase, RATES[ri] ?? 0))}` +
         `,"actual_paid_shop_ads_commission":${this.money(ded ? 0 : applyBps(actualBase, adsRateOf(ai)))}` +
@@ -249,6 +258,10 @@ class Fragments {
     this.act[k] = text;
     return text;
   }
+}
+
+function slots(n: number): (Buffer | undefined)[] {
+  return Array.from({ length: n }, () => undefined);
 }
 
 function adsRateOf(ai: number): number {

@@ -1,6 +1,7 @@
 /**
  * What every endpoint handler receives and returns.
  */
+import type { ByteWriter } from '../byte-writer.ts';
 import type { AssetModel, ShopModel } from '../data/model.ts';
 import type { OrderPager } from '../data/order-source.ts';
 import type { World } from '../data/world.ts';
@@ -25,18 +26,20 @@ export interface HandlerContext {
   pager: OrderPager;
   family: Family;
   endpoint: EndpointId;
+  /** Response bytes so far (the envelope prefix); hot-path handlers append `data` here. */
+  out: ByteWriter;
   /** Fault: treat any page_token of this request as expired. */
   pageTokenExpired: boolean;
 }
 
 /**
  * A handler's data: objects (with the records that schema-drift faults may alter), or, on the
- * order hot path, the JSON text of `data` as parts to concatenate (one flat copy, no deep
- * string ropes) with the name of its record list.
+ * order hot path, `written`: the UTF-8 JSON of `data` was appended to `ctx.out` (after the
+ * envelope prefix), with the name of its record list.
  */
 export type HandlerResult =
   | { data: Record<string, unknown>; records: Record<string, unknown>[] }
-  | { rawParts: string[]; listKey: string };
+  | { written: true; listKey: string };
 
 export interface RouteDef {
   id: EndpointId;

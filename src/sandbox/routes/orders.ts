@@ -29,13 +29,14 @@ function searchOrders(
   const page = ctx.pager.page(source, { geS, ltS, programId, afterIndex, pageSize: size, nowS: ctx.nowS });
   const next = page.hasMore ? ctx.codec.encode(fp, [page.lastIndex], ctx.nowMs) : '';
   // total_count counts ORDERS, not sku lines (api doc §4.1; §12.1 notes the doubt).
-  const rawParts = ['{"orders":['];
-  for (let i = 0; i < page.orders.length; i++) {
-    if (i > 0) rawParts.push(',');
-    rawParts.push(page.orders[i] ?? '');
-  }
-  rawParts.push(`],"next_page_token":"${next}","total_count":${page.totalCount}}`);
-  return { rawParts, listKey: 'orders' };
+  const w = ctx.out;
+  w.text('{"orders":[');
+  page.indices.forEach((index, k) => {
+    if (k > 0) w.text(',');
+    source.writeJson(index, ctx.nowS, w);
+  });
+  w.text(`],"next_page_token":"${next}","total_count":${page.totalCount}}`);
+  return { written: true, listKey: 'orders' };
 }
 
 export function sellerOrders(ctx: HandlerContext): HandlerResult {

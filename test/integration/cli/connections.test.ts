@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SandboxPartner, SandboxSeller } from '../../../src/sandbox/types.ts';
 import { type CliHarness, startCliHarness } from './cli-harness.ts';
 
@@ -93,7 +93,7 @@ describe('affiliate-etl connections', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/\|\s+1 \| seller\s+\| EU shops/);
     expect(table.stdout).toContain('never');
-    const json = await h.run(['connections', 'list', '--json']);
+    const json = await h.runHere(['connections', 'list', '--json']);
     const list = JSON.parse(json.stdout) as {
       id: number;
       status: string;
@@ -107,7 +107,7 @@ describe('affiliate-etl connections', () => {
   it('re-adding the same account re-authorizes the existing connection instead of duplicating it', async () => {
     const grant = h.sandbox.issueGrant(seller().openId);
     usedCode = grant.authCode;
-    const r = await h.run(['connections', 'add', 'seller', '--auth-code', grant.authCode]);
+    const r = await h.runHere(['connections', 'add', 'seller', '--auth-code', grant.authCode]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Connection 1 re-authorized/);
     const [{ n } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from etl.connections`;
@@ -116,7 +116,7 @@ describe('affiliate-etl connections', () => {
 
   it('explains a bad app secret (106001) and a missing scope (105005), storing nothing', async () => {
     const s = seller();
-    const bad = await h.run([
+    const bad = await h.runHere([
       'connections',
       'add',
       'seller',
@@ -134,12 +134,12 @@ describe('affiliate-etl connections', () => {
     expect(bad.stderr).toMatch(/What to do: The request signature was rejected .*app secret/);
 
     const noScope = h.sandbox.issueGrant(partner().openId, { scopes: [] });
-    const denied = await h.run(['connections', 'add', 'partner', '--auth-code', noScope.authCode]);
+    const denied = await h.runHere(['connections', 'add', 'partner', '--auth-code', noScope.authCode]);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain('105005');
     expect(denied.stderr).toContain('Read Affiliate Partner Campaigns');
 
-    const used = await h.run(['connections', 'add', 'seller', '--auth-code', usedCode]);
+    const used = await h.runHere(['connections', 'add', 'seller', '--auth-code', usedCode]);
     expect(used.code).toBe(1);
     expect(used.stderr).toMatch(/What to do: The authorization is gone/);
 
@@ -197,6 +197,14 @@ describe('affiliate-etl connections', () => {
     expect(noKey.stderr).toContain('ETL_ENCRYPTION_KEY');
     expect(noKey.stderr).toContain('DATABASE_URL');
 
+    const unmigrated = await h.runHere(['connections', 'list'], { DATABASE_URL: inject('adminDatabaseUrl') });
+    expect(unmigrated.code).toBe(2);
+    expect(unmigrated.stderr).toContain('run `affiliate-etl migrate` first');
+
+    const down = await h.runHere(['connections', 'list'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('cannot reach Postgres at 127.0.0.1:1/none');
+
     const id = await h.runHere(['connections', 'disable', 'abc']);
     expect(id.code).toBe(2);
     expect(id.stderr).toContain('not a connection id');
@@ -207,25 +215,25 @@ describe('affiliate-etl connections', () => {
   });
 
   it('disables, enables, rotates the key and removes', async () => {
-    const d = await h.run(['connections', 'disable', '2']);
+    const d = await h.runHere(['connections', 'disable', '2']);
     expect(d.code).toBe(0);
     expect((await sql`select status from etl.connections where id = 2`)[0]?.status).toBe('disabled');
-    const e = await h.run(['connections', 'enable', '2']);
+    const e = await h.runHere(['connections', 'enable', '2']);
     expect(e.code).toBe(0);
     expect((await sql`select status from etl.connections where id = 2`)[0]?.status).toBe('active');
 
     const newKey = randomBytes(32).toString('hex');
-    const rotate = await h.run(['connections', 'rotate-key'], {
+    const rotate = await h.runHere(['connections', 'rotate-key'], {
       ETL_ENCRYPTION_KEY: newKey,
       ETL_ENCRYPTION_KEY_PREVIOUS: h.env.ETL_ENCRYPTION_KEY,
     });
     expect(rotate.code).toBe(0);
     expect(rotate.stdout).toMatch(/^Re-encrypted 9 secret values in 3 connections/);
     // The old key alone can no longer read them; doctor would say so. The new key can.
-    const listed = await h.run(['connections', 'list'], { ETL_ENCRYPTION_KEY: newKey });
+    const listed = await h.runHere(['connections', 'list'], { ETL_ENCRYPTION_KEY: newKey });
     expect(listed.code).toBe(0);
 
-    const r = await h.run(['connections', 'remove', '3']);
+    const r = await h.runHere(['connections', 'remove', '3']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Connection 3 (creator');
     expect((await sql`select id from etl.connections order by id`).map((x) => x.id)).toEqual([1, 2]);

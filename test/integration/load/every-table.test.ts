@@ -20,7 +20,7 @@ afterAll(async () => {
 
 function sample(column: ColumnShape, seed: number): unknown {
   const t = column.sqlType;
-  if (t === 'text') return `${column.name}-${seed} ✓ "quoted" \\ back`;
+  if (t === 'text') return `${column.name}-${seed} ✓ "quoted" \\ back\nline two\ttab\u2028`;
   if (t.startsWith('numeric')) return `${seed}234567.0001`;
   if (t === 'integer') return 1000 + seed;
   if (t === 'bigint') return 9_007_199_254_740_000 + seed;

@@ -5,36 +5,31 @@ import {
   effectiveRate,
   type GcraParams,
   initialState,
-  tryAcquire,
+  reserve,
 } from '../../../src/tiktok/rate-gcra.ts';
 
 const P: GcraParams = {
   ratePerSecond: 50,
-  graceMs: 10,
   burst: 1,
+  horizonMs: 250,
+  lateToleranceMs: 10,
   minRatePerSecond: 1,
   recoveryPerSecond: 50 / 30,
   decreaseFactor: 0.5,
   defaultCooldownMs: 1000,
 };
 
-/** Drive the algorithm with a virtual clock: grant times of `n` requests sent as early as allowed. */
-function grants(
-  n: number,
-  p: GcraParams,
-  start = 1_000_000,
-  setup?: (s: ReturnType<typeof initialState>) => void,
-) {
+/** Many callers arriving at `start` (virtual clock): the send times the schedule gives them. */
+function grants(n: number, p: GcraParams, start = 1_000_000) {
   const s = initialState();
-  setup?.(s);
   const out: number[] = [];
   let now = start;
   while (out.length < n) {
-    const wait = tryAcquire(s, now, p);
-    if (wait === 0) out.push(now);
-    else now += wait;
+    const r = reserve(s, now, p);
+    if (r.reserved) out.push(now + r.waitMs);
+    else now += r.waitMs - p.horizonMs; // come back when the slot enters the horizon
   }
-  return out;
+  return out.sort((a, b) => a - b);
 }
 
 function maxInAnyWindow(times: number[], windowMs: number): number {
@@ -47,44 +42,61 @@ function maxInAnyWindow(times: number[], windowMs: number): number {
   return best;
 }
 
-describe('GCRA pacing (rate-gcra.ts)', () => {
+describe('GCRA reservation pacing (rate-gcra.ts)', () => {
   it('spaces requests evenly: never more than the rate in any 1 s window', () => {
     const t = grants(200, P);
     expect(maxInAnyWindow(t, 1000)).toBe(50);
-    expect((t.at(-1) ?? 0) - (t[0] ?? 0)).toBeCloseTo(199 * 20, 0);
+    expect((t.at(-1) ?? 0) - (t[0] ?? 0)).toBe(199 * 20);
   });
 
   it('a burst allowance lets that many go back to back, and no more than rate + burst per window', () => {
     const t = grants(200, { ...P, burst: 5 });
     expect(t.slice(0, 5).every((x) => x === t[0])).toBe(true);
+    expect(t[5]).toBeGreaterThan(t[0] ?? 0);
     expect(maxInAnyWindow(t, 1000)).toBeLessThanOrEqual(55);
   });
 
-  it('waiters that wake a little late (timers, Redis round trip) lose no capacity', () => {
+  it('reserves at most the horizon ahead; later callers are told when to ask again', () => {
     const s = initialState();
-    const out: number[] = [];
-    let now = 1_000_000;
-    while (out.length < 200) {
-      const wait = tryAcquire(s, now, P);
-      if (wait === 0) out.push(now);
-      else now += wait + 7; // every wake-up 7 ms late (interval 20 ms)
+    const waits: number[] = [];
+    for (;;) {
+      const r = reserve(s, 0, P);
+      if (!r.reserved) {
+        expect(r.waitMs).toBe(260);
+        break;
+      }
+      waits.push(r.waitMs);
     }
-    const spanS = ((out.at(-1) ?? 0) - (out[0] ?? 0)) / 1000;
-    expect(199 / spanS).toBeGreaterThan(49);
-    expect(maxInAnyWindow(out, 1000)).toBeLessThanOrEqual(51);
+    expect(waits).toEqual([0, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 220, 240]);
+  });
+
+  it('a caller that wakes late loses no capacity: its slot was reserved', () => {
+    const s = initialState();
+    const sent: number[] = [];
+    let now = 1_000_000;
+    while (sent.length < 200) {
+      const r = reserve(s, now, P);
+      now += r.waitMs + 7; // every wake-up 7 ms late (interval 20 ms)
+      sent.push(now);
+    }
+    const spanS = ((sent.at(-1) ?? 0) - (sent[0] ?? 0)) / 1000;
+    expect(199 / spanS).toBeGreaterThan(49.9);
+    expect(maxInAnyWindow(sent, 1000)).toBeLessThanOrEqual(50);
   });
 
   it('an idle key starts afresh: no saved-up burst after a pause', () => {
     const s = initialState();
-    expect(tryAcquire(s, 1000, P)).toBe(0);
-    expect(tryAcquire(s, 60_000, P)).toBe(0);
-    expect(tryAcquire(s, 60_000, P)).toBe(20);
+    expect(reserve(s, 1000, P)).toEqual({ reserved: true, waitMs: 0 });
+    expect(reserve(s, 60_000, P)).toEqual({ reserved: true, waitMs: 0 });
+    expect(reserve(s, 60_000, P)).toEqual({ reserved: true, waitMs: 20 });
   });
 
   it('a throttle cools the key down, halves the rate, and the rate recovers linearly', () => {
     const s = initialState();
     applyThrottle(s, 0, 500, P);
-    expect(tryAcquire(s, 100, P)).toBe(400);
+    expect(reserve(s, 100, P)).toEqual({ reserved: false, waitMs: 400 });
+    expect(reserve(s, 300, P)).toEqual({ reserved: true, waitMs: 200 });
+    expect(reserve(s, 300, P)).toEqual({ reserved: true, waitMs: 240 });
     expect(effectiveRate(s, 500, P)).toBe(25);
     expect(effectiveRate(s, 500 + 6000, P)).toBeCloseTo(35, 5);
     expect(effectiveRate(s, 500 + 60_000, P)).toBe(50);

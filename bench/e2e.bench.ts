@@ -5,8 +5,8 @@
  *                        loader alone (normalize + commitPage) on the same API pages read from disk, with
  *                        the same page size and the same number of concurrent windows (target >= 0.85)
  *   lines_per_s          the end-to-end rate itself (>= 500,000 lines)
- *   peak_rss_mb          peak RSS of this process during the end-to-end backfill (target < 300); the
- *                        sandbox runs in the same process, so the figure includes it
+ *   peak_rss_mb          peak RSS of the pipeline process during the end-to-end backfill (target < 300);
+ *                        the sandbox runs in a process of its own (bench/e2e-sandbox.ts)
  *   budget_utilization   with 150 ms latency and a 50 req/s budget per (app, shop, endpoint): achieved
  *                        requests/s across 4 shops / (4 x 50) (target >= 0.9)
  * Standalone: `npx tsx bench/e2e.bench.ts` (DATABASE_URL / REDIS_URL or the dev services); writes
@@ -28,9 +28,9 @@ import { createSecretBox } from '../src/load/crypto.ts';
 import { runMigrations } from '../src/load/migrate.ts';
 import { openRun } from '../src/load/runs.ts';
 import { createLogger } from '../src/log.ts';
-import { startSandbox } from '../src/sandbox/index.ts';
-import type { Sandbox, SandboxSeller } from '../src/sandbox/types.ts';
+import type { SandboxSeller } from '../src/sandbox/types.ts';
 import { normalizeSellerOrders } from '../src/transform/index.ts';
+import { type RemoteSandbox, startRemoteSandbox } from './e2e-sandbox.ts';
 
 export interface E2eBenchResult {
   e2e_vs_loader: number;
@@ -61,7 +61,7 @@ function withDatabase(url: string, database: string): string {
 }
 
 async function engineFor(
-  sandbox: Sandbox,
+  sandbox: RemoteSandbox,
   databaseUrl: string,
   redisUrl: string,
   tag: string,
@@ -75,7 +75,7 @@ async function engineFor(
     authBaseUrl: sandbox.authUrl,
     encryptionKey: KEY,
     log: createLogger({ level: 'warn' }),
-    clock: { now: () => new Date(sandbox.clock.nowMs()) },
+    clock: { now: () => new Date(sandbox.nowMs()) },
     ratePerSecond,
     redisKeyPrefix: `bench-e2e:${process.pid}:${tag}:`,
     config: {
@@ -195,7 +195,7 @@ async function loaderAlone(
 }
 
 async function throughput(databaseUrl: string, redisUrl: string, days: number, log: (l: string) => void) {
-  const sandbox = await startSandbox({ scale: 'large', seed: 7, rateLimitPerSecond: 0 });
+  const sandbox = await startRemoteSandbox({ scale: 'large', seed: 7, rateLimitPerSecond: 0 });
   const { deps, seller, connectionId } = await engineFor(
     sandbox,
     databaseUrl,
@@ -206,7 +206,7 @@ async function throughput(databaseUrl: string, redisUrl: string, days: number, l
   );
   const file = join(tmpdir(), `e2e-bench-pages-${process.pid}.ndjson`);
   try {
-    const now = sandbox.clock.nowMs();
+    const now = sandbox.nowMs();
     const to = new Date(Math.floor(now / 1000) * 1000);
     const from = new Date(to.getTime() - days * DAY);
     const started = performance.now();
@@ -238,15 +238,15 @@ async function throughput(databaseUrl: string, redisUrl: string, days: number, l
 
 async function budget(databaseUrl: string, redisUrl: string, seconds: number, log: (l: string) => void) {
   const RATE = 50;
-  const sandbox = await startSandbox({ scale: 'large', seed: 8, latencyMs: 150, rateLimitPerSecond: RATE });
+  const sandbox = await startRemoteSandbox({ scale: 'large', seed: 8, latencyMs: 150, rateLimitPerSecond: RATE });
   // 150 ms per call: ~8 calls in flight per shop are needed to reach 50/s, so 10 windows per shop.
   const { deps, seller, connectionId } = await engineFor(sandbox, databaseUrl, redisUrl, 'budget', RATE, 40);
   try {
-    const now = sandbox.clock.nowMs();
+    const now = sandbox.nowMs();
     const to = new Date(Math.floor(now / 1000) * 1000);
     const from = new Date(to.getTime() - 175 * DAY);
     const ac = new AbortController();
-    sandbox.resetStats();
+    await sandbox.resetStats();
     const started = performance.now();
     const timer = setTimeout(() => ac.abort(new Error('budget measurement window over')), seconds * 1000);
     await runBackfill(deps, {
@@ -258,7 +258,7 @@ async function budget(databaseUrl: string, redisUrl: string, seconds: number, lo
     }).catch(() => undefined);
     clearTimeout(timer);
     const elapsed = (performance.now() - started) / 1000;
-    const stats = sandbox.stats();
+    const stats = await sandbox.stats();
     const achieved = stats.requests / elapsed;
     const keys = seller.shops.length;
     log(

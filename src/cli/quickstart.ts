@@ -1,35 +1,60 @@
 /**
  * `affiliate-etl quickstart`: the README's one command. Brings up Postgres and Redis (env ->
- * Docker -> local, src/services), migrates, and starts the TikTok Shop API sandbox in-process.
+ * Docker -> local, src/services), migrates, starts the TikTok Shop API sandbox in-process, adds its
+ * accounts as connections, runs a full sync of every stream through the BullMQ job path, and prints
+ * what was loaded, the freshness view and example queries.
  *
- * It is a list of steps over one state object, so the remaining steps of CLI.md ("add
- * connections", "sync every stream", summary and example queries) slot in as the sync engine
- * lands. Everything it starts is stopped at the end (or on Ctrl-C); the data stays in
- * .tmp/quickstart/, so the next run reuses it.
+ * It is a list of steps over one state object. Everything it starts is stopped at the end (or on
+ * Ctrl-C) unless --keep-running; the data stays in .tmp/quickstart/, so the next run reuses it: the
+ * same sandbox world (./quickstart/sandbox-world.ts), the same connections with fresh tokens, and a
+ * sync that finds almost every row unchanged.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfigFor } from '../config.ts';
-import { loadConfig, maskUrlPassword } from '../config.ts';
+import type { ConfigFor, Env } from '../config.ts';
+import { loadConfig } from '../config.ts';
+import type { RunSummary } from '../jobs/index.ts';
 import { runMigrations } from '../load/migrate.ts';
 import type { Logger } from '../log.ts';
-import type { Sandbox } from '../sandbox/types.ts';
+import type { Sandbox, SandboxScale } from '../sandbox/types.ts';
 import { startServices } from '../services/index.ts';
 import type { Services } from '../services/index.ts';
 import type { CliContext } from './context.ts';
-import { EXIT_FAILURE } from './exit-codes.ts';
 import { commandLogger } from './context.ts';
+import { CliError, EXIT_FAILURE } from './exit-codes.ts';
+import {
+  addSandboxConnections,
+  describeConnections,
+  type QuickstartConnection,
+} from './quickstart/connections.ts';
+import { renderFinalReport } from './quickstart/final-report.ts';
+import { startQuickstartSandbox } from './quickstart/sandbox-world.ts';
+import { describeSyncs, syncEverything } from './quickstart/sync.ts';
 import type { Step } from './steps.ts';
-import { runSteps } from './steps.ts';
+import { formatDuration, runSteps } from './steps.ts';
+import { withRuntime } from './ui/runtime.ts';
+
+export interface QuickstartOptions {
+  keepRunning?: boolean;
+  /** Sandbox dataset size; default medium (tests use tiny). */
+  scale?: SandboxScale;
+}
 
 export interface QuickstartState {
   cli: CliContext;
   log: Logger;
   projectDir: string;
+  /** <project>/.tmp/quickstart: the key, the sandbox world record, local service data. */
+  dataDir: string;
+  scale: SandboxScale;
   services?: Services;
   config?: ConfigFor<'database' | 'redis' | 'encryption'>;
   sandbox?: Sandbox;
+  connections?: QuickstartConnection[];
+  summaries?: RunSummary[];
+  /** The rows-per-table, freshness and example-query part of the final output. */
+  loaded?: string;
   /** Run in reverse order when the quick start ends, fails or is interrupted. */
   cleanups: (() => Promise<void>)[];
 }
@@ -52,7 +77,7 @@ export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
   {
     title: 'Prepare the configuration',
     run: async (s) => {
-      const key = s.cli.env.ETL_ENCRYPTION_KEY?.trim() || quickstartKey(s.projectDir);
+      const key = s.cli.env.ETL_ENCRYPTION_KEY?.trim() || quickstartKey(s.dataDir);
       s.config = loadConfig(
         {
           ...s.cli.env,
@@ -64,7 +89,7 @@ export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
       );
       return s.cli.env.ETL_ENCRYPTION_KEY
         ? 'encryption key from ETL_ENCRYPTION_KEY'
-        : 'encryption key in .tmp/quickstart/';
+        : 'encryption key in .tmp/quickstart/encryption.key';
     },
   },
   {
@@ -75,64 +100,124 @@ export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
     },
   },
   {
-    title: 'Start the TikTok Shop API sandbox (scale medium)',
+    title: 'Start the TikTok Shop API sandbox',
     run: async (s) => {
-      // Loaded on use: only the quick start and the `sandbox` command need the simulator.
-      const { startSandbox } = await import('../sandbox/index.ts');
-      s.sandbox = await startSandbox({ scale: 'medium' });
+      const started = await startQuickstartSandbox({ file: join(s.dataDir, 'sandbox.json'), scale: s.scale });
+      s.sandbox = started.sandbox;
       s.cleanups.push(() => s.sandbox!.close());
-      return `${s.sandbox.url} with ${s.sandbox.accounts.length} test accounts`;
+      const world = started.reused
+        ? `the world of the first run, ${formatDuration(started.advancedMs)} later`
+        : 'a new world';
+      return `${s.sandbox.url}, scale ${s.scale}, ${s.sandbox.accounts.length} test accounts, ${world}`;
+    },
+  },
+  {
+    title: 'Add the sandbox accounts as connections',
+    run: async (s) => {
+      s.connections = await withRuntime(engineContext(s), 'quickstart', ['database', 'encryption'], (rt) =>
+        addSandboxConnections(rt, s.sandbox!.app, () => s.sandbox!.accounts),
+      );
+      return describeConnections(s.connections);
+    },
+  },
+  {
+    title: 'Sync every stream of every connection (BullMQ jobs, processed here)',
+    run: async (s) => {
+      s.summaries = await syncEverything(engineContext(s), {
+        connectionIds: s.connections!.map((c) => c.id),
+        out: s.cli.stdout,
+      });
+      return describeSyncs(s.summaries);
+    },
+  },
+  {
+    title: 'Read back what was loaded',
+    run: async (s) => {
+      const { countRows, readFreshness, runExamples, renderCounts, renderFreshness, renderExamples } =
+        await import('./quickstart/report.ts');
+      const plain = s.cli.plain;
+      s.loaded = await withRuntime(engineContext(s), 'quickstart', ['database'], async (rt) => {
+        const sql = rt.db().sql;
+        const counts = await countRows(sql);
+        const freshness = await readFreshness(sql);
+        const examples = await runExamples(sql);
+        const total = counts.reduce((n, c) => n + c.rows, 0);
+        s.log.debug({ event: 'quickstart_loaded', rows: total }, 'quickstart: read back');
+        return [
+          `Rows per table (${total.toLocaleString('en-US')} in all)`,
+          renderCounts(counts, plain),
+          'Freshness per connection x stream (tiktok_affiliate.stream_freshness)',
+          renderFreshness(freshness, new Date(), plain),
+          'Example queries (first rows shown)',
+          '',
+          renderExamples(examples, plain),
+        ].join('\n');
+      });
+      return undefined;
     },
   },
 ];
 
-/** The quick start's own 32-byte key, created once and reused so stored tokens stay readable. */
-function quickstartKey(projectDir: string): string {
-  const dir = join(projectDir, '.tmp', 'quickstart');
-  const file = join(dir, 'encryption.key');
+/**
+ * The environment the engine and the connection commands see: the quick start's own services,
+ * key and sandbox. Their info logs would bury the step lines, so they log warnings only unless
+ * LOG_LEVEL asks otherwise.
+ */
+function engineContext(s: QuickstartState): CliContext {
+  const env: Env = {
+    ...s.cli.env,
+    DATABASE_URL: s.config!.databaseUrl,
+    REDIS_URL: s.config!.redisUrl,
+    ETL_ENCRYPTION_KEY: s.config!.encryption.key,
+    ...(s.sandbox
+      ? {
+          TIKTOK_API_BASE_URL: s.sandbox.url,
+          TIKTOK_AUTH_BASE_URL: s.sandbox.authUrl,
+          TIKTOK_APP_KEY: s.sandbox.app.appKey,
+          TIKTOK_APP_SECRET: s.sandbox.app.appSecret,
+        }
+      : {}),
+    LOG_LEVEL: s.cli.env.LOG_LEVEL ?? 'warn',
+  };
+  return { ...s.cli, env };
+}
+
+/** The quick start's own 32-byte key, created once (0600) and reused so stored tokens stay readable. */
+function quickstartKey(dataDir: string): string {
+  const file = join(dataDir, 'encryption.key');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32).toString('base64');
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return key;
 }
 
-export function summary(s: QuickstartState, keepRunning: boolean): string {
-  const lines = [
-    '',
-    'Quick start: done so far',
-    `  Postgres  ${maskUrlPassword(s.config?.databaseUrl) ?? '-'}  (${s.services?.source.postgres ?? '-'})`,
-    `  Redis     ${s.config?.redisUrl ?? '-'}  (${s.services?.source.redis ?? '-'})`,
-    `  Sandbox   ${s.sandbox?.url ?? '-'}  (${s.sandbox?.accounts.map((a) => a.kind).join(', ') ?? '-'})`,
-    '  Schema    migrated (tables in tiktok_affiliate and etl; see docs/data-dictionary.md)',
-    '',
-    'Not built yet: adding the sandbox accounts as connections and the full sync of every stream',
-    '(the sync engine in src/jobs is in progress); the quick start will run them once it lands.',
-    '',
-    keepRunning
-      ? 'Services keep running until you press Ctrl-C. Try: psql "<Postgres URL above>" -c "\\dt tiktok_affiliate.*"'
-      : 'Everything started here is stopped now; the data stays in .tmp/quickstart/ for the next run.',
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
-export async function runQuickstart(ctx: CliContext, opts: { keepRunning?: boolean }): Promise<void> {
+export async function runQuickstart(ctx: CliContext, opts: QuickstartOptions = {}): Promise<void> {
   // Validated up front: a malformed variable stops the quick start before it starts anything.
   const base = loadConfig(ctx.env);
   const log = commandLogger(ctx, base.logLevel, 'quickstart');
-  const state: QuickstartState = { cli: ctx, log, projectDir: ctx.cwd, cleanups: [] };
+  const state: QuickstartState = {
+    cli: ctx,
+    log,
+    projectDir: ctx.cwd,
+    dataDir: join(ctx.cwd, '.tmp', 'quickstart'),
+    scale: opts.scale ?? 'medium',
+    cleanups: [],
+  };
+  const keepRunning = opts.keepRunning === true;
   // First Ctrl-C: finish the current step (so whatever it started is known and can be stopped),
   // then clean up. Second Ctrl-C: exit now; the services' exit hooks still stop their processes.
   const stop = new AbortController();
   const onSignal = () => {
     if (stop.signal.aborted) process.exit(EXIT_FAILURE);
     stop.abort();
-    if (!opts.keepRunning || state.cleanups.length === 0) {
+    if (!keepRunning || state.loaded === undefined) {
       ctx.stderr.write('Stopping after the current step (Ctrl-C again to force)...\n');
     }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const started = Date.now();
   try {
     await runSteps(QUICKSTART_STEPS, state, {
       out: ctx.stdout,
@@ -140,8 +225,16 @@ export async function runQuickstart(ctx: CliContext, opts: { keepRunning?: boole
       name: 'quickstart',
       signal: stop.signal,
     });
-    ctx.stdout.write(summary(state, opts.keepRunning === true));
-    if (opts.keepRunning && !stop.signal.aborted) {
+    ctx.stdout.write(renderFinalReport(state, { keepRunning, tookMs: Date.now() - started }));
+    const failed = (state.summaries ?? []).filter((s) => s.status !== 'succeeded').length;
+    if (failed > 0) {
+      throw new CliError(
+        `${failed} sync${failed === 1 ? '' : 's'} did not succeed (see "Problems" above). ` +
+          'Fix what it says, then run `npm run quickstart` again: it resumes from what is stored.',
+        EXIT_FAILURE,
+      );
+    }
+    if (keepRunning && !stop.signal.aborted) {
       await new Promise<void>((resolve) =>
         stop.signal.addEventListener('abort', () => resolve(), { once: true }),
       );

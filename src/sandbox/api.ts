@@ -183,11 +183,13 @@ export class SandboxApi {
   }
 
   private mangle(res: ApiResponse, d: FaultDecision): ApiResponse {
-    if (d.body === 'truncate')
+    if (d.body === 'truncate') {
       const bytes = typeof res.body === 'string' ? Buffer.from(res.body) : res.body;
       return { ...res, body: bytes.subarray(0, Math.floor(bytes.length / 2)), fault: 'truncate' };
-    if (d.body === 'malformed')
+    }
+    if (d.body === 'malformed') {
       return { ...res, body: res.body.toString().replace('"code":', '"code":NaN,"c":'), fault: 'malformed' };
+    }
     return res;
   }
 
@@ -288,7 +290,10 @@ export class SandboxApi {
       this.out.text('}');
       body = this.out.toBuffer();
     } else if ('written' in result) {
-      const data = JSON.parse(this.out.toString().slice(prefix.length)) as Record<string, Record<string, unknown>[]>;
+      const data = JSON.parse(this.out.toString().slice(prefix.length)) as Record<
+        string,
+        Record<string, unknown>[]
+      >;
       fault = this.drift(d, data[result.listKey] ?? []) ?? fault;
       body = `${prefix}${JSON.stringify(data)}}`;
     } else {

@@ -4,8 +4,9 @@
  * Quirks reproduced: commission rates are STRINGS in bps; lines have NO sku id; some orders carry
  * exact duplicate lines; actual_* amounts appear only once the order settles; optional fields are
  * sometimes absent (§10 "Optionality").
- * Performance: the JSON text is built directly (every value is a number, a digit id, an enum, an
- * amount or a generated [a-z0-9_] username, so nothing needs escaping); `build` parses it back.
+ * Performance: the JSON is written directly as UTF-8 bytes, mostly from memoized per-shop
+ * fragments (every value is a number, a digit id, an enum, an amount or a generated [a-z0-9_]
+ * username, so nothing needs escaping); `build` parses it back for ground truth.
  */
 import { ByteWriter, utf8 } from '../byte-writer.ts';
 import { applyBps, formatMinor } from '../money.ts';
@@ -141,7 +142,7 @@ export class SellerOrderSource implements OrderSource {
     w.bytes(f.mid[mk] ?? f.setMid(mk, p, q, ci));
     const ct = CONTENT_TYPES[ci];
     if (ct === 'VIDEO' || ct === 'LIVE' || ct === 'PRE_LIVE') {
-      // biome-ignore lint/style/noNonNullAssertion: the index is taken modulo the pool size
+      // The index is taken modulo the pool size.
       w.bytes(this.contentIds[hash4(seed, 16) % CONTENT_POOL]!);
     }
     const rk = ((p * 2 + ti) * RATES.length + ri) * 4 + ai;
@@ -159,7 +160,7 @@ export class SellerOrderSource implements OrderSource {
       const ak = ((((p * 4 + qa) * RATES.length + ri) * 4 + ai) * 2 + ded) * 2 + bonus;
       w.bytes(f.act[ak] ?? f.setAct(ak, p, qa, ri, ai, ded, bonus));
     }
-    // biome-ignore lint/style/noNonNullAssertion: refunded and returned are both <= 3
+    // refunded and returned are both <= 3.
     w.bytes(TAILS[refunded * 4 + returned]!);
   }
 }

@@ -201,7 +201,9 @@ describe('affiliate-etl connections', () => {
     expect(unmigrated.code).toBe(2);
     expect(unmigrated.stderr).toContain('run `affiliate-etl migrate` first');
 
-    const down = await h.runHere(['connections', 'list'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const down = await h.runHere(['connections', 'list'], {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('cannot reach Postgres at 127.0.0.1:1/none');
 

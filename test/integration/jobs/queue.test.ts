@@ -13,6 +13,7 @@ import {
   enqueueAndWait,
   planBackfill,
   schedulerId,
+  startWorker,
   syncSchedulers,
 } from '../../../src/jobs/index.ts';
 import { tryLockStream } from '../../../src/jobs/stream-lock.ts';
@@ -155,6 +156,45 @@ describe('enqueueAndWait', () => {
     } finally {
       await h.deps.db
         .sql`update etl.connections set shops = ${JSON.stringify(seller.account.kind === 'seller' ? seller.account.shops.map((s) => ({ ...s, code: '' })) : [])}::text::jsonb where id = ${seller.id}`;
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('close() lets a job run until the time limit, then aborts it down to fetch; the job is retried, not lost', async () => {
+    const creator = h.connections.find((c) => c.kind === 'creator')!;
+    h.sandbox.setFaults('latency=400');
+    const previous = h.deps.config.shutdownTimeoutMs;
+    h.deps.config.shutdownTimeoutMs = 300;
+    const queue = createEngineQueue(h.deps.redis, h.deps.config);
+    const worker = await startWorker(h.deps, { schedule: false, concurrency: 1 });
+    try {
+      // Far enough back that the walk needs many slow pages.
+      await h.sandbox.mutate(5);
+      const job = await queue.add(
+        'sync',
+        { connectionId: creator.id, stream: 'creator_affiliate_orders', trigger: 'cli' },
+        { jobId: `shutdown-${Date.now()}`, attempts: 3, backoff: { type: 'fixed', delay: 60_000 } },
+      );
+      for (let i = 0; i < 100 && (await job.getState()) !== 'active'; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 500));
+      const started = Date.now();
+      await worker.close();
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const state = await job.getState();
+      const fresh = await queue.getJob(job.id!);
+      expect(['delayed', 'wait'], `${fresh?.failedReason} attempts ${fresh?.attemptsMade}`).toContain(state);
+      const [run] = await h.deps.db.sql<{ status: string; error_class: string | null }[]>`
+        select status, error_class from etl.sync_runs where connection_id = ${creator.id}
+          and stream = 'creator_affiliate_orders' order by id desc limit 1`;
+      expect(['failed', 'partial']).toContain(run!.status);
+      expect(h.logs.some((l) => l.includes('shutdown_abort'))).toBe(true);
+      await job.remove();
+    } finally {
+      h.sandbox.setFaults(null);
+      h.deps.config.shutdownTimeoutMs = previous;
+      await worker.close();
+      await queue.close();
     }
   });
 });

@@ -29,10 +29,14 @@ process.on('disconnect', async () => { await s.close(); process.exit(0); });
 `;
 
 export async function startRemoteSandbox(options: SandboxOptions): Promise<RemoteSandbox> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, JSON.stringify(options)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, JSON.stringify(options)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -47,7 +51,9 @@ export async function startRemoteSandbox(options: SandboxOptions): Promise<Remot
     if (!res.ok) throw new Error(`sandbox ${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
   };
-  const info = await get<{ authUrl: string; app: SandboxApp; accounts: SandboxAccount[] }>('/__sandbox/accounts');
+  const info = await get<{ authUrl: string; app: SandboxApp; accounts: SandboxAccount[] }>(
+    '/__sandbox/accounts',
+  );
   const { nowMs } = await get<{ nowMs: number }>('/__sandbox/clock');
   const offset = nowMs - Date.now();
   return {

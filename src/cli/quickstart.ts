@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { ConfigFor, Env } from '../config.ts';
 import { loadConfig } from '../config.ts';
 import type { RunSummary } from '../jobs/index.ts';
+import { DecryptionError } from '../load/crypto.ts';
 import { runMigrations } from '../load/migrate.ts';
 import type { Logger } from '../log.ts';
 import type { Sandbox, SandboxScale } from '../sandbox/types.ts';
@@ -22,7 +23,7 @@ import { startServices } from '../services/index.ts';
 import type { Services } from '../services/index.ts';
 import type { CliContext } from './context.ts';
 import { commandLogger } from './context.ts';
-import { CliError, EXIT_FAILURE } from './exit-codes.ts';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './exit-codes.ts';
 import {
   addSandboxConnections,
   describeConnections,
@@ -114,9 +115,13 @@ export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
   {
     title: 'Add the sandbox accounts as connections',
     run: async (s) => {
-      s.connections = await withRuntime(engineContext(s), 'quickstart', ['database', 'encryption'], (rt) =>
-        addSandboxConnections(rt, s.sandbox!.app, () => s.sandbox!.accounts),
-      );
+      try {
+        s.connections = await withRuntime(engineContext(s), 'quickstart', ['database', 'encryption'], (rt) =>
+          addSandboxConnections(rt, s.sandbox!.app, () => s.sandbox!.accounts),
+        );
+      } catch (err) {
+        throw explainKeyMismatch(err, s.cli.env.ETL_ENCRYPTION_KEY !== undefined);
+      }
       return describeConnections(s.connections);
     },
   },
@@ -180,6 +185,22 @@ function engineContext(s: QuickstartState): CliContext {
     LOG_LEVEL: s.cli.env.LOG_LEVEL ?? 'warn',
   };
   return { ...s.cli, env };
+}
+
+/**
+ * The stored connections were encrypted with another key than this run's: typically a first run
+ * with the generated key and a second with ETL_ENCRYPTION_KEY set (or the other way round).
+ */
+function explainKeyMismatch(err: unknown, keyFromEnv: boolean): unknown {
+  if (!(err instanceof DecryptionError)) return err;
+  const fix = keyFromEnv
+    ? 'unset ETL_ENCRYPTION_KEY to use the key in .tmp/quickstart/encryption.key, or set ETL_ENCRYPTION_KEY_PREVIOUS to the key the connections were stored with'
+    : 'set ETL_ENCRYPTION_KEY to the key the connections were stored with (the one of the earlier run)';
+  return new CliError(
+    `The quick start's connections in this database were stored with another encryption key (${err.message}). ` +
+      `To go on, ${fix}; or start afresh: remove .tmp/quickstart/ (or, with DATABASE_URL, use an empty database).`,
+    EXIT_USAGE,
+  );
 }
 
 /** The quick start's own 32-byte key, created once (0600) and reused so stored tokens stay readable. */

@@ -244,13 +244,15 @@ describe('backfill', () => {
       where shop_id = ${shop} and create_time >= ${from} and create_time < ${to}`;
     expect(Number(row!.n)).toBe(inRange.length);
 
-    // Running the same backfill again: the same deterministic job, nothing re-fetched, nothing changed.
+    // Enqueueing the same backfill again is a no-op: the same deterministic job id, its result.
     const [second] = await enqueueAndWait(h.deps, {
       backfills: [{ connectionId: seller.id, stream: 'seller_affiliate_orders', from, to }],
       processInline: true,
     });
-    expect(second!.runId).toBe(first!.runId);
-    expect(second!.rowsInserted + second!.rowsUpdated).toBe(0);
+    expect(second).toEqual(first);
+    const [runs] = await h.deps.db.sql<{ n: string }[]>`
+      select count(*) as n from etl.sync_runs where connection_id = ${seller.id} and trigger = 'backfill'`;
+    expect(Number(runs!.n)).toBe(1);
   });
 
   it('refuses snapshot streams and empty ranges with a clear message', async () => {

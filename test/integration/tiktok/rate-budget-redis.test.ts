@@ -53,9 +53,12 @@ describe('createRedisRateBudget', () => {
     const times = await hammer([a, b], 'app:shop:orders', 6, 10);
     const elapsed = performance.now() - started;
     expect(times).toHaveLength(120);
-    // 120 requests at 40/s need ~3 s; any 1 s window holds at most rate (+1 for timer jitter).
+    // 120 requests at 40/s need ~3 s whatever the timing noise: two unshared budgets would finish
+    // in half that. Per window, grants are timed when the awaiting code resumes, which a starved
+    // event loop (the whole suite runs in parallel on 2 cores) bunches up: allow that jitter, but
+    // not the 2x of unshared budgets.
     expect(elapsed).toBeGreaterThanOrEqual(2900);
-    expect(maxInAnyWindow(times, 1000)).toBeLessThanOrEqual(rate + 1);
+    expect(maxInAnyWindow(times, 1000)).toBeLessThanOrEqual(rate * 1.25);
     // And the budget is used, not wasted (generous bound: timers run late on a loaded 2-core box).
     expect(120 / (elapsed / 1000)).toBeGreaterThan(rate * 0.7);
   });

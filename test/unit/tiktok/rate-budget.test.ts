@@ -127,16 +127,17 @@ describe('createMemoryRateBudget', () => {
     const waits = await Promise.all(Array.from({ length: 21 }, () => budget.acquire('k')));
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(1000);
+    expect(elapsed).toBeLessThan(3000);
     expect(Math.max(...waits)).toBeGreaterThanOrEqual(190);
   });
 
   it('keys are independent', async () => {
-    const budget = createMemoryRateBudget({ ratePerSecond: 10 });
+    const budget = createMemoryRateBudget({ ratePerSecond: 1 });
     await budget.acquire('a');
     const started = performance.now();
     await budget.acquire('b');
-    expect(performance.now() - started).toBeLessThan(50);
+    // A shared key would wait ~1 s here.
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('a throttled key waits out the Retry-After', async () => {

@@ -120,7 +120,7 @@ export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
           addSandboxConnections(rt, s.sandbox!.app, () => s.sandbox!.accounts),
         );
       } catch (err) {
-        throw explainKeyMismatch(err, s.cli.env.ETL_ENCRYPTION_KEY !== undefined);
+        throw explainKeyMismatch(err, Boolean(s.cli.env.ETL_ENCRYPTION_KEY?.trim()));
       }
       return describeConnections(s.connections);
     },

@@ -1,9 +1,8 @@
 /**
  * The quick start's closing output: the runs, what was loaded (rows per table, freshness, example
- * queries, prepared by ./report.ts), how to connect with psql, and how to go on. It prints URLs with
- * the password masked and never a key: the encryption key is referred to by its file.
+ * queries, prepared by ./report.ts), how to connect with psql, and how to go on. It never prints a
+ * key or an operator's password: those are referred to by their file or variable (shownUrl).
  */
-import { maskUrlPassword } from '../../config.ts';
 import type { RunSummary } from '../../jobs/index.ts';
 import type { ServiceSource } from '../../services/index.ts';
 import { renderRunSummaries } from '../render/run-summaries.ts';
@@ -25,7 +24,7 @@ export function renderFinalReport(
 ): string {
   const summaries = s.summaries ?? [];
   const ok = summaries.length > 0 && summaries.every((r) => r.status === 'succeeded');
-  const dbUrl = maskUrlPassword(s.config?.databaseUrl) ?? '-';
+  const dbUrl = shownUrl(s, 'postgres');
   const lines = [
     '',
     `Quick start ${ok ? 'complete' : 'finished WITH FAILED SYNCS'} in ${formatDurationMs(opts.tookMs)}: ${describeSyncs(summaries)}.`,
@@ -43,16 +42,35 @@ export function renderFinalReport(
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A URL to print. The quick start's own services have no password (local) or the fixed development
+ * one of docker-compose.yml, so they are shown whole, ready to paste; a URL from the environment is
+ * the operator's and may hold a real password, so it is referred to by its variable.
+ */
+function shownUrl(s: FinalReportInput, service: 'postgres' | 'redis'): string {
+  const url = service === 'postgres' ? s.config?.databaseUrl : s.config?.redisUrl;
+  if (s.services?.source[service] === 'env') return service === 'postgres' ? '$DATABASE_URL' : '$REDIS_URL';
+  return url ?? '-';
+}
+
+/** How the psql URL can be reached again once the quick start has stopped its services. */
+const REACH_AGAIN: Record<ServiceSource, string> = {
+  env: '',
+  local: '(the psql URL above is valid while it runs: local services get a free port each time).',
+  docker: '(with Docker, `docker compose up -d postgres redis` brings them back at the same URL).',
+};
+
 function nextSteps(s: FinalReportInput, keepRunning: boolean, dbUrl: string): string[] {
   const pgFromEnv = s.services?.source.postgres === 'env';
+  const reach = REACH_AGAIN[s.services?.source.postgres ?? 'env'];
   const key = s.cli.env.ETL_ENCRYPTION_KEY?.trim()
-    ? '"$ETL_ENCRYPTION_KEY" (yours)'
+    ? '"$ETL_ENCRYPTION_KEY"  # the key you set'
     : '"$(cat .tmp/quickstart/encryption.key)"';
   if (keepRunning) {
     return [
       'Postgres, Redis and the sandbox keep running until you press Ctrl-C. In another terminal, the',
       'other commands work against them:',
-      `  export DATABASE_URL="${dbUrl}" REDIS_URL="${s.config?.redisUrl ?? ''}"`,
+      `  export DATABASE_URL="${dbUrl}" REDIS_URL="${shownUrl(s, 'redis')}"`,
       `  export TIKTOK_API_BASE_URL="${s.sandbox?.url ?? ''}" TIKTOK_AUTH_BASE_URL="${s.sandbox?.authUrl ?? ''}"`,
       `  export ETL_ENCRYPTION_KEY=${key}`,
       '  npx affiliate-etl status',
@@ -66,7 +84,7 @@ function nextSteps(s: FinalReportInput, keepRunning: boolean, dbUrl: string): st
       : 'The sandbox and the services started here are stopped now; the data stays in .tmp/quickstart/.',
     'Start again with `npm run quickstart` (it reuses the data and the connections, and syncs only what',
     'changed), or keep everything up to explore: `npm run quickstart -- --keep-running`',
-    pgFromEnv ? '' : '(the psql URL above is valid while it runs: local services get a free port each time).',
+    ...(reach ? [reach] : []),
     '',
   ];
 }

@@ -63,11 +63,16 @@ export interface FreshnessRow {
 }
 
 export async function readFreshness(sql: Sql): Promise<FreshnessRow[]> {
-  return sql<FreshnessRow[]>`
-    select connection_id, connection_kind, stream, last_run_status, last_success_at,
-      newest_business_time, newest_business_time_column, last_error_class
-    from tiktok_affiliate.stream_freshness
-    order by connection_id, stream`;
+  return sql.begin(async (tx) => {
+    // The view's correlated per-owner subqueries give it a planner cost in the millions, so Postgres
+    // JIT-compiles it: ~4 s of compiling for a ~20 ms query (measured on the medium dataset).
+    await tx`set local jit = off`;
+    return tx<FreshnessRow[]>`
+      select connection_id, connection_kind, stream, last_run_status, last_success_at,
+        newest_business_time, newest_business_time_column, last_error_class
+      from tiktok_affiliate.stream_freshness
+      order by connection_id, stream`;
+  }) as Promise<FreshnessRow[]>;
 }
 
 export function renderFreshness(rows: readonly FreshnessRow[], now: Date, plain: boolean): string {

@@ -176,7 +176,8 @@ describe('graceful shutdown', () => {
         { connectionId: creator.id, stream: 'creator_affiliate_orders', trigger: 'cli' },
         { jobId: `shutdown-${Date.now()}`, attempts: 3, backoff: { type: 'fixed', delay: 60_000 } },
       );
-      for (let i = 0; i < 100 && (await job.getState()) !== 'active'; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && (await job.getState()) !== 'active'; i++)
+        await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 500));
       const started = Date.now();
       await worker.close();

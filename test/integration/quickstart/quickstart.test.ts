@@ -184,7 +184,7 @@ describe('affiliate-etl quickstart (in process, tiny sandbox)', () => {
       // Header row + at least one data row between the table borders.
       expect(section.split('\n').filter((l) => l.startsWith('| ')).length, q.title).toBeGreaterThanOrEqual(2);
     }
-    expect(first.stdout).toContain(`psql "${databaseUrl}"`);
+    expect(first.stdout).toContain('psql "$DATABASE_URL"');
     expect(first.stdout).toContain('npm run quickstart -- --keep-running');
   });
 

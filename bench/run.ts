@@ -6,6 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '../src/log.ts';
+import { type Services, startServices } from '../src/services/index.ts';
 
 type Figures = Record<string, number>;
 interface Bench {
@@ -39,10 +41,20 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const selected = wanted.length > 0 ? benches.filter((b) => wanted.includes(b.name)) : benches;
   if (selected.length === 0) {
-    console.error(`unknown benchmark(s): ${wanted.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`);
+    console.error(
+      `unknown benchmark(s): ${wanted.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`,
+    );
     process.exit(2);
   }
   mkdirSync(resultsDir, { recursive: true });
+  // The benchmarks read DATABASE_URL / REDIS_URL; without them, bring services up the same way the tests
+  // do (Docker when an engine answers, else local Postgres/Redis on loopback), so a fresh clone can bench.
+  let services: Services | null = null;
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
+    services = await startServices({ mode: 'test', log: createLogger({ level: 'info', name: 'bench' }) });
+    process.env.DATABASE_URL ??= services.databaseUrl;
+    process.env.REDIS_URL ??= services.redisUrl;
+  }
   const summary: { bench: string; figure: string; value: string }[] = [];
   let failed = false;
   for (const bench of selected) {
@@ -51,7 +63,11 @@ async function main(): Promise<void> {
       const figures = await bench.run();
       writeFileSync(join(resultsDir, bench.file), `${JSON.stringify(figures, null, 2)}\n`);
       for (const [figure, value] of Object.entries(figures)) {
-        summary.push({ bench: bench.name, figure, value: Number.isInteger(value) ? String(value) : value.toFixed(3) });
+        summary.push({
+          bench: bench.name,
+          figure,
+          value: Number.isInteger(value) ? String(value) : value.toFixed(3),
+        });
       }
     } catch (error) {
       failed = true;
@@ -60,6 +76,7 @@ async function main(): Promise<void> {
   }
   console.log('\n== results ==');
   console.table(summary);
+  await services?.stop();
   process.exit(failed ? 1 : 0);
 }
 

@@ -40,6 +40,8 @@ export interface QuickstartOptions {
   keepRunning?: boolean;
   /** Sandbox dataset size; default medium (tests use tiny). */
   scale?: SandboxScale;
+  /** Fault spec for the sandbox (`--sandbox-faults`, grammar in src/sandbox/faults.ts). */
+  sandboxFaults?: string;
 }
 
 export interface QuickstartState {
@@ -49,6 +51,7 @@ export interface QuickstartState {
   /** <project>/.tmp/quickstart: the key, the sandbox world record, local service data. */
   dataDir: string;
   scale: SandboxScale;
+  sandboxFaults?: string;
   services?: Services;
   config?: ConfigFor<'database' | 'redis' | 'encryption'>;
   sandbox?: Sandbox;
@@ -103,13 +106,18 @@ export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
   {
     title: 'Start the TikTok Shop API sandbox',
     run: async (s) => {
-      const started = await startQuickstartSandbox({ file: join(s.dataDir, 'sandbox.json'), scale: s.scale });
+      const started = await startQuickstartSandbox({
+        file: join(s.dataDir, 'sandbox.json'),
+        scale: s.scale,
+        ...(s.sandboxFaults ? { faults: s.sandboxFaults } : {}),
+      });
       s.sandbox = started.sandbox;
       s.cleanups.push(() => s.sandbox!.close());
       const world = started.reused
         ? `the world of the first run, ${formatDuration(started.advancedMs)} later`
         : 'a new world';
-      return `${s.sandbox.url}, scale ${s.scale}, ${s.sandbox.accounts.length} test accounts, ${world}`;
+      const faults = s.sandboxFaults ? `, faults "${s.sandboxFaults}"` : '';
+      return `${s.sandbox.url}, scale ${s.scale}, ${s.sandbox.accounts.length} test accounts, ${world}${faults}`;
     },
   },
   {
@@ -223,6 +231,7 @@ export async function runQuickstart(ctx: CliContext, opts: QuickstartOptions = {
     projectDir: ctx.cwd,
     dataDir: join(ctx.cwd, '.tmp', 'quickstart'),
     scale: opts.scale ?? 'medium',
+    ...(opts.sandboxFaults ? { sandboxFaults: opts.sandboxFaults } : {}),
     cleanups: [],
   };
   const keepRunning = opts.keepRunning === true;
@@ -247,17 +256,17 @@ export async function runQuickstart(ctx: CliContext, opts: QuickstartOptions = {
       signal: stop.signal,
     });
     ctx.stdout.write(renderFinalReport(state, { keepRunning, tookMs: Date.now() - started }));
+    if (keepRunning && !stop.signal.aborted) {
+      await new Promise<void>((resolve) =>
+        stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+    }
     const failed = (state.summaries ?? []).filter((s) => s.status !== 'succeeded').length;
     if (failed > 0) {
       throw new CliError(
         `${failed} sync${failed === 1 ? '' : 's'} did not succeed (see "Problems" above). ` +
           'Fix what it says, then run `npm run quickstart` again: it resumes from what is stored.',
         EXIT_FAILURE,
-      );
-    }
-    if (keepRunning && !stop.signal.aborted) {
-      await new Promise<void>((resolve) =>
-        stop.signal.addEventListener('abort', () => resolve(), { once: true }),
       );
     }
   } finally {

@@ -22,6 +22,10 @@ export function registerQuickstart(program: Command, ctx: CliContext): void {
         .default('medium')
         .argParser(parseScale),
     )
+    .option(
+      '--sandbox-faults <spec>',
+      'inject API faults into the sandbox, e.g. "5xx=0.05;429burst=0.02x10" (see `affiliate-etl sandbox --help`)',
+    )
     .addHelpText(
       'after',
       '\nNeeds nothing: uses DATABASE_URL / REDIS_URL when set, else Docker, else local\n' +
@@ -32,7 +36,7 @@ export function registerQuickstart(program: Command, ctx: CliContext): void {
         'Examples:\n  $ npm run quickstart\n  $ affiliate-etl quickstart --keep-running\n' +
         '  $ affiliate-etl quickstart --scale small',
     )
-    .action(async (opts: { keepRunning?: boolean; scale: SandboxScale }) => {
+    .action(async (opts: { keepRunning?: boolean; scale: SandboxScale; sandboxFaults?: string }) => {
       const { runQuickstart } = await import('../quickstart.ts');
       await runQuickstart(ctx, opts);
     });

@@ -30,6 +30,8 @@ export interface StartQuickstartSandboxOptions {
   /** JSON file of the recorded worlds, one per scale. */
   file: string;
   scale: SandboxScale;
+  /** Sandbox fault spec (src/sandbox/faults.ts), to watch the pipeline cope with a misbehaving API. */
+  faults?: string;
   now?: () => number;
 }
 
@@ -47,6 +49,7 @@ export async function startQuickstartSandbox(
     scale: opts.scale,
     seed: record.seed,
     startTimeMs: record.startTimeMs,
+    ...(opts.faults ? { faults: opts.faults } : {}),
   });
   // The pipeline signs requests with the real clock and the sandbox checks timestamps against its
   // virtual one (api doc §1.1: within [now - 5 min, now + 30 s]): both must read the same time.

@@ -17,6 +17,7 @@
  * Standalone: `npx tsx bench/e2e.bench.ts` (DATABASE_URL / REDIS_URL or the dev services); writes
  * bench/results/e2e.json.
  */
+import { setMaxListeners } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -309,6 +310,7 @@ async function budget(databaseUrl: string, redisUrl: string, seconds: number, lo
     const to = new Date(Math.floor(now / 1000) * 1000);
     const from = new Date(to.getTime() - 175 * DAY);
     const ac = new AbortController();
+    setMaxListeners(0, ac.signal);
     await sandbox.resetStats();
     const started = performance.now();
     const timer = setTimeout(() => ac.abort(new Error('budget measurement window over')), seconds * 1000);

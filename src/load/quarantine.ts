@@ -68,3 +68,43 @@ export async function quarantine(
   );
   return rejected.length;
 }
+
+export interface RejectedSummary {
+  connectionId: number;
+  stream: StreamName;
+  reason: string;
+  records: number;
+  occurrences: number;
+  lastSeenAt: Date;
+}
+
+/** Quarantine per connection, stream and reason (`affiliate-etl status` / `doctor`). */
+export async function rejectedSummary(
+  sql: Queryable,
+  filter: { connectionId?: number; stream?: StreamName } = {},
+): Promise<RejectedSummary[]> {
+  const rows = await sql<
+    {
+      connection_id: number;
+      stream: StreamName;
+      reason: string;
+      records: number;
+      occurrences: number;
+      last_seen_at: Date;
+    }[]
+  >`
+    select connection_id, stream, reason, count(*)::int as records, sum(occurrences)::int as occurrences,
+      max(last_seen_at) as last_seen_at
+    from etl.rejected_records
+    where (${filter.connectionId ?? null}::int is null or connection_id = ${filter.connectionId ?? null})
+      and (${filter.stream ?? null}::text is null or stream = ${filter.stream ?? null})
+    group by 1, 2, 3 order by 1, 2, 3`;
+  return rows.map((r) => ({
+    connectionId: r.connection_id,
+    stream: r.stream,
+    reason: r.reason,
+    records: r.records,
+    occurrences: r.occurrences,
+    lastSeenAt: r.last_seen_at,
+  }));
+}

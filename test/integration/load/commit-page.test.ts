@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCheckpoint, setStreamStatus, listCheckpoints } from '../../../src/load/checkpoints.ts';
 import { commitPage } from '../../../src/load/commit-page.ts';
+import { rejectedSummary } from '../../../src/load/quarantine.ts';
 import type { Db } from '../../../src/load/db.ts';
 import type { PageCommit } from '../../../src/load/types.ts';
 import { ensureWindows, listWindows } from '../../../src/load/windows-ledger.ts';
@@ -121,6 +122,23 @@ describe('commitPage', () => {
         run_id: runId,
         connection_id: connectionId,
         stream: 'seller_affiliate_orders',
+      },
+    ]);
+    const summary = await rejectedSummary(db.sql, { connectionId });
+    expect(summary.map(({ lastSeenAt, ...s }) => s)).toEqual([
+      {
+        connectionId,
+        stream: 'seller_affiliate_orders',
+        reason: 'bad_money:skus[0].price.amount',
+        records: 1,
+        occurrences: 2,
+      },
+      {
+        connectionId,
+        stream: 'seller_affiliate_orders',
+        reason: 'missing_field:id',
+        records: 1,
+        occurrences: 2,
       },
     ]);
   });

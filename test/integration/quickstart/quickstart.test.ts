@@ -202,7 +202,11 @@ describe('affiliate-etl quickstart (in process, tiny sandbox)', () => {
     const connectionsBefore = (await listConnections(sql)).map((c) => c.id);
     const countsBefore = await tableCounts();
 
+    const dayBefore = new Date().toISOString().slice(0, 10);
     const second = await quickstart();
+    // Across a UTC midnight the fulfillment sync rightly adds one daily-history row per creator.
+    const newDay = new Date().toISOString().slice(0, 10) !== dayBefore;
+    const daily = newDay ? (countsBefore.get('campaign_creator_fulfillment') ?? 0) : 0;
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/3 connections: .* \(3 reused with fresh tokens\)/);
     expect(second.stdout).toContain('the world of the first run');
@@ -212,11 +216,12 @@ describe('affiliate-etl quickstart (in process, tiny sandbox)', () => {
     expect(again.runs).toBe(STREAMS.length);
     expect(again.succeeded).toBe(STREAMS.length);
     // Only orders created in the seconds between the runs may be new; nothing already loaded changes.
-    expect(again.inserted + again.updated).toBeLessThanOrEqual(Math.ceil(before.inserted * 0.01));
+    expect(again.inserted + again.updated).toBeLessThanOrEqual(Math.ceil(before.inserted * 0.01) + daily);
     expect(again.unchanged).toBeGreaterThan(0);
     const countsAfter = await tableCounts();
     for (const [table, n] of countsBefore) {
-      expect(countsAfter.get(table)! - n, table).toBeLessThanOrEqual(Math.ceil(n * 0.01));
+      const allowed = Math.ceil(n * 0.01) + (table === 'campaign_creator_fulfillment_daily' ? daily : 0);
+      expect(countsAfter.get(table)! - n, table).toBeLessThanOrEqual(allowed);
     }
 
     const transcript = `${second.stdout}\n${second.stderr}`;

@@ -27,6 +27,16 @@ if [ -f scripts/gen-data-dictionary.ts ]; then
 fi
 
 step "Tests (vitest: unit, contract, integration, e2e)"
-"$bin/vitest" run "$@"
+mkdir -p .tmp
+rm -f .tmp/vitest-results.json
+set +e
+"$bin/vitest" run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-results.json "$@"
+status=$?
+set -e
+# One plain closing line with the counts, readable by any CI that parses "N passed, N failed".
+if [ -f .tmp/vitest-results.json ]; then
+  node -e 'const r=require("./.tmp/vitest-results.json");console.log(`\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests+r.numTodoTests} skipped`)'
+fi
+[ "$status" -eq 0 ] || exit "$status"
 
 printf '\n==> All checks passed in %ss\n' "$(($(date +%s) - started))"

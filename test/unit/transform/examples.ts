@@ -1,11 +1,11 @@
 /**
- * The recorded API examples (official doc samples, api doc §4-§8), copied verbatim from the team's
- * shared/api/examples into ./api-examples so the tests run from a clone.
+ * The recorded API examples (official doc samples, api doc §4-§8), copied verbatim from
+ * shared/api/examples into test/fixtures/api-examples so the tests run from a clone.
  */
 import { readFileSync } from 'node:fs';
 import type { NormalizeContext } from '../../../src/transform/types.ts';
 
-const DIR = new URL('./api-examples/', import.meta.url);
+const DIR = new URL('../../fixtures/api-examples/', import.meta.url);
 
 export function example(name: string): { data: Record<string, unknown> } {
   return JSON.parse(readFileSync(new URL(`${name}.json`, DIR), 'utf8')) as { data: Record<string, unknown> };

@@ -12,7 +12,7 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import type { Logger } from 'pino';
 import postgres from 'postgres';
 import { postMigrate } from './post-migrate.ts';
-import { allDocs, views } from './schema/index.ts';
+import { allDocs, viewFunctions, views } from './schema/index.ts';
 
 /** Arbitrary constant key of the migration lock ("affiliate-etl migrate"), per database. */
 export const MIGRATION_LOCK_KEY = 7_356_108_301;
@@ -57,7 +57,7 @@ export async function runMigrations(
       const post =
         opts.repeatable === false
           ? { postMigrateApplied: false, lz4Columns: 0 }
-          : await postMigrate(sql, { views, docs: allDocs });
+          : await postMigrate(sql, { views, docs: allDocs, functions: viewFunctions });
       log?.info(
         { event: 'migrate_done', applied, ...post, ms: Date.now() - started },
         `migrations: ${applied} applied`,

@@ -34,9 +34,10 @@ export interface PostMigrateResult {
 export async function postMigrate(
   sql: postgres.Sql,
   /** `docs` documents every relation, the views included. */
-  input: { views: readonly ViewDefinition[]; docs: readonly RelationDoc[] },
+  input: { views: readonly ViewDefinition[]; docs: readonly RelationDoc[]; functions?: readonly string[] },
 ): Promise<PostMigrateResult> {
   const statements = [
+    ...(input.functions ?? []),
     ...viewStatements(input.views),
     ...input.docs.flatMap(commentStatements),
     ...roleStatements(),

@@ -11,7 +11,7 @@ import { viewDocs } from './views.ts';
 export * from './analytics.ts';
 export * from './etl.ts';
 export { etlDocs } from './etl-docs.ts';
-export { type AnalyticsView, viewDocs, views } from './views.ts';
+export { type AnalyticsView, viewDocs, viewFunctions, views } from './views.ts';
 export type { RelationDoc } from './docs.ts';
 
 /** Every relation's documentation: analytics tables, etl tables, then views. */

@@ -4,7 +4,11 @@
  * applies COMMENT ON from `doc`, and grants them to affiliate_reader with the rest of tiktok_affiliate.
  */
 import type { RelationDoc } from './docs.ts';
-import { streamFreshnessDoc, streamFreshnessSql } from './analytics-view-freshness.ts';
+import {
+  streamFreshnessDoc,
+  streamFreshnessSql,
+  streamFreshnessSupportSql,
+} from './analytics-view-freshness.ts';
 import {
   campaignFulfillmentSummaryDoc,
   campaignFulfillmentSummarySql,
@@ -29,5 +33,8 @@ export const views: AnalyticsView[] = [
   view(creatorPerformanceDailySql, creatorPerformanceDailyDoc),
   view(campaignFulfillmentSummarySql, campaignFulfillmentSummaryDoc),
 ];
+
+/** Helper functions the views call, created (or replaced) before the views. */
+export const viewFunctions: string[] = [streamFreshnessSupportSql.trim()];
 
 export const viewDocs: RelationDoc[] = views.map((v) => v.doc);

@@ -34,6 +34,7 @@ export function addCommit(counts: RunCounts, result: PageCommitResult): void {
   counts.rowsUpdated += result.updated;
   counts.rowsUnchanged += result.unchanged;
   counts.rowsRejected += result.rejected;
+  counts.rowsRemoved += result.removed;
 }
 
 /** Rows a page carried (all tables), for the windows ledger. */

@@ -16,6 +16,7 @@ import type { Db } from './db.ts';
 import { saveCheckpoint } from './checkpoints.ts';
 import { isRowDataError, upsertRowByRow } from './load-or-quarantine.ts';
 import { quarantine } from './quarantine.ts';
+import { removeVanishedOrderLines } from './order-lines.ts';
 import { inLoadOrder, tableByName } from './tables.ts';
 import type { PageCommit, PageCommitResult } from './types.ts';
 import { upsertRows } from './upsert.ts';
@@ -57,7 +58,7 @@ async function writePage(
   opts: CommitPageOptions,
   careful: boolean,
 ): Promise<PageCommitResult> {
-  const result: PageCommitResult = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const result: PageCommitResult = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, removed: 0 };
   const rejected = [...commit.rejected];
   const upsertOptions = { runId: commit.runId, ...(opts.syncedAt ? { syncedAt: opts.syncedAt } : {}) };
   for (const { name, table } of tables) {
@@ -72,6 +73,7 @@ async function writePage(
     result.updated += counts.updated;
     result.unchanged += counts.unchanged;
   }
+  result.removed = await removeVanishedOrderLines(tx, commit.rows);
   result.rejected = await quarantine(
     tx,
     { connectionId: commit.connectionId, stream: commit.stream, runId: commit.runId },

@@ -34,6 +34,8 @@ export interface PageCommit {
 
 export interface PageCommitResult extends UpsertCounts {
   rejected: number;
+  /** Order lines deleted because their order no longer lists them (src/load/order-lines.ts). */
+  removed: number;
 }
 
 export type RunTrigger = 'schedule' | 'cli' | 'backfill' | 'rescan';

@@ -50,13 +50,19 @@ const count = async (table: string) =>
 describe('commitPage', () => {
   it('commits rows of every table, rejects and the checkpoint together', async () => {
     const result = await commitPage(db, page());
-    expect(result).toEqual({ inserted: 4, updated: 0, unchanged: 0, rejected: 0 });
+    expect(result).toEqual({ inserted: 4, updated: 0, unchanged: 0, rejected: 0, removed: 0 });
     expect(await loadCheckpoint(db.sql, key())).toEqual({
       watermark: null,
       cursor: { window: ['2024-07-01', '2024-08-01'], pageToken: 'b2Zmc2V0PTIw' },
     });
     // Run twice: nothing changes (invariant 1), same checkpoint.
-    expect(await commitPage(db, page())).toEqual({ inserted: 0, updated: 0, unchanged: 4, rejected: 0 });
+    expect(await commitPage(db, page())).toEqual({
+      inserted: 0,
+      updated: 0,
+      unchanged: 4,
+      rejected: 0,
+      removed: 0,
+    });
   });
 
   it('leaves neither rows, rejects nor checkpoint when the transaction fails before the checkpoint', async () => {
@@ -98,10 +104,14 @@ describe('commitPage', () => {
         recordKey: null,
       },
     ];
-    expect(await commitPage(db, page({ rejected }))).toMatchObject({ inserted: 4, rejected: 2 });
+    expect(await commitPage(db, page({ rejected }))).toMatchObject({ inserted: 4, rejected: 2, removed: 0 });
     // The same bad records again (re-run of the window), with keys in another order: no new rows.
     const again = [{ ...rejected[0]!, raw: { skus: bad.skus, id: '3' } }, rejected[1]!];
-    expect(await commitPage(db, page({ rejected: again }))).toMatchObject({ unchanged: 4, rejected: 2 });
+    expect(await commitPage(db, page({ rejected: again }))).toMatchObject({
+      unchanged: 4,
+      rejected: 2,
+      removed: 0,
+    });
     const rows = await db.sql`select reason, record_key, raw, occurrences, run_id::int, connection_id, stream
       from etl.rejected_records order by reason`;
     expect(rows).toEqual([
@@ -205,7 +215,7 @@ describe('commitPage', () => {
       ],
     };
     const result = await commitPage(db, page({ rows }));
-    expect(result).toEqual({ inserted: 3, updated: 0, unchanged: 0, rejected: 3 });
+    expect(result).toEqual({ inserted: 3, updated: 0, unchanged: 0, rejected: 3, removed: 0 });
     const rejected = await db.sql<{ reason: string; record_key: string; detail: string }[]>`
       select reason, record_key, detail from etl.rejected_records order by record_key`;
     expect(rejected.map((r) => [r.reason, r.record_key])).toEqual([

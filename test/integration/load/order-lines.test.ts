@@ -1,0 +1,77 @@
+/**
+ * An order's lines are replaced as a set within the page's transaction: a line the API no longer lists
+ * for an order in the page is deleted (and counted as removed); orders outside the page keep theirs.
+ */
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { commitPage } from '../../../src/load/commit-page.ts';
+import type { Db } from '../../../src/load/db.ts';
+import type { PageCommit } from '../../../src/load/types.ts';
+import { seedConnection, seedRun, sellerLine, sellerOrder, testDb } from './rows.ts';
+
+let db: Db;
+let connectionId: number;
+let runId: number;
+beforeAll(async () => {
+  db = testDb();
+  connectionId = await seedConnection(db.sql);
+});
+afterAll(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  await db.sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders, etl.sync_state`;
+  runId = await seedRun(db.sql, connectionId);
+});
+
+function page(rows: PageCommit['rows']): PageCommit {
+  return {
+    runId,
+    connectionId,
+    stream: 'seller_affiliate_orders',
+    scope: 'shop-1',
+    rows,
+    rejected: [],
+    checkpoint: { watermark: null, cursor: null },
+    snapshot: false,
+  };
+}
+
+const lines = async () =>
+  (
+    await db.sql<
+      { k: string }[]
+    >`select order_id || '/' || line_key as k from tiktok_affiliate.seller_order_skus order by 1`
+  ).map((r) => r.k);
+
+it('deletes the lines an order no longer lists, only for the orders in the page', async () => {
+  await commitPage(
+    db,
+    page({
+      sellerOrders: [sellerOrder('1'), sellerOrder('2')],
+      sellerOrderSkus: [sellerLine('1', 'a'), sellerLine('1', 'a#2'), sellerLine('2', 'b')],
+    }),
+  );
+  expect(await lines()).toEqual(['1/a', '1/a#2', '2/b']);
+
+  // Order 1 comes back with its duplicate line gone; order 2 is not in this page.
+  const second = await commitPage(
+    db,
+    page({ sellerOrders: [sellerOrder('1')], sellerOrderSkus: [sellerLine('1', 'a')] }),
+  );
+  expect(second.removed).toBe(1);
+  expect(await lines()).toEqual(['1/a', '2/b']);
+
+  // Re-running the same page removes nothing more (invariant 1).
+  const again = await commitPage(
+    db,
+    page({ sellerOrders: [sellerOrder('1')], sellerOrderSkus: [sellerLine('1', 'a')] }),
+  );
+  expect(again).toMatchObject({ inserted: 0, updated: 0, removed: 0 });
+});
+
+it('leaves the lines of a page without order headers alone', async () => {
+  await commitPage(db, page({ sellerOrders: [sellerOrder('1')], sellerOrderSkus: [sellerLine('1', 'a')] }));
+  const result = await commitPage(db, page({ sellerOrderSkus: [] }));
+  expect(result.removed).toBe(0);
+  expect(await lines()).toEqual(['1/a']);
+});

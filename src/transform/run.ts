@@ -117,7 +117,7 @@ function guardRecord(raw: unknown): void {
     }
   }
   // Postgres text and jsonb cannot hold U+0000, and jsonb refuses an unpaired surrogate escape; one such
-  // record would fail the whole page's transaction. JSON.stringify escapes exactly these as \uXXXX
+  // record would fail the whole page's transaction. JSON.stringify escapes exactly these as a backslash-u escape
   // (paired surrogates are emitted as is), so an escape not itself escaped by a backslash finds them.
   if (NUL_ESCAPE.test(json)) {
     throw new RecordRejection('bad_unicode', 'record contains U+0000, which Postgres cannot store');

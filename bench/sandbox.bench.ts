@@ -35,6 +35,8 @@ interface ClientReport {
   lines: number;
   errors: number;
   elapsedMs: number;
+  /** CPU time of the client process (user + system) while paging. */
+  cpuMs: number;
 }
 
 function post(agent: Agent, cfg: ClientConfig, slice: Slice, pageToken: string): Promise<string> {
@@ -83,8 +85,9 @@ function occurrences(text: string, needle: string): number {
 /** Client process: one worker per slice, each paging its slice to the end. */
 async function runClient(cfg: ClientConfig): Promise<ClientReport> {
   const agent = new Agent({ keepAlive: true, maxSockets: cfg.slices.length });
-  const report: ClientReport = { pages: 0, orders: 0, lines: 0, errors: 0, elapsedMs: 0 };
+  const report: ClientReport = { pages: 0, orders: 0, lines: 0, errors: 0, elapsedMs: 0, cpuMs: 0 };
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     cfg.slices.map(async (slice) => {
       let token = '';
@@ -107,6 +110,8 @@ async function runClient(cfg: ClientConfig): Promise<ClientReport> {
     }),
   );
   report.elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  report.cpuMs = (cpu.user + cpu.system) / 1000;
   agent.destroy();
   return report;
 }
@@ -169,7 +174,7 @@ export async function runSandboxBench(): Promise<{
     console.log(
       `sandbox: ${report.pages} pages, ${report.orders} orders, ${report.lines} lines in ${(report.elapsedMs / 1000).toFixed(1)} s ` +
         `(${pagesPerS.toFixed(0)} pages/s, 8 concurrent, keep-alive); server CPU ${cpuMsPerPage.toFixed(2)} ms/page ` +
-        `(=> ${(1000 / cpuMsPerPage).toFixed(0)} pages/s per core); peak server RSS ${(peakRss / 1048576).toFixed(0)} MB; ` +
+        `(=> ${(1000 / cpuMsPerPage).toFixed(0)} pages/s per core); client CPU ${(report.cpuMs / report.pages).toFixed(2)} ms/page; peak server RSS ${(peakRss / 1048576).toFixed(0)} MB; ` +
         `load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`,
     );
     return {

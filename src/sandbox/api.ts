@@ -208,8 +208,11 @@ export class SandboxApi {
     if (d.expireToken && req.accessToken) {
       try {
         this.deps.tokens.expire(req.accessToken);
+        // Disarm only now: a request answered by an injected fault before this point leaves
+        // the expiry armed for the next one (faults.ts, token_expiry_after).
+        this.deps.faults().confirmTokenExpiry(route.id);
       } catch {
-        // Unknown token: authenticate() below reports it.
+        // Unknown token: authenticate() below reports it; the expiry stays armed.
       }
     }
     const principal = this.deps.tokens.authenticate(req.accessToken);

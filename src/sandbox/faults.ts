@@ -19,7 +19,10 @@
  *   truncate=P             send only the first half of the JSON body
  *   malformed=P            send a body that is not JSON
  *   page_token_expired=once|P   reject a request carrying a page_token as expired (once, or P)
- *   token_expiry_after=N   after N matching requests, the access token in use expires (105002), once
+ *   token_expiry_after=N   after N matching requests, the access token in use expires (105002), once;
+ *                          the expiry stays armed until a request carrying an access token passes
+ *                          the signature check (a request that draws a 5xx/429/reset, an auth
+ *                          request or one with a bad signature does not use it up)
  *   drift.extra=P | drift.missing=P | drift.type=P
  *                          schema drift in one record of the page: an unknown extra field, a
  *                          missing field, or a field of the wrong type
@@ -235,12 +238,12 @@ export class FaultEngine {
           }
           break;
         case 'token_expiry_after': {
+          // Armed after N requests, but only marked fired by confirmTokenExpiry(): the same
+          // request may draw a 5xx or 429 (evaluated first, it never reaches token checking),
+          // and the expiry must then hit the next request that does.
           const n = (this.counters.get(c) ?? 0) + 1;
           this.counters.set(c, n);
-          if (n > c.n && !this.fired.has(c)) {
-            d.expireToken = true;
-            this.fired.add(c);
-          }
+          if (n > c.n && !this.fired.has(c)) d.expireToken = true;
           break;
         }
         case 'truncate':
@@ -258,6 +261,18 @@ export class FaultEngine {
       }
     }
     return d;
+  }
+
+  /**
+   * The armed token expiry of `endpoint`'s clauses took effect (a token was expired): disarm them.
+   * Until this is called, decide() keeps answering expireToken for matching requests.
+   */
+  confirmTokenExpiry(endpoint: EndpointId): void {
+    for (const c of this.spec.clauses) {
+      if (c.kind !== 'token_expiry_after' || this.fired.has(c)) continue;
+      if (c.scope !== null && !scopeIncludes(c.scope, endpoint)) continue;
+      if ((this.counters.get(c) ?? 0) > c.n) this.fired.add(c);
+    }
   }
 
   /** 500, 502 or 503 for an injected 5xx. */

@@ -100,9 +100,33 @@ export function buildOpenCollabs(
   return out;
 }
 
-function targetProduct(rng: Rng, shop: ShopModel, effectiveS: number): TargetProductModel {
+/**
+ * The first entry of `items` at or after `start` (cyclically) that `taken` does not hold, or
+ * undefined when every entry is taken. Used to keep products and creators unique within one
+ * target collaboration without extra PRNG draws, so collaborations without a clash keep exactly
+ * the data they had before (ground truth and recorded e2e figures stay put).
+ */
+export function firstFree<T>(items: readonly T[], start: number, taken: ReadonlySet<T>): T | undefined {
+  for (let k = 0; k < items.length; k++) {
+    const item = items[(start + k) % items.length];
+    if (item !== undefined && !taken.has(item)) return item;
+  }
+  return undefined;
+}
+
+function targetProduct(
+  rng: Rng,
+  shop: ShopModel,
+  effectiveS: number,
+  taken: ReadonlySet<ShopModel['products'][number]>,
+): TargetProductModel {
+  // A product appears at most once per target collaboration (one commission per product):
+  // on a clash, take the next free product of the catalog, deterministically.
+  const index = rng.int(0, shop.products.length - 1);
+  const product = firstFree(shop.products, index, taken);
+  if (product === undefined) throw new Error(`targetProduct: shop ${shop.id} has no free product left`);
   return {
-    product: rng.pick(shop.products),
+    product,
     rate: rng.pick([1000, 1500, 2000, 3000]),
     shopAdsRate: rng.pick([100, 500, 1000]),
     effectiveS,
@@ -131,8 +155,13 @@ export function makeTargetCollab(
   endS: number,
 ): TargetCollabModel {
   const products: TargetProductModel[] = [];
-  const productCount = rng.int(1, 4);
-  for (let p = 0; p < productCount; p++) products.push(targetProduct(rng, shop, startS));
+  const productCount = Math.min(rng.int(1, 4), shop.products.length);
+  const taken = new Set<ShopModel['products'][number]>();
+  for (let p = 0; p < productCount; p++) {
+    const tp = targetProduct(rng, shop, startS, taken);
+    taken.add(tp.product);
+    products.push(tp);
+  }
   const chosen = new Set<CreatorProfile>();
   const creatorCount = rng.int(1, Math.min(6, creators.length));
   while (chosen.size < creatorCount) chosen.add(rng.pick(creators));

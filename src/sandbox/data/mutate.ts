@@ -6,7 +6,7 @@
  */
 import { Rng, hash4, numericId } from '../prng.ts';
 import { makeFulfillment, makeMarketplaceProduct } from './build-partner.ts';
-import { makeOpenCollab, makeTargetCollab, targetCreator } from './build-sellers.ts';
+import { firstFree, makeOpenCollab, makeTargetCollab, targetCreator } from './build-sellers.ts';
 import { openCollabVisible, targetStatus } from './collab-records.ts';
 import type { World } from './world.ts';
 
@@ -75,13 +75,17 @@ function mutateSellers(world: World, rng: Rng, nowS: number, days: number, s: Mu
     }
     for (const t of visible) {
       if (!t.deleted && rng.chance(0.3)) {
-        t.creators.push(
-          targetCreator(
-            rng,
-            world.creatorPool[rng.int(0, world.creatorPool.length - 1)] ?? t.creators[0]!.profile,
-          ),
-        );
-        t.updateS = nowS;
+        // A creator is invited at most once per target collaboration: on a clash take the next
+        // free creator of the pool; when all are in, nothing is added (the draws still happen so
+        // the rest of the mutation sequence does not shift).
+        const index = rng.int(0, world.creatorPool.length - 1);
+        const taken = new Set(t.creators.map((c) => c.profile));
+        const profile = firstFree(world.creatorPool, index, taken);
+        const creator = targetCreator(rng, profile ?? world.creatorPool[index] ?? t.creators[0]!.profile);
+        if (profile !== undefined) {
+          t.creators.push(creator);
+          t.updateS = nowS;
+        }
       }
     }
   }

@@ -107,6 +107,22 @@ describe('fault injection (src/sandbox/faults.ts grammar)', () => {
     expect((await call()).json.code).toBe(105002);
   });
 
+  it('token_expiry_after survives a request that draws a 5xx: the next authenticated request gets 105002', async () => {
+    const g = f.sb.issueGrant(f.seller.openId);
+    // Unscoped expiry counts every request; the 5xx only hits orders, so request 3 draws both.
+    f.sb.setFaults('token_expiry_after=2;orders:5xx=1');
+    const shops = () => f.call(PATHS.shops, { token: g.accessToken });
+    expect((await shops()).json.code).toBe(0);
+    expect((await shops()).json.code).toBe(0);
+    const third = await f.call(PATHS.sellerOrders, {
+      token: g.accessToken,
+      query: { shop_cipher: f.shop.cipher, page_size: 10 },
+      body: {},
+    });
+    expect(third.status).toBeGreaterThanOrEqual(500);
+    expect((await shops()).json.code).toBe(105002);
+  });
+
   it('drift.extra / drift.missing / drift.type alter one record of the page', async () => {
     const clean = (await orders()).json.data.orders as Record<string, unknown>[];
     f.sb.setFaults('drift.extra=1');

@@ -55,6 +55,27 @@ describe('fault spec grammar', () => {
     expect(scoped.decide('fulfillment', false).action).toBe('5xx');
   });
 
+  it('token_expiry_after stays armed until confirmTokenExpiry(), then fires no more', () => {
+    const e = new FaultEngine(parseFaultSpec('token_expiry_after=1;shops:429=1'), 1);
+    expect(e.decide('seller_orders', false).expireToken).toBe(false);
+    const both = e.decide('shops', false);
+    expect(both).toMatchObject({ action: '429', expireToken: true });
+    // The 429 answered first and expired nothing: the expiry is still armed.
+    expect(e.decide('seller_orders', false).expireToken).toBe(true);
+    e.confirmTokenExpiry('seller_orders');
+    expect(e.decide('seller_orders', false).expireToken).toBe(false);
+  });
+
+  it('a scoped token_expiry_after is confirmed only by its own endpoints', () => {
+    const e = new FaultEngine(parseFaultSpec('orders:token_expiry_after=1'), 1);
+    e.decide('seller_orders', false);
+    expect(e.decide('seller_orders', false).expireToken).toBe(true);
+    e.confirmTokenExpiry('shops');
+    expect(e.decide('seller_orders', false).expireToken).toBe(true);
+    e.confirmTokenExpiry('creator_orders');
+    expect(e.decide('seller_orders', false).expireToken).toBe(false);
+  });
+
   it('a 429 burst lasts exactly N requests', () => {
     const e = new FaultEngine(parseFaultSpec('429burst=1x3'), 1);
     expect([0, 1, 2].map(() => e.decide('shops', false).action)).toEqual(['429', '429', '429']);

@@ -127,8 +127,10 @@ export async function enqueueAndWait(deps: EngineDeps, input: EnqueueAndWaitInpu
     await events.waitUntilReady();
     const jobs = await addJobs(deps, queue, input);
     // Each waitUntilFinished() listens for its job's completed and failed events on this one
-    // QueueEvents: raise the cap so many syncs do not trip Node's leak warning.
+    // QueueEvents, and for 'closing' on the queue: raise both caps so many syncs do not trip Node's
+    // leak warning.
     events.setMaxListeners(jobs.length * 2 + 10);
+    queue.setMaxListeners(jobs.length + 10);
     const ids = new Map(jobs.map((j) => [j.id as string, j]));
     events.on('progress', ({ jobId, data }) => {
       const job = ids.get(jobId);

@@ -20,7 +20,7 @@ import {
   type SyncJobData,
   syncJobOptions,
 } from './queues.ts';
-import type { RunSummary } from './run-summary.ts';
+import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { type RunningWorker, startWorker } from './worker.ts';
 
 export interface SyncRequest {
@@ -75,14 +75,7 @@ function failedSummary(data: EngineJobData, trigger: RunTrigger, reason: string)
     durationMs: 0,
     errorClass: colon > 0 ? reason.slice(0, colon) : 'Error',
     errorMessage: colon > 0 ? reason.slice(colon + 2) : reason,
-    pages: 0,
-    apiCalls: 0,
-    rowsInserted: 0,
-    rowsUpdated: 0,
-    rowsUnchanged: 0,
-    rowsRejected: 0,
-    rowsRemoved: 0,
-    throttledMs: 0,
+    ...emptyCounts(),
   };
 }
 

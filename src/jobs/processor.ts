@@ -20,7 +20,7 @@ import {
   SYNC_JOB,
   type SyncJobData,
 } from './queues.ts';
-import type { RunSummary } from './run-summary.ts';
+import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { StreamBusyError } from './stream-lock.ts';
 import { runSync } from './sync-job.ts';
 
@@ -113,14 +113,7 @@ function skipped(job: Job<EngineJobData>, reason: string): RunSummary {
     durationMs: 0,
     errorClass: null,
     errorMessage: reason,
-    pages: 0,
-    apiCalls: 0,
-    rowsInserted: 0,
-    rowsUpdated: 0,
-    rowsUnchanged: 0,
-    rowsRejected: 0,
-    rowsRemoved: 0,
-    throttledMs: 0,
+    ...emptyCounts(),
   };
 }
 

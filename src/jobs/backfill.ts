@@ -13,17 +13,16 @@ import { mapLimit } from '../extract/fan-out.ts';
 import { STREAM_SOURCES } from '../extract/index.ts';
 import type { WindowedSource } from '../extract/types.ts';
 import { splitRange, type TimeWindow, windowLabel } from '../extract/windows.ts';
-import { createTokenSource } from '../tiktok/token-source.ts';
 import type { EngineDeps } from './deps.ts';
 import {
   ConnectionUnavailableError,
   errorMessage,
-  errorName,
   isPermanentFailure,
   needsReauthorization,
   SyncRunError,
 } from './failure.ts';
 import { ownersFor, type StreamOwner } from './owners.ts';
+import { connectionTokens, runSummary } from './run-result.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { StreamBusyError, tryLockStream } from './stream-lock.ts';
 import type { StreamRun } from './stream-run.ts';
@@ -204,30 +203,10 @@ async function backfillLocked(
     run.counts.throttledMs = Math.round(meter.throttledMs);
     return summaryOf(status, error);
   };
-  const summaryOf = (status: RunSummary['status'], error: unknown): RunSummary => ({
-    ...run.counts,
-    runId,
-    connectionId,
-    stream,
-    trigger: 'backfill',
-    status,
-    windows: run.windowsDone,
-    durationMs: Date.now() - started,
-    errorClass: error === null ? null : errorName(error),
-    errorMessage: error === null ? null : errorMessage(error),
-  });
+  const summaryOf = (status: RunSummary['status'], error: unknown): RunSummary =>
+    runSummary(run, 'backfill', status, error, started);
   try {
-    const tokens = createTokenSource({
-      connectionId: String(connectionId),
-      appKey: conn.appKey,
-      appSecret: conn.appSecret,
-      api: deps.api,
-      store: store.tokenStore(connectionId),
-      mutex: deps.mutex,
-      now: () => deps.clock.now().getTime(),
-      refreshAheadSeconds: deps.config.refreshAheadSeconds,
-      log,
-    });
+    const tokens = connectionTokens(deps, conn, log);
     const owners = ownersFor(conn, stream, tokens);
     const ledgers = await Promise.all(owners.map((o) => ensureLedger(deps, input, o)));
     const progress: BackfillProgress = {

@@ -9,17 +9,16 @@ import { STREAM_KIND, type StreamName } from '../core/streams.ts';
 import { defaultSavedSearch, STREAM_SOURCES } from '../extract/index.ts';
 import type { SnapshotParams } from '../extract/types.ts';
 import type { RunTrigger } from '../load/types.ts';
-import { createTokenSource } from '../tiktok/token-source.ts';
 import type { EngineDeps } from './deps.ts';
 import {
   ConnectionUnavailableError,
   errorMessage,
-  errorName,
   isPermanentFailure,
   needsReauthorization,
   SyncRunError,
 } from './failure.ts';
 import { ownersFor } from './owners.ts';
+import { connectionTokens, runSummary } from './run-result.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { syncSnapshotOwner } from './snapshot-sync.ts';
 import { StreamBusyError, tryLockStream } from './stream-lock.ts';
@@ -95,31 +94,10 @@ async function runLocked(
   const summarize = (status: RunSummary['status'], error: unknown): RunSummary => {
     run.counts.apiCalls = meter.apiCalls;
     run.counts.throttledMs = Math.round(meter.throttledMs);
-    return {
-      ...run.counts,
-      runId,
-      connectionId,
-      stream,
-      trigger,
-      status,
-      windows: run.windowsDone,
-      durationMs: Date.now() - started,
-      errorClass: error === null ? null : errorName(error),
-      errorMessage: error === null ? null : errorMessage(error),
-    };
+    return runSummary(run, trigger, status, error, started);
   };
   try {
-    const tokens = createTokenSource({
-      connectionId: String(connectionId),
-      appKey: conn.appKey,
-      appSecret: conn.appSecret,
-      api: deps.api,
-      store: store.tokenStore(connectionId),
-      mutex: deps.mutex,
-      now: () => deps.clock.now().getTime(),
-      refreshAheadSeconds: deps.config.refreshAheadSeconds,
-      log,
-    });
+    const tokens = connectionTokens(deps, conn, log);
     const source = STREAM_SOURCES[stream];
     const params: SnapshotParams = {};
     if (stream === 'open_collaboration_products') {

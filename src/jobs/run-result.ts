@@ -1,0 +1,50 @@
+/**
+ * What the sync and backfill runners share around a run: the connection's token source, built the
+ * same way for both, and the summary a finished (or failed) run reports.
+ */
+import type { Logger } from 'pino';
+import type { RunTrigger } from '../load/types.ts';
+import { createTokenSource } from '../tiktok/token-source.ts';
+import type { TokenSource } from '../tiktok/types.ts';
+import type { EngineDeps } from './deps.ts';
+import { errorMessage, errorName } from './failure.ts';
+import type { RunSummary } from './run-summary.ts';
+import type { EngineConnection } from './store.ts';
+import type { StreamRun } from './stream-run.ts';
+
+/** Tokens of `conn`, refreshed ahead of expiry and persisted through the engine store. */
+export function connectionTokens(deps: EngineDeps, conn: EngineConnection, log: Logger): TokenSource {
+  return createTokenSource({
+    connectionId: String(conn.id),
+    appKey: conn.appKey,
+    appSecret: conn.appSecret,
+    api: deps.api,
+    store: deps.store.tokenStore(conn.id),
+    mutex: deps.mutex,
+    now: () => deps.clock.now().getTime(),
+    refreshAheadSeconds: deps.config.refreshAheadSeconds,
+    log,
+  });
+}
+
+/** The summary of `run` as it stands, with `status` and the error (null when none). */
+export function runSummary(
+  run: StreamRun,
+  trigger: RunTrigger,
+  status: RunSummary['status'],
+  error: unknown,
+  startedMs: number,
+): RunSummary {
+  return {
+    ...run.counts,
+    runId: run.runId,
+    connectionId: run.connectionId,
+    stream: run.stream,
+    trigger,
+    status,
+    windows: run.windowsDone,
+    durationMs: Date.now() - startedMs,
+    errorClass: error === null ? null : errorName(error),
+    errorMessage: error === null ? null : errorMessage(error),
+  };
+}

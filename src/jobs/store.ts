@@ -12,6 +12,7 @@ import type {
   RunStatus,
   RunTrigger,
 } from '../load/types.ts';
+import type { LedgerWindow as StoredLedgerWindow, WindowKey, WindowPatch } from '../load/windows-ledger.ts';
 import type { TokenStore } from '../tiktok/token-source.ts';
 import type { SavedSearch } from '../extract/types.ts';
 
@@ -38,33 +39,10 @@ export interface EngineConnection {
   categoryAssets: ConnectionCategoryAsset[];
 }
 
-export type WindowKind = 'backfill' | 'rescan' | 'incremental';
-export type WindowStatus = 'pending' | 'running' | 'done' | 'failed';
-
-export interface WindowKey {
-  connectionId: number;
-  stream: StreamName;
-  scope: string;
-  start: Date;
-  end: Date;
-  kind: WindowKind;
-}
-
-export interface LedgerWindow extends WindowKey {
-  status: WindowStatus;
-  pages: number;
-  rows: number;
-  lastPageToken: string | null;
-}
-
-export interface WindowPatch {
-  status?: WindowStatus;
-  addPages?: number;
-  addRows?: number;
-  /** undefined keeps the stored token; null clears it. */
-  lastPageToken?: string | null;
-  runId?: number;
-}
+// The windows ledger's types are the loader's (src/load/windows-ledger.ts); the engine sees a ledger
+// window without the loader's bookkeeping fields.
+export type { WindowKey, WindowKind, WindowPatch, WindowStatus } from '../load/windows-ledger.ts';
+export type LedgerWindow = Omit<StoredLedgerWindow, 'runId' | 'updatedAt'>;
 
 export interface ScheduleRow {
   connectionId: number;

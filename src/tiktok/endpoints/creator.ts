@@ -2,8 +2,8 @@
 import type { ApiClient } from '../client.ts';
 import type { CallOptions, ConnectionAuth, Page } from '../types.ts';
 import { ENDPOINTS } from './catalog.ts';
-import { compact, pageSizeFor, toPage } from './page.ts';
-import { epochSeconds } from './params.ts';
+import { compact, pagingQuery, toPage } from './page.ts';
+import { createTimeBody } from './params.ts';
 
 export interface CreatorOrdersParams {
   /** Inclusive, epoch SECONDS; defaults as for seller orders (api doc §5.1, §4.1). */
@@ -25,10 +25,9 @@ export async function searchCreatorOrders(
   const { data, requestId } = await api.call({
     endpoint,
     auth,
-    query: { page_size: pageSizeFor(endpoint, params.pageSize), page_token: params.pageToken || undefined },
+    query: pagingQuery(endpoint, params),
     body: compact({
-      create_time_ge: epochSeconds('createTimeGe', params.createTimeGe),
-      create_time_lt: epochSeconds('createTimeLt', params.createTimeLt),
+      ...createTimeBody(params),
     }),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });

@@ -26,6 +26,15 @@ export function pageSizeFor(endpoint: EndpointDef, requested: number | undefined
   return Math.min(rule.max, Math.max(rule.min, requested));
 }
 
+/** The paging query parameters of a list endpoint (api doc §1.4: query params even on POST). */
+export function pagingQuery(
+  endpoint: EndpointDef,
+  params: { pageSize?: number | undefined; pageToken?: string | undefined },
+): { page_size: number; page_token: string | undefined } {
+  // An empty token means "first page": leave the parameter out rather than send `page_token=`.
+  return { page_size: pageSizeFor(endpoint, params.pageSize), page_token: params.pageToken || undefined };
+}
+
 function shapeError(endpoint: EndpointDef, requestId: string, detail: string): ResponseShapeError {
   return new ResponseShapeError({
     endpoint: endpointLabel(endpoint),

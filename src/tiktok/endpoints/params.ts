@@ -15,3 +15,17 @@ export function epochSeconds(name: string, value: number | undefined): number | 
   }
   return value;
 }
+
+/** The create-time window body of the order searches (api doc §4.1, §5.1: ge inclusive, lt exclusive). */
+export function createTimeBody(params: {
+  createTimeGe?: number | undefined;
+  createTimeLt?: number | undefined;
+}): {
+  create_time_ge: number | undefined;
+  create_time_lt: number | undefined;
+} {
+  return {
+    create_time_ge: epochSeconds('createTimeGe', params.createTimeGe),
+    create_time_lt: epochSeconds('createTimeLt', params.createTimeLt),
+  };
+}

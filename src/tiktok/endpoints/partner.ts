@@ -2,7 +2,7 @@
 import type { ApiClient } from '../client.ts';
 import type { ApiRecord, CallOptions, ConnectionAuth, Page } from '../types.ts';
 import { ENDPOINTS } from './catalog.ts';
-import { pageSizeFor, toPage, toRecord } from './page.ts';
+import { pagingQuery, toPage, toRecord } from './page.ts';
 
 export interface PartnerCampaignsParams {
   pageSize?: number;
@@ -24,8 +24,7 @@ export async function listPartnerCampaigns(
     endpoint,
     auth,
     query: {
-      page_size: pageSizeFor(endpoint, params.pageSize),
-      page_token: params.pageToken || undefined,
+      ...pagingQuery(endpoint, params),
       status: params.status,
       type: params.type,
     },
@@ -69,7 +68,7 @@ export async function listPartnerCampaignProducts(
     endpoint,
     auth,
     pathParams: { campaign_id: campaignId },
-    query: { page_size: pageSizeFor(endpoint, params.pageSize), page_token: params.pageToken || undefined },
+    query: pagingQuery(endpoint, params),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   return toPage(endpoint, data, requestId, 'products');
@@ -92,7 +91,7 @@ export async function getCreatorFulfillmentStatus(
     endpoint,
     auth,
     pathParams: { campaign_id: campaignId, product_id: productId },
-    query: { page_size: pageSizeFor(endpoint, params.pageSize), page_token: params.pageToken || undefined },
+    query: pagingQuery(endpoint, params),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   return toPage(endpoint, data, requestId, 'promotion_creators', 'total_creator_count');

@@ -6,8 +6,8 @@
 import type { ApiClient } from '../client.ts';
 import type { ApiRecord, CallOptions, ConnectionAuth, Page } from '../types.ts';
 import { ENDPOINTS } from './catalog.ts';
-import { compact, pageSizeFor, toPage, toRecord } from './page.ts';
-import { epochSeconds } from './params.ts';
+import { compact, pagingQuery, toPage, toRecord } from './page.ts';
+import { createTimeBody } from './params.ts';
 
 export interface SellerOrdersParams {
   /** Inclusive lower bound, epoch SECONDS (api doc §4.1). Omitted: the shop's earliest time. */
@@ -31,10 +31,9 @@ export async function searchSellerOrders(
   const { data, requestId } = await api.call({
     endpoint,
     auth,
-    query: { page_size: pageSizeFor(endpoint, params.pageSize), page_token: params.pageToken || undefined },
+    query: pagingQuery(endpoint, params),
     body: compact({
-      create_time_ge: epochSeconds('createTimeGe', params.createTimeGe),
-      create_time_lt: epochSeconds('createTimeLt', params.createTimeLt),
+      ...createTimeBody(params),
       program_id: params.programId,
     }),
     ...(opts.signal ? { signal: opts.signal } : {}),
@@ -62,7 +61,7 @@ export async function searchOpenCollaborations(
   const { data, requestId } = await api.call({
     endpoint,
     auth,
-    query: { page_size: pageSizeFor(endpoint, params.pageSize), page_token: params.pageToken || undefined },
+    query: pagingQuery(endpoint, params),
     body: compact({
       keyword_type: params.keywordType,
       keyword: params.keyword,
@@ -120,8 +119,7 @@ export async function searchOpenCollaborationProducts(
     endpoint,
     auth,
     query: {
-      page_size: pageSizeFor(endpoint, params.pageSize),
-      page_token: params.pageToken || undefined,
+      ...pagingQuery(endpoint, params),
       sort_field: params.sortField,
       sort_order: params.sortOrder,
     },
@@ -151,7 +149,7 @@ export async function searchTargetCollaborations(
   const { data, requestId } = await api.call({
     endpoint,
     auth,
-    query: { page_size: pageSizeFor(endpoint, params.pageSize), page_token: params.pageToken || undefined },
+    query: pagingQuery(endpoint, params),
     body: { collaboration_status: params.collaborationStatus },
     ...(opts.signal ? { signal: opts.signal } : {}),
   });

@@ -4,7 +4,7 @@
  * rules (§1.2), scope, throttling (§9.2), then the endpoint handler and the envelope (§1.3).
  */
 import { verifySign } from '../tiktok/sign.ts';
-import { ByteWriter } from './byte-writer.ts';
+import { BufferPool } from './buffer-pool.ts';
 import type { VirtualClock } from './clock.ts';
 import type { AssetModel, ShopModel } from './data/model.ts';
 import type { OrderPager } from './data/order-source.ts';
@@ -34,6 +34,8 @@ export interface ApiResponse {
   headers: Record<string, string>;
   /** JSON text, or its UTF-8 bytes on the order hot path. */
   body: string | Buffer;
+  /** Call once the body has been written out: its buffer goes back to the pool. */
+  release: (() => void) | null;
   /** Fault: destroy the connection instead of answering. */
   reset: boolean;
   latencyMs: number;
@@ -67,8 +69,8 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export class SandboxApi {
   private requestCounter = 0;
-  /** Reused response buffer of the order hot path (handle() is synchronous). */
-  private readonly out = new ByteWriter();
+  /** Response buffers of the order hot path. */
+  private readonly pool = new BufferPool();
 
   constructor(private readonly deps: ApiDeps) {}
 
@@ -94,6 +96,7 @@ export class SandboxApi {
       status,
       headers: JSON_HEADERS,
       body,
+      release: null,
       reset: false,
       latencyMs: this.deps.baseLatencyMs,
       code: null,
@@ -280,20 +283,24 @@ export class SandboxApi {
       pager: this.deps.pager,
       family: route.family,
       endpoint: route.id,
-      out: this.out,
+      out: this.deps.world.pageSpace,
       pageTokenExpired: d.pageTokenExpired,
     };
     const prefix = `{"code":0,"message":"Success","request_id":"${this.requestId()}","data":`;
-    this.out.reset();
-    this.out.text(prefix);
+    const out = ctx.out;
+    out.reset();
+    out.text(prefix);
     const result = route.handler(ctx);
     let fault: string | null = d.pageTokenExpired ? 'page_token_expired' : null;
     let body: string | Buffer;
+    let release: (() => void) | null = null;
     if ('written' in result && d.drift === null) {
-      this.out.text('}');
-      body = this.out.toBuffer();
+      out.text('}');
+      const buf = this.pool.acquire(out.length);
+      body = buf.subarray(0, out.copyTo(buf));
+      release = () => this.pool.release(buf);
     } else if ('written' in result) {
-      const data = JSON.parse(this.out.toString().slice(prefix.length)) as Record<
+      const data = JSON.parse(out.toString().slice(prefix.length)) as Record<
         string,
         Record<string, unknown>[]
       >;
@@ -303,7 +310,7 @@ export class SandboxApi {
       if (d.drift !== null) fault = this.drift(d, result.records) ?? fault;
       body = `${prefix}${JSON.stringify(result.data)}}`;
     }
-    return this.respond({ endpoint: route.id, pathKey: route.path, code: 0, fault }, 200, body);
+    return this.respond({ endpoint: route.id, pathKey: route.path, code: 0, fault, release }, 200, body);
   }
 
   private drift(d: FaultDecision, records: Record<string, unknown>[]): string | null {

@@ -86,6 +86,12 @@ export function createSandboxServer(api: SandboxApi, stats: StatsCollector, cont
       durationMs: 0,
       fault: r.fault,
     };
+    if (r.release) {
+      // 'close' follows both a flushed response and a dropped connection: either way the socket
+      // holds no reference to the body any more.
+      const release = r.release;
+      res.once('close', release);
+    }
     if (r.reset) {
       req.socket.destroy();
     } else {

@@ -2,6 +2,7 @@
  * The simulated world, deterministic from (seed, scale, start time): app credentials, accounts,
  * shops, collaborations, the marketplace, the partner's campaigns, and the lazy order streams.
  */
+import { ByteWriter } from '../byte-writer.ts';
 import { Rng, hash4, hashString } from '../prng.ts';
 import { HISTORY_DAYS, SCALES } from '../scale.ts';
 import type { SandboxScale } from '../types.ts';
@@ -44,6 +45,11 @@ export interface World {
   marketplace: MarketplaceProductModel[];
   sellerOrders: Map<string, SellerOrderSource>;
   creatorOrders: Map<string, CreatorOrderSource>;
+  /**
+   * The byte space that order pages are written into: the seller sources memoize their JSON
+   * fragments in it, so every page of them must be written here (byte-writer.ts).
+   */
+  pageSpace: ByteWriter;
   /** Number of mutate() calls applied so far (seeds the next mutation). */
   generation: number;
 }
@@ -81,6 +87,7 @@ export function buildWorld(seed: number, scale: SandboxScale, startMs: number): 
     startS,
   );
   const campaignIds = partner.assets.flatMap((a) => a.campaigns.map((c) => c.id));
+  const pageSpace = new ByteWriter();
   const sellerOrders = new Map<string, SellerOrderSource>();
   for (const shop of shops) {
     const timeline = timelineFor(seed, 0x5e11, shop.index, cfg.sellerLinesPerShop, startS);
@@ -90,7 +97,10 @@ export function buildWorld(seed: number, scale: SandboxScale, startMs: number): 
       campaign: campaignIds,
     };
     const key = hash4(seed, 0x5e12, shop.index);
-    sellerOrders.set(shop.id, new SellerOrderSource(timeline, key, shop, programs, creatorPool.slice(0, 40)));
+    sellerOrders.set(
+      shop.id,
+      new SellerOrderSource(pageSpace, timeline, key, shop, programs, creatorPool.slice(0, 40)),
+    );
   }
   // Creators buy through the world's shops and an Indonesian shop (localized "Rp" amounts, §5.1).
   const idrRng = new Rng(seed ^ hashString('idr-shop'));
@@ -129,6 +139,7 @@ export function buildWorld(seed: number, scale: SandboxScale, startMs: number): 
     marketplace: buildMarketplace(seed, cfg.marketplaceProducts),
     sellerOrders,
     creatorOrders,
+    pageSpace,
     generation: 0,
   };
 }

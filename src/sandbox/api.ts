@@ -36,6 +36,8 @@ export interface ApiResponse {
   body: string | Buffer;
   /** Call once the body has been written out: its buffer goes back to the pool. */
   release: (() => void) | null;
+  /** Records (and order sku lines) in the body's list, for the served counters. */
+  served: { records: number; lines: number };
   /** Fault: destroy the connection instead of answering. */
   reset: boolean;
   latencyMs: number;
@@ -66,6 +68,7 @@ const AUTH_PATHS: Record<string, EndpointId> = {
   '/api/v2/token/refresh': 'token_refresh',
 };
 const JSON_HEADERS = { 'content-type': 'application/json' };
+const NOTHING_SERVED = { records: 0, lines: 0 };
 
 export class SandboxApi {
   private requestCounter = 0;
@@ -97,6 +100,7 @@ export class SandboxApi {
       headers: JSON_HEADERS,
       body,
       release: null,
+      served: NOTHING_SERVED,
       reset: false,
       latencyMs: this.deps.baseLatencyMs,
       code: null,
@@ -188,10 +192,20 @@ export class SandboxApi {
   private mangle(res: ApiResponse, d: FaultDecision): ApiResponse {
     if (d.body === 'truncate') {
       const bytes = typeof res.body === 'string' ? Buffer.from(res.body) : res.body;
-      return { ...res, body: bytes.subarray(0, Math.floor(bytes.length / 2)), fault: 'truncate' };
+      return {
+        ...res,
+        body: bytes.subarray(0, Math.floor(bytes.length / 2)),
+        fault: 'truncate',
+        served: NOTHING_SERVED,
+      };
     }
     if (d.body === 'malformed') {
-      return { ...res, body: res.body.toString().replace('"code":', '"code":NaN,"c":'), fault: 'malformed' };
+      return {
+        ...res,
+        body: res.body.toString().replace('"code":', '"code":NaN,"c":'),
+        fault: 'malformed',
+        served: NOTHING_SERVED,
+      };
     }
     return res;
   }
@@ -294,6 +308,10 @@ export class SandboxApi {
     let fault: string | null = d.pageTokenExpired ? 'page_token_expired' : null;
     let body: string | Buffer;
     let release: (() => void) | null = null;
+    const served =
+      'written' in result
+        ? { records: result.records, lines: result.lines }
+        : { records: result.records.length, lines: 0 };
     if ('written' in result && d.drift === null) {
       out.text('}');
       const buf = this.pool.acquire(out.length);
@@ -310,7 +328,11 @@ export class SandboxApi {
       if (d.drift !== null) fault = this.drift(d, result.records) ?? fault;
       body = `${prefix}${JSON.stringify(result.data)}}`;
     }
-    return this.respond({ endpoint: route.id, pathKey: route.path, code: 0, fault, release }, 200, body);
+    return this.respond(
+      { endpoint: route.id, pathKey: route.path, code: 0, fault, release, served },
+      200,
+      body,
+    );
   }
 
   private drift(d: FaultDecision, records: Record<string, unknown>[]): string | null {

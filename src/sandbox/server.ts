@@ -103,6 +103,7 @@ export function createSandboxServer(api: SandboxApi, stats: StatsCollector, cont
     stats.end(
       { ...entry, path: r.pathKey },
       { badSignature: r.badSignature, throttled: r.throttled, fault: r.fault !== null },
+      r.served,
     );
   }
 

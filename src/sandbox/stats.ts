@@ -24,6 +24,8 @@ export class StatsCollector {
       peakConcurrency: 0,
       peakRpsPerKey: 0,
       requestsPerSecond: 0,
+      recordsServed: 0,
+      orderLinesServed: 0,
     };
   }
 
@@ -37,9 +39,15 @@ export class StatsCollector {
     this.meter.record(key);
   }
 
-  end(entry: RequestLogEntry, flags: { badSignature?: boolean; throttled?: boolean; fault?: boolean }): void {
+  end(
+    entry: RequestLogEntry,
+    flags: { badSignature?: boolean; throttled?: boolean; fault?: boolean },
+    served: { records: number; lines: number } = { records: 0, lines: 0 },
+  ): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.s.requests++;
+    this.s.recordsServed += served.records;
+    this.s.orderLinesServed += served.lines;
     this.s.byPath[entry.path] = (this.s.byPath[entry.path] ?? 0) + 1;
     const code = entry.code === null ? `http_${entry.httpStatus}` : String(entry.code);
     this.s.byCode[code] = (this.s.byCode[code] ?? 0) + 1;

@@ -67,6 +67,10 @@ export interface SandboxStats {
   peakRpsPerKey: number;
   /** Average requests/s since start or the last reset. */
   requestsPerSecond: number;
+  /** Records in the lists of successful business responses (orders, collaborations, ...). */
+  recordsServed: number;
+  /** Sku lines of the order records served (seller and creator orders). */
+  orderLinesServed: number;
 }
 
 export interface Sandbox {

@@ -38,8 +38,10 @@ export class CreatorOrderSource implements OrderSource {
     return JSON.stringify(this.build(index, nowS));
   }
 
-  writeJson(index: number, nowS: number, w: ByteWriter): void {
-    w.text(this.buildJson(index, nowS));
+  writeJson(index: number, nowS: number, w: ByteWriter): number {
+    const order = this.build(index, nowS);
+    w.text(JSON.stringify(order));
+    return (order['skus'] as unknown[]).length;
   }
 
   build(index: number, nowS: number): Record<string, unknown> {

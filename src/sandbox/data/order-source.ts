@@ -13,8 +13,8 @@ export interface OrderSource {
   build(index: number, nowS: number): Record<string, unknown>;
   /** The same record as JSON text. */
   buildJson(index: number, nowS: number): string;
-  /** The same record as UTF-8 JSON appended to `w` (the hot path of the HTTP endpoint). */
-  writeJson(index: number, nowS: number, w: ByteWriter): void;
+  /** The same record as UTF-8 JSON appended to `w` (the hot path of the HTTP endpoint); returns its sku line count. */
+  writeJson(index: number, nowS: number, w: ByteWriter): number;
   /** Whether any line of the order belongs to the program (seller `program_id` filter, §4.1). */
   matchesProgram(index: number, programId: string): boolean;
 }

@@ -119,7 +119,7 @@ export class SellerOrderSource implements OrderSource {
     return this.space.toString();
   }
 
-  writeJson(index: number, nowS: number, w: ByteWriter): void {
+  writeJson(index: number, nowS: number, w: ByteWriter): number {
     if (w !== this.space)
       throw new Error('SellerOrderSource: pages must be written into the world page space');
     const createS = this.timeline.createTime(index);
@@ -143,6 +143,7 @@ export class SellerOrderSource implements OrderSource {
       this.line(this.lineSeed(index, j, lines), phase, w);
     }
     w.bytes(CLOSE_ORDER);
+    return lines;
   }
 
   private line(seed: number, phase: Phase, w: ByteWriter): void {
@@ -157,11 +158,12 @@ export class SellerOrderSource implements OrderSource {
     const bonus = hashWith(s, 17) % 10 === 0 ? 1 : 0;
     const slot = this.programSlot(seed, s);
     const cr = hashWith(s, 8) % this.creators.length;
-    // A line is 4-6 memoized fragments (see Fragments), each copied with one memmove.
+    // A line is 7-10 memoized fragments (see Fragments), each copied with one memmove.
     const f = this.frags;
-    const hk = slot * this.creators.length + cr;
-    if (!f.head.has(hk)) f.setHead(w, hk, this.programAt(slot), cr);
-    w.frag(f.head, hk);
+    if (!f.program.has(slot)) f.setProgram(w, slot, this.programAt(slot));
+    w.frag(f.program, slot);
+    if (!f.creator.has(cr)) f.setCreator(w, cr);
+    w.frag(f.creator, cr);
     const mk = (p * 4 + q) * CONTENT_TYPES.length + ci;
     if (!f.mid.has(mk)) f.setMid(w, mk, p, q, ci);
     w.frag(f.mid, mk);
@@ -170,20 +172,17 @@ export class SellerOrderSource implements OrderSource {
       if (!f.content.has(c)) f.setContent(w, c);
       w.frag(f.content, c);
     }
-    const pk = ((((p * 2 + ti) * RATES.length + ri) * 4 + ai) * 4 + q) * 2 + bonus;
-    if (!f.pricing.has(pk)) f.setPricing(w, pk, p, ti, ri, ai, q, bonus);
-    w.frag(f.pricing, pk);
+    const rk = ((p * 2 + ti) * RATES.length + ri) * 4 + ai;
+    if (!f.rates.has(rk)) f.setRates(w, rk, p, ti, ri, ai);
+    w.frag(f.rates, rk);
+    f.amounts(w, ESTIMATED, p, q, ri, ai, 0, bonus);
     let refunded = 0;
     let returned = 0;
     if (phase !== 'open') {
       if (phase === 'cancelled') refunded = q;
       else if (hashWith(s, 18) % 10 === 0) returned = 1;
-      const qa = q - refunded - returned;
-      const ded = phase === 'deducted' ? 1 : 0;
       // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
-      const ak = ((((p * 4 + qa) * RATES.length + ri) * 4 + ai) * 2 + ded) * 2 + bonus;
-      if (!f.act.has(ak)) f.setAct(w, ak, p, qa, ri, ai, ded, bonus);
-      w.frag(f.act, ak);
+      f.amounts(w, ACTUAL, p, q - refunded - returned, ri, ai, phase === 'deducted' ? 1 : 0, bonus);
     }
     // refunded and returned are both <= 3.
     w.bytes(TAILS[refunded * 4 + returned] as Buffer);
@@ -204,17 +203,41 @@ const STATUS_OPEN = Object.fromEntries(
   Object.entries(SELLER_STATUS).map(([phase, status]) => [phase, utf8(`,"status":"${status}","skus":[`)]),
 ) as Record<Phase, Buffer>;
 
+const ESTIMATED = 0;
+const ACTUAL = 1;
+const AMOUNT_NAMES = [
+  [
+    'estimated_commission_base',
+    'estimated_paid_commission',
+    'estimated_paid_shop_ads_commission',
+    'estimated_cofunded_creator_bonus_amount',
+  ],
+  [
+    'actual_commission_base',
+    'actual_paid_commission',
+    'actual_paid_shop_ads_commission',
+    'actual_cofunded_creator_bonus_amount',
+  ],
+] as const;
+
 /**
- * Memo tables of the UTF-8 JSON fragments of a shop's lines, indexed by small integer keys (dense
- * tables sized by the catalog: a few MB at most), interned into the page space on first use.
+ * Memo tables of the UTF-8 JSON fragments of a shop's lines, indexed by small integer keys and
+ * interned into the page space on first use. Fragments are kept small on purpose: a fragment per
+ * independent group of fields keeps all of a shop's fragments within ~1.5 MB, so the copies hit the
+ * CPU cache; one fragment per line-wide combination would need tens of MB and miss it.
  */
 class Fragments {
-  readonly head: FragmentTable;
+  /** `{"<program field>":"<id>"` per program slot. */
+  readonly program: FragmentTable;
+  /** `,"creator_username":"<name>"` per creator. */
+  readonly creator: FragmentTable;
   readonly mid: FragmentTable;
   readonly content: FragmentTable;
-  /** Product, commission model and rates, then the estimated amounts (one fragment). */
-  readonly pricing: FragmentTable;
-  readonly act: FragmentTable;
+  readonly rates: FragmentTable;
+  /** Commission base and paid commission per (kind, product, quantity, rate, deducted). */
+  readonly paid: FragmentTable;
+  /** Shop-ads commission and the optional creator bonus per (kind, product, quantity, ads rate, deducted, bonus). */
+  readonly extra: FragmentTable;
 
   constructor(
     private readonly shop: ShopModel,
@@ -224,11 +247,13 @@ class Fragments {
   ) {
     const np = shop.products.length;
     const r = RATES.length;
-    this.head = new FragmentTable(3 * maxPool * creators.length);
+    this.program = new FragmentTable(3 * maxPool);
+    this.creator = new FragmentTable(creators.length);
     this.mid = new FragmentTable(np * 4 * CONTENT_TYPES.length);
     this.content = new FragmentTable(CONTENT_POOL);
-    this.pricing = new FragmentTable(np * 2 * r * 4 * 4 * 2);
-    this.act = new FragmentTable(np * 4 * r * 4 * 2 * 2);
+    this.rates = new FragmentTable(np * 2 * r * 4);
+    this.paid = new FragmentTable(2 * np * 4 * r * 2);
+    this.extra = new FragmentTable(2 * np * 4 * 4 * 2 * 2);
   }
 
   private money(minor: number): string {
@@ -241,9 +266,12 @@ class Fragments {
     return product;
   }
 
-  setHead(w: ByteWriter, k: number, program: { kind: ProgramKind; id: string }, cr: number): void {
-    const text = `{"${PROGRAM_FIELD[program.kind]}":"${program.id}","creator_username":"${this.creators[cr]?.username}"`;
-    w.intern(text, this.head, k);
+  setProgram(w: ByteWriter, slot: number, program: { kind: ProgramKind; id: string }): void {
+    w.intern(`{"${PROGRAM_FIELD[program.kind]}":"${program.id}"`, this.program, slot);
+  }
+
+  setCreator(w: ByteWriter, cr: number): void {
+    w.intern(`,"creator_username":"${this.creators[cr]?.username}"`, this.creator, cr);
   }
 
   setMid(w: ByteWriter, k: number, p: number, q: number, ci: number): void {
@@ -256,46 +284,47 @@ class Fragments {
     w.intern(`,"content_id":"${numericId('749', c, this.key ^ 0x3b9aca07)}"`, this.content, c);
   }
 
-  setPricing(
-    w: ByteWriter,
-    k: number,
-    p: number,
-    ti: number,
-    ri: number,
-    ai: number,
-    q: number,
-    bonus: number,
-  ): void {
-    const base = this.product(p).priceMinor * q;
+  setRates(w: ByteWriter, k: number, p: number, ti: number, ri: number, ai: number): void {
     // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
     const text =
       `,"product_id":"${this.product(p).id}","commission_model":"${ti ? 'Tiered commission' : 'Fixed commission'}"` +
       `${ti ? ',"commission_tier_setting":"3.0 OR 5.0"' : ''}` +
-      `,"commission_rate":"${RATES[ri]}","shop_ads_commission_rate":"${adsRateOf(ai)}"` +
-      `,"estimated_commission_base":${this.money(base)}` +
-      `,"estimated_paid_commission":${this.money(applyBps(base, RATES[ri] ?? 0))}` +
-      `,"estimated_paid_shop_ads_commission":${this.money(applyBps(base, adsRateOf(ai)))}` +
-      (bonus ? `,"estimated_cofunded_creator_bonus_amount":${this.money(applyBps(base, 200))}` : '');
-    w.intern(text, this.pricing, k);
+      `,"commission_rate":"${RATES[ri]}","shop_ads_commission_rate":"${adsRateOf(ai)}"`;
+    w.intern(text, this.rates, k);
   }
 
-  setAct(
+  /**
+   * The four amounts of one kind (estimated, or actual at settlement) for `qty` units; a deducted
+   * order's actual commissions are zero (api doc §4.1).
+   */
+  amounts(
     w: ByteWriter,
-    k: number,
+    kind: number,
     p: number,
-    qa: number,
+    qty: number,
     ri: number,
     ai: number,
     ded: number,
     bonus: number,
   ): void {
-    const actualBase = this.product(p).priceMinor * qa;
-    const text =
-      `,"actual_commission_base":${this.money(actualBase)}` +
-      `,"actual_paid_commission":${this.money(ded ? 0 : applyBps(actualBase, RATES[ri] ?? 0))}` +
-      `,"actual_paid_shop_ads_commission":${this.money(ded ? 0 : applyBps(actualBase, adsRateOf(ai)))}` +
-      (bonus ? `,"actual_cofunded_creator_bonus_amount":${this.money(applyBps(actualBase, 200))}` : '');
-    w.intern(text, this.act, k);
+    const pk = (((kind * this.shop.products.length + p) * 4 + qty) * RATES.length + ri) * 2 + ded;
+    if (!this.paid.has(pk)) {
+      const base = this.product(p).priceMinor * qty;
+      const [baseName, paidName] = AMOUNT_NAMES[kind] ?? AMOUNT_NAMES[0];
+      const text = `,"${baseName}":${this.money(base)},"${paidName}":${this.money(ded ? 0 : applyBps(base, RATES[ri] ?? 0))}`;
+      w.intern(text, this.paid, pk);
+    }
+    w.frag(this.paid, pk);
+    const xk = ((((kind * this.shop.products.length + p) * 4 + qty) * 4 + ai) * 2 + ded) * 2 + bonus;
+    if (!this.extra.has(xk)) {
+      const base = this.product(p).priceMinor * qty;
+      const [, , adsName, bonusName] = AMOUNT_NAMES[kind] ?? AMOUNT_NAMES[0];
+      const text =
+        `,"${adsName}":${this.money(ded ? 0 : applyBps(base, adsRateOf(ai)))}` +
+        (bonus ? `,"${bonusName}":${this.money(applyBps(base, 200))}` : '');
+      w.intern(text, this.extra, xk);
+    }
+    w.frag(this.extra, xk);
   }
 }
 

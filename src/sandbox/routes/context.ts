@@ -39,7 +39,7 @@ export interface HandlerContext {
  */
 export type HandlerResult =
   | { data: Record<string, unknown>; records: Record<string, unknown>[] }
-  | { written: true; listKey: string };
+  | { written: true; listKey: string; records: number; lines: number };
 
 export interface RouteDef {
   id: EndpointId;

@@ -6,6 +6,9 @@ import { Errors } from '../errors.ts';
 import type { HandlerContext, HandlerResult } from './context.ts';
 import { cursor, optInt, optString, pageSize, queryFingerprint } from './paging.ts';
 
+const ORDERS_OPEN = Buffer.from('{"orders":[');
+const COMMA = Buffer.from(',');
+
 /** page_size is required, 1-100, default 20 on both order endpoints (api doc §9.3). */
 const ORDER_PAGE = { min: 1, max: 100, fallback: 20, required: true };
 
@@ -30,13 +33,15 @@ function searchOrders(
   const next = page.hasMore ? ctx.codec.encode(fp, [page.lastIndex], ctx.nowMs) : '';
   // total_count counts ORDERS, not sku lines (api doc §4.1; §12.1 notes the doubt).
   const w = ctx.out;
-  w.text('{"orders":[');
-  page.indices.forEach((index, k) => {
-    if (k > 0) w.text(',');
-    source.writeJson(index, ctx.nowS, w);
-  });
+  w.bytes(ORDERS_OPEN);
+  const { indices } = page;
+  let lines = 0;
+  for (let k = 0; k < indices.length; k++) {
+    if (k > 0) w.bytes(COMMA);
+    lines += source.writeJson(indices[k] as number, ctx.nowS, w);
+  }
   w.text(`],"next_page_token":"${next}","total_count":${page.totalCount}}`);
-  return { written: true, listKey: 'orders' };
+  return { written: true, listKey: 'orders', records: indices.length, lines };
 }
 
 export function sellerOrders(ctx: HandlerContext): HandlerResult {

@@ -71,7 +71,8 @@ describe('fault injection (src/sandbox/faults.ts grammar)', () => {
     await expect(orders()).rejects.toThrow();
   });
 
-  it('truncate=1 and malformed=1 send bodies that are not valid JSON', async () => {
+  it('truncate=1 and malformed=1 send bodies that are not valid JSON, and count nothing as served', async () => {
+    f.sb.resetStats();
     f.sb.setFaults('truncate=1');
     const cut = await orders();
     expect(cut.status).toBe(200);
@@ -80,6 +81,22 @@ describe('fault injection (src/sandbox/faults.ts grammar)', () => {
     f.sb.setFaults('malformed=1');
     const bad = await orders();
     expect(bad.json).toBeNull();
+    expect(f.sb.stats()).toMatchObject({ requests: 2, recordsServed: 0, orderLinesServed: 0 });
+  });
+
+  it('counts the records and order lines it served', async () => {
+    f.sb.resetStats();
+    const page = await orders();
+    const records = page.json.data.orders as { skus: unknown[] }[];
+    const lines = records.reduce((n, o) => n + o.skus.length, 0);
+    expect(records.length).toBe(10);
+    expect(lines).toBeGreaterThan(10);
+    await f.call(PATHS.openCollabs, {
+      token: f.seller.accessToken,
+      query: { shop_cipher: f.shop.cipher, page_size: 5 },
+      body: {},
+    });
+    expect(f.sb.stats()).toMatchObject({ requests: 2, recordsServed: 15, orderLinesServed: lines });
   });
 
   it('page_token_expired=once rejects the next page request once, then paging continues', async () => {

@@ -15,6 +15,8 @@ export class ByteWriter {
   private fragTop = 0;
   private base: number;
   private pos = 0;
+  /** Offset of each interned text. */
+  private readonly offsets = new Map<string, number>();
 
   constructor(pageSize = 1 << 18, fragmentSize = 1 << 16) {
     this.mem = Buffer.allocUnsafe(fragmentSize + pageSize);
@@ -79,15 +81,29 @@ export class ByteWriter {
     this.pos += len;
   }
 
-  /** Stores a fragment in this space; its handle is the pair (offset, length) written to `table`. */
+  /**
+   * Stores a fragment in this space; its handle is the pair (offset, length) written to `table`.
+   * Equal texts share their bytes (many keys render the same text, e.g. every zero amount), which
+   * keeps the fragments that pages read from small enough to stay in the CPU cache.
+   */
   intern(text: string, table: FragmentTable, key: number): void {
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes === 0) throw new RangeError('intern: empty fragment');
-    if (this.fragTop + bytes > this.base) this.grow(bytes, 0);
-    this.mem.write(text, this.fragTop, 'utf8');
-    table.slots[key * 2] = this.fragTop;
+    let offset = this.offsets.get(text);
+    if (offset === undefined) {
+      if (this.fragTop + bytes > this.base) this.grow(bytes, 0);
+      offset = this.fragTop;
+      this.mem.write(text, offset, 'utf8');
+      this.fragTop += bytes;
+      this.offsets.set(text, offset);
+    }
+    table.slots[key * 2] = offset;
     table.slots[key * 2 + 1] = bytes;
-    this.fragTop += bytes;
+  }
+
+  /** Bytes held by interned fragments. */
+  get fragmentBytes(): number {
+    return this.fragTop;
   }
 
   /** Appends the fragment stored under `key` (it must be interned: check `table.has(key)`). */

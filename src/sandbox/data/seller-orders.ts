@@ -172,9 +172,10 @@ export class SellerOrderSource implements OrderSource {
       if (!f.content.has(c)) f.setContent(w, c);
       w.frag(f.content, c);
     }
-    const rk = ((p * 2 + ti) * RATES.length + ri) * 4 + ai;
-    if (!f.rates.has(rk)) f.setRates(w, rk, p, ti, ri, ai);
-    w.frag(f.rates, rk);
+    const mk2 = p * 2 + ti;
+    if (!f.model.has(mk2)) f.setModel(w, mk2, p, ti);
+    w.frag(f.model, mk2);
+    w.bytes(RATE_PAIRS[ri * 4 + ai] as Buffer);
     f.amounts(w, ESTIMATED, p, q, ri, ai, 0, bonus);
     let refunded = 0;
     let returned = 0;
@@ -194,6 +195,10 @@ const KINDS: readonly ProgramKind[] = ['open', 'target', 'campaign'];
 const HAS_CONTENT_ID = CONTENT_TYPES.map((t) => t === 'VIDEO' || t === 'LIVE' || t === 'PRE_LIVE');
 const TAILS = Array.from({ length: 16 }, (_, k) =>
   utf8(`,"refunded_quantity":${Math.floor(k / 4)},"returned_quantity":${k % 4}}`),
+);
+// Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
+const RATE_PAIRS = Array.from({ length: RATES.length * 4 }, (_, k) =>
+  utf8(`,"commission_rate":"${RATES[Math.floor(k / 4)]}","shop_ads_commission_rate":"${adsRateOf(k % 4)}"`),
 );
 const CREATE_TIME = utf8('","create_time":');
 const DELIVERY_TIME = utf8(',"delivery_time":');
@@ -233,7 +238,8 @@ class Fragments {
   readonly creator: FragmentTable;
   readonly mid: FragmentTable;
   readonly content: FragmentTable;
-  readonly rates: FragmentTable;
+  /** Product id and commission model per (product, tiered). */
+  readonly model: FragmentTable;
   /** Commission base and paid commission per (kind, product, quantity, rate, deducted). */
   readonly paid: FragmentTable;
   /** Shop-ads commission and the optional creator bonus per (kind, product, quantity, ads rate, deducted, bonus). */
@@ -251,7 +257,7 @@ class Fragments {
     this.creator = new FragmentTable(creators.length);
     this.mid = new FragmentTable(np * 4 * CONTENT_TYPES.length);
     this.content = new FragmentTable(CONTENT_POOL);
-    this.rates = new FragmentTable(np * 2 * r * 4);
+    this.model = new FragmentTable(np * 2);
     this.paid = new FragmentTable(2 * np * 4 * r * 2);
     this.extra = new FragmentTable(2 * np * 4 * 4 * 2 * 2);
   }
@@ -284,13 +290,11 @@ class Fragments {
     w.intern(`,"content_id":"${numericId('749', c, this.key ^ 0x3b9aca07)}"`, this.content, c);
   }
 
-  setRates(w: ByteWriter, k: number, p: number, ti: number, ri: number, ai: number): void {
-    // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
+  setModel(w: ByteWriter, k: number, p: number, ti: number): void {
     const text =
       `,"product_id":"${this.product(p).id}","commission_model":"${ti ? 'Tiered commission' : 'Fixed commission'}"` +
-      `${ti ? ',"commission_tier_setting":"3.0 OR 5.0"' : ''}` +
-      `,"commission_rate":"${RATES[ri]}","shop_ads_commission_rate":"${adsRateOf(ai)}"`;
-    w.intern(text, this.rates, k);
+      `${ti ? ',"commission_tier_setting":"3.0 OR 5.0"' : ''}`;
+    w.intern(text, this.model, k);
   }
 
   /**

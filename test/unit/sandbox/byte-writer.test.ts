@@ -66,6 +66,28 @@ describe('ByteWriter: fragments and the page share one buffer', () => {
     expect(w.toBuffer().toString()).toBe(want);
   });
 
+  it('stores an equal text once, whichever table or key interns it', () => {
+    const w = new ByteWriter();
+    const a = new FragmentTable(2);
+    const b = new FragmentTable(3);
+    w.intern(',"amount":"0.00"', a, 0);
+    const after = w.fragmentBytes;
+    w.intern(',"amount":"0.00"', b, 2);
+    w.intern(',"amount":"0.00"', a, 1);
+    expect(w.fragmentBytes).toBe(after);
+    w.intern(',"amount":"1.00"', b, 0);
+    expect(w.fragmentBytes).toBe(after * 2);
+    w.reset();
+    for (const [t, k] of [
+      [a, 0],
+      [b, 2],
+      [a, 1],
+      [b, 0],
+    ] as const)
+      w.frag(t, k);
+    expect(w.toString()).toBe(',"amount":"0.00"'.repeat(3) + ',"amount":"1.00"');
+  });
+
   it('refuses an empty fragment (length 0 marks an empty slot)', () => {
     expect(() => new ByteWriter().intern('', new FragmentTable(1), 0)).toThrow(/empty/);
   });

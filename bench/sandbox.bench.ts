@@ -2,12 +2,18 @@
  * Sandbox benchmark. A separate Node client process (keep-alive, 8 concurrent requests, signing
  * included) pages through the whole `large` dataset (>= 1,000,000 seller order lines across 4 shops)
  * at page_size 100 with faults and throttling off, while this process serves it and samples its RSS.
- *   sandbox_pages_per_s       pages of 100 orders served per second (target >= 1,000)
- *   sandbox_rss_mb_1m_lines   peak RSS of the serving process while serving all 1M lines (target <= 300)
+ * Then, as the baseline of the same run, the same client reads as many pre-serialized pages (real
+ * pages captured from the sandbox) from a bare node:http server that only sends bytes: what this
+ * machine can move at all, which the issue puts near 1,800 pages/s.
+ *   sandbox_pages_per_s            pages of 100 orders served per second (target >= 1,000)
+ *   preserialized_pages_per_s      the baseline: the same client, pages that cost nothing to make
+ *   sandbox_vs_preserialized       the ratio of the two (1,000 / 1,800 = 0.56 meets the target)
+ *   sandbox_rss_mb_1m_lines        peak RSS of the serving process while serving all 1M lines (target <= 300)
  * Standalone: `npx tsx bench/sandbox.bench.ts` (also run by `npm run bench -- sandbox`).
+ * SANDBOX_BENCH_CLIENT_CPU_PROF=<dir> writes a CPU profile of the client process there.
  */
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startSandbox } from '../src/sandbox/index.ts';
@@ -29,6 +35,8 @@ interface ClientConfig {
   token: string;
   clockOffsetMs: number;
   slices: Slice[];
+  /** Stop a slice after this many pages (the baseline, whose pages always name a next one); 0 = to the end. */
+  maxPagesPerSlice: number;
 }
 interface ClientReport {
   pages: number;
@@ -100,7 +108,7 @@ async function runClient(cfg: ClientConfig): Promise<ClientReport> {
   await Promise.all(
     cfg.slices.map(async (slice) => {
       let token = '';
-      for (;;) {
+      for (let pages = 0; cfg.maxPagesPerSlice === 0 || pages < cfg.maxPagesPerSlice; pages++) {
         const bytes = await post(agent, cfg, slice, token);
         // Light client: checks the envelope, counts orders and reads the next token on
         // the raw bytes without decoding or JSON.parse, so the client process (which shares this
@@ -132,7 +140,9 @@ function spawnClient(cfg: ClientConfig): Promise<ClientReport> {
     const child = spawn(
       process.execPath,
       [
-        ...(process.env['SANDBOX_BENCH_CLIENT_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof2'] : []),
+        ...(process.env['SANDBOX_BENCH_CLIENT_CPU_PROF']
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env['SANDBOX_BENCH_CLIENT_CPU_PROF']}`]
+          : []),
         '--import',
         'tsx',
         self,
@@ -155,11 +165,63 @@ function spawnClient(cfg: ClientConfig): Promise<ClientReport> {
   });
 }
 
+/** Real pages of the first slice, captured through the sandbox (not timed): the baseline's bodies. */
+async function capturePages(cfg: ClientConfig, slice: Slice, count: number): Promise<Buffer[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const pages: Buffer[] = [];
+  let token = '';
+  try {
+    while (pages.length < count) {
+      const bytes = await post(agent, cfg, slice, token);
+      const at = bytes.lastIndexOf(TOKEN_MARK);
+      const from = at + TOKEN_MARK.length;
+      token = at < 0 ? '' : bytes.toString('latin1', from, bytes.indexOf(0x22, from));
+      // Only pages that name a next one: the baseline client stops by count, not by token.
+      if (!token) break;
+      pages.push(bytes);
+    }
+  } finally {
+    agent.destroy();
+  }
+  if (pages.length === 0) throw new Error('no page to pre-serialize');
+  return pages;
+}
+
+/** A bare node:http server that answers every request with the next pre-serialized page. */
+async function preserializedServer(pages: Buffer[]): Promise<{ port: number; close: () => Promise<void> }> {
+  let next = 0;
+  const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const body = pages[next++ % pages.length] as Buffer;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('baseline server has no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 export async function runSandboxBench(): Promise<{
   sandbox_pages_per_s: number;
+  preserialized_pages_per_s: number;
+  sandbox_vs_preserialized: number;
   sandbox_rss_mb_1m_lines: number;
 }> {
   const sandbox = await startSandbox({ scale: 'large', seed: 7, rateLimitPerSecond: 0 });
+  let cfg: ClientConfig;
+  let report: ClientReport;
+  let peakRss: number;
+  let pages: Buffer[];
   try {
     const seller = sandbox.accounts.find((a): a is SandboxSeller => a.kind === 'seller');
     if (!seller) throw new Error('no seller account');
@@ -171,13 +233,7 @@ export async function runSandboxBench(): Promise<{
       { cipher: s.cipher, ge: startS, lt: mid },
       { cipher: s.cipher, ge: mid, lt: nowS + 1 },
     ]);
-    await sandbox.resetStats();
-    let peakRss = process.memoryUsage.rss();
-    const cpu0 = process.cpuUsage();
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    }, 50);
-    const report = await spawnClient({
+    cfg = {
       host: new URL(sandbox.url).hostname,
       port: Number(new URL(sandbox.url).port),
       appKey: sandbox.app.appKey,
@@ -185,7 +241,15 @@ export async function runSandboxBench(): Promise<{
       token: seller.accessToken,
       clockOffsetMs: sandbox.clock.nowMs() - Date.now(),
       slices,
-    });
+      maxPagesPerSlice: 0,
+    };
+    await sandbox.resetStats();
+    peakRss = process.memoryUsage.rss();
+    const cpu0 = process.cpuUsage();
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 50);
+    report = await spawnClient(cfg);
     clearInterval(sampler);
     const cpu = process.cpuUsage(cpu0);
     const cpuMsPerPage = (cpu.user + cpu.system) / 1000 / report.pages;
@@ -196,20 +260,37 @@ export async function runSandboxBench(): Promise<{
       throw new Error(`client read ${report.orders} orders, the sandbox served ${served.recordsServed}`);
     const lines = served.orderLinesServed;
     if (lines < 1_000_000) throw new Error(`served only ${lines} order lines, expected >= 1,000,000`);
-    const pagesPerS = report.pages / (report.elapsedMs / 1000);
     console.log(
       `sandbox: ${report.pages} pages, ${report.orders} orders, ${lines} lines in ${(report.elapsedMs / 1000).toFixed(1)} s ` +
-        `(${pagesPerS.toFixed(0)} pages/s, 8 concurrent, keep-alive); server CPU ${cpuMsPerPage.toFixed(2)} ms/page ` +
-        `(=> ${(1000 / cpuMsPerPage).toFixed(0)} pages/s per core); client CPU ${(report.cpuMs / report.pages).toFixed(2)} ms/page; peak server RSS ${(peakRss / 1048576).toFixed(0)} MB; ` +
+        `(${rate(report)} pages/s, 8 concurrent, keep-alive); server CPU ${cpuMsPerPage.toFixed(2)} ms/page; ` +
+        `client CPU ${(report.cpuMs / report.pages).toFixed(2)} ms/page; peak server RSS ${(peakRss / 1048576).toFixed(0)} MB; ` +
         `load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`,
     );
-    return {
-      sandbox_pages_per_s: Math.round(pagesPerS),
-      sandbox_rss_mb_1m_lines: Math.round(peakRss / 1048576),
-    };
+    pages = await capturePages(cfg, slices[0] as Slice, 64);
   } finally {
     await sandbox.close();
   }
+  const baseline = await preserializedServer(pages);
+  try {
+    const perSlice = Math.ceil(report.pages / cfg.slices.length);
+    const base = await spawnClient({ ...cfg, port: baseline.port, maxPagesPerSlice: perSlice });
+    console.log(
+      `baseline: ${base.pages} pre-serialized pages (${(pages.reduce((n, p) => n + p.length, 0) / pages.length / 1024).toFixed(0)} KB each) ` +
+        `in ${(base.elapsedMs / 1000).toFixed(1)} s (${rate(base)} pages/s); client CPU ${(base.cpuMs / base.pages).toFixed(2)} ms/page`,
+    );
+    return {
+      sandbox_pages_per_s: rate(report),
+      preserialized_pages_per_s: rate(base),
+      sandbox_vs_preserialized: Math.round((rate(report) / rate(base)) * 100) / 100,
+      sandbox_rss_mb_1m_lines: Math.round(peakRss / 1048576),
+    };
+  } finally {
+    await baseline.close();
+  }
+}
+
+function rate(r: ClientReport): number {
+  return Math.round(r.pages / (r.elapsedMs / 1000));
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;

@@ -16,6 +16,8 @@ export interface RemoteSandbox {
   nowMs(): number;
   stats(): Promise<SandboxStats>;
   resetStats(): Promise<void>;
+  /** CPU ms (user + system) the sandbox process has used so far: what it takes from the machine. */
+  cpuMs(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ const s = await startSandbox(JSON.parse(process.argv[1]));
 console.log('SANDBOX_URL ' + s.url);
 process.on('SIGTERM', async () => { await s.close(); process.exit(0); });
 process.on('disconnect', async () => { await s.close(); process.exit(0); });
+process.on('message', (m) => { if (m === 'cpu') process.send({ cpu: process.cpuUsage() }); });
 `;
 
 export async function startRemoteSandbox(options: SandboxOptions): Promise<RemoteSandbox> {
@@ -66,6 +69,11 @@ export async function startRemoteSandbox(options: SandboxOptions): Promise<Remot
     resetStats: async () => {
       await fetch(`${url}/__sandbox/stats`, { method: 'DELETE' });
     },
+    cpuMs: () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (m: { cpu: NodeJS.CpuUsage }) => resolve((m.cpu.user + m.cpu.system) / 1000));
+        child.send('cpu');
+      }),
     close: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -46,6 +46,12 @@ export interface Config {
     maturityDays: number;
     /** Lower bound of a first sync; null = the API's earliest (api doc §4.1 default). */
     startDate: Date | null;
+    /** page_size of the order searches, 1..100 (api doc §4.1). */
+    pageSize: number;
+  };
+  backfill: {
+    /** Windows in flight per backfill run at most, all shops together. */
+    maxWindows: number;
   };
   worker: {
     concurrency: number;
@@ -165,6 +171,11 @@ const EnvSchema = z.object({
       })
       .optional(),
   ),
+  // api doc §4.1: page_size 1..100. Smaller pages mean more requests for the same rows: only worth it
+  // where a large page is slow to serve or to commit (each page is one transaction).
+  ORDERS_PAGE_SIZE: intIn(1, 100, 100),
+  // Two pages per window in memory; enough to fill 4 shops' budgets at ~200 ms API latency.
+  BACKFILL_MAX_WINDOWS: intIn(1, 1024, 48),
   WORKER_CONCURRENCY: intIn(1, 256, 4),
   SHUTDOWN_TIMEOUT_MS: intIn(0, 600_000, 30_000),
 });
@@ -252,7 +263,9 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       safetyLagMinutes: e.ORDERS_SAFETY_LAG_MINUTES,
       maturityDays: e.ORDERS_MATURITY_DAYS,
       startDate: start ? new Date(start.length === 10 ? `${start}T00:00:00Z` : start) : null,
+      pageSize: e.ORDERS_PAGE_SIZE,
     },
+    backfill: { maxWindows: e.BACKFILL_MAX_WINDOWS },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
   };
 }

@@ -13,11 +13,11 @@ export const creatorOrdersSource: WindowedSource = {
   headerTable: 'creatorOrders',
   ownerColumn: 'creator_id',
   finalStatuses: 'creator',
-  fetchPage(ctx, window, pageToken) {
+  fetchPage(ctx, window, pageToken, pageSize = ORDERS_PAGE_SIZE) {
     return searchCreatorOrders(
       ctx.api,
       ctx.auth,
-      { ...windowToApiBounds(window), pageSize: ORDERS_PAGE_SIZE, pageToken },
+      { ...windowToApiBounds(window), pageSize, pageToken },
       { signal: ctx.signal },
     );
   },

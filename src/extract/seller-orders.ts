@@ -1,6 +1,7 @@
 /**
  * seller_affiliate_orders: POST /affiliate_seller/202410/orders/search (api doc §4.1), seller token +
- * shop_cipher, create-time windows + settlement re-scan. page_size 100 is the documented maximum.
+ * shop_cipher, create-time windows + settlement re-scan. page_size 100 is the documented maximum and
+ * the default (operators may ask for smaller pages: ORDERS_PAGE_SIZE).
  */
 import { searchSellerOrders } from '../tiktok/endpoints/seller.ts';
 import type { WindowedSource } from './types.ts';
@@ -14,11 +15,11 @@ export const sellerOrdersSource: WindowedSource = {
   headerTable: 'sellerOrders',
   ownerColumn: 'shop_id',
   finalStatuses: 'seller',
-  fetchPage(ctx, window, pageToken) {
+  fetchPage(ctx, window, pageToken, pageSize = ORDERS_PAGE_SIZE) {
     return searchSellerOrders(
       ctx.api,
       ctx.auth,
-      { ...windowToApiBounds(window), pageSize: ORDERS_PAGE_SIZE, pageToken },
+      { ...windowToApiBounds(window), pageSize, pageToken },
       { signal: ctx.signal },
     );
   },

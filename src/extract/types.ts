@@ -36,7 +36,13 @@ export interface WindowedSource {
   ownerColumn: 'shop_id' | 'creator_id';
   /** Which FINAL_ORDER_STATUSES list applies (src/transform). */
   finalStatuses: 'seller' | 'creator';
-  fetchPage(ctx: ExtractContext, window: TimeWindow, pageToken: string | undefined): Promise<Page>;
+  /** One page of the window; pageSize defaults to the documented maximum (api doc §4.1, §5.1). */
+  fetchPage(
+    ctx: ExtractContext,
+    window: TimeWindow,
+    pageToken: string | undefined,
+    pageSize?: number,
+  ): Promise<Page>;
 }
 
 /** One unit of a snapshot walk: records for one normalizer call, with the scope it needs. */

@@ -9,7 +9,6 @@
  */
 import { setMaxListeners } from 'node:events';
 import { STREAM_KIND, type StreamName } from '../core/streams.ts';
-import { mapLimit } from '../extract/fan-out.ts';
 import { STREAM_SOURCES } from '../extract/index.ts';
 import type { WindowedSource } from '../extract/types.ts';
 import { splitRange, type TimeWindow, windowLabel } from '../extract/windows.ts';
@@ -28,6 +27,7 @@ import { StreamBusyError, tryLockStream } from './stream-lock.ts';
 import type { StreamRun } from './stream-run.ts';
 import type { LedgerWindow } from './store.ts';
 import { walkWindow } from './windowed-sync.ts';
+import { runWindowPool } from './window-pool.ts';
 
 export interface BackfillInput {
   connectionId: number;
@@ -115,6 +115,7 @@ async function backfillWindow(
   w: LedgerWindow,
   progress: BackfillProgress,
   onProgress: BackfillInput['onProgress'],
+  pageDone: () => void,
 ): Promise<void> {
   const window: TimeWindow = { start: w.start, end: w.end };
   const key = {
@@ -139,6 +140,7 @@ async function backfillWindow(
     advancesWatermark: false,
     ledger: key,
     onPage: (page) => {
+      pageDone();
       progress.pages += 1;
       progress.rows += page.rows;
       if (page.last) progress.windowsDone += 1;
@@ -216,27 +218,36 @@ async function backfillLocked(
       rows: 0,
     };
     input.onProgress?.({ ...progress });
-    // Windows run side by side (bounded): with API latency one sequential page walk cannot use the
-    // shop's rate budget; the budget, not this pool, caps the request rate. The first failure aborts
-    // the siblings, so the run fails fast with every committed page kept.
+    // Windows run side by side, every owner at once, as many per owner as its budget needs at the
+    // observed latency (window-pool.ts); the budget, not this pool, caps the request rate. The first
+    // failure aborts the siblings, so the run fails fast with every committed page kept.
     const siblings = new AbortController();
     // Every window in flight listens on it (fetch, budget waits): more than the default 10 listeners.
     setMaxListeners(0, siblings.signal);
     const onAbort = () => siblings.abort(input.signal?.reason);
     input.signal?.addEventListener('abort', onAbort, { once: true });
     const pooled: StreamRun = { ...run, signal: siblings.signal };
-    const tasks = owners.flatMap((owner, i) =>
-      (ledgers[i] ?? []).filter((w) => w.status !== 'done').map((w) => ({ owner, w })),
-    );
+    const groups = owners.map((owner, i) => ({
+      owner: owner.ownerId,
+      tasks: (ledgers[i] ?? []).filter((w) => w.status !== 'done').map((w) => ({ owner, w })),
+    }));
     try {
-      await mapLimit(tasks, deps.config.backfillWindowConcurrency, async ({ owner, w }) => {
-        try {
-          await backfillWindow(pooled, source, owner, w, progress, input.onProgress);
-        } catch (err) {
-          siblings.abort(err);
-          throw err;
-        }
-      });
+      await runWindowPool(
+        groups,
+        {
+          ratePerSecond: deps.config.ratePerSecond,
+          maxInFlight: deps.config.backfillWindowConcurrency,
+          signal: siblings.signal,
+        },
+        async ({ owner, w }, pageDone) => {
+          try {
+            await backfillWindow(pooled, source, owner, w, progress, input.onProgress, pageDone);
+          } catch (err) {
+            siblings.abort(err);
+            throw err;
+          }
+        },
+      );
     } finally {
       input.signal?.removeEventListener('abort', onAbort);
       run.windowsDone = pooled.windowsDone;

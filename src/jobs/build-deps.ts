@@ -49,18 +49,21 @@ export function engineConfigFrom(config: Readonly<Config>): Partial<EngineConfig
       startDate: config.orders.startDate,
     },
     shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+    backfillWindowConcurrency: config.backfill.maxWindows,
+    ordersPageSize: config.orders.pageSize,
   };
 }
 
 export function buildEngineDeps(opts: BuildEngineDepsOptions): OwnedEngineDeps {
   const clock = opts.clock ?? systemClock;
-  const config = defaultEngineConfig(opts.config);
+  // The budget's rate is also what a backfill sizes its windows against (window-pool.ts).
+  const config = defaultEngineConfig({ ratePerSecond: opts.ratePerSecond ?? 50, ...opts.config });
   const prefix = opts.redisKeyPrefix ?? 'affiliate-etl:';
   const db = createDb(opts.databaseUrl, { max: opts.dbPoolSize ?? 10, log: opts.log });
   // BullMQ workers need maxRetriesPerRequest: null on the connection they are given.
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const budget = createRedisRateBudget(redis, {
-    ratePerSecond: opts.ratePerSecond ?? 50,
+    ratePerSecond: config.ratePerSecond,
     prefix: `${prefix}budget:`,
   });
   const mutex = createRedisMutex(redis, { prefix: `${prefix}lock:` });

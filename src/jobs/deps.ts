@@ -38,8 +38,15 @@ export interface EngineConfig {
   /** BullMQ priorities (1 = highest): scheduled/CLI syncs before backfills. */
   syncPriority: number;
   backfillPriority: number;
-  /** Backfill windows walked side by side per run (the rate budget still caps requests). */
+  /**
+   * Backfill windows in flight per run at most, all owners together (window-pool.ts sizes each
+   * owner's share from its budget and observed latency). Bounds memory: two pages per window.
+   */
   backfillWindowConcurrency: number;
+  /** Requests/s of one (app, owner, endpoint) budget key: what a backfill's windows must fill. */
+  ratePerSecond: number;
+  /** page_size of the order searches (api doc §4.1: at most 100). */
+  ordersPageSize: number;
   /** Graceful shutdown: active jobs get this long to finish before they are aborted. */
   shutdownTimeoutMs: number;
   /** How often the scheduler watchdog checks that every scheduler still produces jobs. */
@@ -80,7 +87,9 @@ export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): Engi
     keepFailed: 5_000,
     syncPriority: 1,
     backfillPriority: 10,
-    backfillWindowConcurrency: 4,
+    backfillWindowConcurrency: 48,
+    ratePerSecond: 50,
+    ordersPageSize: 100,
     shutdownTimeoutMs: 30_000,
     watchdogIntervalMs: 5 * MINUTE,
     refreshAheadSeconds: 3_600,

@@ -85,7 +85,10 @@ export async function walkWindow(run: StreamRun, input: WalkWindowInput): Promis
     try {
       // One page of look-ahead: the next request is in flight while this page commits.
       const walk = prefetchOne(
-        pages((token) => source.fetchPage(ctx, window, token), { startToken, signal: run.signal }),
+        pages((token) => source.fetchPage(ctx, window, token, run.config.ordersPageSize), {
+          startToken,
+          signal: run.signal,
+        }),
       );
       for await (const page of walk) {
         const result = normalize(page.records, { ownerId: owner.ownerId, now: run.clock.now() });

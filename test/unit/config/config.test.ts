@@ -37,7 +37,9 @@ describe('loadConfig', () => {
       safetyLagMinutes: 2,
       maturityDays: 90,
       startDate: null,
+      pageSize: 100,
     });
+    expect(c.backfill).toEqual({ maxWindows: 48 });
     expect(c.worker).toEqual({ concurrency: 4, shutdownTimeoutMs: 30_000 });
   });
 
@@ -59,6 +61,8 @@ describe('loadConfig', () => {
       ORDERS_SAFETY_LAG_MINUTES: '5',
       ORDERS_MATURITY_DAYS: '60',
       ORDERS_START_DATE: '2024-03-01',
+      ORDERS_PAGE_SIZE: '20',
+      BACKFILL_MAX_WINDOWS: '16',
       WORKER_CONCURRENCY: '8',
       SHUTDOWN_TIMEOUT_MS: '5000',
     });
@@ -71,7 +75,9 @@ describe('loadConfig', () => {
       safetyLagMinutes: 5,
       maturityDays: 60,
       startDate: new Date('2024-03-01T00:00:00Z'),
+      pageSize: 20,
     });
+    expect(c.backfill.maxWindows).toBe(16);
     expect(c.encryption).toEqual({ key: KEY_B64, previousKey: KEY_HEX });
     expect(c.worker.concurrency).toBe(8);
   });
@@ -95,11 +101,13 @@ describe('loadConfig', () => {
         RATE_LIMIT_PER_SECOND: '1.5',
         ORDERS_SAFETY_LAG_MINUTES: '30',
         ORDERS_START_DATE: 'yesterday',
+        ORDERS_PAGE_SIZE: '101',
+        BACKFILL_MAX_WINDOWS: '0',
         WORKER_CONCURRENCY: 'many',
       }),
     );
     const byVar = (name: string) => problems.find((p) => p.startsWith(`${name} `));
-    expect(problems).toHaveLength(10);
+    expect(problems).toHaveLength(12);
     expect(byVar('DATABASE_URL')).toContain('postgres://');
     expect(byVar('REDIS_URL')).toContain('redis://');
     expect(byVar('TIKTOK_API_BASE_URL')).toContain('http or https');
@@ -110,6 +118,8 @@ describe('loadConfig', () => {
     expect(byVar('RATE_LIMIT_PER_SECOND')).toContain('whole number');
     expect(byVar('ORDERS_SAFETY_LAG_MINUTES')).toContain('at most 5');
     expect(byVar('ORDERS_START_DATE')).toContain('ISO date');
+    expect(byVar('ORDERS_PAGE_SIZE')).toContain('at most 100');
+    expect(byVar('BACKFILL_MAX_WINDOWS')).toContain('at least 1');
     expect(byVar('WORKER_CONCURRENCY')).toContain('number');
   });
 

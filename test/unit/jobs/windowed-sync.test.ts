@@ -28,7 +28,11 @@ const rejected = () =>
 
 /** Pages of one window: token undefined -> p1 -> p2 -> end. */
 function fakeSource(
-  opts: { rejectTokens?: Set<string>; calls?: { window: TimeWindow; token: string | undefined }[] } = {},
+  opts: {
+    rejectTokens?: Set<string>;
+    calls?: { window: TimeWindow; token: string | undefined }[];
+    pageSizes?: (number | undefined)[];
+  } = {},
 ): WindowedSource {
   const chain: Record<string, string | null> = { '': 'p1', p1: 'p2', p2: null };
   return {
@@ -37,8 +41,9 @@ function fakeSource(
     headerTable: 'sellerOrders',
     ownerColumn: 'shop_id',
     finalStatuses: 'seller',
-    async fetchPage(_ctx, window, token) {
+    async fetchPage(_ctx, window, token, pageSize) {
       opts.calls?.push({ window, token });
+      opts.pageSizes?.push(pageSize);
       if (token && opts.rejectTokens?.has(token)) throw rejected();
       return {
         records: [{ id: `order-${token ?? 'first'}` }],
@@ -91,13 +96,25 @@ const owner = {
 };
 
 describe('syncWindowedOwner', () => {
+  it('asks the source for the configured page size', async () => {
+    const { store } = fakeStore({ watermark: null, cursor: null });
+    const pageSizes: (number | undefined)[] = [];
+    const r = run(store);
+    r.config.ordersPageSize = 10;
+    await syncWindowedOwner(r, fakeSource({ pageSizes }), owner);
+    expect(pageSizes).toEqual([10, 10, 10]);
+  });
+
   it('first sync: one open-start window; each page commits its cursor, the last one the watermark', async () => {
     const { store, commits } = fakeStore({ watermark: null, cursor: null });
     const calls: { window: TimeWindow; token: string | undefined }[] = [];
+    const pageSizes: (number | undefined)[] = [];
     const r = run(store);
-    await syncWindowedOwner(r, fakeSource({ calls }), owner);
+    await syncWindowedOwner(r, fakeSource({ calls, pageSizes }), owner);
     expect(calls.map((c) => c.token)).toEqual([undefined, 'p1', 'p2']);
     expect(calls[0]!.window.start).toBeNull();
+    // The default page size is the API maximum (api doc §4.1).
+    expect(pageSizes).toEqual([100, 100, 100]);
     expect(commits.map((c) => c.checkpoint)).toEqual([
       {
         watermark: null,

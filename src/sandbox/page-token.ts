@@ -6,29 +6,49 @@
  * A token from another query, a tampered token, or one older than the max age (2 h of virtual
  * time) is rejected with 36009004 naming page_token (undocumented, see errors.ts).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { Errors } from './errors.ts';
 
 export type CursorKey = (string | number)[];
 const VERSION = 1;
 export const PAGE_TOKEN_MAX_AGE_MS = 2 * 3600 * 1000;
 
-/** Stable fingerprint of a query: endpoint + owner + canonical JSON of the filters. */
-export function fingerprint(endpoint: string, owner: string, filters: unknown): string {
-  return createHash('sha1')
-    .update(`${endpoint}\n${owner}\n${JSON.stringify(filters)}`)
-    .digest('base64url')
-    .slice(0, 16);
+const FINGERPRINT_CACHE = 4096;
+
+function fingerprintOf(text: string): string {
+  return createHash('sha1').update(text).digest('base64url').slice(0, 16);
 }
 
 export class PageTokenCodec {
+  /** The secret imported once, not on every tag. */
+  private readonly key: KeyObject;
+  /** Recent fingerprints: a page walk asks for the same one on every page. */
+  private readonly fingerprints = new Map<string, string>();
+
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly maxAgeMs = PAGE_TOKEN_MAX_AGE_MS,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+  }
+
+  /**
+   * Stable fingerprint of a query: endpoint + owner + canonical JSON of the filters; memoized, as
+   * every page of a walk asks for the same one.
+   */
+  fingerprint(endpoint: string, owner: string, filters: unknown): string {
+    const text = `${endpoint}\n${owner}\n${JSON.stringify(filters)}`;
+    let fp = this.fingerprints.get(text);
+    if (fp === undefined) {
+      fp = fingerprintOf(text);
+      if (this.fingerprints.size >= FINGERPRINT_CACHE) this.fingerprints.clear();
+      this.fingerprints.set(text, fp);
+    }
+    return fp;
+  }
 
   private tag(body: string): string {
-    return createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.key).update(body).digest('base64url').slice(0, 22);
   }
 
   encode(fp: string, key: CursorKey, nowMs: number): string {

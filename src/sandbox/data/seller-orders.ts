@@ -139,14 +139,13 @@ export class SellerOrderSource implements OrderSource {
     }
     w.bytes(STATUS_OPEN[phase]);
     for (let j = 0; j < lines; j++) {
-      if (j > 0) w.bytes(COMMA);
-      this.line(this.lineSeed(index, j, lines), phase, w);
+      this.line(this.lineSeed(index, j, lines), phase, j === lines - 1, w);
     }
-    w.bytes(CLOSE_ORDER);
     return lines;
   }
 
-  private line(seed: number, phase: Phase, w: ByteWriter): void {
+  /** One sku line, then `,` before the next line or `]}` closing the order after the last. */
+  private line(seed: number, phase: Phase, last: boolean, w: ByteWriter): void {
     // hashWith(s, k) === hash4(seed, k): the line's attributes, one hash each.
     const s = hashSeed(seed);
     const p = hashWith(s, 9) % this.shop.products.length;
@@ -185,25 +184,25 @@ export class SellerOrderSource implements OrderSource {
       // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
       f.amounts(w, ACTUAL, p, q - refunded - returned, ri, ai, phase === 'deducted' ? 1 : 0, bonus);
     }
-    // refunded and returned are both <= 3.
-    w.bytes(TAILS[refunded * 4 + returned] as Buffer);
+    w.bytes(TAILS[(refunded * 4 + returned) * 2 + (last ? 1 : 0)] as Buffer);
   }
 }
 
 const KINDS: readonly ProgramKind[] = ['open', 'target', 'campaign'];
 /** Videos, live rooms and pre-lives name their content (content_id); other content types do not. */
 const HAS_CONTENT_ID = CONTENT_TYPES.map((t) => t === 'VIDEO' || t === 'LIVE' || t === 'PRE_LIVE');
-const TAILS = Array.from({ length: 16 }, (_, k) =>
-  utf8(`,"refunded_quantity":${Math.floor(k / 4)},"returned_quantity":${k % 4}}`),
-);
+// The end of a line (refunded and returned are both <= 3) and what follows it, in one copy.
+const TAILS = Array.from({ length: 32 }, (_, k) => {
+  const tail = Math.floor(k / 2);
+  const after = k % 2 === 0 ? ',' : ']}';
+  return utf8(`,"refunded_quantity":${Math.floor(tail / 4)},"returned_quantity":${tail % 4}}${after}`);
+});
 // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
 const RATE_PAIRS = Array.from({ length: RATES.length * 4 }, (_, k) =>
   utf8(`,"commission_rate":"${RATES[Math.floor(k / 4)]}","shop_ads_commission_rate":"${adsRateOf(k % 4)}"`),
 );
 const CREATE_TIME = utf8('","create_time":');
 const DELIVERY_TIME = utf8(',"delivery_time":');
-const COMMA = utf8(',');
-const CLOSE_ORDER = utf8(']}');
 const STATUS_OPEN = Object.fromEntries(
   Object.entries(SELLER_STATUS).map(([phase, status]) => [phase, utf8(`,"status":"${status}","skus":[`)]),
 ) as Record<Phase, Buffer>;

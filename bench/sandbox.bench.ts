@@ -1,5 +1,5 @@
 /**
- * Sandbox benchmark. A separate Node client process (keep-alive, 8 concurrent requests, signing
+ * Sandbox benchmark. A separate Node client process (keep-alive, 8 concurrent requests by default, signing
  * included) pages through the whole `large` dataset (>= 1,000,000 seller order lines across 4 shops)
  * at page_size 100 with faults and throttling off, while this process serves it and samples its RSS.
  * Then, as the baseline of the same run, the same client reads as many pre-serialized pages (real
@@ -10,6 +10,7 @@
  *   sandbox_vs_preserialized       the ratio of the two (1,000 / 1,800 = 0.56 meets the target)
  *   sandbox_rss_mb_1m_lines        peak RSS of the serving process while serving all 1M lines (target <= 300)
  * Standalone: `npx tsx bench/sandbox.bench.ts` (also run by `npm run bench -- sandbox`).
+ * SANDBOX_BENCH_CONCURRENCY=<n> sets the client's concurrent page walks (default 8, 2 per shop);
  * SANDBOX_BENCH_CLIENT_CPU_PROF=<dir> writes a CPU profile of the client process there.
  */
 import { spawn } from 'node:child_process';
@@ -21,6 +22,7 @@ import type { SandboxSeller } from '../src/sandbox/types.ts';
 import { computeSign } from '../src/tiktok/sign.ts';
 
 const ORDERS_PATH = '/affiliate_seller/202410/orders/search';
+const CONCURRENCY = Number(process.env['SANDBOX_BENCH_CONCURRENCY'] ?? 8);
 
 interface Slice {
   cipher: string;
@@ -227,12 +229,17 @@ export async function runSandboxBench(): Promise<{
     if (!seller) throw new Error('no seller account');
     const nowS = Math.floor(sandbox.clock.nowMs() / 1000);
     const startS = nowS - 181 * 86_400;
-    // 8 concurrent workers: each of the 4 shops split into two create-time halves.
-    const mid = Math.floor((startS + nowS) / 2);
-    const slices = seller.shops.flatMap((s) => [
-      { cipher: s.cipher, ge: startS, lt: mid },
-      { cipher: s.cipher, ge: mid, lt: nowS + 1 },
-    ]);
+    // SANDBOX_BENCH_CONCURRENCY workers (default 8): each of the 4 shops split into equal create-time
+    // slices, each slice paged to its end by one worker over its own kept-alive connection.
+    const perShop = Math.max(1, Math.round(CONCURRENCY / seller.shops.length));
+    const step = Math.ceil((nowS + 1 - startS) / perShop);
+    const slices = seller.shops.flatMap((s) =>
+      Array.from({ length: perShop }, (_, k) => ({
+        cipher: s.cipher,
+        ge: startS + k * step,
+        lt: Math.min(nowS + 1, startS + (k + 1) * step),
+      })),
+    );
     cfg = {
       host: new URL(sandbox.url).hostname,
       port: Number(new URL(sandbox.url).port),
@@ -262,7 +269,7 @@ export async function runSandboxBench(): Promise<{
     if (lines < 1_000_000) throw new Error(`served only ${lines} order lines, expected >= 1,000,000`);
     console.log(
       `sandbox: ${report.pages} pages, ${report.orders} orders, ${lines} lines in ${(report.elapsedMs / 1000).toFixed(1)} s ` +
-        `(${rate(report)} pages/s, 8 concurrent, keep-alive); server CPU ${cpuMsPerPage.toFixed(2)} ms/page; ` +
+        `(${rate(report)} pages/s, ${slices.length} concurrent, keep-alive); server CPU ${cpuMsPerPage.toFixed(2)} ms/page; ` +
         `client CPU ${(report.cpuMs / report.pages).toFixed(2)} ms/page; peak server RSS ${(peakRss / 1048576).toFixed(0)} MB; ` +
         `load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`,
     );

@@ -147,6 +147,19 @@ describe('createMemoryRateBudget', () => {
     expect(waited).toBeGreaterThanOrEqual(110);
   });
 
+  it('a 429 without Retry-After pauses the key a quarter second (then at half pace), not a whole one', async () => {
+    const budget = createMemoryRateBudget({ ratePerSecond: 50 });
+    await budget.acquire('k');
+    await budget.throttled('k', null);
+    const waited = await budget.acquire('k');
+    expect(waited).toBeGreaterThanOrEqual(230);
+    expect(waited).toBeLessThan(600);
+    // Half pace afterwards: 48/s less the margin, halved, is ~42 ms a request.
+    const started = performance.now();
+    for (let i = 0; i < 5; i++) await budget.acquire('k');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(4 * 38);
+  });
+
   it('acquire is abortable', async () => {
     const budget = createMemoryRateBudget({ ratePerSecond: 100 });
     await budget.throttled('k', 10_000);

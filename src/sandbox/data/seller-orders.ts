@@ -227,7 +227,7 @@ const AMOUNT_NAMES = [
 /**
  * Memo tables of the UTF-8 JSON fragments of a shop's lines, indexed by small integer keys and
  * interned into the page space on first use. Fragments are kept small on purpose: a fragment per
- * independent group of fields keeps all of a shop's fragments within ~1.5 MB, so the copies hit the
+ * independent group of fields keeps all of a shop's fragments under ~1 MB, so the copies hit the
  * CPU cache; one fragment per line-wide combination would need tens of MB and miss it.
  */
 class Fragments {

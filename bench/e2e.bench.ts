@@ -46,6 +46,7 @@ import { openRun } from '../src/load/runs.ts';
 import { createLogger } from '../src/log.ts';
 import type { SandboxSeller } from '../src/sandbox/types.ts';
 import { normalizeSellerOrders } from '../src/transform/index.ts';
+import { sandboxConnection } from '../test/helpers/sandbox-connection.ts';
 import { type RemoteSandbox, startRemoteSandbox } from './e2e-sandbox.ts';
 
 export interface E2eBenchResult {
@@ -118,18 +119,11 @@ async function engineFor(
   });
   const seller = sandbox.accounts.find((a): a is SandboxSeller => a.kind === 'seller')!;
   const box = createSecretBox({ key: KEY });
-  const connectionId = await addConnection(deps.db.sql, box, {
-    kind: 'seller',
-    name: `bench ${tag}`,
-    appKey: sandbox.app.appKey,
-    appSecret: sandbox.app.appSecret,
-    accessToken: seller.accessToken,
-    refreshToken: seller.refreshToken,
-    accessTokenExpiresAt: new Date(seller.accessTokenExpiresAt * 1000),
-    refreshTokenExpiresAt: new Date(seller.refreshTokenExpiresAt * 1000),
-    openId: seller.openId,
-    shops: seller.shops.map((s) => ({ ...s, code: '' })),
-  });
+  const connectionId = await addConnection(
+    deps.db.sql,
+    box,
+    sandboxConnection(sandbox.app, seller, `bench ${tag}`),
+  );
   return { deps, seller, connectionId };
 }
 

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/log.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import type { Sandbox, SandboxAccount, SandboxOptions } from '../../src/sandbox/types.ts';
 import { type RedisNamespace, redisNamespace } from '../helpers/redis.ts';
+import { sandboxConnection } from '../helpers/sandbox-connection.ts';
 
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -65,27 +66,11 @@ export async function addSandboxConnections(
   const box = createSecretBox({ key: TEST_ENCRYPTION_KEY });
   const out: HarnessConnection[] = [];
   for (const account of sandbox.accounts) {
-    const id = await addConnection(deps.db.sql, box, {
-      kind: account.kind,
-      name: `${account.kind} ${account.openId}`,
-      appKey: sandbox.app.appKey,
-      appSecret: sandbox.app.appSecret,
-      accessToken: account.accessToken,
-      refreshToken: account.refreshToken,
-      accessTokenExpiresAt: new Date(account.accessTokenExpiresAt * 1000),
-      refreshTokenExpiresAt: new Date(account.refreshTokenExpiresAt * 1000),
-      openId: account.openId,
-      shops: account.kind === 'seller' ? account.shops.map((s) => ({ ...s, code: '' })) : [],
-      categoryAssets:
-        account.kind === 'partner'
-          ? account.categoryAssets.map((a) => ({
-              cipher: a.cipher,
-              target_market: a.targetMarket,
-              category_id: a.categoryId,
-              category_name: a.categoryName,
-            }))
-          : [],
-    });
+    const id = await addConnection(
+      deps.db.sql,
+      box,
+      sandboxConnection(sandbox.app, account, `${account.kind} ${account.openId}`),
+    );
     const owners =
       account.kind === 'seller'
         ? account.shops.map((s) => s.id)

@@ -37,6 +37,8 @@ import { pages } from '../src/extract/paginate.ts';
 import { sellerOrdersSource } from '../src/extract/seller-orders.ts';
 import { splitRange } from '../src/extract/windows.ts';
 import { buildEngineDeps, type EngineConfig, type OwnedEngineDeps, runBackfill } from '../src/jobs/index.ts';
+import { ownersFor, type StreamOwner } from '../src/jobs/owners.ts';
+import { connectionTokens } from '../src/jobs/run-result.ts';
 import { runWindowPool } from '../src/jobs/window-pool.ts';
 import { commitPage } from '../src/load/commit-page.ts';
 import { addConnection } from '../src/load/connections.ts';
@@ -143,38 +145,27 @@ async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb
 }
 
 /** Reads the same windows' pages through the API once more and keeps them as NDJSON (not timed). */
-async function recordPages(
-  deps: OwnedEngineDeps,
-  seller: SandboxSeller,
-  connectionId: number,
-  file: string,
-): Promise<void> {
+/** The connection's order owners (its shops) exactly as the engine builds them: its token source, its budget keys. */
+async function sellerOwners(deps: OwnedEngineDeps, connectionId: number): Promise<StreamOwner[]> {
+  const conn = await deps.store.getConnection(connectionId);
+  if (!conn) throw new Error(`bench connection ${connectionId} is missing`);
+  const tokens = connectionTokens(deps, conn, createLogger({ level: 'warn' }));
+  return ownersFor(conn, 'seller_affiliate_orders', tokens);
+}
+
+async function recordPages(deps: OwnedEngineDeps, connectionId: number, file: string): Promise<void> {
   const windows = await deps.db.sql<{ scope: string; window_start: Date; window_end: Date }[]>`
     select scope, window_start, window_end from etl.sync_windows where connection_id = ${connectionId} and kind = 'backfill'`;
   const out = createWriteStream(file);
-  const tokens = {
-    accessToken: async () => seller.accessToken,
-    refreshAfterExpiry: async () => seller.accessToken,
-  };
-  const conn = (await deps.store.getConnection(connectionId))!;
+  const owners = await sellerOwners(deps, connectionId);
   await mapLimit(windows, WINDOWS_IN_FLIGHT, async (w) => {
-    const shop = seller.shops.find((s) => s.id === w.scope)!;
-    const ctx = {
-      api: deps.api,
-      auth: {
-        appKey: conn.appKey,
-        appSecret: conn.appSecret,
-        tokens,
-        shopCipher: shop.cipher,
-        budgetScope: shop.id,
-      },
-      ownerId: shop.id,
-    };
+    const owner = owners.find((o) => o.ownerId === w.scope)!;
+    const ctx = { api: deps.api, auth: owner.auth, ownerId: owner.ownerId };
     const window = { start: w.window_start, end: w.window_end };
     for await (const page of pages((t) =>
       sellerOrdersSource.fetchPage(ctx, window, t, deps.config.ordersPageSize),
     )) {
-      out.write(`${JSON.stringify({ shop: shop.id, records: page.records })}\n`);
+      out.write(`${JSON.stringify({ shop: owner.ownerId, records: page.records })}\n`);
     }
   });
   await new Promise<void>((resolve, reject) =>
@@ -234,7 +225,7 @@ export async function throughput(
   log: (l: string) => void,
 ) {
   const sandbox = await startRemoteSandbox({ scale: 'large', seed: 7, rateLimitPerSecond: 0 });
-  const { deps, seller, connectionId } = await engineFor(
+  const { deps, connectionId } = await engineFor(
     sandbox,
     databaseUrl,
     redisUrl,
@@ -268,7 +259,7 @@ export async function throughput(
       `e2e: ${e2eLines} lines, ${summary.pages} pages, ${summary.apiCalls} API calls in ${Math.round(e2eMs)} ms, ` +
         `peak RSS ${peakMb} MB, load ${loadAvg()}`,
     );
-    await recordPages(deps, seller, connectionId, file);
+    await recordPages(deps, connectionId, file);
     const alone = await loaderAlone(deps, connectionId, file);
     log(
       `loader alone: ${alone.lines} lines in ${Math.round(alone.ms)} ms, ` +
@@ -292,33 +283,23 @@ export async function throughput(
  */
 async function walkApiOnly(
   deps: OwnedEngineDeps,
-  seller: SandboxSeller,
-  auth: { appKey: string; appSecret: string },
+  connectionId: number,
   from: Date,
   to: Date,
   pageSize: number,
   signal: AbortSignal,
 ) {
-  const tokens = {
-    accessToken: async () => seller.accessToken,
-    refreshAfterExpiry: async () => seller.accessToken,
-  };
-  const groups = seller.shops.map((shop) => ({
-    owner: shop.id,
-    tasks: splitRange(from, to, deps.config.windows.windowDays).map((window) => ({ shop, window })),
+  const groups = (await sellerOwners(deps, connectionId)).map((owner) => ({
+    owner: owner.ownerId,
+    tasks: splitRange(from, to, deps.config.windows.windowDays).map((window) => ({ owner, window })),
   }));
   const options = {
     ratePerSecond: deps.config.ratePerSecond,
     maxInFlight: deps.config.backfillWindowConcurrency,
     signal,
   };
-  await runWindowPool(groups, options, async ({ shop, window }, pageDone) => {
-    const ctx = {
-      api: deps.api,
-      auth: { ...auth, tokens, shopCipher: shop.cipher, budgetScope: shop.id },
-      ownerId: shop.id,
-      signal,
-    };
+  await runWindowPool(groups, options, async ({ owner, window }, pageDone) => {
+    const ctx = { api: deps.api, auth: owner.auth, ownerId: owner.ownerId, signal };
     const fetch = (t: string | undefined) => sellerOrdersSource.fetchPage(ctx, window, t, pageSize);
     for await (const _page of pages(fetch, { signal })) pageDone();
   }).catch((err) => {
@@ -377,10 +358,9 @@ export async function budget(
     };
   };
   try {
-    const conn = (await small.deps.store.getConnection(small.connectionId))!;
     const apiOnly = await measure(
       `API side: engine window pool, page_size ${BUDGET_PAGE_SIZE}`,
-      (signal, from, to) => walkApiOnly(small.deps, small.seller, conn, from, to, BUDGET_PAGE_SIZE, signal),
+      (signal, from, to) => walkApiOnly(small.deps, small.connectionId, from, to, BUDGET_PAGE_SIZE, signal),
     );
     const backfill = await measure(`engine backfill, page_size ${BUDGET_PAGE_SIZE}`, (signal, from, to) =>
       runBackfill(small.deps, {

@@ -101,6 +101,14 @@ function ordersIn(bytes: Buffer): number {
   return n;
 }
 
+/** next_page_token of a page, read from the raw bytes ("" on the last page). */
+function nextPageToken(bytes: Buffer): string {
+  const at = bytes.lastIndexOf(TOKEN_MARK);
+  if (at < 0) return '';
+  const from = at + TOKEN_MARK.length;
+  return bytes.toString('latin1', from, bytes.indexOf(0x22, from));
+}
+
 /** Client process: one worker per slice, each paging its slice to the end. */
 async function runClient(cfg: ClientConfig): Promise<ClientReport> {
   const agent = new Agent({ keepAlive: true, maxSockets: cfg.slices.length });
@@ -122,9 +130,7 @@ async function runClient(cfg: ClientConfig): Promise<ClientReport> {
         }
         report.pages++;
         report.orders += ordersIn(bytes);
-        const at = bytes.lastIndexOf(TOKEN_MARK);
-        const from = at + TOKEN_MARK.length;
-        token = at < 0 ? '' : bytes.toString('latin1', from, bytes.indexOf(0x22, from));
+        token = nextPageToken(bytes);
         if (!token) break;
       }
     }),
@@ -175,9 +181,7 @@ async function capturePages(cfg: ClientConfig, slice: Slice, count: number): Pro
   try {
     while (pages.length < count) {
       const bytes = await post(agent, cfg, slice, token);
-      const at = bytes.lastIndexOf(TOKEN_MARK);
-      const from = at + TOKEN_MARK.length;
-      token = at < 0 ? '' : bytes.toString('latin1', from, bytes.indexOf(0x22, from));
+      token = nextPageToken(bytes);
       // Only pages that name a next one: the baseline client stops by count, not by token.
       if (!token) break;
       pages.push(bytes);

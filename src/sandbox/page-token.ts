@@ -13,38 +13,23 @@ export type CursorKey = (string | number)[];
 const VERSION = 1;
 export const PAGE_TOKEN_MAX_AGE_MS = 2 * 3600 * 1000;
 
-const FINGERPRINT_CACHE = 4096;
-
-function fingerprintOf(text: string): string {
-  return createHash('sha1').update(text).digest('base64url').slice(0, 16);
+/** Stable fingerprint of a query: endpoint + owner + canonical JSON of the filters. */
+export function fingerprint(endpoint: string, owner: string, filters: unknown): string {
+  return createHash('sha1')
+    .update(`${endpoint}\n${owner}\n${JSON.stringify(filters)}`)
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 export class PageTokenCodec {
   /** The secret imported once, not on every tag. */
   private readonly key: KeyObject;
-  /** Recent fingerprints: a page walk asks for the same one on every page. */
-  private readonly fingerprints = new Map<string, string>();
 
   constructor(
     secret: string,
     private readonly maxAgeMs = PAGE_TOKEN_MAX_AGE_MS,
   ) {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
-  }
-
-  /**
-   * Stable fingerprint of a query: endpoint + owner + canonical JSON of the filters; memoized, as
-   * every page of a walk asks for the same one.
-   */
-  fingerprint(endpoint: string, owner: string, filters: unknown): string {
-    const text = `${endpoint}\n${owner}\n${JSON.stringify(filters)}`;
-    let fp = this.fingerprints.get(text);
-    if (fp === undefined) {
-      fp = fingerprintOf(text);
-      if (this.fingerprints.size >= FINGERPRINT_CACHE) this.fingerprints.clear();
-      this.fingerprints.set(text, fp);
-    }
-    return fp;
   }
 
   private tag(body: string): string {

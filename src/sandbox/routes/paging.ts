@@ -3,7 +3,7 @@
  * page_size and page_token are QUERY params even on POST endpoints (§1.4).
  */
 import { Errors } from '../errors.ts';
-import type { CursorKey } from '../page-token.ts';
+import { type CursorKey, fingerprint } from '../page-token.ts';
 import type { HandlerContext } from './context.ts';
 
 export interface PageSizeRule {
@@ -43,7 +43,7 @@ export function cursor(ctx: HandlerContext, fp: string): CursorKey | null {
 }
 
 export function queryFingerprint(ctx: HandlerContext, owner: string, filters: unknown): string {
-  return ctx.codec.fingerprint(ctx.endpoint, owner, filters);
+  return fingerprint(ctx.endpoint, owner, filters);
 }
 
 function compareKeys(a: CursorKey, b: CursorKey): number {

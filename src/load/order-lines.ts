@@ -13,7 +13,7 @@
 import type postgres from 'postgres';
 import type { TableRows } from '../transform/types.ts';
 
-interface OrderLineTables {
+export interface OrderLineTables {
   parent: string;
   child: string;
   table: string;
@@ -22,7 +22,7 @@ interface OrderLineTables {
 }
 
 /** Export names of src/load/schema and their SQL names; static, never user input. */
-const ORDER_LINES: readonly OrderLineTables[] = [
+export const ORDER_LINES: readonly OrderLineTables[] = [
   {
     parent: 'sellerOrders',
     child: 'sellerOrderSkus',
@@ -49,13 +49,11 @@ export async function removeVanishedOrderLines(
     const parents = rows[spec.parent] ?? [];
     if (parents.length === 0) continue;
     const lines = rows[spec.child] ?? [];
+    // Unnamed, so planned for this page against the table's current size every time: a join cached
+    // as a generic plan while the table was empty would scan the whole table forever after
+    // (test/integration/load/plans.test.ts). Planning this small statement costs a fraction of a ms.
     const result = await sql.unsafe(
-      `delete from ${spec.table} t
-        using unnest($1::text[], $2::text[]) as o(owner, order_id)
-        where t.${spec.owner} = o.owner and t.order_id = o.order_id
-          and not exists (
-            select 1 from unnest($3::text[], $4::text[], $5::text[]) as k(owner, order_id, line)
-            where k.owner = t.${spec.owner} and k.order_id = t.order_id and k.line = t.${spec.line})`,
+      vanishedLinesSql(spec),
       [
         parents.map((p) => String(p[spec.owner])),
         parents.map((p) => String(p['order_id'])),
@@ -63,8 +61,24 @@ export async function removeVanishedOrderLines(
         lines.map((l) => String(l['order_id'])),
         lines.map((l) => String(l[spec.line])),
       ] as never,
+      { prepare: false },
     );
     removed += result.count;
   }
   return removed;
+}
+
+/**
+ * $1/$2: the page's orders (owner, order_id); $3/$4/$5: the page's lines (owner, order_id, line).
+ * NOT IN over the page's line keys is one hashed subplan built once per statement; the NOT EXISTS
+ * form it replaces was planned as a nested-loop anti join that re-read every line key for every
+ * stored line (~7 ms of a 100-order page, measured with auto_explain). Key columns are never null,
+ * so NOT IN's null semantics cannot bite.
+ */
+export function vanishedLinesSql(spec: OrderLineTables): string {
+  return `delete from ${spec.table} t
+    using unnest($1::text[], $2::text[]) as o(owner, order_id)
+    where t.${spec.owner} = o.owner and t.order_id = o.order_id
+      and (t.${spec.owner}, t.order_id, t.${spec.line}) not in (
+        select k.owner, k.order_id, k.line from unnest($3::text[], $4::text[], $5::text[]) as k(owner, order_id, line))`;
 }

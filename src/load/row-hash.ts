@@ -31,24 +31,31 @@ export interface StoredHash {
 
 const prefetchSql = new WeakMap<TableShape, string>();
 
+/** $1..$n: the primary key columns as arrays, one element per row (rows numbered from 1). */
+export function storedHashesSql(shape: TableShape): string {
+  const hit = prefetchSql.get(shape);
+  if (hit) return hit;
+  const keys = shape.primaryKey.map((k) => shape.payload.find((c) => c.name === k)!);
+  const args = keys.map((c, i) => `$${i + 1}::${arrayType(c.sqlType)}`).join(', ');
+  const aliases = keys.map((_, i) => `k${i}`);
+  const join = keys.map((c, i) => `t.${quoteIdent(c.name)} = k.${aliases[i]}`).join(' and ');
+  const active = shape.snapshot ? 't."is_active"' : 'true';
+  // One primary-key probe per key (lateral + limit 1), never a join the planner could turn into a
+  // scan of the whole table (see the `changed` step of upsert-sql.ts).
+  const text =
+    `select k.n::int as n, t.hash, t.active from unnest(${args}) with ordinality as k(${aliases.join(', ')}, n) ` +
+    `cross join lateral (select t.${quoteIdent(HASH_COLUMN)} as hash, ${active} as active from ${shape.qualified} t where ${join} limit 1) t`;
+  prefetchSql.set(shape, text);
+  return text;
+}
+
 /** Stored row_hash (and liveness) of the given rows' keys, by position in `rows`; absent keys are missing. */
 export async function storedHashes(
   sql: Queryable,
   shape: TableShape,
   rows: readonly Record<string, unknown>[],
 ): Promise<Map<number, StoredHash>> {
-  let text = prefetchSql.get(shape);
-  if (!text) {
-    const keys = shape.primaryKey.map((k) => shape.payload.find((c) => c.name === k)!);
-    const args = keys.map((c, i) => `$${i + 1}::${arrayType(c.sqlType)}`).join(', ');
-    const aliases = keys.map((_, i) => `k${i}`);
-    const join = keys.map((c, i) => `t.${quoteIdent(c.name)} = k.${aliases[i]}`).join(' and ');
-    const active = shape.snapshot ? 't."is_active"' : 'true';
-    text =
-      `select k.n::int as n, t.${quoteIdent(HASH_COLUMN)} as hash, ${active} as active ` +
-      `from unnest(${args}) with ordinality as k(${aliases.join(', ')}, n) join ${shape.qualified} t on ${join}`;
-    prefetchSql.set(shape, text);
-  }
+  const text = storedHashesSql(shape);
   const params = shape.primaryKey.map((k) => rows.map((r) => keyValue(r[k])));
   const found = await sql.unsafe<{ n: number; hash: string | null; active: boolean }[]>(
     text,
@@ -60,7 +67,10 @@ export async function storedHashes(
 
 const touchSql = new WeakMap<TableShape, string>();
 
-/** Snapshot tables: rows skipped as unchanged are still observed by this run (last_seen_run_id). */
+/**
+ * Snapshot tables: every row of the page is observed by this run (last_seen_run_id), changed or not.
+ * Rows the upsert just wrote already carry the stamp and are skipped; the count is the unchanged rows.
+ */
 export async function touchSeen(
   sql: Queryable,
   shape: TableShape,
@@ -80,7 +90,10 @@ export async function touchSeen(
     touchSql.set(shape, text);
   }
   const params = [runId, ...shape.primaryKey.map((k) => rows.map((r) => keyValue(r[k])))];
-  const result = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
+  // Unnamed, so planned for these keys against the table's current size every time: a join cached
+  // as a generic plan while the table was empty would scan the whole table forever after
+  // (test/integration/load/plans.test.ts). Planning this small statement costs a fraction of a ms.
+  const result = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false });
   return result.count;
 }
 

@@ -7,7 +7,9 @@
  * the statement text depends only on the table (prepared once per connection). Measured here:
  * positional rows beat json_to_recordset by ~40 % (no per-row key names, `raw` parsed once instead
  * of three times), and parsing each line as its own small jsonb beat one jsonb array of the whole
- * batch by another ~35 %. string_to_table needs Postgres 14+.
+ * batch by another ~35 %. The batch is split with unnest(string_to_array(..)) rather than
+ * string_to_table: the planner then knows how many rows it holds (string_to_table is always
+ * estimated at 1,000), so the joins below are planned for a page, not for a thousand rows.
  *
  * Shape:
  *   input    -- the batch, typed by the table's own column types
@@ -15,8 +17,8 @@
  *               unchanged rows never reach the INSERT, so they take no row lock and write nothing
  *   upserted -- INSERT .. ON CONFLICT DO UPDATE of the changed rows only (the WHERE repeats the
  *               comparison so a concurrent writer between the two steps cannot cause a no-op update)
- *   touched  -- unchanged rows: snapshot tables stamp last_seen_run_id = run (observation, not change),
- *               tables with a row_hash get a stale hash refreshed; neither counts as an update
+ *   touched  -- unchanged rows of tables with a row_hash get a stale hash refreshed (not an update);
+ *               the snapshot stamp of unchanged rows is a statement of its own (row-hash.ts touchSeen)
  */
 import { HASH_COLUMN, quoteIdent, type TableShape } from './table-shape.ts';
 
@@ -77,34 +79,31 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
 
   const parts = [
     // `offset 0` keeps the cast in its own subquery: inlined, it would be re-parsed for every column.
-    `with input as (select ${extract.join(', ')} from string_to_table($1::text, E'\\n') as l(line),` +
+    `with input as (select ${extract.join(', ')} from unnest(string_to_array($1::text, E'\\n')) as l(line),` +
       ' lateral (select line::jsonb as r offset 0) as e)',
-    `, changed as (select i.* from input i left join ${shape.qualified} t on ${pkJoin}` +
+    // The stored row is probed by primary key, one index lookup per batch row, whatever the planner
+    // believes about the table: as a plain join, a plan made while the table was empty or freshly
+    // truncated (a first backfill) hash-joined the batch with a sequential scan of the whole table
+    // and kept doing so from the plan cache as the table grew, which made every page cost O(table).
+    // `limit 1` (a no-op on a primary key) keeps the subquery from being flattened into that join.
+    `, changed as (select i.* from input i left join lateral (select * from ${shape.qualified} t where ${pkJoin} limit 1) t on true` +
       ` where t.${firstPk} is null or ${distinct('t', 'i')}${revived})`,
     `, upserted as (insert into ${shape.qualified} as tgt (${insertCols.join(', ')})` +
       ` select ${insertVals.join(', ')} from changed c on conflict (${shape.primaryKey.map(q).join(', ')})` +
       ` ${onConflict} returning (xmax = 0) as inserted)`,
   ];
-  // Unchanged rows (active and not distinct: disjoint from `changed`, so no row is written twice) may
-  // still need bookkeeping that is not a change: the snapshot observation stamp, a stale row_hash.
-  const observe = [
-    ...(shape.snapshot ? ['"last_seen_run_id" = $2::bigint'] : []),
-    ...(hash ? [`${hash} = i.${hash}`] : []),
-  ];
-  if (observe.length > 0) {
-    const needed = [
-      ...(shape.snapshot ? ['t."last_seen_run_id" is distinct from $2::bigint'] : []),
-      ...(hash ? [`t.${hash} is distinct from i.${hash}`] : []),
-    ];
+  // Unchanged rows (active and not distinct: disjoint from `changed`, so no row is written twice) of
+  // a table with a row_hash may carry a stale hash: refreshed here, not counted as an update. (The
+  // snapshot observation stamp of unchanged rows is row-hash.ts touchSeen, run after this statement.)
+  if (hash) {
     parts.push(
-      `, touched as (update ${shape.qualified} t set ${observe.join(', ')} from input i` +
+      `, touched as (update ${shape.qualified} t set ${hash} = i.${hash} from input i` +
         ` where ${pkJoin}${shape.snapshot ? ' and t."is_active"' : ''} and not (${distinct('t', 'i')})` +
-        ` and (${needed.join(' or ')}) returning 1)`,
+        ` and t.${hash} is distinct from i.${hash} returning 1)`,
     );
   }
   parts.push(
     ' select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated' +
-      (shape.snapshot ? ', (select count(*) from touched)::int as touched' : ', 0 as touched') +
       ' from upserted',
   );
   const statement: UpsertStatement = { text: parts.join(''), params: 3 };

@@ -72,12 +72,13 @@ export async function upsertRows(
     result.inserted += counts.inserted;
     result.updated += counts.updated;
     result.unchanged += chunk.length - counts.inserted - counts.updated;
-    result.touched += counts.touched;
+    // Snapshot tables: every row seen is stamped with the run; the changed ones already are.
+    if (shape.snapshot) result.touched += await touchSeen(sql, shape, chunk, opts.runId);
   }
   return result;
 }
 
-type StatementCounts = { inserted: number; updated: number; touched: number };
+type StatementCounts = { inserted: number; updated: number };
 
 /**
  * One parameter carries the whole batch; Postgres caps a jsonb value at 256 MB and a huge parameter
@@ -91,7 +92,7 @@ async function runStatement(
   rowsJson: readonly string[],
   opts: UpsertOptions,
 ): Promise<StatementCounts> {
-  const total: StatementCounts = { inserted: 0, updated: 0, touched: 0 };
+  const total: StatementCounts = { inserted: 0, updated: 0 };
   let start = 0;
   while (start < rowsJson.length) {
     let end = start;
@@ -105,7 +106,6 @@ async function runStatement(
     const [counts] = await sql.unsafe<StatementCounts[]>(text, params, { prepare: true });
     total.inserted += counts?.inserted ?? 0;
     total.updated += counts?.updated ?? 0;
-    total.touched += counts?.touched ?? 0;
     start = end;
   }
   return total;
@@ -145,15 +145,12 @@ async function upsertHashed(
   }
   const stored = await storedHashes(sql, shape, rows);
   const ship: string[] = [];
-  const same: Record<string, unknown>[] = [];
   rows.forEach((row, i) => {
     const { hash, shipped } = withHash(row);
     const hit = stored.get(i);
-    if (hit?.active && hit.hash === hash) same.push(row);
-    else ship.push(shipped);
+    if (!(hit?.active && hit.hash === hash)) ship.push(shipped);
   });
   const counts = await runStatement(sql, upsertStatement(shape).text, ship, opts);
-  counts.touched += await touchSeen(sql, shape, same, opts.runId);
   onlyNewRows.set(shape, stored.size === 0 && counts.inserted === rows.length);
   return counts;
 }

@@ -1,0 +1,167 @@
+/**
+ * A page must cost O(page), never O(table). The trap: Postgres caches a generic plan per prepared
+ * statement, and a plan made while a table was empty (the first pages of a first backfill, or after a
+ * truncate) stays in use while the table grows. Planned as a join, the upsert's lookup of the stored
+ * rows was a hash join over a sequential scan of the whole table, so every page of a 500,000-line
+ * backfill re-read the table: 113 ms per 100-order page at 60,000 orders, against 7 ms now
+ * (pg_stat_statements during `npx tsx bench/e2e.bench.ts`).
+ *
+ * Pages are committed through commitPage on ONE connection (one plan cache) into tables truncated
+ * and kept from autovacuum (no ANALYZE to invalidate a bad plan); once the tables hold thousands of
+ * rows, further pages (new rows, re-sent unchanged rows, a vanished order line, snapshot stamps) must
+ * not start a single sequential scan of them (pg_stat_user_tables.seq_scan).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitPage } from '../../../src/load/commit-page.ts';
+import { createDb, type Db } from '../../../src/load/db.ts';
+import type { StreamName } from '../../../src/core/streams.ts';
+import { openCollab, SHOP, seedConnection, seedRun, sellerLine, sellerOrder, testDb } from './rows.ts';
+
+const ORDERS_PER_PAGE = 250;
+const GROWTH_PAGES = 20;
+/**
+ * Pages after the growth are far smaller than the table (5 rows against 5,000): there, an index
+ * probe per row is the cheapest plan for every statement, so a sequential scan can only come from a
+ * plan made for the empty table. (For 250 rows against 5,000 a hash join over the table IS cheaper,
+ * and the statements planned afresh for each page rightly pick it: their cost stays bounded by the
+ * probes they would otherwise make.)
+ */
+const SMALL_PAGE = 5;
+
+let admin: Db;
+let db: Db;
+let connectionId: number;
+let runId: number;
+beforeAll(async () => {
+  admin = testDb();
+  // One connection: every statement of every page shares one plan cache, as on a pool connection.
+  db = createDb(process.env.DATABASE_URL!, { max: 1 });
+  connectionId = await seedConnection(admin.sql);
+  runId = await seedRun(admin.sql, connectionId);
+});
+afterAll(async () => {
+  await db.close();
+  await admin.close();
+});
+
+interface TableCounters {
+  seq_scan: number;
+  idx_scan: number;
+  n_tup_ins: number;
+  n_tup_upd: number;
+}
+
+async function counters(table: string): Promise<TableCounters> {
+  const [row] = await admin.sql<TableCounters[]>`
+    select seq_scan::int, coalesce(idx_scan, 0)::int as idx_scan, n_tup_ins::int, n_tup_upd::int
+      from pg_stat_user_tables where schemaname = 'tiktok_affiliate' and relname = ${table}`;
+  return row!;
+}
+
+/** Counters once the page connection's statistics have reached the shared view. */
+async function flushedCounters(table: string, done: (c: TableCounters) => boolean): Promise<TableCounters> {
+  await db.sql`select pg_stat_force_next_flush()`;
+  for (let i = 0; ; i++) {
+    await admin.sql`select pg_stat_clear_snapshot()`;
+    const c = await counters(table);
+    if (done(c) || i > 100) return c;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function freshTables(tables: string[]): Promise<void> {
+  await admin.sql.unsafe(`truncate ${tables.map((t) => `tiktok_affiliate.${t}`).join(', ')}`);
+  for (const t of tables)
+    await admin.sql.unsafe(`alter table tiktok_affiliate.${t} set (autovacuum_enabled = off)`);
+}
+
+function page(stream: StreamName, rows: Record<string, Record<string, unknown>[]>, snapshot: boolean) {
+  return commitPage(db, {
+    runId,
+    connectionId,
+    stream,
+    scope: SHOP,
+    rows,
+    rejected: [],
+    checkpoint: { watermark: null, cursor: null },
+    snapshot,
+  });
+}
+
+function orderPage(first: number, lineKeys = ['k0', 'k1'], size = ORDERS_PER_PAGE) {
+  const ids = Array.from({ length: size }, (_, i) => String(first + i));
+  return {
+    sellerOrders: ids.map((id) => sellerOrder(id, { sku_count: lineKeys.length })),
+    sellerOrderSkus: ids.flatMap((id) => lineKeys.map((k) => sellerLine(id, k))),
+  };
+}
+
+describe('per-page statements on a table that grew after they were planned', () => {
+  it('order pages never scan the order tables', async () => {
+    await freshTables(['seller_orders', 'seller_order_skus']);
+    for (let p = 0; p < GROWTH_PAGES; p++)
+      await page('seller_affiliate_orders', orderPage(1e6 + p * ORDERS_PER_PAGE), false);
+    const before = {
+      orders: await flushedCounters('seller_orders', (c) => c.n_tup_ins >= GROWTH_PAGES * ORDERS_PER_PAGE),
+      lines: await flushedCounters(
+        'seller_order_skus',
+        (c) => c.n_tup_ins >= GROWTH_PAGES * ORDERS_PER_PAGE * 2,
+      ),
+    };
+    // New orders, a page re-sent unchanged, and a page whose orders lost a line (k1 vanished).
+    for (let p = 0; p < 3; p++)
+      await page('seller_affiliate_orders', orderPage(5e6 + p * SMALL_PAGE, ['k0', 'k1'], SMALL_PAGE), false);
+    await page('seller_affiliate_orders', orderPage(1e6, ['k0', 'k1'], SMALL_PAGE), false);
+    const shrunk = await page(
+      'seller_affiliate_orders',
+      orderPage(1e6 + SMALL_PAGE, ['k0'], SMALL_PAGE),
+      false,
+    );
+    expect(shrunk.removed).toBe(SMALL_PAGE);
+    const after = {
+      orders: await flushedCounters(
+        'seller_orders',
+        (c) => c.n_tup_ins >= before.orders.n_tup_ins + 3 * SMALL_PAGE,
+      ),
+      lines: await flushedCounters(
+        'seller_order_skus',
+        (c) => c.n_tup_ins >= before.lines.n_tup_ins + 6 * SMALL_PAGE,
+      ),
+    };
+    expect(after.orders.seq_scan - before.orders.seq_scan, 'seq scans of seller_orders').toBe(0);
+    expect(after.lines.seq_scan - before.lines.seq_scan, 'seq scans of seller_order_skus').toBe(0);
+    expect(after.lines.idx_scan).toBeGreaterThan(before.lines.idx_scan);
+  });
+
+  it('snapshot pages never scan the snapshot table, stamps of unchanged rows included', async () => {
+    await freshTables(['open_collaborations']);
+    const collabs = (first: number) =>
+      Array.from({ length: ORDERS_PER_PAGE }, (_, i) => openCollab(SHOP, `c${first + i}`));
+    for (let p = 0; p < GROWTH_PAGES; p++)
+      await page('open_collaborations', { openCollaborations: collabs(p * ORDERS_PER_PAGE) }, true);
+    const before = await flushedCounters(
+      'open_collaborations',
+      (c) => c.n_tup_ins >= GROWTH_PAGES * ORDERS_PER_PAGE,
+    );
+    const newRun = await seedRun(admin.sql, connectionId, 'open_collaborations');
+    const unchanged = await commitPage(db, {
+      runId: newRun,
+      connectionId,
+      stream: 'open_collaborations',
+      scope: SHOP,
+      rows: { openCollaborations: collabs(0).slice(0, SMALL_PAGE) },
+      rejected: [],
+      checkpoint: { watermark: null, cursor: null },
+      snapshot: true,
+    });
+    expect(unchanged).toMatchObject({ inserted: 0, updated: 0, unchanged: SMALL_PAGE });
+    const after = await flushedCounters(
+      'open_collaborations',
+      (c) => c.n_tup_upd >= before.n_tup_upd + SMALL_PAGE,
+    );
+    const [stamped] = await admin.sql<{ n: number }[]>`
+      select count(*)::int as n from tiktok_affiliate.open_collaborations where last_seen_run_id = ${newRun}`;
+    expect(stamped!.n).toBe(SMALL_PAGE);
+    expect(after.seq_scan - before.seq_scan, 'seq scans of open_collaborations').toBe(0);
+  });
+});

@@ -95,6 +95,7 @@ export function buildEngineDeps(opts: BuildEngineDepsOptions): OwnedEngineDeps {
     close() {
       closing ??= (async () => {
         await db.close();
+        await api.close();
         redis.disconnect();
       })();
       return closing;

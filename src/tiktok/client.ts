@@ -1,7 +1,7 @@
 /**
  * The only module that speaks HTTP to TikTok (ARCHITECTURE.md). One `call()` does, per request:
- * build + sign (request.ts), await the shared rate budget, send with keep-alive (Node's global fetch
- * pools connections; tests inject `fetch`), parse the envelope (envelope.ts) and own exactly these
+ * build + sign (request.ts), await the shared rate budget, send over a keep-alive pool (transport.ts:
+ * undici by default; tests inject a `fetch`), parse the envelope (envelope.ts) and own exactly these
  * retry layers (ARCHITECTURE.md "Retry layers"):
  *   - transient faults (network, timeout, 5xx, 36009003/36009007/45101001, broken JSON): p-retry,
  *     jittered exponential backoff, bounded by `retry.retries`;
@@ -17,6 +17,7 @@ import { parseEnvelope } from './envelope.ts';
 import {
   isApiError,
   RateLimitedError,
+  ResponseShapeError,
   type TikTokApiError,
   TokenExpiredError,
   TransientError,
@@ -24,6 +25,13 @@ import {
 import { scrubSecrets } from './redact.ts';
 import { type BuiltRequest, buildRequest, fillPath, type QueryValue, serializeQuery } from './request.ts';
 import { backoffMs, sleep } from './sleep.ts';
+import {
+  type HttpReply,
+  type HttpTransport,
+  fetchTransport,
+  ResponseTooLargeError,
+  undiciTransport,
+} from './transport.ts';
 import type { ApiCallObserver, ConnectionAuth, RateBudget } from './types.ts';
 
 export type { QueryValue } from './request.ts';
@@ -50,10 +58,20 @@ export interface ApiClient {
   call(request: ApiCallRequest): Promise<ApiCallResult>;
 }
 
+/** The client as its creator holds it: close() releases the pooled connections. */
+export interface OwnedApiClient extends ApiClient {
+  close(): Promise<void>;
+}
+
 export interface ApiClientOptions {
   apiBaseUrl: string;
   authBaseUrl: string;
+  /** A fetch-shaped function instead of the default transport (tests: a fake API in-process). */
   fetch?: typeof fetch;
+  /** A transport of the caller's (wins over `fetch`); the client does not close it. */
+  transport?: HttpTransport;
+  /** Bound on one response body (transport.ts DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
   /** Epoch ms (virtual clock in tests): request timestamps and Retry-After dates. */
   now?: () => number;
   budget?: RateBudget;
@@ -81,8 +99,14 @@ interface Prepared {
   rawBody: string | null;
 }
 
-export function createApiClient(options: ApiClientOptions): ApiClient {
-  const doFetch = options.fetch ?? globalThis.fetch;
+export function createApiClient(options: ApiClientOptions): OwnedApiClient {
+  const { maxResponseBytes } = options;
+  const transport =
+    options.transport ??
+    (options.fetch
+      ? fetchTransport(options.fetch, maxResponseBytes)
+      : undiciTransport(maxResponseBytes === undefined ? {} : { maxResponseBytes }));
+  const ownsTransport = options.transport === undefined;
   const now = options.now ?? Date.now;
   const retries = options.retry?.retries ?? 4;
   const minTimeoutMs = options.retry?.minTimeoutMs ?? 500;
@@ -128,6 +152,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     });
   }
 
+  /** Fatal: the same request would bring the same flood (a proxy, a bug), so it is not retried. */
+  function responseTooLarge(endpoint: EndpointDef, err: ResponseTooLargeError, built: BuiltRequest) {
+    return new ResponseShapeError({
+      endpoint: endpointLabel(endpoint),
+      code: null,
+      httpStatus: null,
+      requestId: null,
+      detail: `${err.message}; a page of this API is well under 1 MB, so the response was abandoned unread`,
+      secrets: built.secrets,
+    });
+  }
+
   /** One HTTP exchange: no retries here. */
   async function sendOnce(req: ApiCallRequest, prep: Prepared, token: string | null, state: CallState) {
     const { endpoint, signal } = req;
@@ -159,20 +195,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     let httpStatus: number | null = null;
     try {
-      let response: Response;
-      let text: string;
+      let reply: HttpReply;
       try {
-        response = await doFetch(built.url, { ...built.init, signal: attemptCtrl.signal });
-        httpStatus = response.status;
-        text = await response.text();
+        reply = await transport.send({ url: built.url, ...built.init, signal: attemptCtrl.signal });
+        httpStatus = reply.status;
       } catch (err) {
         signal?.throwIfAborted();
+        if (err instanceof ResponseTooLargeError) throw responseTooLarge(endpoint, err, built);
         throw networkError(endpoint, err, built, timedOut);
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       }
-      const parsed = parseEnvelope(response.status, response.headers.get('retry-after'), text, {
+      const parsed = parseEnvelope(reply.status, reply.retryAfter, reply.body, {
         endpoint: endpointLabel(endpoint),
         secrets: built.secrets,
         pageTokenSent: built.pageTokenSent,
@@ -258,6 +293,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   return {
+    close: () => (ownsTransport ? transport.close() : Promise.resolve()),
     async call(req: ApiCallRequest): Promise<ApiCallResult> {
       req.signal?.throwIfAborted();
       const prep: Prepared = {

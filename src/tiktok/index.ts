@@ -18,7 +18,14 @@ export {
   type ApiClient,
   type ApiClientOptions,
   createApiClient,
+  type OwnedApiClient,
 } from './client.ts';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type HttpTransport,
+  ResponseTooLargeError,
+  undiciTransport,
+} from './transport.ts';
 export { type CipherKind, type EndpointDef, ENDPOINTS, endpointLabel } from './endpoints/catalog.ts';
 export { getAuthorizedCategoryAssets, getAuthorizedShops } from './endpoints/authorization.ts';
 export { type CreatorOrdersParams, searchCreatorOrders } from './endpoints/creator.ts';

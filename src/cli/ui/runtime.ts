@@ -86,7 +86,7 @@ export async function withRuntime<const R extends Requirement, T>(
       return box;
     },
     api(observer) {
-      return createApiClient({
+      const client = createApiClient({
         apiBaseUrl: config.tiktok.apiBaseUrl,
         authBaseUrl: config.tiktok.authBaseUrl,
         log,
@@ -96,6 +96,8 @@ export async function withRuntime<const R extends Requirement, T>(
         maxThrottleWaitMs: 30_000,
         ...(observer ? { observer } : {}),
       });
+      closers.push(() => client.close());
+      return client;
     },
     onClose(fn) {
       closers.push(fn);

@@ -42,6 +42,13 @@ afterEach(async () => {
   }
 });
 
+const get = (url: string, signal = new AbortController().signal) => ({
+  url,
+  method: 'GET',
+  headers: {},
+  signal,
+});
+
 const envelope = (data: unknown) => JSON.stringify({ code: 0, message: 'Success', request_id: 'r-1', data });
 
 describe('undiciTransport', () => {
@@ -71,7 +78,7 @@ describe('undiciTransport', () => {
     const transport = undiciTransport();
     entry.transport = transport;
     for (let i = 0; i < 20; i++) {
-      const reply = await transport.send({ url, method: 'GET', headers: {}, signal: new AbortController().signal });
+      const reply = await transport.send(get(url));
       expect(reply.body).toBe(page);
     }
     // Reused, not one per request (a request sent in the tick its predecessor's body ended may find
@@ -92,7 +99,7 @@ describe('undiciTransport', () => {
     });
     const transport = undiciTransport({ maxResponseBytes: 1_024 });
     entry.transport = transport;
-    const sent = transport.send({ url, method: 'GET', headers: {}, signal: new AbortController().signal });
+    const sent = transport.send(get(url));
     await expect(sent).rejects.toBeInstanceOf(ResponseTooLargeError);
     await expect(sent).rejects.toThrow('response body larger than 1024 bytes');
   });
@@ -106,9 +113,7 @@ describe('undiciTransport', () => {
     const ctrl = new AbortController();
     const started = performance.now();
     setTimeout(() => ctrl.abort(new Error('stop now')), 50);
-    await expect(transport.send({ url, method: 'GET', headers: {}, signal: ctrl.signal })).rejects.toThrow(
-      'stop now',
-    );
+    await expect(transport.send(get(url, ctrl.signal))).rejects.toThrow('stop now');
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
@@ -117,9 +122,7 @@ describe('fetchTransport', () => {
   it('applies the same bound to a fetch-shaped function', async () => {
     const big = new Response('y'.repeat(3_000), { status: 200 });
     const transport = fetchTransport(async () => big, 1_000);
-    await expect(
-      transport.send({ url: 'http://x.test/', method: 'GET', headers: {}, signal: new AbortController().signal }),
-    ).rejects.toBeInstanceOf(ResponseTooLargeError);
+    await expect(transport.send(get('http://x.test/'))).rejects.toBeInstanceOf(ResponseTooLargeError);
   });
 });
 

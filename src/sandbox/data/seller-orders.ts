@@ -11,7 +11,17 @@
  */
 import { type ByteWriter, FragmentTable, utf8 } from '../byte-writer.ts';
 import { applyBps, formatMinor } from '../money.ts';
-import { hash4, hashSeed, hashWith, idFill, idFillWidth, numericId, permute32, unit } from '../prng.ts';
+import {
+  hash4,
+  hashSeed,
+  hashWith,
+  idFill,
+  idFillWidth,
+  modU32,
+  numericId,
+  permute32,
+  unit,
+} from '../prng.ts';
 import type { CreatorProfile } from './catalog.ts';
 import type { ShopModel } from './model.ts';
 import type { OrderSource } from './order-source.ts';
@@ -91,7 +101,7 @@ export class SellerOrderSource implements OrderSource {
     const roll = seed % 100;
     let kind = roll < 60 ? 0 : roll < 80 ? 1 : 2;
     if (this.poolSizes[kind] === 0) kind = 0;
-    return kind * this.maxPool + (hashWith(s, 7) % (this.poolSizes[kind] as number));
+    return kind * this.maxPool + modU32(hashWith(s, 7), this.poolSizes[kind] as number);
   }
 
   private programAt(slot: number): { kind: ProgramKind; id: string } {
@@ -148,15 +158,15 @@ export class SellerOrderSource implements OrderSource {
   private line(seed: number, phase: Phase, last: boolean, w: ByteWriter): void {
     // hashWith(s, k) === hash4(seed, k): the line's attributes, one hash each.
     const s = hashSeed(seed);
-    const p = hashWith(s, 9) % this.shop.products.length;
+    const p = modU32(hashWith(s, 9), this.shop.products.length);
     const q = 1 + (hashWith(s, 10) % 3);
-    const ri = hashWith(s, 11) % RATES.length;
-    const ai = hashWith(s, 12) % 10 < 3 ? 1 + (hashWith(s, 13) % ADS_RATES.length) : 0;
+    const ri = modU32(hashWith(s, 11), RATES.length);
+    const ai = hashWith(s, 12) % 10 < 3 ? 1 + modU32(hashWith(s, 13), ADS_RATES.length) : 0;
     const ti = hashWith(s, 14) % 100 < 15 ? 1 : 0;
-    const ci = hashWith(s, 15) % CONTENT_TYPES.length;
+    const ci = modU32(hashWith(s, 15), CONTENT_TYPES.length);
     const bonus = hashWith(s, 17) % 10 === 0 ? 1 : 0;
     const slot = this.programSlot(seed, s);
-    const cr = hashWith(s, 8) % this.creators.length;
+    const cr = modU32(hashWith(s, 8), this.creators.length);
     // A line is 7-10 memoized fragments (see Fragments), each copied with one memmove.
     const f = this.frags;
     if (!f.program.has(slot)) f.setProgram(w, slot, this.programAt(slot));
@@ -167,7 +177,7 @@ export class SellerOrderSource implements OrderSource {
     if (!f.mid.has(mk)) f.setMid(w, mk, p, q, ci);
     w.frag(f.mid, mk);
     if (HAS_CONTENT_ID[ci]) {
-      const c = hashWith(s, 16) % CONTENT_POOL;
+      const c = modU32(hashWith(s, 16), CONTENT_POOL);
       if (!f.content.has(c)) f.setContent(w, c);
       w.frag(f.content, c);
     }

@@ -126,24 +126,35 @@ describe('fetchTransport', () => {
   });
 });
 
+/** A client of the local server over the default transport, closed when `use` ends. */
+async function withClient(
+  url: string,
+  extra: Partial<Parameters<typeof createApiClient>[0]>,
+  use: (api: ReturnType<typeof createApiClient>) => Promise<void>,
+) {
+  const api = createApiClient({
+    apiBaseUrl: url,
+    authBaseUrl: url,
+    now: () => NOW,
+    retry: FAST_RETRY,
+    ...extra,
+  });
+  try {
+    await use(api);
+  } finally {
+    await api.close();
+  }
+}
+
 describe('the client over the default transport', () => {
   it('fails at once, without retrying, on a response larger than the bound', async () => {
     const { url, seen } = await serve((_req, _body, res) => res.end(envelope({ blob: 'z'.repeat(10_000) })));
-    const api = createApiClient({
-      apiBaseUrl: url,
-      authBaseUrl: url,
-      now: () => NOW,
-      retry: FAST_RETRY,
-      maxResponseBytes: 4_096,
-    });
-    try {
+    await withClient(url, { maxResponseBytes: 4_096 }, async (api) => {
       const call = api.call(ordersCall());
       await expect(call).rejects.toBeInstanceOf(ResponseShapeError);
       await expect(call).rejects.toThrow(/larger than 4096 bytes.*abandoned unread/);
       expect(seen.requests).toBe(1);
-    } finally {
-      await api.close();
-    }
+    });
   });
 
   it('turns an attempt that outlives the timeout into a transient error, then retries it', async () => {
@@ -152,35 +163,17 @@ describe('the client over the default transport', () => {
       res.setHeader('content-type', 'application/json');
       res.end(envelope({ orders: [], next_page_token: '' }));
     });
-    const api = createApiClient({
-      apiBaseUrl: url,
-      authBaseUrl: url,
-      now: () => NOW,
-      retry: FAST_RETRY,
-      timeoutMs: 150,
-    });
-    try {
+    await withClient(url, { timeoutMs: 150 }, async (api) => {
       const result = await api.call(ordersCall());
       expect(result.requestId).toBe('r-1');
       expect(seen.requests).toBe(2);
-    } finally {
-      await api.close();
-    }
-    // And with no retries left, the same hang surfaces as a TransientError naming the timeout.
-    const { url: url2 } = await serve(() => {});
-    const once = createApiClient({
-      apiBaseUrl: url2,
-      authBaseUrl: url2,
-      now: () => NOW,
-      retry: { retries: 0 },
-      timeoutMs: 100,
     });
-    try {
-      const call = once.call(ordersCall());
+    // And with no retries left, the same hang surfaces as a TransientError naming the timeout.
+    const { url: silent } = await serve(() => {});
+    await withClient(silent, { retry: { retries: 0 }, timeoutMs: 100 }, async (api) => {
+      const call = api.call(ordersCall());
       await expect(call).rejects.toBeInstanceOf(TransientError);
       await expect(call).rejects.toThrow('no complete response within 100 ms');
-    } finally {
-      await once.close();
-    }
+    });
   });
 });

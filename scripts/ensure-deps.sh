@@ -3,9 +3,10 @@
 # when node_modules is missing or older than package-lock.json. Quiet unless something is wrong.
 set -euo pipefail
 
-node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); console.log(a>20||(a===20&&b>=12)?1:0)' 2>/dev/null || echo 0)
+# 20.18.1: the floor of undici 7 (the API client's HTTP transport).
+node_ok=$(node -e 'const [a,b,c]=process.versions.node.split(".").map(Number); console.log(a>20||(a===20&&(b>18||(b===18&&c>=1)))?1:0)' 2>/dev/null || echo 0)
 if [ "$node_ok" != 1 ]; then
-  echo "error: Node.js >= 20.12 is required (found: $(node --version 2>/dev/null || echo none)). Install Node 20 LTS: https://nodejs.org/" >&2
+  echo "error: Node.js >= 20.18.1 is required (found: $(node --version 2>/dev/null || echo none)). Install Node 20 LTS: https://nodejs.org/" >&2
   exit 2
 fi
 

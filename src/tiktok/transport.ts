@@ -8,11 +8,13 @@
  * spends ~25 ms per page in total. `fetchTransport` adapts any fetch-shaped function (tests inject
  * a fake API that way).
  *
- * Responses are bounded: a body larger than `maxResponseBytes` is abandoned as it arrives, not
- * buffered (a page of this API is well under 1 MB; a proxy or a bug answering gigabytes must not
+ * Responses may come compressed (gzip, deflate or br are offered, as fetch does: a 100-order page is
+ * ~80-130 KB of JSON and a tenth of that on the wire) and are bounded: a body larger than
+ * `maxResponseBytes`, before or after decompression, is abandoned as it arrives, not buffered (a page
+ * of this API is well under 1 MB; a proxy, a bug or a compression bomb answering gigabytes must not
  * take the worker's memory with it).
  */
-import { Agent, request } from 'undici';
+import { Agent, interceptors, request } from 'undici';
 
 export interface HttpExchange {
   url: string;
@@ -47,6 +49,8 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+
 export interface UndiciTransportOptions {
   maxResponseBytes?: number;
   /** Idle keep-alive sockets are closed after this long (servers usually allow 5-60 s). */
@@ -61,15 +65,19 @@ export function undiciTransport(options: UndiciTransportOptions = {}): HttpTrans
     maxResponseSize: maxResponseBytes,
     // The client's own per-attempt timeout aborts the exchange; undici's (300 s) stay as a backstop.
   });
+  // Error responses too: a throttled or failed call's envelope carries the code the client needs.
+  const dispatcher = agent.compose(
+    interceptors.decompress({ maxSize: maxResponseBytes, skipErrorResponses: false }),
+  );
   return {
     async send(exchange) {
       try {
         const response = await request(exchange.url, {
           method: exchange.method as 'GET' | 'POST',
-          headers: exchange.headers,
+          headers: { 'accept-encoding': ACCEPT_ENCODING, ...exchange.headers },
           body: exchange.body ?? null,
           signal: exchange.signal,
-          dispatcher: agent,
+          dispatcher,
         });
         const retryAfter = response.headers['retry-after'];
         return {

@@ -1,6 +1,7 @@
 /** The default transport over a real local HTTP server: keep-alive, bodies, bounds, aborts. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../src/tiktok/client.ts';
 import { ResponseShapeError, TransientError } from '../../../src/tiktok/errors.ts';
@@ -102,6 +103,36 @@ describe('undiciTransport', () => {
     const sent = transport.send(get(url));
     await expect(sent).rejects.toBeInstanceOf(ResponseTooLargeError);
     await expect(sent).rejects.toThrow('response body larger than 1024 bytes');
+  });
+
+  it('offers compression and inflates gzip and br bodies, error responses included', async () => {
+    const page = envelope({ orders: Array.from({ length: 200 }, (_, i) => ({ id: String(i) })) });
+    const offered: (string | undefined)[] = [];
+    const { url, entry } = await serve((req, _body, res) => {
+      offered.push(req.headers['accept-encoding']);
+      const br = req.url?.includes('br');
+      res.writeHead(req.url?.includes('fail') ? 429 : 200, { 'content-encoding': br ? 'br' : 'gzip' });
+      res.end(br ? brotliCompressSync(page) : gzipSync(page));
+    });
+    const transport = undiciTransport();
+    entry.transport = transport;
+    for (const path of ['/gzip', '/br', '/fail']) {
+      const reply = await transport.send(get(url + path));
+      expect(reply.body).toBe(page);
+    }
+    expect(offered).toEqual(Array(3).fill('gzip, deflate, br'));
+  });
+
+  it('abandons a compressed body that inflates past the bound', async () => {
+    const bomb = gzipSync(Buffer.alloc(1_000_000, 48)); // ~1 KB on the wire, 1 MB inflated
+    const { url, entry } = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(bomb);
+    });
+    const transport = undiciTransport({ maxResponseBytes: 64 * 1024 });
+    entry.transport = transport;
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    await expect(transport.send(get(url))).rejects.toBeInstanceOf(ResponseTooLargeError);
   });
 
   it('gives up on an exchange as soon as its signal aborts', async () => {

@@ -8,13 +8,16 @@
  * spends ~25 ms per page in total. `fetchTransport` adapts any fetch-shaped function (tests inject
  * a fake API that way).
  *
- * Responses may come compressed (gzip, deflate or br are offered, as fetch does: a 100-order page is
- * ~80-130 KB of JSON and a tenth of that on the wire) and are bounded: a body larger than
- * `maxResponseBytes`, before or after decompression, is abandoned as it arrives, not buffered (a page
- * of this API is well under 1 MB; a proxy, a bug or a compression bomb answering gigabytes must not
- * take the worker's memory with it).
+ * Responses may come compressed (gzip, deflate and br are offered, as fetch does: a 100-order page
+ * is ~80-130 KB of JSON and a tenth of that on the wire; inflated here with node:zlib, as undici's
+ * own decompress interceptor is still experimental) and are bounded: a body larger than
+ * `maxResponseBytes` on the wire is abandoned as it arrives, and inflating stops at the same bound
+ * (a page of this API is well under 1 MB; a proxy, a bug or a compression bomb answering gigabytes
+ * must not take the worker's memory with it).
  */
-import { Agent, interceptors, request } from 'undici';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
+import { Agent, request } from 'undici';
 
 export interface HttpExchange {
   url: string;
@@ -65,10 +68,6 @@ export function undiciTransport(options: UndiciTransportOptions = {}): HttpTrans
     maxResponseSize: maxResponseBytes,
     // The client's own per-attempt timeout aborts the exchange; undici's (300 s) stay as a backstop.
   });
-  // Error responses too: a throttled or failed call's envelope carries the code the client needs.
-  const dispatcher = agent.compose(
-    interceptors.decompress({ maxSize: maxResponseBytes, skipErrorResponses: false }),
-  );
   return {
     async send(exchange) {
       try {
@@ -77,22 +76,58 @@ export function undiciTransport(options: UndiciTransportOptions = {}): HttpTrans
           headers: { 'accept-encoding': ACCEPT_ENCODING, ...exchange.headers },
           body: exchange.body ?? null,
           signal: exchange.signal,
-          dispatcher,
+          dispatcher: agent,
         });
-        const retryAfter = response.headers['retry-after'];
+        const encoding = firstHeader(response.headers['content-encoding'])?.trim().toLowerCase();
+        // Error responses are inflated too: a throttled or failed call's envelope carries its code.
+        const body =
+          encoding && encoding !== 'identity'
+            ? await decode(Buffer.from(await response.body.arrayBuffer()), encoding, maxResponseBytes)
+            : await response.body.text();
         return {
           status: response.statusCode,
-          retryAfter: Array.isArray(retryAfter) ? (retryAfter[0] ?? null) : (retryAfter ?? null),
-          body: await response.body.text(),
+          retryAfter: firstHeader(response.headers['retry-after']),
+          body,
         };
       } catch (err) {
-        if ((err as { code?: unknown }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE')
+        const code = (err as { code?: unknown }).code;
+        if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' || code === 'ERR_BUFFER_TOO_LARGE')
           throw new ResponseTooLargeError(maxResponseBytes);
         throw err;
       }
     },
     close: () => agent.close(),
   };
+}
+
+function firstHeader(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+type Inflate = (buf: Buffer, options: ZlibOptions) => Promise<Buffer>;
+const INFLATERS: Record<string, Inflate> = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  // RFC 9110 "deflate" is zlib-wrapped, but some servers send raw deflate: tried second.
+  deflate: (buf, options) =>
+    promisify(inflate)(buf, options).catch(() => promisify(inflateRaw)(buf, options)),
+  br: promisify(brotliDecompress) as Inflate,
+};
+
+/** Undoes Content-Encoding (codings listed in the order applied), never inflating past `limit` bytes. */
+async function decode(raw: Buffer, contentEncoding: string, limit: number): Promise<string> {
+  let buf = raw;
+  for (const coding of contentEncoding
+    .split(',')
+    .map((c) => c.trim())
+    .reverse()) {
+    if (coding === '' || coding === 'identity') continue;
+    const inflater = INFLATERS[coding];
+    if (!inflater) throw new Error(`unsupported content-encoding "${coding}"`);
+    // maxOutputLength: zlib stops with ERR_BUFFER_TOO_LARGE instead of growing the buffer.
+    buf = await inflater(buf, { maxOutputLength: limit });
+  }
+  return buf.toString('utf8');
 }
 
 /** Any fetch-shaped function as a transport (the bound is checked on the text it returns). */

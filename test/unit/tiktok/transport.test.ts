@@ -1,7 +1,7 @@
 /** The default transport over a real local HTTP server: keep-alive, bodies, bounds, aborts. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../src/tiktok/client.ts';
 import { ResponseShapeError, TransientError } from '../../../src/tiktok/errors.ts';
@@ -105,22 +105,40 @@ describe('undiciTransport', () => {
     await expect(sent).rejects.toThrow('response body larger than 1024 bytes');
   });
 
-  it('offers compression and inflates gzip and br bodies, error responses included', async () => {
+  it('offers compression and inflates gzip, deflate (wrapped or raw) and br bodies, error responses included', async () => {
     const page = envelope({ orders: Array.from({ length: 200 }, (_, i) => ({ id: String(i) })) });
+    const encoders: Record<string, [string, (b: string) => Buffer]> = {
+      '/gzip': ['gzip', (b) => gzipSync(b)],
+      '/deflate': ['deflate', (b) => deflateSync(b)],
+      '/raw-deflate': ['deflate', (b) => deflateRawSync(b)],
+      '/br': ['br', (b) => brotliCompressSync(b)],
+      '/fail': ['gzip', (b) => gzipSync(b)],
+      '/twice': ['gzip, br', (b) => brotliCompressSync(gzipSync(b))],
+    };
     const offered: (string | undefined)[] = [];
     const { url, entry } = await serve((req, _body, res) => {
       offered.push(req.headers['accept-encoding']);
-      const br = req.url?.includes('br');
-      res.writeHead(req.url?.includes('fail') ? 429 : 200, { 'content-encoding': br ? 'br' : 'gzip' });
-      res.end(br ? brotliCompressSync(page) : gzipSync(page));
+      const [coding, encode] = encoders[req.url ?? ''] ?? ['identity', Buffer.from];
+      res.writeHead(req.url === '/fail' ? 429 : 200, { 'content-encoding': coding });
+      res.end(encode(page));
     });
     const transport = undiciTransport();
     entry.transport = transport;
-    for (const path of ['/gzip', '/br', '/fail']) {
+    for (const path of Object.keys(encoders)) {
       const reply = await transport.send(get(url + path));
-      expect(reply.body).toBe(page);
+      expect({ path, body: reply.body }).toEqual({ path, body: page });
     }
-    expect(offered).toEqual(Array(3).fill('gzip, deflate, br'));
+    expect(offered).toEqual(Array(6).fill('gzip, deflate, br'));
+  });
+
+  it('refuses a content-encoding it cannot undo, naming it', async () => {
+    const { url, entry } = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-encoding': 'zstd-ish' });
+      res.end('???');
+    });
+    const transport = undiciTransport();
+    entry.transport = transport;
+    await expect(transport.send(get(url))).rejects.toThrow('unsupported content-encoding "zstd-ish"');
   });
 
   it('abandons a compressed body that inflates past the bound', async () => {

@@ -1,9 +1,13 @@
 /**
- * `npm run bench`: runs every benchmark in one process run, each figure a ratio against a baseline measured
- * in the same run on the same machine (never an absolute threshold), prints them as a table and writes
+ * `npm run bench`: runs every benchmark, each figure a ratio against a baseline measured in the same run
+ * on the same machine (never an absolute threshold), prints them as a table and writes
  * bench/results/*.json. Pass names to run a subset: `npm run bench -- loader e2e`.
+ * Each benchmark runs in a process of its own: what one leaves behind (the loader's 200,000 rows grow
+ * the heap to ~2 GB, and RSS never shrinks back) must not count in the next one's peak RSS or slow it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../src/log.ts';
@@ -37,6 +41,38 @@ const benches: Bench[] = [
   },
 ];
 
+/** Runs one benchmark in a fresh Node process (same loader flags) and returns its figures. */
+async function runIsolated(bench: Bench): Promise<Figures> {
+  const out = join(tmpdir(), `bench-${bench.name}-${process.pid}.json`);
+  try {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, bench.name, out],
+      {
+        stdio: 'inherit',
+        env: process.env,
+      },
+    );
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (c, signal) => resolve(signal ? null : c));
+    });
+    if (code !== 0) throw new Error(`benchmark process exited with ${code ?? 'a signal'}`);
+    return JSON.parse(readFileSync(out, 'utf8')) as Figures;
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+const CHILD_FLAG = '--bench-child';
+
+async function child(name: string, out: string): Promise<void> {
+  const bench = benches.find((b) => b.name === name);
+  if (!bench) throw new Error(`unknown benchmark ${name}`);
+  writeFileSync(out, JSON.stringify(await bench.run()));
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const selected = wanted.length > 0 ? benches.filter((b) => wanted.includes(b.name)) : benches;
@@ -60,7 +96,7 @@ async function main(): Promise<void> {
   for (const bench of selected) {
     console.log(`\n== ${bench.name} ==`);
     try {
-      const figures = await bench.run();
+      const figures = await runIsolated(bench);
       writeFileSync(join(resultsDir, bench.file), `${JSON.stringify(figures, null, 2)}\n`);
       for (const [figure, value] of Object.entries(figures)) {
         summary.push({
@@ -80,4 +116,5 @@ async function main(): Promise<void> {
   process.exit(failed ? 1 : 0);
 }
 
-await main();
+if (process.argv[2] === CHILD_FLAG) await child(process.argv[3] ?? '', process.argv[4] ?? '');
+else await main();

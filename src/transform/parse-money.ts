@@ -141,12 +141,37 @@ function finish(d: Decimal): MoneyParse {
  * Rejects (`what` names the total) when the sum no longer fits numeric(20,4).
  */
 export function sumAmounts(values: (string | null)[], what: string): string | null {
+  if (values.includes(null)) return null;
+  const amounts = values as string[];
+  const small = sumCanonical(amounts);
+  if (small !== null) return small;
   let total = new Decimal(0);
-  for (const v of values) {
-    if (v === null) return null;
-    total = total.plus(v);
-  }
+  for (const v of amounts) total = total.plus(v);
   if (total.abs().gte(MONEY_LIMIT))
     reject(`bad_money:${what}`, `absurd total ${total.toString()} (|x| >= 1e16)`);
   return total.isZero() ? '0.0000' : total.toFixed(MONEY_SCALE);
+}
+
+/** A canonical amount (what parseMoneyAmount returns) of at most 15 digits: exact as an integer double. */
+const CANONICAL_SMALL = /^-?\d{1,11}\.\d{4}$/;
+
+/**
+ * The sum in integers of 1/10,000 when every value is canonical and small enough that the integers
+ * and every partial sum stay below 2^53 (exact in a double); null otherwise (decimal.js decides).
+ * Order totals add a handful of such amounts per order, ~10 totals per order: decimal.js cost ~2 ms
+ * of a ~20 ms page here, this a few microseconds. Same results (a property test checks it).
+ */
+function sumCanonical(values: readonly string[]): string | null {
+  let total = 0;
+  for (const v of values) {
+    if (!CANONICAL_SMALL.test(v)) return null;
+    const dot = v.length - 5;
+    total += Number(v.slice(0, dot) + v.slice(dot + 1));
+    if (!Number.isSafeInteger(total)) return null;
+  }
+  if (total === 0) return '0.0000';
+  const abs = Math.abs(total);
+  const frac = abs % 10_000;
+  const whole = (abs - frac) / 10_000;
+  return `${total < 0 ? '-' : ''}${whole}.${String(frac).padStart(MONEY_SCALE, '0')}`;
 }

@@ -174,4 +174,31 @@ describe('sumAmounts', () => {
   it('rejects a total that numeric(20,4) cannot hold', () => {
     expect(() => sumAmounts(['9999999999999999.0000', '1.0000'], 'total_x')).toThrow(RecordRejection);
   });
+  it('agrees with decimal.js on every list of canonical amounts, small, large and mixed', () => {
+    const canonical = fc
+      .tuple(
+        fc.boolean(),
+        fc.oneof(fc.bigInt({ min: 0n, max: 999n }), fc.bigInt({ min: 0n, max: 10n ** 16n - 1n })),
+        fc.integer({ min: 0, max: 9999 }),
+      )
+      .map(
+        ([neg, whole, frac]) =>
+          `${neg && (whole > 0n || frac > 0) ? '-' : ''}${whole}.${String(frac).padStart(4, '0')}`,
+      );
+    fc.assert(
+      fc.property(fc.array(canonical, { minLength: 1, maxLength: 12 }), (values) => {
+        const exact = values.reduce((t, v) => t.plus(v), new Decimal(0));
+        if (exact.abs().gte('1e16')) {
+          expect(() => sumAmounts(values, 't')).toThrow(RecordRejection);
+          return;
+        }
+        expect(sumAmounts(values, 't')).toBe(exact.isZero() ? '0.0000' : exact.toFixed(4));
+      }),
+      { numRuns: 2_000 },
+    );
+    // Partial sums crossing 2^53 (in 1/10,000) and cancelling: the integer path must hand over.
+    const big = '99999999999.9999';
+    expect(sumAmounts([...Array(10).fill(big), `-${big}`], 't')).toBe('899999999999.9991');
+    expect(sumAmounts(['-0.0001', '0.0001'], 't')).toBe('0.0000');
+  });
 });

@@ -177,7 +177,7 @@ export class SellerOrderSource implements OrderSource {
     if (!f.mid.has(mk)) f.setMid(w, mk, p, q, ci);
     w.frag(f.mid, mk);
     if (HAS_CONTENT_ID[ci]) {
-      const c = modU32(hashWith(s, 16), CONTENT_POOL);
+      const c = hashWith(s, 16) % CONTENT_POOL;
       if (!f.content.has(c)) f.setContent(w, c);
       w.frag(f.content, c);
     }

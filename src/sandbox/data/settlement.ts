@@ -4,7 +4,7 @@
  * ORDERED -> SETTLED | REFUNDED, or FROZEN -> DEDUCTED | SETTLED. Settlement happens 3-60 days
  * after creation; every order is final within 80 days.
  */
-import { hash4, modU32, unit } from '../prng.ts';
+import { hash4, unit } from '../prng.ts';
 
 const DAY = 86_400;
 
@@ -21,16 +21,13 @@ export interface Fate {
 
 export function fateOf(key: number, index: number, createS: number): Fate {
   const h = hash4(key, index, 4);
-  const settleAtS = createS + (3 + modU32(h, 58)) * DAY + (hash4(key, index, 5) % DAY);
+  const settleAtS = createS + (3 + (h % 58)) * DAY + (hash4(key, index, 5) % DAY);
   const u = unit(hash4(key, index, 6));
   const outcome =
     u < 0.78 ? 'completed' : u < 0.9 ? 'cancelled' : u < 0.95 ? 'frozen_deducted' : 'frozen_completed';
   const frozen = outcome === 'frozen_deducted' || outcome === 'frozen_completed';
-  const finalAtS = frozen
-    ? Math.min(settleAtS + (5 + modU32(h, 15)) * DAY, createS + 80 * DAY - 1)
-    : settleAtS;
-  const deliveryAtS =
-    outcome === 'cancelled' && modU32(h, 2) === 0 ? null : createS + (1 + modU32(h, 6)) * DAY;
+  const finalAtS = frozen ? Math.min(settleAtS + (5 + (h % 15)) * DAY, createS + 80 * DAY - 1) : settleAtS;
+  const deliveryAtS = outcome === 'cancelled' && h % 2 === 0 ? null : createS + (1 + (h % 6)) * DAY;
   return { settleAtS, finalAtS, outcome, deliveryAtS };
 }
 

@@ -105,12 +105,19 @@ function firstHeader(value: string | string[] | undefined): string | null {
 }
 
 type Inflate = (buf: Buffer, options: ZlibOptions) => Promise<Buffer>;
+const gunzipAsync: Inflate = promisify(gunzip);
+const inflateAsync: Inflate = promisify(inflate);
+const inflateRawAsync: Inflate = promisify(inflateRaw);
 const INFLATERS: Record<string, Inflate> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  // RFC 9110 "deflate" is zlib-wrapped, but some servers send raw deflate: tried second.
+  gzip: gunzipAsync,
+  'x-gzip': gunzipAsync,
+  // RFC 9110 "deflate" is zlib-wrapped, but some servers send raw deflate: tried when the zlib
+  // header is not there (Z_DATA_ERROR), never after any other failure (a body over the bound).
   deflate: (buf, options) =>
-    promisify(inflate)(buf, options).catch(() => promisify(inflateRaw)(buf, options)),
+    inflateAsync(buf, options).catch((err: unknown) => {
+      if ((err as { code?: unknown }).code !== 'Z_DATA_ERROR') throw err;
+      return inflateRawAsync(buf, options);
+    }),
   br: promisify(brotliDecompress) as Inflate,
 };
 

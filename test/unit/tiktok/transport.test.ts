@@ -141,10 +141,15 @@ describe('undiciTransport', () => {
     await expect(transport.send(get(url))).rejects.toThrow('unsupported content-encoding "zstd-ish"');
   });
 
-  it('abandons a compressed body that inflates past the bound', async () => {
-    const bomb = gzipSync(Buffer.alloc(1_000_000, 48)); // ~1 KB on the wire, 1 MB inflated
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['deflate', deflateRawSync],
+    ['br', brotliCompressSync],
+  ] as const)('abandons a %s body that inflates past the bound', async (coding, encode) => {
+    const bomb = encode(Buffer.alloc(1_000_000, 48)); // ~1 KB on the wire, 1 MB inflated
     const { url, entry } = await serve((_req, _body, res) => {
-      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.writeHead(200, { 'content-encoding': coding });
       res.end(bomb);
     });
     const transport = undiciTransport({ maxResponseBytes: 64 * 1024 });

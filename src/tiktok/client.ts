@@ -25,13 +25,7 @@ import {
 import { scrubSecrets } from './redact.ts';
 import { type BuiltRequest, buildRequest, fillPath, type QueryValue, serializeQuery } from './request.ts';
 import { backoffMs, sleep } from './sleep.ts';
-import {
-  type HttpReply,
-  type HttpTransport,
-  fetchTransport,
-  ResponseTooLargeError,
-  undiciTransport,
-} from './transport.ts';
+import { fetchTransport, type HttpReply, ResponseTooLargeError, undiciTransport } from './transport.ts';
 import type { ApiCallObserver, ConnectionAuth, RateBudget } from './types.ts';
 
 export type { QueryValue } from './request.ts';
@@ -68,8 +62,6 @@ export interface ApiClientOptions {
   authBaseUrl: string;
   /** A fetch-shaped function instead of the default transport (tests: a fake API in-process). */
   fetch?: typeof fetch;
-  /** A transport of the caller's (wins over `fetch`); the client does not close it. */
-  transport?: HttpTransport;
   /** Bound on one response body (transport.ts DEFAULT_MAX_RESPONSE_BYTES). */
   maxResponseBytes?: number;
   /** Epoch ms (virtual clock in tests): request timestamps and Retry-After dates. */
@@ -101,12 +93,9 @@ interface Prepared {
 
 export function createApiClient(options: ApiClientOptions): OwnedApiClient {
   const { maxResponseBytes } = options;
-  const transport =
-    options.transport ??
-    (options.fetch
-      ? fetchTransport(options.fetch, maxResponseBytes)
-      : undiciTransport(maxResponseBytes === undefined ? {} : { maxResponseBytes }));
-  const ownsTransport = options.transport === undefined;
+  const transport = options.fetch
+    ? fetchTransport(options.fetch, maxResponseBytes)
+    : undiciTransport(maxResponseBytes === undefined ? {} : { maxResponseBytes });
   const now = options.now ?? Date.now;
   const retries = options.retry?.retries ?? 4;
   const minTimeoutMs = options.retry?.minTimeoutMs ?? 500;
@@ -293,7 +282,7 @@ export function createApiClient(options: ApiClientOptions): OwnedApiClient {
   }
 
   return {
-    close: () => (ownsTransport ? transport.close() : Promise.resolve()),
+    close: () => transport.close(),
     async call(req: ApiCallRequest): Promise<ApiCallResult> {
       req.signal?.throwIfAborted();
       const prep: Prepared = {

@@ -20,12 +20,6 @@ export {
   createApiClient,
   type OwnedApiClient,
 } from './client.ts';
-export {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  type HttpTransport,
-  ResponseTooLargeError,
-  undiciTransport,
-} from './transport.ts';
 export { type CipherKind, type EndpointDef, ENDPOINTS, endpointLabel } from './endpoints/catalog.ts';
 export { getAuthorizedCategoryAssets, getAuthorizedShops } from './endpoints/authorization.ts';
 export { type CreatorOrdersParams, searchCreatorOrders } from './endpoints/creator.ts';

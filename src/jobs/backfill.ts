@@ -1,8 +1,8 @@
 /**
  * Backfill: its own job type over an explicit create-time range of an ORDER stream, split into windows
  * recorded in the etl.sync_windows ledger (status, pages, rows, last page token), ARCHITECTURE.md
- * "Backfill". It never moves the incremental watermark: its cursor lives under its own sync_state
- * scope (`backfill:<owner>`), committed with every page like any other checkpoint, so a killed
+ * "Backfill". It never moves the incremental watermark and writes no sync_state checkpoint: each
+ * window's resume point is its ledger row (last_page_token), committed with every page, so a killed
  * backfill resumes at its last committed page; upserts make the overlap with scheduled syncs harmless.
  * It holds its own lock (one backfill per connection × stream at a time) and NOT the scheduled sync's,
  * so both run side by side; the queue gives it a lower priority.
@@ -48,10 +48,6 @@ export interface BackfillProgress {
 
 export class BackfillInputError extends Error {
   override readonly name = 'BackfillInputError';
-}
-
-export function backfillScope(ownerId: string): string {
-  return `backfill:${ownerId}`;
 }
 
 export function validateBackfill(stream: StreamName, from: Date, to: Date): WindowedSource {
@@ -105,8 +101,8 @@ async function ensureLedger(
 /**
  * One ledger window. Its resume point is the ledger's last_page_token, committed in the same
  * transaction as the page's rows (and `done` with the last page), so a killed backfill resumes at its
- * last committed page exactly; the page's checkpoint goes to the owner's `backfill:` scope, away
- * from the incremental watermark.
+ * last committed page exactly. No sync_state checkpoint is written (several windows of one owner run
+ * at once: one cursor row would only be overwritten by each of them in turn, and locked by each page).
  */
 async function backfillWindow(
   run: StreamRun,
@@ -132,7 +128,7 @@ async function backfillWindow(
   await walkWindow(run, {
     source,
     owner,
-    scope: backfillScope(owner.ownerId),
+    scope: owner.ownerId,
     phase: 'backfill',
     window,
     startToken: w.lastPageToken,

@@ -59,7 +59,7 @@ export function isPageTokenFailure(err: unknown): boolean {
 export interface WalkWindowInput {
   source: WindowedSource;
   owner: StreamOwner;
-  /** sync_state scope the cursor is stored under. */
+  /** sync_state scope the cursor is stored under (none is written for a ledgered window). */
   scope: string;
   phase: WindowPhase;
   window: TimeWindow;
@@ -105,7 +105,9 @@ export async function walkWindow(run: StreamRun, input: WalkWindowInput): Promis
             scope: input.scope,
             rows: result.rows,
             rejected: result.rejected,
-            checkpoint,
+            // A ledgered (backfill) window resumes from its ledger row, written in the same
+            // transaction; a sync_state checkpoint would only be overwritten by its sibling windows.
+            checkpoint: input.ledger ? null : checkpoint,
             snapshot: false,
           },
           input.ledger

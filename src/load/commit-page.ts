@@ -1,7 +1,7 @@
 /**
  * One page, one transaction (ARCHITECTURE.md invariant 3, STYLE.md guideline 2): the page's rows
- * (every table, parents before children), its rejected records and the stream checkpoint commit
- * together or not at all. A crash anywhere before COMMIT leaves the previous checkpoint, whose next
+ * (every table, parents before children), its rejected records and its resume point (the stream
+ * checkpoint, or a backfill window's ledger row) commit together or not at all. A crash anywhere before COMMIT leaves the previous checkpoint, whose next
  * page re-delivers the same rows; the upserts are idempotent, so the resumed run ends exactly like an
  * uninterrupted one (invariant 2). A value Postgres refuses does not fail the page: see
  * load-or-quarantine.ts.
@@ -39,6 +39,8 @@ export async function commitPage(
   commit: PageCommit,
   opts: CommitPageOptions = {},
 ): Promise<PageCommitResult> {
+  if (commit.checkpoint === null && !opts.window)
+    throw new Error('commitPage: a page needs a resume point, a checkpoint or a ledger window');
   // Resolve every table before opening the transaction: an unknown table name is a programming error.
   const names = inLoadOrder(Object.keys(commit.rows).filter((name) => (commit.rows[name]?.length ?? 0) > 0));
   const tables = names.map((name) => ({ name, table: tableByName(name) }));
@@ -81,10 +83,12 @@ async function writePage(
   );
   if (opts.window) await updateWindow(tx, opts.window.key, opts.window.patch);
   await opts.beforeCheckpoint?.();
-  await saveCheckpoint(
-    tx,
-    { connectionId: commit.connectionId, stream: commit.stream, scope: commit.scope },
-    commit.checkpoint,
-  );
+  if (commit.checkpoint) {
+    await saveCheckpoint(
+      tx,
+      { connectionId: commit.connectionId, stream: commit.stream, scope: commit.scope },
+      commit.checkpoint,
+    );
+  }
   return result;
 }

@@ -26,8 +26,11 @@ export interface PageCommit {
   scope: string;
   rows: TableRows;
   rejected: RejectedRecord[];
-  /** Written in the same transaction as the rows. */
-  checkpoint: Checkpoint;
+  /**
+   * Written in the same transaction as the rows. null: the page's resume point is the backfill ledger
+   * row written in that transaction instead (CommitPageOptions.window); one of the two is required.
+   */
+  checkpoint: Checkpoint | null;
   /** For snapshot tables: the rows are stamped with last_seen_run_id = runId. */
   snapshot: boolean;
 }

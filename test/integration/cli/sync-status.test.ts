@@ -203,8 +203,13 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     const [ledger] = await sql<{ n: number }[]>`select count(*)::int as n from etl.sync_windows`;
     expect(ledger?.n).toBe(0);
 
+    const stateOf = () =>
+      sql`select scope, cursor, watermark from etl.sync_state where stream = 'seller_affiliate_orders' order by scope`;
+    const stateBefore = await stateOf();
     const run = await h.run(['backfill', ...range]);
     expect(run.code).toBe(0);
+    // Its resume points are the ledger rows: no sync_state checkpoint written, the watermark untouched.
+    expect(await stateOf()).toEqual(stateBefore);
     expect(run.stderr).toContain('[backfill seller_affiliate_orders] 3/3 windows');
     expect(run.stdout).toMatch(/\| +1 \| seller_affiliate_orders \| succeeded \|/);
     const windows = await sql`select status from etl.sync_windows where kind = 'backfill'`;

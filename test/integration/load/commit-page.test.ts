@@ -204,6 +204,30 @@ describe('commitPage', () => {
     expect(states.find((s) => s.scope === 'shop-1')).toMatchObject({ status: 'ok', errorClass: null });
   });
 
+  it('a ledgered page writes its window and no checkpoint; a page with neither is refused', async () => {
+    const window = {
+      connectionId,
+      stream: 'seller_affiliate_orders' as const,
+      scope: 'shop-9',
+      start: new Date('2024-07-01T00:00:00Z'),
+      end: new Date('2024-07-08T00:00:00Z'),
+      kind: 'backfill' as const,
+    };
+    await ensureWindows(db.sql, [window]);
+    const patch = { status: 'running' as const, addPages: 1, addRows: 4, lastPageToken: 'tok9', runId };
+    const result = await commitPage(db, page({ scope: 'shop-9', checkpoint: null }), {
+      window: { key: window, patch },
+    });
+    expect(result.inserted).toBe(4);
+    const [stored] = await listWindows(db.sql, { connectionId, stream: 'seller_affiliate_orders' });
+    expect(stored).toMatchObject({ pages: 1, rows: 4, lastPageToken: 'tok9' });
+    const states = await listCheckpoints(db.sql, { connectionId, stream: 'seller_affiliate_orders' });
+    expect(states.map((s) => s.scope)).not.toContain('shop-9');
+    await expect(commitPage(db, page({ checkpoint: null }))).rejects.toThrow(
+      'a page needs a resume point, a checkpoint or a ledger window',
+    );
+  });
+
   it('quarantines rows Postgres refuses (overflow, bad syntax, NULL key column) and loads the rest with the checkpoint', async () => {
     const rows = {
       sellerOrders: [sellerOrder('1'), sellerOrder('2', { sku_count: null })],

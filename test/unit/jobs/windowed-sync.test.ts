@@ -191,8 +191,8 @@ describe('syncWindowedOwner', () => {
     expect(rescan[0]!.window.end).toEqual(new Date('2026-06-11T00:00:00Z'));
     const rescanCommits = commits.slice(-3);
     expect(
-      rescanCommits.map((c) => (c.checkpoint.cursor as { phase?: string } | null)?.phase ?? null),
+      rescanCommits.map((c) => (c.checkpoint?.cursor as { phase?: string } | null)?.phase ?? null),
     ).toEqual(['rescan', 'rescan', null]);
-    expect(rescanCommits.every((c) => c.checkpoint.watermark?.getTime() === NOW.getTime())).toBe(true);
+    expect(rescanCommits.every((c) => c.checkpoint?.watermark?.getTime() === NOW.getTime())).toBe(true);
   });
 });

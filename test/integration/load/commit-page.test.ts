@@ -22,6 +22,18 @@ beforeEach(async () => {
   runId = await seedRun(db.sql, connectionId);
 });
 
+/** A week-long backfill ledger window of the seller orders stream. */
+function backfillWindow(scope: string) {
+  return {
+    connectionId,
+    stream: 'seller_affiliate_orders' as const,
+    scope,
+    start: new Date('2024-07-01T00:00:00Z'),
+    end: new Date('2024-07-08T00:00:00Z'),
+    kind: 'backfill' as const,
+  };
+}
+
 function page(over: Partial<PageCommit> = {}): PageCommit {
   return {
     runId,
@@ -172,14 +184,7 @@ describe('commitPage', () => {
   });
 
   it('writes backfill window progress in the same transaction, and clears a failing status', async () => {
-    const window = {
-      connectionId,
-      stream: 'seller_affiliate_orders' as const,
-      scope: 'shop-1',
-      start: new Date('2024-07-01T00:00:00Z'),
-      end: new Date('2024-07-08T00:00:00Z'),
-      kind: 'backfill' as const,
-    };
+    const window = backfillWindow('shop-1');
     const [created] = await ensureWindows(db.sql, [window, window]);
     expect(created).toMatchObject({ status: 'pending', pages: 0, rows: 0, lastPageToken: null });
     await setStreamStatus(db.sql, connectionId, 'seller_affiliate_orders', 'failing', {
@@ -205,14 +210,7 @@ describe('commitPage', () => {
   });
 
   it('a ledgered page writes its window and no checkpoint; a page with neither is refused', async () => {
-    const window = {
-      connectionId,
-      stream: 'seller_affiliate_orders' as const,
-      scope: 'shop-9',
-      start: new Date('2024-07-01T00:00:00Z'),
-      end: new Date('2024-07-08T00:00:00Z'),
-      kind: 'backfill' as const,
-    };
+    const window = backfillWindow('shop-9');
     await ensureWindows(db.sql, [window]);
     const patch = { status: 'running' as const, addPages: 1, addRows: 4, lastPageToken: 'tok9', runId };
     const result = await commitPage(db, page({ scope: 'shop-9', checkpoint: null }), {

@@ -97,11 +97,7 @@ function orderPage(first: number, lineKeys = ['k0', 'k1'], size = ORDERS_PER_PAG
 }
 
 describe('per-page statements on a table that grew after they were planned', () => {
-  // Retried: in 1 of 7 full-suite runs (parallel load, local Postgres 15) this saw 4 sequential scans
-  // of seller_orders during the small pages, not reproduced in 8 runs of this file alone; its cause
-  // is open (see the issue note). The statements this test was written against scan on every
-  // attempt (5 seq scans, deterministic), so a retry cannot let that regression through.
-  it('order pages never scan the order tables', { retry: 2 }, async () => {
+  it('order pages never scan the order tables', async () => {
     await freshTables(['seller_orders', 'seller_order_skus']);
     for (let p = 0; p < GROWTH_PAGES; p++)
       await page('seller_affiliate_orders', orderPage(1e6 + p * ORDERS_PER_PAGE), false);

@@ -11,6 +11,8 @@
  * rows, further pages (new rows, re-sent unchanged rows, a vanished order line, snapshot stamps) must
  * not start a single sequential scan of them (pg_stat_user_tables.seq_scan).
  */
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitPage } from '../../../src/load/commit-page.ts';
 import { createDb, type Db } from '../../../src/load/db.ts';
@@ -32,10 +34,22 @@ let admin: Db;
 let db: Db;
 let connectionId: number;
 let runId: number;
+/** Postgres notices of the page connection: auto_explain's plans while tracePlans() runs. */
+const notices: string[] = [];
 beforeAll(async () => {
   admin = testDb();
   // One connection: every statement of every page shares one plan cache, as on a pool connection.
-  db = createDb(process.env.DATABASE_URL!, { max: 1 });
+  // createDb hands server notices to its logger at debug level; this logger keeps their text.
+  const noticeSink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        const entry = JSON.parse(line) as { event?: string; message?: string };
+        if (entry.event === 'pg_notice' && entry.message) notices.push(entry.message);
+      }
+      done();
+    },
+  });
+  db = createDb(process.env.DATABASE_URL!, { max: 1, log: pino({ level: 'debug' }, noticeSink) });
   connectionId = await seedConnection(admin.sql);
   runId = await seedRun(admin.sql, connectionId);
 });
@@ -75,6 +89,33 @@ async function freshTables(tables: string[]): Promise<void> {
     await admin.sql.unsafe(`alter table tiktok_affiliate.${t} set (autovacuum_enabled = off)`);
 }
 
+/**
+ * Runs `body` with auto_explain sending the plan of every statement (nested ones included) of the
+ * page connection to it as a notice, and describes the plans that scan `table` sequentially: what a
+ * failing assertion shows, so a scan names its statement. auto_explain ships with Postgres but
+ * LOAD needs a superuser; without one the trace is empty and the counters alone decide.
+ */
+async function tracePlans(table: string, body: () => Promise<void>): Promise<string> {
+  let tracing = true;
+  try {
+    await db.sql.unsafe(
+      `load 'auto_explain'; set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on;` +
+        ` set auto_explain.log_level = notice`,
+    );
+  } catch {
+    tracing = false;
+  }
+  notices.length = 0;
+  try {
+    await body();
+  } finally {
+    if (tracing) await db.sql.unsafe('set auto_explain.log_min_duration = -1');
+  }
+  const scans = notices.filter((plan) => plan.includes(`Seq Scan on ${table}`));
+  if (!tracing) return 'auto_explain could not be loaded: no plans traced';
+  return `${scans.length} of the ${notices.length} traced plans scan it\n${scans.join('\n\n')}`;
+}
+
 function page(stream: StreamName, rows: Record<string, Record<string, unknown>[]>, snapshot: boolean) {
   return commitPage(db, {
     runId,
@@ -109,15 +150,23 @@ describe('per-page statements on a table that grew after they were planned', () 
       ),
     };
     // New orders, a page re-sent unchanged, and a page whose orders lost a line (k1 vanished).
-    for (let p = 0; p < 3; p++)
-      await page('seller_affiliate_orders', orderPage(5e6 + p * SMALL_PAGE, ['k0', 'k1'], SMALL_PAGE), false);
-    await page('seller_affiliate_orders', orderPage(1e6, ['k0', 'k1'], SMALL_PAGE), false);
-    const shrunk = await page(
-      'seller_affiliate_orders',
-      orderPage(1e6 + SMALL_PAGE, ['k0'], SMALL_PAGE),
-      false,
-    );
-    expect(shrunk.removed).toBe(SMALL_PAGE);
+    let removed = 0;
+    const scans = await tracePlans('seller_order', async () => {
+      for (let p = 0; p < 3; p++)
+        await page(
+          'seller_affiliate_orders',
+          orderPage(5e6 + p * SMALL_PAGE, ['k0', 'k1'], SMALL_PAGE),
+          false,
+        );
+      await page('seller_affiliate_orders', orderPage(1e6, ['k0', 'k1'], SMALL_PAGE), false);
+      const shrunk = await page(
+        'seller_affiliate_orders',
+        orderPage(1e6 + SMALL_PAGE, ['k0'], SMALL_PAGE),
+        false,
+      );
+      removed = shrunk.removed;
+    });
+    expect(removed).toBe(SMALL_PAGE);
     const after = {
       orders: await flushedCounters(
         'seller_orders',
@@ -128,8 +177,8 @@ describe('per-page statements on a table that grew after they were planned', () 
         (c) => c.n_tup_ins >= before.lines.n_tup_ins + 6 * SMALL_PAGE,
       ),
     };
-    expect(after.orders.seq_scan - before.orders.seq_scan, 'seq scans of seller_orders').toBe(0);
-    expect(after.lines.seq_scan - before.lines.seq_scan, 'seq scans of seller_order_skus').toBe(0);
+    expect(after.orders.seq_scan - before.orders.seq_scan, `seq scans of seller_orders; ${scans}`).toBe(0);
+    expect(after.lines.seq_scan - before.lines.seq_scan, `seq scans of seller_order_skus; ${scans}`).toBe(0);
     expect(after.lines.idx_scan).toBeGreaterThan(before.lines.idx_scan);
   });
 
@@ -144,15 +193,18 @@ describe('per-page statements on a table that grew after they were planned', () 
       (c) => c.n_tup_ins >= GROWTH_PAGES * ORDERS_PER_PAGE,
     );
     const newRun = await seedRun(admin.sql, connectionId, 'open_collaborations');
-    const unchanged = await commitPage(db, {
-      runId: newRun,
-      connectionId,
-      stream: 'open_collaborations',
-      scope: SHOP,
-      rows: { openCollaborations: collabs(0).slice(0, SMALL_PAGE) },
-      rejected: [],
-      checkpoint: { watermark: null, cursor: null },
-      snapshot: true,
+    let unchanged: unknown;
+    const scans = await tracePlans('open_collaborations', async () => {
+      unchanged = await commitPage(db, {
+        runId: newRun,
+        connectionId,
+        stream: 'open_collaborations',
+        scope: SHOP,
+        rows: { openCollaborations: collabs(0).slice(0, SMALL_PAGE) },
+        rejected: [],
+        checkpoint: { watermark: null, cursor: null },
+        snapshot: true,
+      });
     });
     expect(unchanged).toMatchObject({ inserted: 0, updated: 0, unchanged: SMALL_PAGE });
     const after = await flushedCounters(
@@ -162,6 +214,6 @@ describe('per-page statements on a table that grew after they were planned', () 
     const [stamped] = await admin.sql<{ n: number }[]>`
       select count(*)::int as n from tiktok_affiliate.open_collaborations where last_seen_run_id = ${newRun}`;
     expect(stamped!.n).toBe(SMALL_PAGE);
-    expect(after.seq_scan - before.seq_scan, 'seq scans of open_collaborations').toBe(0);
+    expect(after.seq_scan - before.seq_scan, `seq scans of open_collaborations; ${scans}`).toBe(0);
   });
 });

@@ -5,8 +5,9 @@
  * exact duplicate lines; actual_* amounts appear only once the order settles; optional fields are
  * sometimes absent (§10 "Optionality").
  * Performance: the JSON is written directly as UTF-8 bytes, mostly from per-shop fragments memoized
- * in the world's page space and copied with a memmove (byte-writer.ts); every value is a number, a
- * digit id, an enum, an amount or a generated [a-z0-9_] username, so nothing needs escaping.
+ * in the world's page space and gathered into the page in one call per page (byte-writer.ts);
+ * every value is a number, a digit id, an enum, an amount or a generated [a-z0-9_] username, so
+ * nothing needs escaping.
  * `build` parses the same bytes back for ground truth, so the two can never disagree.
  */
 import { type ByteWriter, FragmentTable, utf8 } from '../byte-writer.ts';
@@ -137,17 +138,17 @@ export class SellerOrderSource implements OrderSource {
     const phase = phaseAt(fate, nowS);
     const lines = lineCountOf(this.key, index);
     // The id is numericId(prefix, index, key) written digit by digit (no string per order).
-    w.bytes(this.orderOpen);
+    w.constant(this.orderOpen);
     w.digits(permute32(index, this.key), 10);
     if (this.idFill > 0) w.digits(idFill(index, this.key, this.idFill), this.idFill);
-    w.bytes(CREATE_TIME);
+    w.constant(CREATE_TIME);
     w.digits(createS);
     // delivery_time is absent until the parcel is delivered (optional field, api doc §10).
     if (fate.deliveryAtS !== null && nowS >= fate.deliveryAtS) {
-      w.bytes(DELIVERY_TIME);
+      w.constant(DELIVERY_TIME);
       w.digits(fate.deliveryAtS);
     }
-    w.bytes(STATUS_OPEN[phase]);
+    w.constant(STATUS_OPEN[phase]);
     for (let j = 0; j < lines; j++) {
       this.line(this.lineSeed(index, j, lines), phase, j === lines - 1, w);
     }
@@ -167,7 +168,7 @@ export class SellerOrderSource implements OrderSource {
     const bonus = hashWith(s, 17) % 10 === 0 ? 1 : 0;
     const slot = this.programSlot(seed, s);
     const cr = modU32(hashWith(s, 8), this.creators.length);
-    // A line is 7-10 memoized fragments (see Fragments), each copied with one memmove.
+    // A line is 7-10 memoized fragments (see Fragments) and two constants: pieces of the page.
     const f = this.frags;
     if (!f.program.has(slot)) f.setProgram(w, slot, this.programAt(slot));
     w.frag(f.program, slot);
@@ -184,7 +185,7 @@ export class SellerOrderSource implements OrderSource {
     const mk2 = p * 2 + ti;
     if (!f.model.has(mk2)) f.setModel(w, mk2, p, ti);
     w.frag(f.model, mk2);
-    w.bytes(RATE_PAIRS[ri * 4 + ai] as Buffer);
+    w.constant(RATE_PAIRS[ri * 4 + ai] as Buffer);
     f.amounts(w, ESTIMATED, p, q, ri, ai, 0, bonus);
     let refunded = 0;
     let returned = 0;
@@ -194,7 +195,7 @@ export class SellerOrderSource implements OrderSource {
       // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
       f.amounts(w, ACTUAL, p, q - refunded - returned, ri, ai, phase === 'deducted' ? 1 : 0, bonus);
     }
-    w.bytes(TAILS[(refunded * 4 + returned) * 2 + (last ? 1 : 0)] as Buffer);
+    w.constant(TAILS[(refunded * 4 + returned) * 2 + (last ? 1 : 0)] as Buffer);
   }
 }
 

@@ -33,11 +33,11 @@ function searchOrders(
   const next = page.hasMore ? ctx.codec.encode(fp, [page.lastIndex], ctx.nowMs) : '';
   // total_count counts ORDERS, not sku lines (api doc §4.1; §12.1 notes the doubt).
   const w = ctx.out;
-  w.bytes(ORDERS_OPEN);
+  w.constant(ORDERS_OPEN);
   const { indices } = page;
   let lines = 0;
   for (let k = 0; k < indices.length; k++) {
-    if (k > 0) w.bytes(COMMA);
+    if (k > 0) w.constant(COMMA);
     lines += source.writeJson(indices[k] as number, ctx.nowS, w);
   }
   w.text(`],"next_page_token":"${next}","total_count":${page.totalCount}}`);

@@ -5,7 +5,7 @@ import { ByteWriter, FragmentTable } from '../../../src/sandbox/byte-writer.ts';
 import { buildWorld } from '../../../src/sandbox/data/world.ts';
 import { hash4, hashSeed, hashWith } from '../../../src/sandbox/prng.ts';
 
-describe('ByteWriter: fragments and the page share one buffer', () => {
+describe('ByteWriter: pieces recorded, then gathered into the page', () => {
   it('writes text, digits and interned fragments in order', () => {
     const w = new ByteWriter();
     const t = new FragmentTable(4);
@@ -43,7 +43,7 @@ describe('ByteWriter: fragments and the page share one buffer', () => {
 
   it('keeps fragments and a half-written page intact when either outgrows the buffer', () => {
     // Tiny initial sizes force many moves of both regions.
-    const w = new ByteWriter(8, 8);
+    const w = new ByteWriter({ page: 8, fragments: 8 });
     const t = new FragmentTable(200);
     const texts = Array.from({ length: 200 }, (_, i) => `<frag ${i} ${'x'.repeat(i % 37)}>`);
     let want = '';
@@ -86,6 +86,78 @@ describe('ByteWriter: fragments and the page share one buffer', () => {
     ] as const)
       w.frag(t, k);
     expect(w.toString()).toBe(',"amount":"0.00"'.repeat(3) + ',"amount":"1.00"');
+  });
+
+  it('equals a plain concatenation for any mix of pieces, whatever the scratch and list sizes', () => {
+    // Small scratch areas and lists force flushes at every point of a page: mid-digits, on a full
+    // list, before a text, before a fragment grows the space.
+    const piece = fc.oneof(
+      fc.record({ kind: fc.constant('frag' as const), key: fc.nat({ max: 9 }) }),
+      fc.record({ kind: fc.constant('const' as const), key: fc.nat({ max: 3 }) }),
+      fc.record({ kind: fc.constant('text' as const), text: fc.string({ maxLength: 12 }) }),
+      fc.record({
+        kind: fc.constant('digits' as const),
+        n: fc.nat({ max: 2 ** 40 }),
+        width: fc.integer({ min: 1, max: 14 }),
+      }),
+    );
+    const constants = ['', ',', '"skus":[', '{"id":"'].map((c) => Buffer.from(c));
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 120 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 1, max: 64 }),
+        (pieces, scratch, list, fragments) => {
+          const w = new ByteWriter({ page: 16, fragments, scratch, pieces: list });
+          const t = new FragmentTable(10);
+          let want = '';
+          for (const p of pieces) {
+            if (p.kind === 'frag') {
+              const text = `<${p.key}:${'é'.repeat(p.key)}>`;
+              if (!t.has(p.key)) w.intern(text, t, p.key);
+              w.frag(t, p.key);
+              want += text;
+            } else if (p.kind === 'const') {
+              w.constant(constants[p.key] as Buffer);
+              want += constants[p.key]?.toString();
+            } else if (p.kind === 'text') {
+              w.text(p.text);
+              want += p.text;
+            } else {
+              w.digits(p.n, p.width);
+              want += String(p.n).padStart(p.width, '0');
+            }
+            expect(w.length).toBe(Buffer.byteLength(want));
+          }
+          expect(w.toString()).toBe(want);
+          w.reset();
+          expect(w.length).toBe(0);
+          w.digits(5);
+          expect(w.toString()).toBe('5');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes a number wider than the scratch area straight to the page', () => {
+    const w = new ByteWriter({ scratch: 4 });
+    w.constant(Buffer.from('['));
+    w.digits(12, 9);
+    w.digits(123_456);
+    w.constant(Buffer.from('['));
+    expect(w.toString()).toBe('[000000012123456[');
+  });
+
+  it('stores each constant once, by identity', () => {
+    const w = new ByteWriter();
+    const comma = Buffer.from(',');
+    w.constant(comma);
+    const after = w.fragmentBytes;
+    for (let i = 0; i < 100; i++) w.constant(comma);
+    expect(w.fragmentBytes).toBe(after);
+    expect(w.toString()).toBe(','.repeat(101));
   });
 
   it('refuses an empty fragment (length 0 marks an empty slot)', () => {

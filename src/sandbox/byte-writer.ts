@@ -51,8 +51,8 @@ export class ByteWriter {
   private scratchPos = 0;
   /** Offset of each interned text. */
   private readonly offsets = new Map<string, number>();
-  /** Offset of each constant, by identity. */
-  private readonly constants = new Map<Uint8Array, number>();
+  /** (offset, length) of each constant interned so far, by Constant.id. */
+  private constantSlots = new Int32Array(256);
 
   constructor(sizes: ByteWriterSizes = {}) {
     this.pageCap = atLeast(sizes.page ?? 1 << 18, 'page');
@@ -125,20 +125,24 @@ export class ByteWriter {
     this.pendingBytes += length;
   }
 
-  /**
-   * Appends a constant: bytes that never change (module-level JSON punctuation and keys). Each is
-   * copied into this space the first time it is seen and found again by identity, so `b` must not
-   * be modified afterwards.
-   */
-  constant(b: Uint8Array): void {
-    let offset = this.constants.get(b);
-    if (offset === undefined) {
-      if (b.length === 0) return;
-      offset = this.store(b.length);
-      this.mem.set(b, offset);
-      this.constants.set(b, offset);
+  /** Appends a constant (interned into this space the first time this writer meets it). */
+  constant(c: Constant): void {
+    const at = c.id * 2;
+    if (at + 1 >= this.constantSlots.length) this.growConstantSlots(at + 2);
+    const slots = this.constantSlots;
+    if (slots[at + 1] === 0) {
+      const offset = this.store(c.bytes.length);
+      this.mem.set(c.bytes, offset);
+      slots[at] = offset;
+      slots[at + 1] = c.bytes.length;
     }
-    this.piece(offset, b.length);
+    this.piece(slots[at] as number, slots[at + 1] as number);
+  }
+
+  private growConstantSlots(size: number): void {
+    const next = new Int32Array(Math.max(size, this.constantSlots.length * 2));
+    next.set(this.constantSlots);
+    this.constantSlots = next;
   }
 
   /** Appends any string, UTF-8 encoded. */
@@ -264,7 +268,20 @@ export class FragmentTable {
   }
 }
 
-/** UTF-8 bytes of a constant fragment. */
-export function utf8(text: string): Buffer {
-  return Buffer.from(text, 'utf8');
+/**
+ * Bytes that never change (JSON punctuation and keys), declared once at module level and appended
+ * by number: a writer keeps each one's handle in a small array indexed by `id`, so the hot path
+ * neither hashes nor looks anything up. Ids are process-wide, so constants are module-level only
+ * (per-instance bytes are fragments).
+ */
+export class Constant {
+  private static created = 0;
+  readonly id: number;
+  readonly bytes: Buffer;
+
+  constructor(readonly text: string) {
+    this.bytes = Buffer.from(text, 'utf8');
+    if (this.bytes.length === 0) throw new RangeError('Constant: empty text');
+    this.id = Constant.created++;
+  }
 }

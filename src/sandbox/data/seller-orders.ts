@@ -10,7 +10,7 @@
  * nothing needs escaping.
  * `build` parses the same bytes back for ground truth, so the two can never disagree.
  */
-import { type ByteWriter, FragmentTable, utf8 } from '../byte-writer.ts';
+import { type ByteWriter, Constant, FragmentTable } from '../byte-writer.ts';
 import { applyBps, formatMinor } from '../money.ts';
 import {
   hash4,
@@ -62,8 +62,8 @@ const CONTENT_POOL = 997;
 
 export class SellerOrderSource implements OrderSource {
   readonly id: string;
-  /** `{"id":"57x` : the opening of an order and the prefix of its id. */
-  private readonly orderOpen: Buffer;
+  /** `{"id":"57x` : the opening of an order and the prefix of its id (one fragment, key 0). */
+  private readonly orderOpen = new FragmentTable(1);
   private readonly idFill: number;
   private readonly frags: Fragments;
   private readonly maxPool: number;
@@ -81,7 +81,7 @@ export class SellerOrderSource implements OrderSource {
   ) {
     this.id = shop.id;
     const idPrefix = `57${shop.index % 10}`;
-    this.orderOpen = utf8(`{"id":"${idPrefix}`);
+    space.intern(`{"id":"${idPrefix}`, this.orderOpen, 0);
     this.idFill = idFillWidth(idPrefix.length, 19);
     if (shop.products.length === 0 || creators.length === 0 || programs.open.length === 0) {
       throw new Error('SellerOrderSource: a shop needs products, creators and open collaborations');
@@ -138,7 +138,7 @@ export class SellerOrderSource implements OrderSource {
     const phase = phaseAt(fate, nowS);
     const lines = lineCountOf(this.key, index);
     // The id is numericId(prefix, index, key) written digit by digit (no string per order).
-    w.constant(this.orderOpen);
+    w.frag(this.orderOpen, 0);
     w.digits(permute32(index, this.key), 10);
     if (this.idFill > 0) w.digits(idFill(index, this.key, this.idFill), this.idFill);
     w.constant(CREATE_TIME);
@@ -185,7 +185,7 @@ export class SellerOrderSource implements OrderSource {
     const mk2 = p * 2 + ti;
     if (!f.model.has(mk2)) f.setModel(w, mk2, p, ti);
     w.frag(f.model, mk2);
-    w.constant(RATE_PAIRS[ri * 4 + ai] as Buffer);
+    w.constant(RATE_PAIRS[ri * 4 + ai] as Constant);
     f.amounts(w, ESTIMATED, p, q, ri, ai, 0, bonus);
     let refunded = 0;
     let returned = 0;
@@ -195,7 +195,7 @@ export class SellerOrderSource implements OrderSource {
       // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
       f.amounts(w, ACTUAL, p, q - refunded - returned, ri, ai, phase === 'deducted' ? 1 : 0, bonus);
     }
-    w.constant(TAILS[(refunded * 4 + returned) * 2 + (last ? 1 : 0)] as Buffer);
+    w.constant(TAILS[(refunded * 4 + returned) * 2 + (last ? 1 : 0)] as Constant);
   }
 }
 
@@ -206,17 +206,26 @@ const HAS_CONTENT_ID = CONTENT_TYPES.map((t) => t === 'VIDEO' || t === 'LIVE' ||
 const TAILS = Array.from({ length: 32 }, (_, k) => {
   const tail = Math.floor(k / 2);
   const after = k % 2 === 0 ? ',' : ']}';
-  return utf8(`,"refunded_quantity":${Math.floor(tail / 4)},"returned_quantity":${tail % 4}}${after}`);
+  return new Constant(
+    `,"refunded_quantity":${Math.floor(tail / 4)},"returned_quantity":${tail % 4}}${after}`,
+  );
 });
 // Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
-const RATE_PAIRS = Array.from({ length: RATES.length * 4 }, (_, k) =>
-  utf8(`,"commission_rate":"${RATES[Math.floor(k / 4)]}","shop_ads_commission_rate":"${adsRateOf(k % 4)}"`),
+const RATE_PAIRS = Array.from(
+  { length: RATES.length * 4 },
+  (_, k) =>
+    new Constant(
+      `,"commission_rate":"${RATES[Math.floor(k / 4)]}","shop_ads_commission_rate":"${adsRateOf(k % 4)}"`,
+    ),
 );
-const CREATE_TIME = utf8('","create_time":');
-const DELIVERY_TIME = utf8(',"delivery_time":');
+const CREATE_TIME = new Constant('","create_time":');
+const DELIVERY_TIME = new Constant(',"delivery_time":');
 const STATUS_OPEN = Object.fromEntries(
-  Object.entries(SELLER_STATUS).map(([phase, status]) => [phase, utf8(`,"status":"${status}","skus":[`)]),
-) as Record<Phase, Buffer>;
+  Object.entries(SELLER_STATUS).map(([phase, status]) => [
+    phase,
+    new Constant(`,"status":"${status}","skus":[`),
+  ]),
+) as Record<Phase, Constant>;
 
 const ESTIMATED = 0;
 const ACTUAL = 1;

@@ -1,13 +1,14 @@
 /**
  * Order search endpoints: seller (api doc §4.1) and creator (§5.1), version 202410.
  */
+import { Constant } from '../byte-writer.ts';
 import type { OrderSource } from '../data/order-source.ts';
 import { Errors } from '../errors.ts';
 import type { HandlerContext, HandlerResult } from './context.ts';
 import { cursor, optInt, optString, pageSize, queryFingerprint } from './paging.ts';
 
-const ORDERS_OPEN = Buffer.from('{"orders":[');
-const COMMA = Buffer.from(',');
+const ORDERS_OPEN = new Constant('{"orders":[');
+const COMMA = new Constant(',');
 
 /** page_size is required, 1-100, default 20 on both order endpoints (api doc §9.3). */
 const ORDER_PAGE = { min: 1, max: 100, fallback: 20, required: true };

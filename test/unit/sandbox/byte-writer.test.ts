@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BufferPool } from '../../../src/sandbox/buffer-pool.ts';
-import { ByteWriter, FragmentTable } from '../../../src/sandbox/byte-writer.ts';
+import { ByteWriter, Constant, FragmentTable } from '../../../src/sandbox/byte-writer.ts';
 import { buildWorld } from '../../../src/sandbox/data/world.ts';
 import { hash4, hashSeed, hashWith } from '../../../src/sandbox/prng.ts';
 
@@ -101,7 +101,7 @@ describe('ByteWriter: pieces recorded, then gathered into the page', () => {
         width: fc.integer({ min: 1, max: 14 }),
       }),
     );
-    const constants = ['', ',', '"skus":[', '{"id":"'].map((c) => Buffer.from(c));
+    const constants = ['é', ',', '"skus":[', '{"id":"'].map((c) => new Constant(c));
     fc.assert(
       fc.property(
         fc.array(piece, { maxLength: 120 }),
@@ -119,8 +119,8 @@ describe('ByteWriter: pieces recorded, then gathered into the page', () => {
               w.frag(t, p.key);
               want += text;
             } else if (p.kind === 'const') {
-              w.constant(constants[p.key] as Buffer);
-              want += constants[p.key]?.toString();
+              w.constant(constants[p.key] as Constant);
+              want += constants[p.key]?.text;
             } else if (p.kind === 'text') {
               w.text(p.text);
               want += p.text;
@@ -143,21 +143,24 @@ describe('ByteWriter: pieces recorded, then gathered into the page', () => {
 
   it('writes a number wider than the scratch area straight to the page', () => {
     const w = new ByteWriter({ scratch: 4 });
-    w.constant(Buffer.from('['));
+    const open = new Constant('[');
+    w.constant(open);
     w.digits(12, 9);
     w.digits(123_456);
-    w.constant(Buffer.from('['));
+    w.constant(open);
     expect(w.toString()).toBe('[000000012123456[');
   });
 
-  it('stores each constant once, by identity', () => {
-    const w = new ByteWriter();
-    const comma = Buffer.from(',');
-    w.constant(comma);
-    const after = w.fragmentBytes;
-    for (let i = 0; i < 100; i++) w.constant(comma);
-    expect(w.fragmentBytes).toBe(after);
-    expect(w.toString()).toBe(','.repeat(101));
+  it('stores each constant once per writer; refuses an empty one', () => {
+    const comma = new Constant(',');
+    for (const w of [new ByteWriter(), new ByteWriter()]) {
+      w.constant(comma);
+      const after = w.fragmentBytes;
+      for (let i = 0; i < 100; i++) w.constant(comma);
+      expect(w.fragmentBytes).toBe(after);
+      expect(w.toString()).toBe(','.repeat(101));
+    }
+    expect(() => new Constant('')).toThrow(/empty/);
   });
 
   it('refuses an empty fragment (length 0 marks an empty slot)', () => {

@@ -141,7 +141,7 @@ interface WasmApi {
     imports: Record<string, Record<string, unknown>>,
   ) => { exports: Record<string, unknown> };
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 export const WASM_PAGE_BYTES = 65_536;
 
@@ -154,6 +154,8 @@ let compiled: object | null = null;
 
 /** A fresh memory (one page) and the gather function bound to it; the module is compiled once. */
 export function createGatherer(): Gatherer {
+  if (!wasm)
+    throw new Error('the sandbox needs WebAssembly, which this Node process lacks (started with --jitless?)');
   compiled ??= new wasm.Module(BYTES);
   const memory = new wasm.Memory({ initial: 1 });
   const { exports } = new wasm.Instance(compiled, { env: { memory } });

@@ -7,7 +7,7 @@
  * call into the engine's builtin, not the bytes (measured here: the same for 64 KB and 2.8 MB of
  * fragments). So pieces are not copied as they come. Each append records an (offset, length) pair
  * in a list; digits go to a scratch area first. `flush()` then assembles the page in one call into
- * a WebAssembly loop of a dozen instructions (gather-wasm.ts) that runs `memory.copy` for every pair:
+ * a WebAssembly loop of twenty instructions (gather-wasm.ts) that runs `memory.copy` for every pair:
  * ~24 ns a piece, list writing included. Fragments, scratch, list and page all live in the one
  * WebAssembly.Memory that function copies within.
  *

@@ -39,6 +39,7 @@ const Op = {
   localSet: 0x21,
   /** i32.load, followed by the alignment exponent (2: 4 bytes) and the offset. */
   i32Load: 0x28,
+  /** i32.const, followed by a SIGNED LEB128 (the 3 and 8 used here are one byte either way). */
   i32Const: 0x41,
   i32GeU: 0x4f,
   i32Add: 0x6a,
@@ -60,7 +61,10 @@ function uleb(n: number): number[] {
 }
 
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (text: string): number[] => [...uleb(text.length), ...Buffer.from(text, 'utf8')];
+const name = (text: string): number[] => {
+  const bytes = Buffer.from(text, 'utf8');
+  return [...uleb(bytes.length), ...bytes];
+};
 const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
 
 const LIST = 0;

@@ -1,9 +1,9 @@
 /**
  * One page, one transaction (ARCHITECTURE.md invariant 3, STYLE.md guideline 2): the page's rows
  * (every table, parents before children), its rejected records and its resume point (the stream
- * checkpoint, or a backfill window's ledger row) commit together or not at all. A crash anywhere before COMMIT leaves the previous checkpoint, whose next
- * page re-delivers the same rows; the upserts are idempotent, so the resumed run ends exactly like an
- * uninterrupted one (invariant 2). A value Postgres refuses does not fail the page: see
+ * checkpoint, or a backfill window's ledger row) commit together or not at all. A crash anywhere
+ * before COMMIT leaves the previous resume point, whose next page re-delivers the same rows; the
+ * upserts are idempotent, so the resumed run ends exactly like an uninterrupted one (invariant 2). A value Postgres refuses does not fail the page: see
  * load-or-quarantine.ts.
  *
  * Snapshot tables (those with last_seen_run_id) always get every row stamped with the run, whatever

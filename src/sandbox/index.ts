@@ -23,6 +23,7 @@ import { type AccountInfo, TokenStore } from './tokens.ts';
 import type { Sandbox, SandboxAccount, SandboxOptions, SandboxTokenGrant } from './types.ts';
 
 export type * from './types.ts';
+export { DEFAULT_QUIRKS, QUIRK_PROFILES, parseQuirks } from './quirks.ts';
 
 function grant(
   tokens: TokenStore,

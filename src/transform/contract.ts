@@ -65,7 +65,11 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
 
 /** The size bounds every record is held to, whatever its stream (rendered in the data dictionary). */
 export const RECORD_BOUNDS: readonly { what: string; bound: string; reason: string }[] = [
-  { what: 'whole record (UTF-8 JSON)', bound: `${MAX_RECORD_BYTES / 1024} KiB`, reason: 'record_too_large' },
+  {
+    what: 'whole record (UTF-8 JSON)',
+    bound: `${MAX_RECORD_BYTES / 1024 / 1024} MiB`,
+    reason: 'record_too_large',
+  },
   { what: 'one text field', bound: `${MAX_FIELD_BYTES / 1024} KiB`, reason: 'too_large:<field>' },
   { what: 'one id or enum value', bound: `${MAX_ID_BYTES} bytes`, reason: 'too_large:<field>' },
   {

@@ -20,7 +20,7 @@ import { tombstoneScope } from '../../../src/load/tombstone.ts';
 import type { StreamName } from '../../../src/core/streams.ts';
 import type { NormalizerName } from '../../../src/extract/types.ts';
 import { clone, example, exampleList } from '../../unit/transform/examples.ts';
-import { seedConnection, seedRun, testDb } from './rows.ts';
+import { openCollab, seedConnection, seedRun, testDb } from './rows.ts';
 
 let db: Db;
 let connectionId: number;
@@ -302,5 +302,43 @@ describe('snapshot completeness', () => {
     await commit([huge]);
     expect(await members()).toEqual(before);
     expect(before.every((m) => m['is_active'])).toBe(true);
+  });
+
+  it('a row Postgres refuses (careful mode) keeps its stored row seen as well', async () => {
+    const PSHOP = 'shop-careful';
+    const commit = async (rows: Record<string, unknown>[]) => {
+      const runId = await seedRun(db.sql, connectionId, 'open_collaborations');
+      const result = await commitPage(db, {
+        runId,
+        connectionId,
+        stream: 'open_collaborations',
+        scope: PSHOP,
+        rows: { openCollaborations: rows },
+        rejected: [],
+        checkpoint: { watermark: null, cursor: null },
+        snapshot: true,
+      });
+      const removed = await tombstoneScope(db.sql, {
+        table: 'openCollaborations',
+        scope: { shop_id: PSHOP },
+        runId,
+      });
+      return { result, removed };
+    };
+    await commit([openCollab(PSHOP, '1'), openCollab(PSHOP, '2')]);
+    // An int4 column handed 3e9: the page is replayed row by row and this row is quarantined.
+    const { result, removed } = await commit([
+      openCollab(PSHOP, '1'),
+      openCollab(PSHOP, '2', { current_commission_rate_bps: 3_000_000_000 }),
+    ]);
+    expect(result.rejected).toBe(1);
+    expect(removed).toBe(0);
+    const rows =
+      await db.sql`select open_collaboration_id as id, is_active, current_commission_rate_bps as rate
+      from tiktok_affiliate.open_collaborations where shop_id = ${PSHOP} order by 1`;
+    expect(rows).toEqual([
+      { id: '1', is_active: true, rate: 1500 },
+      { id: '2', is_active: true, rate: 1500 },
+    ]);
   });
 });

@@ -5,6 +5,7 @@
  * the stored rows it stands for.
  */
 import { describe, expect, it } from 'vitest';
+import { renderRecordContracts } from '../../../scripts/gen-data-dictionary.ts';
 import { NORMALIZERS } from '../../../src/jobs/normalizers.ts';
 import { contractLines, RECORD_CONTRACTS } from '../../../src/transform/index.ts';
 import type { NormalizeResult } from '../../../src/transform/types.ts';
@@ -254,3 +255,20 @@ function ownerKeyOf(name: Name): Record<string, string> {
     return { partner_id: OWNER };
   return { shop_id: OWNER };
 }
+
+describe('the data dictionary renders the contracts from the same declarations', () => {
+  it('lists every declared field of every stream with its required flag', () => {
+    const text = renderRecordContracts().join('\n');
+    for (const [name, { contract }] of Object.entries(RECORD_CONTRACTS)) {
+      expect(text).toContain(`### ${name}`);
+      for (const line of contractLines(contract)) {
+        expect(text).toMatch(
+          new RegExp(
+            `\\| \`${line.path.replace(/[.[\]]/g, '\\$&')}\` \\| [^|]+ \\| ${line.required ? '\\*\\*yes\\*\\*' : 'no'} \\|`,
+          ),
+        );
+      }
+    }
+    expect(text).toContain('| whole record (UTF-8 JSON) | 1 MiB | `record_too_large` |');
+  });
+});

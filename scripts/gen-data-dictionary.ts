@@ -16,6 +16,13 @@ import { getTableConfig, PgDialect, PgTable } from 'drizzle-orm/pg-core';
 import type { RelationDoc } from '../src/load/schema/docs.ts';
 import * as schema from '../src/load/schema/index.ts';
 import { type AnalyticsView, views } from '../src/load/schema/views.ts';
+import {
+  contractLines,
+  type FieldRule,
+  RECORD_BOUNDS,
+  RECORD_CONTRACTS,
+  type RecordContract,
+} from '../src/transform/index.ts';
 
 export const DEFAULT_OUT = fileURLToPath(new URL('../docs/data-dictionary.md', import.meta.url));
 
@@ -98,6 +105,75 @@ function renderView(view: AnalyticsView): string[] {
   return out;
 }
 
+const KIND_TEXT: Record<FieldRule['kind'], string> = {
+  id: 'id (string, or an exact integer)',
+  text: 'text',
+  enum: 'enum (text)',
+  count: 'integer >= 0 (int or digit string)',
+  bps: 'rate in bps, 0-10000 (int or digit string)',
+  epoch: 'epoch s or ms (int or digit string)',
+  money: '{amount, currency}',
+  bool: 'boolean',
+  object: 'object',
+  list: 'list',
+};
+
+const CONTRACTS_INTRO = [
+  "Before a record becomes rows, its stream's contract is checked: a record that lacks a required field " +
+    '(absent, null, empty text, or an epoch of 0), carries a value of the wrong type or shape, or exceeds a ' +
+    'size bound is quarantined in [etl.rejected_records](#etl-rejected-records) with the field and the fault ' +
+    'as its reason (`missing_field:skus[0].quantity`, `wrong_type:current_commission`, `empty_list:skus`, ' +
+    '`record_too_large`...) and its raw payload, and it changes no stored row. Fields not listed are ' +
+    'optional: absent or null is stored as NULL; a present value of the wrong type still quarantines the record.',
+  '',
+  '**Snapshot streams** (every stream below except the orders): a rejected record whose key can still be ' +
+    'read keeps its stored rows (children included) counted as seen by the run, values untouched, so the ' +
+    'snapshot does not mark them removed. A rejected record whose key cannot be read may stand for any row of ' +
+    'its scope: that scope (the owner, or the saved search for marketplace products) tombstones nothing in ' +
+    'this run; the run logs `snapshot_incomplete` and lists the skipped scopes in its checkpoint cursor. ' +
+    '**Order streams:** a rejected order is not written at all, so its stored header, lines and totals stay as they were.',
+  '',
+  '**Size bounds** (every stream):',
+  '',
+];
+
+function tableLink(exportName: string): string {
+  const table = (schema as Record<string, unknown>)[exportName];
+  if (!is(table, PgTable)) throw new Error(`record contract names unknown table export ${exportName}`);
+  const c = getTableConfig(table);
+  return `[${c.name}](#${anchor(c.schema ?? 'public', c.name)})`;
+}
+
+function renderContract(name: string, tables: readonly string[], contract: RecordContract): string[] {
+  const out = [
+    `### ${name}`,
+    '',
+    `<a id="contract-${name.toLowerCase()}"></a>`,
+    '',
+    `Record: ${contract.record}. Fills ${tables.map(tableLink).join(', ')}.`,
+    '',
+    '| field | type | required | note |',
+    '|---|---|---|---|',
+  ];
+  for (const line of contractLines(contract)) {
+    const kind = KIND_TEXT[line.kind] + (line.nonEmpty ? ', at least one item' : '');
+    const required = line.required ? '**yes**' : 'no';
+    out.push(`| \`${line.path}\` | ${cell(kind)} | ${required} | ${cell(line.note)} |`);
+  }
+  out.push('');
+  return out;
+}
+
+export function renderRecordContracts(): string[] {
+  const out = ['## Record contracts', '', '<a id="record-contracts"></a>', '', ...CONTRACTS_INTRO];
+  out.push('| what | bound | quarantine reason |', '|---|---|---|');
+  for (const b of RECORD_BOUNDS) out.push(`| ${cell(b.what)} | ${b.bound} | \`${b.reason}\` |`);
+  out.push('');
+  for (const [name, { tables, contract }] of Object.entries(RECORD_CONTRACTS))
+    out.push(...renderContract(name, tables, contract));
+  return out;
+}
+
 export function renderDataDictionary(
   allDocs: readonly RelationDoc[] = schema.allDocs,
   viewList: readonly AnalyticsView[] = views,
@@ -126,6 +202,7 @@ export function renderDataDictionary(
     for (const v of viewList.filter((x) => x.schema === s))
       out.push(`  - [${v.name}](#${anchor(s, v.name)}) (view)`);
   }
+  out.push('- [Record contracts](#record-contracts): what a record must carry to be loaded, per stream');
   out.push('');
   for (const s of schemas) {
     out.push(`## Schema \`${s}\``, '', SCHEMA_INTRO[s] ?? '', '');
@@ -135,6 +212,7 @@ export function renderDataDictionary(
     if (schemaViews.length > 0) out.push('### Views', '');
     for (const v of schemaViews) out.push(...renderView(v));
   }
+  out.push(...renderRecordContracts());
   return `${out
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

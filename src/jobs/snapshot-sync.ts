@@ -3,9 +3,13 @@
  * batch with last_seen_run_id = runId; ONLY when the walk completed, mark the rows of the scope that
  * this run did not see as removed. A walk that fails part-way tombstones nothing (its run fails and
  * the next one starts over: a snapshot is cheap next to orders, and resuming one mid-way would leave
- * rows seen by the previous run looking unseen).
+ * rows seen by the previous run looking unseen). Rejected records count too: one whose key was
+ * read keeps its stored rows seen (the loader stamps them, values untouched); one whose key could not
+ * be read leaves its scope incomplete, and that scope tombstones nothing this run (logged, and named
+ * in the final checkpoint cursor).
  */
 import type { SnapshotParams, SnapshotSource } from '../extract/types.ts';
+import { SnapshotCompleteness } from '../load/tombstone.ts';
 import { NORMALIZERS } from './normalizers.ts';
 import type { StreamOwner } from './owners.ts';
 import { addCommit } from './run-summary.ts';
@@ -21,6 +25,7 @@ export async function syncSnapshotOwner(
   const ctx = { api: run.api, auth: owner.auth, ownerId: owner.ownerId, signal: run.signal };
   // Scope values seen per tombstoned column, for tombstones not scoped by the owner (search_id).
   const seenScopes = new Map<string, Set<string>>();
+  const completeness = new SnapshotCompleteness();
   let batches = 0;
   for await (const batch of source.walk(ctx, params)) {
     const normalize = NORMALIZERS[batch.normalizer];
@@ -30,6 +35,7 @@ export async function syncSnapshotOwner(
       scope: batch.scope,
     });
     batches += 1;
+    completeness.observe(batch.scope, result.rejected);
     const committed = await run.store.commitPage({
       runId: run.runId,
       connectionId: run.connectionId,
@@ -54,12 +60,26 @@ export async function syncSnapshotOwner(
       );
     }
   }
-  // The walk completed: everything of the scope that was not seen is gone upstream.
+  // The walk completed: everything of a complete scope that was not seen is gone upstream.
+  const skipped: string[] = [];
   for (const target of source.tombstones) {
-    const values = ['shop_id', 'partner_id', 'creator_id'].includes(target.scopeColumn)
-      ? [owner.ownerId]
-      : [...(seenScopes.get(target.scopeColumn) ?? [])];
+    const ownerScoped = ['shop_id', 'partner_id', 'creator_id'].includes(target.scopeColumn);
+    const values = ownerScoped ? [owner.ownerId] : [...(seenScopes.get(target.scopeColumn) ?? [])];
     for (const value of values) {
+      const unkeyed = completeness.unkeyedIn(target.scopeColumn, value, ownerScoped);
+      if (unkeyed > 0) {
+        skipped.push(`${target.table} ${target.scopeColumn}=${value}`);
+        run.log.warn(
+          {
+            event: 'snapshot_incomplete',
+            table: target.table,
+            scope: { [target.scopeColumn]: value },
+            unkeyed,
+          },
+          'records without a readable key were rejected: this scope tombstones nothing this run',
+        );
+        continue;
+      }
       run.counts.rowsRemoved += await run.store.tombstone(
         target.table,
         { [target.scopeColumn]: value },
@@ -74,7 +94,16 @@ export async function syncSnapshotOwner(
     scope,
     rows: {},
     rejected: [],
-    checkpoint: { watermark: null, cursor: { snapshotRunId: run.runId, batches, complete: true } },
+    checkpoint: {
+      watermark: null,
+      cursor: {
+        snapshotRunId: run.runId,
+        batches,
+        complete: true,
+        ...completeness.totals(),
+        ...(skipped.length > 0 ? { tombstonesSkipped: skipped } : {}),
+      },
+    },
     snapshot: true,
   });
 }

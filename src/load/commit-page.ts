@@ -8,12 +8,14 @@
  *
  * Snapshot tables (those with last_seen_run_id) always get every row stamped with the run, whatever
  * `commit.snapshot` says: the stamp is an observation that only a complete snapshot acts upon
- * (tombstone.ts), so stamping a page of a partial run is harmless.
+ * (tombstone.ts), so stamping a page of a partial run is harmless. The stored rows of the page's
+ * rejected records whose key is known are stamped too, values untouched (keep-seen.ts).
  */
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import type { Db } from './db.ts';
 import { saveCheckpoint } from './checkpoints.ts';
+import { keepRejectedSeen } from './keep-seen.ts';
 import { isRowDataError, upsertRowByRow } from './load-or-quarantine.ts';
 import { quarantine } from './quarantine.ts';
 import { removeVanishedOrderLines } from './order-lines.ts';
@@ -66,7 +68,7 @@ async function writePage(
   for (const { name, table } of tables) {
     const rows = commit.rows[name] ?? [];
     const counts = careful
-      ? await upsertRowByRow(tx, table, rows, upsertOptions).then((r) => {
+      ? await upsertRowByRow(tx, table, rows, upsertOptions, name).then((r) => {
           rejected.push(...r.rejected);
           return r.counts;
         })
@@ -75,6 +77,9 @@ async function writePage(
     result.updated += counts.updated;
     result.unchanged += counts.unchanged;
   }
+  // After the upserts (a key both loaded and rejected in one page is simply seen) and with the careful
+  // mode's refusals included: a rejected record of a snapshot never lets its stored row be tombstoned.
+  await keepRejectedSeen(tx, rejected, commit.runId);
   result.removed = await removeVanishedOrderLines(tx, commit.rows);
   result.rejected = await quarantine(
     tx,

@@ -26,6 +26,8 @@ export async function upsertRowByRow(
   table: PgTable,
   rows: readonly Record<string, unknown>[],
   opts: UpsertOptions,
+  /** Export name of `table`: a refused row of a snapshot table keeps its stored row seen (keep-seen.ts). */
+  tableName?: string,
 ): Promise<{ counts: UpsertResult; rejected: RejectedRecord[] }> {
   const shape = tableShape(table);
   const counts: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, touched: 0 };
@@ -39,12 +41,18 @@ export async function upsertRowByRow(
       counts.touched += one.touched;
     } catch (error) {
       if (!isRowDataError(error)) throw error;
-      rejected.push({
+      const rejection: RejectedRecord = {
         reason: `load_error:${error.code}`,
         detail: `${shape.schema}.${shape.name}: ${error.message}${error.column_name ? ` (column ${error.column_name})` : ''}`,
         raw: row,
         recordKey: shape.primaryKey.map((k) => String(row[k] ?? '')).join('/'),
-      });
+      };
+      // The upsert already refused rows without a full primary key, so the stored row's key is known.
+      if (shape.snapshot && tableName) {
+        const key = Object.fromEntries(shape.primaryKey.map((k) => [k, String(row[k])]));
+        rejection.stored = { tables: [tableName], key };
+      }
+      rejected.push(rejection);
     }
   }
   return { counts, rejected };

@@ -1,10 +1,11 @@
 /**
- * Tombstones of snapshot streams (ARCHITECTURE.md "Snapshot streams"): after a COMPLETE snapshot of a
- * scope, its rows that the run did not see are marked `is_active = false, removed_at = now()`.
- * Rows are never deleted: analysts keep the history. The caller guarantees completeness; a partial
- * snapshot must never call this (it would hide rows that still exist).
+ * Tombstones of snapshot streams: after a COMPLETE snapshot of a scope, its rows that the run did
+ * not see are marked `is_active = false, removed_at = now()`. Rows are never deleted: analysts keep
+ * the history. The caller guarantees completeness (SnapshotCompleteness below); a partial snapshot
+ * must never call this (it would hide rows that still exist).
  */
 import type { PgTable } from 'drizzle-orm/pg-core';
+import type { RejectedRecord } from '../transform/types.ts';
 import { tableByName } from './tables.ts';
 import { quoteIdent, tableShape } from './table-shape.ts';
 import type { Queryable } from './queryable.ts';
@@ -41,4 +42,50 @@ export async function tombstoneScope(sql: Queryable, input: TombstoneInput): Pro
     [input.runId, ...entries.map(([, value]) => value)],
   );
   return result.count;
+}
+
+/**
+ * Whether a snapshot run saw all of a scope, given the records it rejected. A rejected record whose
+ * key was read is counted as seen by the loader (keep-seen.ts), so it does not break completeness.
+ * A rejected record whose key could NOT be read may be any stored row: the scope it came from is
+ * incomplete and tombstones nothing this run. The scope of a record is its batch's scope for a
+ * column the batch names (a saved search's products), else the whole owner (every batch of an
+ * owner-scoped table may hold any of its rows: a campaign without a readable id also hides its
+ * products).
+ */
+export class SnapshotCompleteness {
+  private unkeyedTotal = 0;
+  private keyedTotal = 0;
+  /** column -> value -> rejected records without a readable key in batches of that scope. */
+  private readonly unkeyedByScope = new Map<string, Map<string, number>>();
+
+  observe(batchScope: Readonly<Record<string, string>>, rejected: readonly RejectedRecord[]): void {
+    for (const r of rejected) {
+      // `stored` absent or null: no stored row can be vouched for, so the key counts as unknown.
+      if (r.stored) {
+        this.keyedTotal += 1;
+        continue;
+      }
+      this.unkeyedTotal += 1;
+      for (const [column, value] of Object.entries(batchScope)) {
+        const byValue = this.unkeyedByScope.get(column) ?? new Map<string, number>();
+        byValue.set(value, (byValue.get(value) ?? 0) + 1);
+        this.unkeyedByScope.set(column, byValue);
+      }
+    }
+  }
+
+  /**
+   * Rejected records without a readable key that make the tombstone of `column = value` unsafe
+   * (0: it may run). `ownerScoped`: the column is the owner's (shop_id, partner_id, creator_id).
+   */
+  unkeyedIn(column: string, value: string, ownerScoped: boolean): number {
+    if (ownerScoped) return this.unkeyedTotal;
+    return this.unkeyedByScope.get(column)?.get(value) ?? 0;
+  }
+
+  /** Rejected records kept seen (known key) and rejected records without a readable key. */
+  totals(): { keptSeen: number; unkeyed: number } {
+    return { keptSeen: this.keyedTotal, unkeyed: this.unkeyedTotal };
+  }
 }

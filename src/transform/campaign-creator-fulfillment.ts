@@ -10,10 +10,11 @@
  * creator_open_id keys the grain; a record with only the 202501 `creator_temp_id` (valid one hour,
  * api doc §8.4) is rejected, since a temporary id would fork every creator's history hourly.
  */
+import type { RecordContract } from './contract.ts';
 import { FREE_SAMPLE_STATUS } from './enums.ts';
 import { reject } from './errors.ts';
 import { type EnumTally, Reader } from './reader.ts';
-import { keyOfField, moneyCols } from './row-columns.ts';
+import { fieldOf, keyOfField, moneyCols } from './row-columns.ts';
 import { type RowsOf, runStream, type StreamSpec } from './run.ts';
 import type { NormalizeContext, NormalizeResult } from './types.ts';
 
@@ -23,6 +24,30 @@ type Tables = 'campaignCreatorFulfillment' | 'campaignCreatorFulfillmentDaily';
 export function snapshotDateOf(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
+
+/**
+ * A fulfillment row IS its counters: paid amount, live rooms, videos, sample status and rate. A NULL
+ * in any of them would overwrite the current row and write a false day into the daily history.
+ * creator_open_id keys the grain (a record with only the temporary 202501 id is refused by the mapping).
+ */
+export const campaignCreatorFulfillmentContract: RecordContract = {
+  record: 'one creator of data.promotion_creators[] (campaign creator fulfillment status info 202508)',
+  fields: [
+    {
+      field: 'creator',
+      kind: 'object',
+      required: true,
+      fields: [{ field: 'follower_num', kind: 'count', required: false }],
+    },
+    { field: 'paid_amount', kind: 'money', required: true },
+    { field: 'room_count', kind: 'count', required: true },
+    { field: 'video_count', kind: 'count', required: true },
+    { field: 'free_sample_status', kind: 'enum', required: true },
+    { field: 'commission', kind: 'bps', required: true, note: 'a rate in bps sent as a string, not money' },
+    { field: 'effective_start_time', kind: 'epoch', required: false, note: 'string milliseconds' },
+    { field: 'effective_end_time', kind: 'epoch', required: false, note: 'string milliseconds' },
+  ],
+};
 
 function mapCreator(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
   const r = Reader.of(raw, '', tally);
@@ -66,7 +91,17 @@ function mapCreator(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Part
 const spec: StreamSpec<Tables> = {
   tables: ['campaignCreatorFulfillment', 'campaignCreatorFulfillmentDaily'],
   scopeKeys: ['campaign_id', 'product_id'],
+  contract: campaignCreatorFulfillmentContract,
   keyOf: (raw) => keyOfField(raw, 'creator', 'creator_open_id'),
+  stored: {
+    tables: ['campaignCreatorFulfillment'],
+    key: (raw, ctx) => ({
+      partner_id: ctx.ownerId,
+      campaign_id: ctx.scope?.['campaign_id'],
+      product_id: ctx.scope?.['product_id'],
+      creator_open_id: fieldOf(raw, 'creator', 'creator_open_id'),
+    }),
+  },
   map: mapCreator,
 };
 

@@ -7,6 +7,7 @@
  * with one bad line is rejected whole (its header totals and line set must stay consistent), and so is
  * an order repeating a sku id: two lines on one grain key would silently collapse into one.
  */
+import type { RecordContract } from './contract.ts';
 import { CONTENT_TYPE, CREATOR_ORDER_STATUS } from './enums.ts';
 import { reject } from './errors.ts';
 import { moneyTotal, quantityTotal } from './order-totals.ts';
@@ -30,6 +31,33 @@ const MONEY_FIELDS = [
   'actual_shop_ads_commission',
   'actual_creator_commission_reward_fee',
 ] as const;
+
+/** As for seller orders: whole and dated, each line keyed by its sku id. */
+export const creatorOrderContract: RecordContract = {
+  record: 'one order of data.orders[] (creator orders search 202410)',
+  fields: [
+    { field: 'id', kind: 'id', required: true, note: 'the order key' },
+    { field: 'status', kind: 'enum', required: true, note: 'decides settlement re-scans' },
+    { field: 'create_time', kind: 'epoch', required: true, note: 'places the order in its window' },
+    { field: 'delivery_time', kind: 'epoch', required: false, note: 'absent or 0 until delivered' },
+    {
+      field: 'skus',
+      kind: 'list',
+      required: true,
+      nonEmpty: true,
+      note: 'an order without lines would erase its stored lines and totals',
+      fields: [
+        { field: 'id', kind: 'id', required: true, note: 'the line key' },
+        { field: 'product_id', kind: 'id', required: true },
+        { field: 'quantity', kind: 'count', required: true },
+        { field: 'price', kind: 'money', required: true },
+        { field: 'estimated_commission_base', kind: 'money', required: true },
+        { field: 'estimated_commission', kind: 'money', required: true, note: 'summed into the header' },
+        { field: 'actual_commission', kind: 'money', required: false, note: 'set once settled' },
+      ],
+    },
+  ],
+};
 
 function line(sku: Reader, creatorId: string, orderId: string, index: number): Row {
   const row: Row = {
@@ -90,6 +118,7 @@ function mapOrder(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partia
 
 const spec: StreamSpec<Tables> = {
   tables: ['creatorOrders', 'creatorOrderSkus'],
+  contract: creatorOrderContract,
   keyOf: (raw) => keyOfField(raw, 'id'),
   map: mapOrder,
 };

@@ -4,6 +4,15 @@
  * no clock: the sync time comes in NormalizeContext.now.
  */
 export { normalizeCampaignCreatorFulfillment, snapshotDateOf } from './campaign-creator-fulfillment.ts';
+export {
+  checkContract,
+  contractLines,
+  type FieldRule,
+  MAX_RECORD_BYTES,
+  RECORD_BOUNDS,
+  type RecordContract,
+} from './contract.ts';
+export { RECORD_CONTRACTS } from './contracts.ts';
 export { normalizeCreatorOrders } from './creator-orders.ts';
 export { FINAL_ORDER_STATUSES, isFinalOrderStatus } from './final-statuses.ts';
 export { lineKeyBase, lineKeys } from './line-key.ts';
@@ -14,4 +23,10 @@ export { normalizePartnerCampaignProducts } from './partner-campaign-products.ts
 export { normalizePartnerCampaigns } from './partner-campaigns.ts';
 export { normalizeSellerOrders } from './seller-orders.ts';
 export { normalizeTargetCollaborations } from './target-collaborations.ts';
-export type { NormalizeContext, NormalizeResult, RejectedRecord, TableRows } from './types.ts';
+export type {
+  NormalizeContext,
+  NormalizeResult,
+  RejectedRecord,
+  StoredRowsKey,
+  TableRows,
+} from './types.ts';

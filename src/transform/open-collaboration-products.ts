@@ -4,12 +4,24 @@
  * ctx.ownerId is the shop id that ran the search; ctx.scope.search_id names the saved search.
  * `units_sold` may be absent (api doc §10 "Optionality"): null, not zero.
  */
+import type { RecordContract } from './contract.ts';
 import { type EnumTally, Reader } from './reader.ts';
-import { keyOfField, moneyCols, rangeCols } from './row-columns.ts';
+import { fieldOf, keyOfField, moneyCols, rangeCols } from './row-columns.ts';
 import { type RowsOf, runStream, type StreamSpec } from './run.ts';
 import type { NormalizeContext, NormalizeResult } from './types.ts';
 
 type Tables = 'openCollaborationProducts';
+
+/** Marketplace listings: the product id and title identify a row; the rest is optional as documented. */
+export const openCollaborationProductContract: RecordContract = {
+  record: 'one product of data.products[] (seller open collaboration product search 202405)',
+  fields: [
+    { field: 'id', kind: 'id', required: true, note: 'the product key' },
+    { field: 'title', kind: 'text', required: true },
+    { field: 'units_sold', kind: 'count', required: false, note: 'hidden without data-sharing consent' },
+    { field: 'has_inventory', kind: 'bool', required: false },
+  ],
+};
 
 function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
   const p = Reader.of(raw, '', tally);
@@ -42,7 +54,12 @@ function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Part
 const spec: StreamSpec<Tables> = {
   tables: ['openCollaborationProducts'],
   scopeKeys: ['search_id'],
+  contract: openCollaborationProductContract,
   keyOf: (raw) => keyOfField(raw, 'id'),
+  stored: {
+    tables: ['openCollaborationProducts'],
+    key: (raw, ctx) => ({ search_id: ctx.scope?.['search_id'], product_id: fieldOf(raw, 'id') }),
+  },
   map: mapProduct,
 };
 

@@ -2,13 +2,46 @@
  * The shop's own open collaborations (api doc §6.3, POST /affiliate_seller/202412/open_collaborations/search)
  * -> openCollaborations. ctx.ownerId is the shop id. Snapshot stream: the loader stamps and tombstones.
  */
+import type { RecordContract } from './contract.ts';
 import { OPEN_COLLABORATION_STATUS, PRODUCT_STATUS } from './enums.ts';
 import { type EnumTally, Reader } from './reader.ts';
-import { keyOfField, rangeCols } from './row-columns.ts';
+import { fieldOf, keyOfField, rangeCols } from './row-columns.ts';
 import { type RowsOf, runStream, type StreamSpec } from './run.ts';
 import type { NormalizeContext, NormalizeResult } from './types.ts';
 
 type Tables = 'openCollaborations';
+
+/**
+ * The collaboration's identity, status, current rate and creator counters are its state: a NULL
+ * there would overwrite a live value. The product block and require_seller_approve_creator (202409
+ * only) may be absent.
+ */
+export const openCollaborationContract: RecordContract = {
+  record: 'one collaboration of data.open_collaborations[] (seller open collaborations search 202412)',
+  fields: [
+    { field: 'id', kind: 'id', required: true, note: 'the collaboration key' },
+    { field: 'status', kind: 'enum', required: true },
+    {
+      field: 'current_commission',
+      kind: 'object',
+      required: true,
+      fields: [
+        { field: 'rate', kind: 'bps', required: true },
+        { field: 'start_time', kind: 'epoch', required: false },
+        { field: 'end_time', kind: 'epoch', required: false },
+      ],
+    },
+    { field: 'showcase_creator_count', kind: 'count', required: true },
+    { field: 'content_creator_count', kind: 'count', required: true },
+    {
+      field: 'product',
+      kind: 'object',
+      required: false,
+      fields: [{ field: 'id', kind: 'id', required: true }],
+    },
+    { field: 'require_seller_approve_creator', kind: 'bool', required: false, note: '202409 only' },
+  ],
+};
 
 function mapCollaboration(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
   const c = Reader.of(raw, '', tally);
@@ -40,7 +73,12 @@ const EMPTY_RANGE = { min: null, max: null, currency: null };
 
 const spec: StreamSpec<Tables> = {
   tables: ['openCollaborations'],
+  contract: openCollaborationContract,
   keyOf: (raw) => keyOfField(raw, 'id'),
+  stored: {
+    tables: ['openCollaborations'],
+    key: (raw, ctx) => ({ shop_id: ctx.ownerId, open_collaboration_id: fieldOf(raw, 'id') }),
+  },
   map: mapCollaboration,
 };
 

@@ -9,6 +9,8 @@ import { preview, reject } from './errors.ts';
 
 /** A single text field above this many UTF-8 bytes is absurd for this API (names, urls, descriptions). */
 export const MAX_FIELD_BYTES = 64 * 1024;
+/** An id or an enum value above this many UTF-8 bytes is absurd (ids are 64-bit numbers as text). */
+export const MAX_ID_BYTES = 1024;
 const INT4_MAX = 2_147_483_647;
 /** 9999-12-31T23:59:59Z: a later instant is absurd and would not fit a timestamptz sensibly. */
 const MAX_EPOCH_S = 253_402_300_799;
@@ -32,7 +34,7 @@ export function parseId(v: unknown, path: string): string | null {
   if (typeof v === 'string') {
     // [INF] An empty id means "no such link" (e.g. a line without campaign); required ids are checked by callers.
     if (v === '') return null;
-    if (utf8Bytes(v) > 1024) reject(`too_large:${path}`, `id of ${utf8Bytes(v)} bytes`);
+    if (utf8Bytes(v) > MAX_ID_BYTES) reject(`too_large:${path}`, `id of ${utf8Bytes(v)} bytes`);
     return v;
   }
   if (typeof v === 'number') {
@@ -131,7 +133,7 @@ export function parseEnum(
   if (typeof v !== 'string')
     return reject(`wrong_type:${path}`, `expected an enum string, got ${preview(v)}`);
   if (v === '') return null;
-  if (utf8Bytes(v) > 1024) reject(`too_large:${path}`, `enum value of ${utf8Bytes(v)} bytes`);
+  if (utf8Bytes(v) > MAX_ID_BYTES) reject(`too_large:${path}`, `enum value of ${utf8Bytes(v)} bytes`);
   if (!known.includes(v)) onUnknown(v);
   return v;
 }

@@ -3,13 +3,25 @@
  * -> partnerCampaignProducts. ctx.ownerId is the category asset cipher; ctx.scope.campaign_id the campaign.
  * All rates here are int bps; prices are `{currency, amount}` money values (api doc §8.3).
  */
+import type { RecordContract } from './contract.ts';
 import { REVIEW_STATUS } from './enums.ts';
 import { type EnumTally, Reader } from './reader.ts';
-import { keyOfField, moneyCols } from './row-columns.ts';
+import { fieldOf, keyOfField, moneyCols } from './row-columns.ts';
 import { type RowsOf, runStream, type StreamSpec } from './run.ts';
 import type { NormalizeContext, NormalizeResult } from './types.ts';
 
 type Tables = 'partnerCampaignProducts';
+
+/** A campaign product is its id, review status and commission split; the listing details may be absent. */
+export const partnerCampaignProductContract: RecordContract = {
+  record: 'one product of data.products[] (partner campaign product list 202405)',
+  fields: [
+    { field: 'id', kind: 'id', required: true, note: 'the product key' },
+    { field: 'review_status', kind: 'enum', required: true },
+    { field: 'total_commission_rate', kind: 'bps', required: true },
+    { field: 'product_sales', kind: 'count', required: false },
+  ],
+};
 
 function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
   const p = Reader.of(raw, '', tally);
@@ -44,7 +56,16 @@ function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Part
 const spec: StreamSpec<Tables> = {
   tables: ['partnerCampaignProducts'],
   scopeKeys: ['campaign_id'],
+  contract: partnerCampaignProductContract,
   keyOf: (raw) => keyOfField(raw, 'id'),
+  stored: {
+    tables: ['partnerCampaignProducts'],
+    key: (raw, ctx) => ({
+      partner_id: ctx.ownerId,
+      campaign_id: ctx.scope?.['campaign_id'],
+      product_id: fieldOf(raw, 'id'),
+    }),
+  },
   map: mapProduct,
 };
 

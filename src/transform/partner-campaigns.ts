@@ -8,13 +8,33 @@
  * detail_fetched says so.
  */
 import { CAMPAIGN_STATUS, SELLER_TYPE } from './enums.ts';
+import type { RecordContract } from './contract.ts';
 import { reject } from './errors.ts';
 import { type EnumTally, Reader } from './reader.ts';
-import { keyOfField } from './row-columns.ts';
+import { fieldOf, keyOfField } from './row-columns.ts';
 import { type RowsOf, runStream, type StreamSpec } from './run.ts';
 import type { NormalizeContext, NormalizeResult } from './types.ts';
 
 type Tables = 'partnerCampaigns';
+
+/** The list record carries the campaign's identity, status and period; the detail is optional. */
+export const partnerCampaignContract: RecordContract = {
+  record: '{ summary, detail }: one campaign of data.campaigns[] with its detail',
+  fields: [
+    {
+      field: 'summary',
+      kind: 'object',
+      required: true,
+      fields: [
+        { field: 'id', kind: 'id', required: true, note: 'the campaign key' },
+        { field: 'status', kind: 'enum', required: true },
+        { field: 'campaign_start_time', kind: 'epoch', required: true },
+        { field: 'campaign_end_time', kind: 'epoch', required: true },
+      ],
+    },
+    { field: 'detail', kind: 'object', required: false, note: 'null when the detail GET failed' },
+  ],
+};
 
 function mapItem(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
   const item = Reader.of(raw, '', tally);
@@ -52,7 +72,12 @@ function mapItem(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial
 
 const spec: StreamSpec<Tables> = {
   tables: ['partnerCampaigns'],
+  contract: partnerCampaignContract,
   keyOf: (raw) => keyOfField(raw, 'summary', 'id'),
+  stored: {
+    tables: ['partnerCampaigns'],
+    key: (raw, ctx) => ({ partner_id: ctx.ownerId, campaign_id: fieldOf(raw, 'summary', 'id') }),
+  },
   map: mapItem,
 };
 

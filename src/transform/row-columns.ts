@@ -39,11 +39,17 @@ export function without(obj: Record<string, unknown>, ...fields: string[]): Reco
   return copy;
 }
 
-export function keyOfField(raw: unknown, ...path: string[]): string | null {
+/** The raw value at `path` (undefined when any step is not an object). */
+export function fieldOf(raw: unknown, ...path: string[]): unknown {
   let v: unknown = raw;
   for (const p of path) {
-    if (typeof v !== 'object' || v === null) return null;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
     v = (v as Record<string, unknown>)[p];
   }
+  return v;
+}
+
+export function keyOfField(raw: unknown, ...path: string[]): string | null {
+  const v = fieldOf(raw, ...path);
   return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
 }

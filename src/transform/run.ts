@@ -1,25 +1,39 @@
 /**
  * The per-record loop every normalizer shares: guards that apply to any record (JSON object, size,
- * characters Postgres cannot store), then the stream's own mapping; a failing record becomes a
- * RejectedRecord and the rest of the page goes on (ARCHITECTURE.md invariant 6). Never throws.
+ * characters Postgres cannot store), then the stream's record contract (contract.ts), then the
+ * stream's own mapping; a failing record becomes a RejectedRecord and the rest of the page goes on.
+ * Never throws.
  */
+import { checkContract, MAX_RECORD_BYTES, type RecordContract } from './contract.ts';
 import { RecordRejection } from './errors.ts';
+import { parseId } from './parse-values.ts';
 import type { EnumTally } from './reader.ts';
-import type { NormalizeContext, NormalizeResult, RejectedRecord } from './types.ts';
+import type { NormalizeContext, NormalizeResult, RejectedRecord, StoredRowsKey } from './types.ts';
+
+export { MAX_RECORD_BYTES } from './contract.ts';
 
 export type Row = Record<string, unknown>;
 export type RowsOf<T extends string> = Record<T, Row[]>;
-
-/** A whole record above this size is absurd for this API (the largest documented objects are a few KB). */
-export const MAX_RECORD_BYTES = 1024 * 1024;
 
 export interface StreamSpec<T extends string> {
   /** Table export names this stream fills (all present in the result, possibly empty). */
   tables: readonly T[];
   /** Scope keys the stream needs in ctx.scope (e.g. campaign_id). */
   scopeKeys?: readonly string[];
+  /** The fields a record must carry to be loaded; checked before `map`. */
+  contract: RecordContract;
   /** Best-effort record identifier for the quarantine row. */
   keyOf(raw: unknown): string | null;
+  /**
+   * Snapshot streams: which stored rows a record stands for. A rejected record whose key can be read
+   * keeps those rows seen by the run (values untouched) instead of letting the snapshot tombstone them.
+   */
+  stored?: {
+    /** Snapshot tables holding the record's rows (children included: they are its rows too). */
+    tables: readonly T[];
+    /** Column -> raw value; null, or any value that is not a valid id, means "key unknown". */
+    key(raw: unknown, ctx: NormalizeContext): Record<string, unknown> | null;
+  };
   /** Maps one record; throws RecordRejection for bad input. */
   map(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<T>>;
 }
@@ -40,13 +54,19 @@ export function runStream<T extends string>(
   const contextProblem = checkContext(ctx, spec.scopeKeys ?? []);
   for (const raw of records) {
     const key = safeKey(spec, raw);
+    const reject = (reason: string, detail: string) => {
+      const r = rejection(reason, detail, raw, key);
+      if (spec.stored) r.stored = contextProblem ? null : storedKey(spec, raw, ctx);
+      result.rejected.push(r);
+    };
     if (contextProblem) {
-      result.rejected.push(rejection(contextProblem.reason, contextProblem.detail, raw, key));
+      reject(contextProblem.reason, contextProblem.detail);
       continue;
     }
     const tally: EnumTally = {};
     try {
       guardRecord(raw);
+      checkContract(spec.contract, raw);
       const out = spec.map(raw, ctx, tally);
       for (const t of spec.tables) {
         const produced = out[t];
@@ -54,11 +74,11 @@ export function runStream<T extends string>(
       }
       for (const [k, n] of Object.entries(tally)) result.unknownEnums[k] = (result.unknownEnums[k] ?? 0) + n;
     } catch (err) {
-      if (err instanceof RecordRejection) result.rejected.push(rejection(err.reason, err.detail, raw, key));
+      if (err instanceof RecordRejection) reject(err.reason, err.detail);
       else {
         // A bug in a mapping must not abort the page either; the record is kept for replay.
         const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        result.rejected.push(rejection('internal_error', message.slice(0, 500), raw, key));
+        reject('internal_error', message.slice(0, 500));
       }
     }
   }
@@ -74,6 +94,29 @@ function safeKey<T extends string>(spec: StreamSpec<T>, raw: unknown): string | 
     const k = spec.keyOf(raw);
     return k === null ? null : k.slice(0, 200);
   } catch {
+    return null;
+  }
+}
+
+/** The record's stored-row key, or null when any part of it is not a readable id. */
+function storedKey<T extends string>(
+  spec: StreamSpec<T>,
+  raw: unknown,
+  ctx: NormalizeContext,
+): StoredRowsKey | null {
+  if (!spec.stored) return null;
+  try {
+    const parts = spec.stored.key(raw, ctx);
+    if (parts === null) return null;
+    const key: Record<string, string> = {};
+    for (const [column, value] of Object.entries(parts)) {
+      const id = parseId(value, column);
+      if (id === null) return null;
+      key[column] = id;
+    }
+    return { tables: [...spec.stored.tables], key };
+  } catch {
+    // An id of the wrong type or absurd size: the key is unknown, never guessed.
     return null;
   }
 }

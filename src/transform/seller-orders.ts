@@ -7,6 +7,7 @@
  * warehouse with an inconsistent order (missing line, wrong totals) that looks valid. The quarantined
  * order keeps its previous version in the warehouse until the API sends a clean one.
  */
+import type { RecordContract } from './contract.ts';
 import { CONTENT_TYPE, SELLER_ORDER_STATUS } from './enums.ts';
 import { type LineIdentity, lineKeys } from './line-key.ts';
 import { moneyTotal, quantityTotal } from './order-totals.ts';
@@ -28,6 +29,38 @@ const MONEY_FIELDS = [
   'estimated_cofunded_creator_bonus_amount',
   'actual_cofunded_creator_bonus_amount',
 ] as const;
+
+/**
+ * An order is loaded only whole and dated: its id, status, create time and at least one line, each
+ * line with what it sold (product, quantity, price) and the estimated commission the header totals
+ * sum. `actual_*` amounts exist only once the order settles, and the attribution ids (campaign,
+ * collaborations, content) only when the sale came through one: those stay optional.
+ */
+export const sellerOrderContract: RecordContract = {
+  record: 'one order of data.orders[] (seller orders search 202410)',
+  fields: [
+    { field: 'id', kind: 'id', required: true, note: 'the order key' },
+    { field: 'status', kind: 'enum', required: true, note: 'decides settlement re-scans' },
+    { field: 'create_time', kind: 'epoch', required: true, note: 'places the order in its window' },
+    { field: 'delivery_time', kind: 'epoch', required: false, note: 'absent or 0 until delivered' },
+    {
+      field: 'skus',
+      kind: 'list',
+      required: true,
+      nonEmpty: true,
+      note: 'an order without lines would erase its stored lines and totals',
+      fields: [
+        { field: 'product_id', kind: 'id', required: true, note: 'part of the line key' },
+        { field: 'quantity', kind: 'count', required: true },
+        { field: 'price', kind: 'money', required: true },
+        { field: 'estimated_commission_base', kind: 'money', required: true, note: 'summed into the header' },
+        { field: 'estimated_paid_commission', kind: 'money', required: true, note: 'summed into the header' },
+        { field: 'actual_commission_base', kind: 'money', required: false, note: 'set once settled' },
+        { field: 'actual_paid_commission', kind: 'money', required: false, note: 'set once settled' },
+      ],
+    },
+  ],
+};
 
 function line(sku: Reader, shopId: string, orderId: string, index: number): Row {
   const row: Row = {
@@ -97,6 +130,7 @@ function mapOrder(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partia
 
 const spec: StreamSpec<Tables> = {
   tables: ['sellerOrders', 'sellerOrderSkus'],
+  contract: sellerOrderContract,
   keyOf: (raw) => keyOfField(raw, 'id'),
   map: mapOrder,
 };

@@ -18,13 +18,43 @@ import {
   TARGET_COLLABORATION_SEARCH_STATUS,
   TARGET_COLLABORATION_TYPE,
 } from './enums.ts';
+import type { RecordContract } from './contract.ts';
 import { reject } from './errors.ts';
 import { type EnumTally, isObject, Reader } from './reader.ts';
-import { keyOfField, rangeCols, without } from './row-columns.ts';
+import { fieldOf, keyOfField, rangeCols, without } from './row-columns.ts';
 import { type Row, type RowsOf, runStream, type StreamSpec } from './run.ts';
 import type { NormalizeContext, NormalizeResult } from './types.ts';
 
 type Tables = 'targetCollaborations' | 'targetCollaborationProducts' | 'targetCollaborationCreators';
+
+/**
+ * The search record is the collaboration; its id, period and the status filter it was found under
+ * are its state. The detail is optional (null when its GET failed); its members are checked by the
+ * mapping (a bad product or creator rejects the whole item).
+ */
+export const targetCollaborationContract: RecordContract = {
+  record:
+    '{ search, detail, collaboration_status }: one search record of data.target_collaborations[] with its detail',
+  fields: [
+    {
+      field: 'search',
+      kind: 'object',
+      required: true,
+      fields: [
+        { field: 'id', kind: 'id', required: true, note: 'the collaboration key' },
+        { field: 'start_time', kind: 'epoch', required: true },
+        { field: 'end_time', kind: 'epoch', required: true },
+      ],
+    },
+    {
+      field: 'collaboration_status',
+      kind: 'enum',
+      required: false,
+      note: 'set by the sync: the status filter of the search',
+    },
+    { field: 'detail', kind: 'object', required: false, note: 'null when the detail GET failed' },
+  ],
+};
 
 function unwrapDetail(item: Reader): Reader | null {
   const d = item.child('detail');
@@ -139,7 +169,13 @@ function lastByKey(rows: Row[], key: string): Row[] {
 
 const spec: StreamSpec<Tables> = {
   tables: ['targetCollaborations', 'targetCollaborationProducts', 'targetCollaborationCreators'],
+  contract: targetCollaborationContract,
   keyOf: (raw) => keyOfField(raw, 'search', 'id'),
+  stored: {
+    // Its products and creators are its rows too: a rejected item keeps its whole stored membership.
+    tables: ['targetCollaborations', 'targetCollaborationProducts', 'targetCollaborationCreators'],
+    key: (raw, ctx) => ({ shop_id: ctx.ownerId, target_collaboration_id: fieldOf(raw, 'search', 'id') }),
+  },
   map: mapItem,
 };
 

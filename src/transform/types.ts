@@ -12,6 +12,20 @@ export interface RejectedRecord {
   raw: unknown;
   /** Best-effort identifier (order id, collaboration id...) when one could be read. */
   recordKey: string | null;
+  /**
+   * Snapshot streams only: the stored rows this record stands for, when its key could still be read
+   * (the loader counts them as seen by the run, values untouched, so the snapshot does not tombstone
+   * them); null when the key could not be read (the snapshot of its scope is then incomplete).
+   * Absent for streams without tombstones (orders).
+   */
+  stored?: StoredRowsKey | null;
+}
+
+/** Rows of `tables` whose columns equal `key` (a primary key, or a prefix of one for child tables). */
+export interface StoredRowsKey {
+  /** Table export names of src/load/schema. */
+  tables: string[];
+  key: Record<string, string>;
 }
 
 export interface NormalizeContext {

@@ -116,17 +116,30 @@ describe('normalizeCreatorOrders: hostile variants', () => {
     expect(r.rows.creatorOrders).toHaveLength(1);
   });
 
-  it('keeps a missing units/amount as null (data-sharing consent may hide fields, api doc §10)', () => {
+  it('rejects an order whose line lacks its quantity or estimated commission (the header sums them)', () => {
+    const noQuantity = order();
+    delete (skusOf(noQuantity)[0] as Record<string, unknown>)['quantity'];
+    const noEstimate = order();
+    (skusOf(noEstimate)[0] as Record<string, unknown>)['estimated_commission'] = null;
+    const r = normalizeCreatorOrders([noQuantity, noEstimate], ctx(CREATOR));
+    expect(r.rejected.map((x) => [x.reason, x.detail])).toEqual([
+      ['missing_field:skus[0].quantity', 'required field skus[0].quantity is absent'],
+      [
+        'missing_field:skus[0].estimated_commission',
+        'required field skus[0].estimated_commission is null (summed into the header)',
+      ],
+    ]);
+    expect(r.rows.creatorOrders).toEqual([]);
+    expect(r.rows.creatorOrderSkus).toEqual([]);
+  });
+
+  it('keeps a missing actual commission as null: it only exists once the order settles', () => {
     const o = order();
-    const sku = skusOf(o)[0] as Record<string, unknown>;
-    delete sku['quantity'];
-    delete sku['estimated_commission'];
+    delete (skusOf(o)[0] as Record<string, unknown>)['actual_commission'];
     const r = normalizeCreatorOrders([o], ctx(CREATOR));
-    expect(r.rows.creatorOrderSkus[0]).toMatchObject({ quantity: null, estimated_commission_amount: null });
-    expect(r.rows.creatorOrders[0]).toMatchObject({
-      total_quantity: null,
-      total_estimated_commission_amount: null,
-    });
+    expect(r.rejected).toEqual([]);
+    expect(r.rows.creatorOrderSkus[0]).toMatchObject({ actual_commission_amount: null });
+    expect(r.rows.creatorOrders[0]).toMatchObject({ total_actual_commission_amount: null });
   });
 
   it('counts an unknown creator status, and a seller status is unknown here', () => {

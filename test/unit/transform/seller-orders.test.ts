@@ -125,16 +125,15 @@ describe('normalizeSellerOrders: lines', () => {
     expect(k2).toBe(k1);
   });
 
-  it('an order without skus is an order with no lines and zero quantity', () => {
-    const o = order();
-    delete o['skus'];
-    const { rows, rejected } = normalizeSellerOrders([o], ctx(SHOP));
-    expect(rejected).toEqual([]);
-    expect(rows.sellerOrders[0]).toMatchObject({
-      sku_count: 0,
-      total_quantity: 0,
-      total_actual_paid_commission_amount: null,
-    });
+  it('rejects an order without skus or with no lines: loaded, it would erase the stored lines and totals', () => {
+    const absent = order();
+    delete absent['skus'];
+    const empty = order();
+    empty['skus'] = [];
+    const { rows, rejected } = normalizeSellerOrders([absent, empty], ctx(SHOP));
+    expect(rejected.map((r) => r.reason)).toEqual(['missing_field:skus', 'empty_list:skus']);
+    expect(rejected[0]?.recordKey).toBe('579125529499110202');
+    expect(rows.sellerOrders).toEqual([]);
     expect(rows.sellerOrderSkus).toEqual([]);
   });
 

@@ -1,0 +1,42 @@
+/**
+ * Every stream's record contract, by normalizer name, with the tables the stream fills: what the
+ * data dictionary renders (scripts/gen-data-dictionary.ts) and what the tests hold the examples to.
+ */
+import { campaignCreatorFulfillmentContract } from './campaign-creator-fulfillment.ts';
+import type { RecordContract } from './contract.ts';
+import { creatorOrderContract } from './creator-orders.ts';
+import { openCollaborationProductContract } from './open-collaboration-products.ts';
+import { openCollaborationContract } from './open-collaborations.ts';
+import { partnerCampaignProductContract } from './partner-campaign-products.ts';
+import { partnerCampaignContract } from './partner-campaigns.ts';
+import { sellerOrderContract } from './seller-orders.ts';
+import { targetCollaborationContract } from './target-collaborations.ts';
+
+export interface StreamContract {
+  /** Table export names the normalizer fills. */
+  tables: readonly string[];
+  contract: RecordContract;
+}
+
+export const RECORD_CONTRACTS = {
+  normalizeSellerOrders: { tables: ['sellerOrders', 'sellerOrderSkus'], contract: sellerOrderContract },
+  normalizeCreatorOrders: { tables: ['creatorOrders', 'creatorOrderSkus'], contract: creatorOrderContract },
+  normalizeOpenCollaborations: { tables: ['openCollaborations'], contract: openCollaborationContract },
+  normalizeOpenCollaborationProducts: {
+    tables: ['openCollaborationProducts'],
+    contract: openCollaborationProductContract,
+  },
+  normalizeTargetCollaborations: {
+    tables: ['targetCollaborations', 'targetCollaborationProducts', 'targetCollaborationCreators'],
+    contract: targetCollaborationContract,
+  },
+  normalizePartnerCampaigns: { tables: ['partnerCampaigns'], contract: partnerCampaignContract },
+  normalizePartnerCampaignProducts: {
+    tables: ['partnerCampaignProducts'],
+    contract: partnerCampaignProductContract,
+  },
+  normalizeCampaignCreatorFulfillment: {
+    tables: ['campaignCreatorFulfillment', 'campaignCreatorFulfillmentDaily'],
+    contract: campaignCreatorFulfillmentContract,
+  },
+} as const satisfies Record<string, StreamContract>;

@@ -232,13 +232,13 @@ describe('pages (api doc §1.4)', () => {
     expect(page.records).toEqual([{ id: '1' }, 'junk', null]);
   });
 
-  it('keeps a non-empty token such as "0" (the iterator detects repeats); reads a numeric-string total', async () => {
+  it('reads "0" as the end marker (null, no further request); reads a numeric-string total', async () => {
     const page = await searchSellerOrders(
       setup(ok({ orders: [], next_page_token: '0', total_count: '12' })).api,
       auth,
       {},
     );
-    expect(page.nextPageToken).toBe('0');
+    expect(page.nextPageToken).toBeNull();
     expect(page.totalCount).toBe(12);
   });
 });

@@ -27,7 +27,14 @@ import {
   TransientError,
 } from './errors.ts';
 import { scrubSecrets } from './redact.ts';
-import { type BuiltRequest, buildRequest, fillPath, type QueryValue, serializeQuery } from './request.ts';
+import {
+  type BuiltRequest,
+  buildRequest,
+  fillPath,
+  type QueryValue,
+  serializeBody,
+  serializeQuery,
+} from './request.ts';
 import { backoffMs, sleep } from './sleep.ts';
 import { revokedAfterRetry, tokenRefusal } from './token-refusal.ts';
 import { fetchTransport, type HttpReply, ResponseTooLargeError, undiciTransport } from './transport.ts';
@@ -39,7 +46,10 @@ export interface ApiCallRequest {
   endpoint: EndpointDef;
   pathParams?: Readonly<Record<string, string>>;
   query?: Readonly<Record<string, QueryValue>>;
-  /** JSON-serializable body (POST), serialized once and signed as sent; undefined = no body. */
+  /**
+   * JSON-serializable body (POST), serialized once and signed as sent; undefined or an empty
+   * object = no body (serializeBody says why).
+   */
   body?: unknown;
   /** Required for business endpoints (signed); null for the unsigned token host (api doc §3). */
   auth: ConnectionAuth | null;
@@ -293,7 +303,7 @@ export function createApiClient(options: ApiClientOptions): OwnedApiClient {
       const prep: Prepared = {
         path: fillPath(req.endpoint, req.pathParams),
         query: serializeQuery(req.query ?? {}),
-        rawBody: req.body === undefined ? null : JSON.stringify(req.body),
+        rawBody: serializeBody(req.body),
       };
       const state: CallState = { attempt: 0, pendingThrottledMs: 0, throttleStart: null, throttles: 0 };
       const tokens = req.endpoint.host === 'api' ? req.auth?.tokens : undefined;

@@ -61,7 +61,7 @@ function readCount(value: unknown): number | null {
  * no byte at all, so "0" cannot be such a token. Following it would cost one more request per walk
  * that can only answer an empty page.
  */
-export function isTerminalPageToken(token: string | null | undefined): boolean {
+export function isTerminalPageToken(token: string | null | undefined): token is '' | '0' | null | undefined {
   return token === undefined || token === null || token === '' || token === '0';
 }
 

@@ -2,12 +2,14 @@
  * The one lazy page iterator of the pipeline (STYLE guideline 1): one request per step, early exit
  * allowed, never more than one page in memory.
  *
- * End of data is not documented precisely (api doc §1.4, open question §12.1): the last page may carry
- * an empty or missing `next_page_token`, or a non-empty one such as "0" with no further data. So the
- * iterator stops on ANY of: a null token (the client maps "" and missing to null), an empty page, or a
- * token it has already seen in this walk. A repeated token is an error (RepeatedPageTokenError), never
- * an infinite loop: the caller decides whether to restart the walk.
+ * End of data is not documented precisely: the last page may carry an empty, null or missing
+ * `next_page_token`, or "0" with no further data. So the iterator stops on ANY of: a terminal token
+ * (isTerminalPageToken: the client maps all four to null, and the check is repeated here so a fetcher
+ * that passes a raw token along costs no extra request either), an empty page, or a token it has
+ * already seen in this walk. A repeated token is an error (RepeatedPageTokenError), never an infinite
+ * loop: the caller decides whether to restart the walk.
  */
+import { isTerminalPageToken } from '../tiktok/endpoints/page.ts';
 import type { Page } from '../tiktok/types.ts';
 
 export type FetchPage<T> = (
@@ -49,7 +51,7 @@ export async function* pages<T>(
     opts.signal?.throwIfAborted();
     const page = await fetchPage(token, opts.signal);
     const next = page.nextPageToken;
-    if (next === null || next === '' || page.records.length === 0) {
+    if (isTerminalPageToken(next) || page.records.length === 0) {
       yield { ...page, pageToken: token, index, last: true };
       return;
     }

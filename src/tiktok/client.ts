@@ -7,7 +7,10 @@
  *     jittered exponential backoff, bounded by `retry.retries`;
  *   - throttling (HTTP 429 / 36009002): tell the budget (which slows the key for every process),
  *     wait (Retry-After when present), try again; not a failed attempt, bounded in total time;
- *   - expired token (105002): `auth.tokens.refreshAfterExpiry()` once, then the call once more.
+ *   - refused token (105002 expired; 105001 or a 36009004 about the access token, which is how a
+ *     token rotated away by another process's refresh may answer): `auth.tokens.refreshAfterExpiry()`
+ *     once (re-reads the current pair, refreshes only if the refused token is still current), then
+ *     the call once more; only a refusal of that current token is a revocation (token-refusal.ts).
  * Everything else is thrown at once for the job layer to judge. Every wait honours the AbortSignal.
  */
 import pRetry from 'p-retry';
@@ -15,16 +18,25 @@ import type { Logger } from 'pino';
 import { type EndpointDef, endpointLabel } from './endpoints/catalog.ts';
 import { parseEnvelope } from './envelope.ts';
 import {
+  type InvalidRequestError,
   isApiError,
   RateLimitedError,
   ResponseShapeError,
   type TikTokApiError,
-  TokenExpiredError,
+  type TokenRevokedError,
   TransientError,
 } from './errors.ts';
 import { scrubSecrets } from './redact.ts';
-import { type BuiltRequest, buildRequest, fillPath, type QueryValue, serializeQuery } from './request.ts';
+import {
+  type BuiltRequest,
+  buildRequest,
+  fillPath,
+  type QueryValue,
+  serializeBody,
+  serializeQuery,
+} from './request.ts';
 import { backoffMs, sleep } from './sleep.ts';
+import { revokedAfterRetry, tokenRefusal } from './token-refusal.ts';
 import { fetchTransport, type HttpReply, ResponseTooLargeError, undiciTransport } from './transport.ts';
 import type { ApiCallObserver, ConnectionAuth, RateBudget } from './types.ts';
 
@@ -34,7 +46,10 @@ export interface ApiCallRequest {
   endpoint: EndpointDef;
   pathParams?: Readonly<Record<string, string>>;
   query?: Readonly<Record<string, QueryValue>>;
-  /** JSON-serializable body (POST), serialized once and signed as sent; undefined = no body. */
+  /**
+   * JSON-serializable body (POST), serialized once and signed as sent; undefined or an empty
+   * object = no body (serializeBody says why).
+   */
   body?: unknown;
   /** Required for business endpoints (signed); null for the unsigned token host (api doc §3). */
   auth: ConnectionAuth | null;
@@ -288,7 +303,7 @@ export function createApiClient(options: ApiClientOptions): OwnedApiClient {
       const prep: Prepared = {
         path: fillPath(req.endpoint, req.pathParams),
         query: serializeQuery(req.query ?? {}),
-        rawBody: req.body === undefined ? null : JSON.stringify(req.body),
+        rawBody: serializeBody(req.body),
       };
       const state: CallState = { attempt: 0, pendingThrottledMs: 0, throttleStart: null, throttles: 0 };
       const tokens = req.endpoint.host === 'api' ? req.auth?.tokens : undefined;
@@ -296,11 +311,28 @@ export function createApiClient(options: ApiClientOptions): OwnedApiClient {
       try {
         return await sendWithRetries(req, prep, token, state);
       } catch (err) {
-        if (!tokens || token === null || !isApiError(err, TokenExpiredError)) throw err;
-        // api doc §9.1: 105002 -> refresh (once, across processes: the token source locks), retry once.
-        log?.info({ endpoint: req.endpoint.name }, 'tiktok.api.token_expired_refreshing');
-        const fresh = await tokens.refreshAfterExpiry(token, req.signal);
-        return await sendWithRetries(req, prep, fresh, state);
+        const refusal = tokens && token !== null ? tokenRefusal(err) : null;
+        if (!tokens || token === null || refusal === null) throw err;
+        // The token was refused: expired, or rotated away by a refresh in another process or
+        // another call (token-refusal.ts). The token source re-reads the current pair under the
+        // refresh lock and refreshes only if the refused token is still the current one; then the
+        // call is sent once more. Never more than one re-read/refresh per call.
+        log?.info(
+          { endpoint: req.endpoint.name, code: (err as TikTokApiError).code, refusal },
+          'tiktok.api.token_refused',
+        );
+        const next = await tokens.refreshAfterExpiry(token, req.signal);
+        try {
+          return await sendWithRetries(req, prep, next, state);
+        } catch (again) {
+          // The connection's current token, refreshed if that was possible, is refused as well:
+          // 105001 or an invalid-token 36009004 now means the grant is gone. A second 105002 stays
+          // an expiry (the job retries later).
+          const second = tokenRefusal(again);
+          if (second === 'deauthorized' || second === 'invalid')
+            throw revokedAfterRetry(again as InvalidRequestError | TokenRevokedError);
+          throw again;
+        }
       }
     },
   };

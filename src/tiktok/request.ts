@@ -53,6 +53,28 @@ export function serializeQuery(query: Readonly<Record<string, QueryValue>>): Rec
   return out;
 }
 
+/**
+ * The body text to send and sign, or null for no body. Serialized ONCE per call: the signed bytes
+ * are exactly the sent bytes.
+ *
+ * An empty object is sent as NO body. How the server signs a body of exactly `{}` is not
+ * documented: over its bytes (the signing guide appends the raw body), or as no body at all (the
+ * official Node SDK leaves an empty-object body out of the string it signs while still sending it).
+ * A request without a body signs the same under both, so it can never be refused with 106001 for
+ * that reason, and no run has to spend a bad signature learning which it is. That is allowed where
+ * it happens: the searches that send no filter (the seller's open collaborations and the
+ * open-collaboration product search) mark their whole body optional, and "no filter" is what an
+ * absent body means. The alternative, a non-empty body holding a field set to its documented
+ * default, does not exist there: none of those body fields has a documented default (the sort
+ * defaults are query parameters).
+ */
+export function serializeBody(body: unknown): string | null {
+  if (body === undefined) return null;
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0)
+    return null;
+  return JSON.stringify(body);
+}
+
 /** The one cipher this endpoint declares, taken from `auth`; never any other (api doc §1.1). */
 export function cipherParam(endpoint: EndpointDef, auth: ConnectionAuth | null): Record<string, string> {
   if (endpoint.cipher === 'none') return {};

@@ -26,8 +26,11 @@ export interface TokenSource {
   /** A currently valid access token (refreshing first when it is about to expire). */
   accessToken(signal?: AbortSignal): Promise<string>;
   /**
-   * Called after the API answered 105002 for `rejected`: refresh (once, across processes)
-   * unless another caller already did, and return the new token.
+   * Called after the API refused `rejected` (105002 expired, 105001 deauthorized, or a 36009004
+   * about the access token): re-read the connection's current pair under the refresh lock and
+   * return its token when it is another one (a refresh elsewhere rotated `rejected` away); only
+   * when `rejected` is still the current token, refresh (once, across processes) and return the
+   * new one. A refused refresh throws (TokenRevokedError when the grant is gone).
    */
   refreshAfterExpiry(rejected: string, signal?: AbortSignal): Promise<string>;
 }

@@ -53,13 +53,26 @@ function readCount(value: unknown): number | null {
 }
 
 /**
+ * Whether a `next_page_token` value means "this was the last page". The end marker is not
+ * documented: clients stop on an empty or missing token, and the one example of a last page that
+ * carries a non-empty token (the creator fulfillment status list) shows "0". "0" is safe to read as
+ * the end: every continuation token the documentation shows is opaque base64 of the query state
+ * ("b2Zmc2V0PTEw" is "offset=10", others encode a JSON array), and a single base64 character encodes
+ * no byte at all, so "0" cannot be such a token. Following it would cost one more request per walk
+ * that can only answer an empty page.
+ */
+export function isTerminalPageToken(token: string | null | undefined): token is '' | '0' | null | undefined {
+  return token === undefined || token === null || token === '' || token === '0';
+}
+
+/**
  * `data` -> Page. Records: `data[recordsKey]`; missing or null means an empty page (every field is
  * optional in the spec, api doc §10), anything but an array is shape drift (fatal).
  * Decision: elements that are not JSON objects are passed through as they are, so the normalizer
  * quarantines that one record with its raw payload and the rest of the page still loads
  * (ARCHITECTURE.md invariant 6), instead of one bad element failing the whole run.
- * nextPageToken: null when missing or empty (api doc §1.4, §12.1); a non-empty token such as "0"
- * is returned as is: the page iterator stops on an empty page or a repeated token.
+ * nextPageToken: null on every way the last page may say "no more": the key missing, null, "" or
+ * "0" (isTerminalPageToken), so the walk stops without asking for an empty page.
  */
 export function toPage(
   endpoint: EndpointDef,
@@ -78,7 +91,7 @@ export function toPage(
   }
   return {
     records: (raw ?? []) as ApiRecord[],
-    nextPageToken: typeof token === 'string' && token !== '' ? token : null,
+    nextPageToken: typeof token === 'string' && !isTerminalPageToken(token) ? token : null,
     totalCount: readCount(data[totalKey]),
     requestId,
   };

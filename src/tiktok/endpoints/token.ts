@@ -95,10 +95,25 @@ export function exchangeAuthCode(
   );
 }
 
+type RefreshGrantType = 'refresh_token' | 'authorized_code';
+
 /**
- * GET /api/v2/token/refresh (api doc §3.2). The guide says grant_type=refresh_token; the official
- * Node SDK sends authorized_code to this path (§12.7 open). We follow the guide and, only if the
- * server rejects the grant_type itself, try the SDK's value once.
+ * The grant_type the token host accepted last, per client (one client per process). Which value
+ * the server takes is not documented: the guide says refresh_token, the official Node SDK sends
+ * authorized_code. Remembering the one that worked means a server that takes only the SDK's value
+ * costs one refused refresh per process, not one per refresh.
+ */
+const acceptedGrantType = new WeakMap<ApiClient, RefreshGrantType>();
+
+/** The server refused the grant_type value itself (not the refresh token, not the app). */
+function grantTypeRefused(err: unknown): boolean {
+  return isApiError(err, InvalidRequestError) && /grant[_ ]?type/i.test(err.detail);
+}
+
+/**
+ * GET /api/v2/token/refresh. The guide's grant_type (refresh_token) first, or the value this
+ * client's last successful refresh used; if the server refuses the grant_type itself, the other
+ * value once, and that one is remembered.
  */
 export async function refreshTokens(
   api: ApiClient,
@@ -106,16 +121,22 @@ export async function refreshTokens(
   opts: TokenCallOptions = {},
 ): Promise<TokenPair> {
   const secrets = [p.appSecret, p.refreshToken];
-  const query = (grantType: string) => ({
-    app_key: p.appKey,
-    app_secret: p.appSecret,
-    refresh_token: p.refreshToken,
-    grant_type: grantType,
-  });
+  const attempt = async (grantType: RefreshGrantType) => {
+    const query = {
+      app_key: p.appKey,
+      app_secret: p.appSecret,
+      refresh_token: p.refreshToken,
+      grant_type: grantType,
+    };
+    const pair = await tokenCall(api, ENDPOINTS.tokenRefresh, query, secrets, opts);
+    acceptedGrantType.set(api, grantType);
+    return pair;
+  };
+  const first = acceptedGrantType.get(api) ?? 'refresh_token';
   try {
-    return await tokenCall(api, ENDPOINTS.tokenRefresh, query('refresh_token'), secrets, opts);
+    return await attempt(first);
   } catch (err) {
-    if (!isApiError(err, InvalidRequestError) || !/grant[_ ]?type/i.test(err.detail)) throw err;
-    return await tokenCall(api, ENDPOINTS.tokenRefresh, query('authorized_code'), secrets, opts);
+    if (!grantTypeRefused(err)) throw err;
+    return await attempt(first === 'refresh_token' ? 'authorized_code' : 'refresh_token');
   }
 }

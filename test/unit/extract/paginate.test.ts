@@ -34,11 +34,19 @@ describe('pages()', () => {
     expect(api.calls).toEqual([undefined, 'a', 'b']);
   });
 
-  it('stops on an empty page even when a token is returned ("0", api doc §1.4)', async () => {
-    const api = fakeApi({ '': page([1], '0'), '0': page([], '0') });
+  it('stops on an empty page even when a token is returned', async () => {
+    const api = fakeApi({ '': page([1], 'x'), x: page([], 'y') });
     const got = await collect(pages(api.fetch));
     expect(got.map((p) => p.records)).toEqual([[1], []]);
-    expect(api.calls).toEqual([undefined, '0']);
+    expect(api.calls).toEqual([undefined, 'x']);
+  });
+
+  it('stops on a "0" token without asking for the empty page it would answer', async () => {
+    const api = fakeApi({ '': page([1], 'a'), a: page([2], '0'), '0': page([], '0') });
+    const got = await collect(pages(api.fetch));
+    expect(got.map((p) => p.records)).toEqual([[1], [2]]);
+    expect(got.map((p) => p.last)).toEqual([false, true]);
+    expect(api.calls).toEqual([undefined, 'a']);
   });
 
   it('stops on an empty-string token', async () => {

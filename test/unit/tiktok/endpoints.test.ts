@@ -69,14 +69,14 @@ describe('seller endpoints (api doc §4, §6, §7)', () => {
     expect(req.json).toEqual({ create_time_ge: 1719807456, create_time_lt: 1722485856, program_id: '736' });
   });
 
-  it('searchSellerOrders: no page_token on the first page, default page size, empty body object', async () => {
+  it('searchSellerOrders: no page_token on the first page, default page size, no filter sent as no body (signed alike whichever way {} is signed)', async () => {
     const { api, last } = setup(ok({ orders: [], next_page_token: '' }));
     const page = await searchSellerOrders(api, auth, {});
     expect(page.nextPageToken).toBeNull();
     expect(page.totalCount).toBeNull();
     expect(last().q.has('page_token')).toBe(false);
     expect(last().q.get('page_size')).toBe('100');
-    expect(last().body).toBe('{}');
+    expect(last().body).toBeNull();
   });
 
   it('rejects millisecond time bounds before sending', async () => {
@@ -232,13 +232,13 @@ describe('pages (api doc §1.4)', () => {
     expect(page.records).toEqual([{ id: '1' }, 'junk', null]);
   });
 
-  it('keeps a non-empty token such as "0" (the iterator detects repeats); reads a numeric-string total', async () => {
+  it('reads "0" as the end marker (null, no further request); reads a numeric-string total', async () => {
     const page = await searchSellerOrders(
       setup(ok({ orders: [], next_page_token: '0', total_count: '12' })).api,
       auth,
       {},
     );
-    expect(page.nextPageToken).toBe('0');
+    expect(page.nextPageToken).toBeNull();
     expect(page.totalCount).toBe(12);
   });
 });

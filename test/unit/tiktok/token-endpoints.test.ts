@@ -81,6 +81,48 @@ describe('token endpoints (api doc §3.1-§3.3)', () => {
     ]);
   });
 
+  for (const only of ['refresh_token', 'authorized_code'] as const) {
+    it(`a server taking only grant_type=${only}: at most one refused refresh per client, then none`, async () => {
+      const { api, requests } = setup((req) =>
+        req.url.searchParams.get('grant_type') === only
+          ? ok(SAMPLE)(req, undefined)
+          : apiError(36009004, `Invalid request. grant_type must be ${only}`)(req, undefined),
+      );
+      for (let i = 0; i < 4; i++)
+        await refreshTokens(api, { appKey: APP_KEY, appSecret: APP_SECRET, refreshToken: REFRESH });
+      const sent = requests.map((r) => r.url.searchParams.get('grant_type'));
+      const refused = sent.filter((g) => g !== only).length;
+      expect(refused).toBe(only === 'refresh_token' ? 0 : 1);
+      expect(sent.slice(-3)).toEqual([only, only, only]);
+      // Another client (another process) learns on its own.
+      const other = setup(ok(SAMPLE));
+      await refreshTokens(other.api, { appKey: APP_KEY, appSecret: APP_SECRET, refreshToken: REFRESH });
+      expect(other.requests[0]?.url.searchParams.get('grant_type')).toBe('refresh_token');
+    });
+  }
+
+  it('a remembered grant_type that the server stops taking falls back once and is replaced', async () => {
+    let accepted = 'authorized_code';
+    const { api, requests } = setup((req) =>
+      req.url.searchParams.get('grant_type') === accepted
+        ? ok(SAMPLE)(req, undefined)
+        : apiError(36009004, 'invalid grant_type')(req, undefined),
+    );
+    const refresh = () =>
+      refreshTokens(api, { appKey: APP_KEY, appSecret: APP_SECRET, refreshToken: REFRESH });
+    await refresh();
+    accepted = 'refresh_token';
+    await refresh();
+    await refresh();
+    expect(requests.map((r) => r.url.searchParams.get('grant_type'))).toEqual([
+      'refresh_token',
+      'authorized_code',
+      'authorized_code',
+      'refresh_token',
+      'refresh_token',
+    ]);
+  });
+
   it('other rejections are not retried with another grant_type', async () => {
     const { api, requests } = setup(apiError(36009004, 'invalid app_key'));
     await expect(

@@ -11,9 +11,10 @@ import type { OrderPager } from './data/order-source.ts';
 import type { World } from './data/world.ts';
 import { applyDrift } from './drift.ts';
 import type { EndpointId } from './endpoints.ts';
-import { ApiError, Errors, type ErrorStatusMode, httpStatusFor } from './errors.ts';
+import { ApiError, Errors, httpStatusFor } from './errors.ts';
 import type { FaultDecision, FaultEngine } from './faults.ts';
 import type { PageTokenCodec } from './page-token.ts';
+import type { SandboxQuirks } from './quirks.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { type AuthDeps, tokenGet, tokenRefresh } from './routes/auth.ts';
 import type { HandlerContext, RouteDef } from './routes/context.ts';
@@ -47,6 +48,8 @@ export interface ApiResponse {
   fault: string | null;
   badSignature: boolean;
   throttled: boolean;
+  /** A token refresh rotated a pair (counted in stats.refreshes, even if the answer is then mangled). */
+  refreshed: boolean;
 }
 
 export interface ApiDeps {
@@ -59,7 +62,8 @@ export interface ApiDeps {
   pager: OrderPager;
   router: Router;
   faults: () => FaultEngine;
-  errorMode: () => ErrorStatusMode;
+  /** The ambiguity switches in force (they can change at run time: POST /__sandbox/quirks). */
+  quirks: () => SandboxQuirks;
   baseLatencyMs: number;
 }
 
@@ -107,6 +111,7 @@ export class SandboxApi {
       fault: null,
       badSignature: false,
       throttled: false,
+      refreshed: false,
       ...base,
     };
   }
@@ -119,7 +124,7 @@ export class SandboxApi {
   ): ApiResponse {
     // Error bodies carry code, message and request_id only, no data (api doc §1.3).
     const body = JSON.stringify({ code: error.code, message: error.message, request_id: this.requestId() });
-    const status = httpStatusFor(error, this.deps.faults().spec.errorMode ?? this.deps.errorMode());
+    const status = httpStatusFor(error, this.deps.faults().spec.errorMode ?? this.deps.quirks().errorStatus);
     const headers: Record<string, string> = { ...JSON_HEADERS };
     const retryAfter = this.deps.faults().spec.retryAfterS;
     if (status === 429 && retryAfter !== null) headers['retry-after'] = String(retryAfter);
@@ -221,7 +226,11 @@ export class SandboxApi {
     // Window [now - 300 s, now + 30 s] on the virtual clock (api doc §1.1, §2).
     if (!/^\d{1,12}$/.test(ts) || Number(ts) < nowS - 300 || Number(ts) > nowS + 30)
       throw Errors.badTimestamp();
-    if (!verifySign(world.appSecret, req.path, q, req.rawBody, sign)) throw Errors.badSign();
+    // A body of exactly `{}` is signed as no body at all in `none` mode: the official Node SDK
+    // leaves an empty object out of the string it signs while still sending it.
+    const signedBody =
+      this.deps.quirks().emptyBodySigning === 'none' && isEmptyObjectBody(req.rawBody) ? null : req.rawBody;
+    if (!verifySign(world.appSecret, req.path, q, signedBody, sign)) throw Errors.badSign();
     if (d.expireToken && req.accessToken) {
       try {
         this.deps.tokens.expire(req.accessToken);
@@ -299,6 +308,7 @@ export class SandboxApi {
       endpoint: route.id,
       out: this.deps.world.pageSpace,
       pageTokenExpired: d.pageTokenExpired,
+      quirks: this.deps.quirks(),
     };
     const prefix = `{"code":0,"message":"Success","request_id":"${this.requestId()}","data":`;
     const out = ctx.out;
@@ -348,17 +358,27 @@ export class SandboxApi {
       appKey: this.deps.world.appKey,
       appSecret: this.deps.world.appSecret,
       tokens: this.deps.tokens,
+      refreshGrantType: this.deps.quirks().refreshGrantType,
     };
     try {
       const data = endpoint === 'token_get' ? tokenGet(deps, req.query) : tokenRefresh(deps, req.query);
       // The auth host answers message "success" in lower case (api doc §3.3 example).
       const body = JSON.stringify({ code: 0, message: 'success', data, request_id: this.requestId() });
-      return this.mangle(this.respond({ endpoint, pathKey: req.path, code: 0 }, 200, body), decision);
+      const refreshed = endpoint === 'token_refresh';
+      return this.mangle(
+        this.respond({ endpoint, pathKey: req.path, code: 0, refreshed }, 200, body),
+        decision,
+      );
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       return this.error(error, endpoint, req.path);
     }
   }
+}
+
+/** The two bytes `{}` exactly (what JSON.stringify({}) sends). */
+function isEmptyObjectBody(raw: Buffer): boolean {
+  return raw.length === 2 && raw[0] === 0x7b && raw[1] === 0x7d;
 }
 
 function parseBody(raw: Buffer): Record<string, unknown> {

@@ -5,11 +5,15 @@
  *   POST /__sandbox/clock {advanceMs}   -> {nowMs}
  *   POST /__sandbox/mutate {days}       -> {nowMs}
  *   POST /__sandbox/faults {spec}       -> {spec}   (spec null or "" clears)
+ *   GET  /__sandbox/quirks              -> {quirks} (every switch, see quirks.ts)
+ *   POST /__sandbox/quirks {quirks: {...}} | {spec: "..."} -> {quirks}
+ *                                          (replaces the switches: unnamed ones go back to defaults)
  *   GET  /__sandbox/stats               -> SandboxStats; DELETE resets
  *   GET  /__sandbox/accounts            -> {url, authUrl, app, accounts}
  *   GET  /__sandbox/ground-truth?stream=&owner=[&criteria=<json>] -> GroundTruth
  *   GET  /__sandbox/requests            -> the bounded request log
  */
+import { parseQuirks, validateQuirks } from './quirks.ts';
 import type { ControlHandler } from './server.ts';
 import type { Sandbox } from './types.ts';
 
@@ -54,6 +58,17 @@ export function controlHandler(sandbox: () => Sandbox): ControlHandler {
             return bad('spec must be a string or null');
           sb.setFaults(spec ? spec : null);
           return { status: 200, body: { spec: spec ?? null } };
+        }
+        case 'GET /__sandbox/quirks':
+          return { status: 200, body: { quirks: sb.quirks } };
+        case 'POST /__sandbox/quirks': {
+          const spec = body['spec'];
+          const given = body['quirks'];
+          if ((spec === undefined) === (given === undefined))
+            return bad('send exactly one of quirks (an object) or spec (a string)');
+          if (spec !== undefined && typeof spec !== 'string') return bad('spec must be a string');
+          sb.setQuirks(typeof spec === 'string' ? parseQuirks(spec) : validateQuirks(given));
+          return { status: 200, body: { quirks: sb.quirks } };
         }
         case 'GET /__sandbox/stats':
           return { status: 200, body: sb.stats() };

@@ -61,6 +61,20 @@ export const Errors = {
   revoked: () => e(105001, 'access token is invalid; detail:your token has been deauthorized', 'auth'),
   expired: () =>
     e(105002, 'Expired credentials. The `access_token` or `x-tts-access-token` header has expired.', 'auth'),
+  /**
+   * An access token that a refresh rotated away: what it answers is undocumented, so the
+   * rotated_access_token quirk picks one of the three plausible answers.
+   */
+  rotated: (answer: '105002' | '105001' | '36009004'): ApiError =>
+    answer === '105001'
+      ? Errors.revoked()
+      : answer === '36009004'
+        ? e(
+            36009004,
+            'Invalid credentials. Invalid access_token / x-tts-access-token: the token was replaced by a refresh.',
+            'auth',
+          )
+        : Errors.expired(),
   scope: (scope: string) =>
     e(
       105005,
@@ -102,6 +116,13 @@ export const Errors = {
       : family === 'auth'
         ? e(36009004, `Invalid request. ${detail}`, 'param')
         : e(16015001, `Invalid parameter: ${detail}`, 'param'),
+  /** orderRangeCap 90d: the limit third parties report for the order searches (undocumented). */
+  orderRange: (days: number) =>
+    e(
+      36009004,
+      `Invalid request. The create_time range (create_time_lt - create_time_ge) must not exceed 90 days; got ${days} days.`,
+      'param',
+    ),
   badBody: () => e(36009022, 'Invalid request format. The request body must be a JSON object.', 'param'),
   badPath: () => e(36009009, 'Invalid path. The requested API path or version does not exist.', 'path'),
   badMethod: () => e(36009010, 'Invalid method. The HTTP method is not allowed for this API path.', 'method'),

@@ -27,7 +27,8 @@
  *                          schema drift in one record of the page: an unknown extra field, a
  *                          missing field, or a field of the wrong type
  *   retry_after=S          add `Retry-After: S` to every 429 (none by default)
- *   errors=4xx|200         HTTP status of non-throttling errors (api doc §12.2; default 200)
+ *   errors=4xx|200         HTTP status of non-throttling errors; overrides the error_status quirk
+ *                          (quirks.ts), whose default is 200
  * Examples:
  *   5xx=0.1;429burst=0.05x20;latency=normal(150,30);reset=0.01;truncate=0.01
  *   page_token_expired=once;token_expiry_after=200;drift.extra=0.02;orders:5xx=0.2

@@ -13,6 +13,7 @@ import { buildWorld } from './data/world.ts';
 import { FaultEngine, parseFaultSpec } from './faults.ts';
 import { groundTruth } from './ground-truth.ts';
 import { PageTokenCodec } from './page-token.ts';
+import { type SandboxQuirks, parseQuirks, resolveQuirks } from './quirks.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { Router } from './routes/table.ts';
 import { isSandboxScale } from './scale.ts';
@@ -49,6 +50,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = new VirtualClock(options.startTimeMs);
   const world = buildWorld(seed, scale, clock.nowMs());
   const tokens = new TokenStore(clock, seed);
+  // The old errorStatusMode option is the errorStatus switch; an explicit quirk wins over it.
+  let quirks: SandboxQuirks = resolveQuirks({
+    ...(options.errorStatusMode ? { errorStatus: options.errorStatusMode } : {}),
+    ...options.quirks,
+  });
+  tokens.rotatedAnswer = () => quirks.rotatedAccessToken;
 
   // Accounts and their initial grants; the listing follows refreshes of that first token family.
   const accounts: SandboxAccount[] = [];
@@ -114,7 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pager,
     router: new Router(),
     faults: () => faults,
-    errorMode: () => options.errorStatusMode ?? '200',
+    quirks: () => quirks,
     baseLatencyMs: options.latencyMs ?? 0,
   });
 
@@ -150,6 +157,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     setFaults(spec) {
       faults = new FaultEngine(parseFaultSpec(spec ?? ''), seed);
+    },
+    get quirks() {
+      return { ...quirks };
+    },
+    setQuirks(next) {
+      quirks = resolveQuirks(typeof next === 'string' ? parseQuirks(next) : (next ?? {}));
     },
     revoke: (accessToken) => tokens.revoke(accessToken),
     expire: (accessToken) => tokens.expire(accessToken),

@@ -3,6 +3,7 @@
  * credentials (for the quick start and manual exploration), and stops on SIGINT/SIGTERM.
  */
 import { startSandbox } from './index.ts';
+import { describeQuirks, parseQuirks } from './quirks.ts';
 import type { Sandbox, SandboxScale } from './types.ts';
 
 export interface SandboxCliOptions {
@@ -10,6 +11,8 @@ export interface SandboxCliOptions {
   seed: number;
   scale: SandboxScale;
   faults: string | undefined;
+  /** Quirks spec (./quirks.ts), e.g. "terminal_page_token=absent,error_status=4xx" or "all". */
+  quirks?: string | undefined;
   host: string;
   /** Where to print (default console.log); injected by tests. */
   print?: (line: string) => void;
@@ -42,7 +45,8 @@ export function describeSandbox(sandbox: Sandbox): string[] {
   }
   lines.push(
     '',
-    `Control: ${sandbox.url}/__sandbox/{clock,mutate,faults,stats,accounts,ground-truth}. Ctrl-C stops.`,
+    `Quirks: ${describeQuirks(sandbox.quirks) || 'none (defaults)'}`,
+    `Control: ${sandbox.url}/__sandbox/{clock,mutate,faults,quirks,stats,accounts,ground-truth}. Ctrl-C stops.`,
   );
   return lines;
 }
@@ -56,6 +60,7 @@ export async function runSandboxCli(opts: SandboxCliOptions): Promise<void> {
     scale: opts.scale,
     host: opts.host,
     ...(opts.faults ? { faults: opts.faults } : {}),
+    ...(opts.quirks ? { quirks: parseQuirks(opts.quirks) } : {}),
   });
   for (const line of describeSandbox(sandbox)) print(line);
   await new Promise<void>((resolve) => {

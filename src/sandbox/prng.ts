@@ -79,6 +79,27 @@ export function numericId(prefix: string, index: number, key: number, digits = 1
   return prefix + core + String(idFill(index, key, fill)).padStart(fill, '0');
 }
 
+/**
+ * A numeric-string id of a world-level entity (seller account, shop), distinct for every
+ * (seed, index) pair with seed < 2^32 and index < 10^filler: the prefix, the 10-digit bijective
+ * scramble of the SEED (distinct seeds, distinct cores), then the index through a bijection of the
+ * filler digits (distinct indices of one seed, distinct fillers).
+ * numericId() cannot promise this across seeds: it scrambles index + key, so a seed folded into
+ * the key (seed ^ salt) makes (seed, index) and (seed', index') meet whenever
+ * index + (seed ^ salt) == index' + (seed' ^ salt), e.g. seeds 12 and 13 with indices 0 and 1.
+ */
+export function worldId(prefix: string, seed: number, index: number, salt: number, digits = 19): string {
+  const fill = idFillWidth(prefix.length, digits);
+  const span = POW10[fill] as number;
+  if (fill === 0 || !Number.isInteger(index) || index < 0 || index >= span) {
+    throw new Error(`worldId: index ${index} does not fit the ${fill} filler digits of a ${digits}-digit id`);
+  }
+  const core = String(permute32(seed, salt)).padStart(10, '0');
+  // 7919 is prime and neither 2 nor 5, so coprime with 10^fill: index -> tail is a bijection.
+  const tail = (index * 7919 + (mix32(seed ^ salt) % span)) % span;
+  return prefix + core + String(tail).padStart(fill, '0');
+}
+
 /** How many filler digits follow the prefix and the 10-digit core in a `digits`-long id. */
 export function idFillWidth(prefixLength: number, digits: number): number {
   return Math.min(9, Math.max(0, digits - prefixLength - 10));

@@ -102,7 +102,12 @@ export function createSandboxServer(api: SandboxApi, stats: StatsCollector, cont
     entry.durationMs = Math.round((performance.now() - started) * 100) / 100;
     stats.end(
       { ...entry, path: r.pathKey },
-      { badSignature: r.badSignature, throttled: r.throttled, fault: r.fault !== null },
+      {
+        badSignature: r.badSignature,
+        throttled: r.throttled,
+        fault: r.fault !== null,
+        refreshed: r.refreshed,
+      },
       r.served,
     );
   }

@@ -19,6 +19,7 @@ export class StatsCollector {
       byPath: {},
       byCode: {},
       badSignatures: 0,
+      refreshes: 0,
       throttled: 0,
       faultsServed: 0,
       peakConcurrency: 0,
@@ -41,7 +42,7 @@ export class StatsCollector {
 
   end(
     entry: RequestLogEntry,
-    flags: { badSignature?: boolean; throttled?: boolean; fault?: boolean },
+    flags: { badSignature?: boolean; throttled?: boolean; fault?: boolean; refreshed?: boolean },
     served: { records: number; lines: number } = { records: 0, lines: 0 },
   ): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
@@ -52,6 +53,7 @@ export class StatsCollector {
     const code = entry.code === null ? `http_${entry.httpStatus}` : String(entry.code);
     this.s.byCode[code] = (this.s.byCode[code] ?? 0) + 1;
     if (flags.badSignature) this.s.badSignatures++;
+    if (flags.refreshed) this.s.refreshes++;
     if (flags.throttled) this.s.throttled++;
     if (flags.fault) this.s.faultsServed++;
     if (this.log.length >= LOG_CAPACITY) this.log.shift();

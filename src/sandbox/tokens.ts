@@ -8,6 +8,7 @@ import type { VirtualClock } from './clock.ts';
 import { randomToken } from './data/build-sellers.ts';
 import { Errors } from './errors.ts';
 import { Rng } from './prng.ts';
+import type { SandboxQuirks } from './quirks.ts';
 
 export type AccountKind = 'seller' | 'creator' | 'partner';
 export const USER_TYPE: Record<AccountKind, 0 | 1 | 3> = { seller: 0, creator: 1, partner: 3 };
@@ -92,6 +93,8 @@ export class TokenStore {
   onRotate: (pair: IssuedPair) => void = () => {};
   /** Called when an auth code is consumed (lets the account listing show a fresh one). */
   onCodeUsed: (code: string, accountId: string) => void = () => {};
+  /** What a rotated-away access token answers (the rotated_access_token quirk; 105002 by default). */
+  rotatedAnswer: () => SandboxQuirks['rotatedAccessToken'] = () => '105002';
 
   constructor(
     private readonly clock: VirtualClock,
@@ -190,9 +193,11 @@ export class TokenStore {
     const record = this.access.get(accessToken);
     if (!record) throw Errors.badToken();
     if (record.state === 'revoked') throw Errors.revoked();
-    // A rotated-away token answers "expired" (undocumented, §12): a client that lost a refresh race
-    // then re-reads the rotated pair instead of failing the run as it would on 36009004.
-    if (record.state === 'rotated' || this.clock.nowSeconds() >= record.expiresAtS) throw Errors.expired();
+    // What a rotated-away token answers is undocumented. By default "expired": a client that lost
+    // a refresh race then re-reads the rotated pair instead of failing the run as it would on
+    // 36009004. The rotated_access_token quirk picks 105001 or 36009004 instead.
+    if (record.state === 'rotated') throw Errors.rotated(this.rotatedAnswer());
+    if (this.clock.nowSeconds() >= record.expiresAtS) throw Errors.expired();
     return { account: this.account(record.accountId), scopes: record.scopes, accessToken };
   }
 

@@ -1,3 +1,7 @@
+import type { SandboxQuirks } from './quirks.ts';
+
+export type { SandboxQuirks } from './quirks.ts';
+
 /**
  * Contract of the TikTok Shop API simulator (src/sandbox). Tests, benchmarks and the quick start
  * use `startSandbox()`; the pipeline itself only ever meets the sandbox over HTTP.
@@ -20,11 +24,14 @@ export interface SandboxOptions {
   /** Added latency per request in ms (fixed); faults can add distributions on top. */
   latencyMs?: number;
   /**
-   * HTTP status of non-throttling errors (api doc §12.2 leaves it open): '200' (default) answers
-   * HTTP 200 with a non-zero `code`; '4xx' maps them to 400/401/403/404. The fault `errors=4xx`
-   * overrides this.
+   * HTTP status of non-throttling errors (the docs leave it open): '200' (default) answers
+   * HTTP 200 with a non-zero `code`; '4xx' maps them to 400/401/403/404. Kept for older callers:
+   * it is the `errorStatus` quirk (an explicit `quirks.errorStatus` wins). The fault `errors=4xx`
+   * overrides both.
    */
   errorStatusMode?: '200' | '4xx';
+  /** Answers to the questions the API docs leave open (./quirks.ts); unset switches keep their defaults. */
+  quirks?: Partial<SandboxQuirks>;
 }
 
 export interface SandboxApp {
@@ -60,6 +67,8 @@ export interface SandboxStats {
   byPath: Record<string, number>;
   byCode: Record<string, number>;
   badSignatures: number;
+  /** Token refreshes that rotated a pair (counted even when a fault then mangled the answer). */
+  refreshes: number;
   throttled: number;
   faultsServed: number;
   peakConcurrency: number;
@@ -87,6 +96,10 @@ export interface Sandbox {
   /** Advance the virtual clock by `days` and apply the data changes of that period. */
   mutate(days: number): Promise<void>;
   setFaults(spec: string | null): void;
+  /** The ambiguity switches in force (every switch, defaults included). */
+  readonly quirks: SandboxQuirks;
+  /** Replaces the switches: the defaults overridden by `quirks` (a spec string or an object). */
+  setQuirks(quirks: Partial<SandboxQuirks> | string | null): void;
   revoke(accessToken: string): void;
   /** Make this access token expire now (absolute time passes). */
   expire(accessToken: string): void;

@@ -2,7 +2,11 @@
  * `affiliate-etl sandbox`: runs the local TikTok Shop API simulator (src/sandbox) in the
  * foreground until Ctrl-C. Needs no configuration at all.
  */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+// Both parsers are small pure modules: a bad spec is then a usage error (exit 2) before anything
+// starts, while the simulator itself stays loaded on use.
+import { parseFaultSpec } from '../../sandbox/faults.ts';
+import { parseQuirks } from '../../sandbox/quirks.ts';
 import type { SandboxScale } from '../../sandbox/types.ts';
 import { integerIn } from '../options.ts';
 
@@ -12,7 +16,33 @@ export interface SandboxCliOptions {
   seed: number;
   scale: SandboxScale;
   faults: string | undefined;
+  quirks: string | undefined;
 }
+
+/** Every spec shown in the help below; a unit test runs each through its parser. */
+export const SANDBOX_HELP_SPECS = {
+  faults: [
+    'orders:5xx=0.1;429burst=0.05x20',
+    'orders:5xx=0.2',
+    'seller_orders:page_token_expired=once;retry_after=2',
+  ],
+  quirks: ['terminal_page_token=absent,error_status=4xx', 'all'],
+} as const;
+
+/** Returns the spec unchanged once `parse` accepted it; its error becomes a usage error. */
+function checked(parse: (spec: string) => unknown): (value: string) => string {
+  return (value) => {
+    try {
+      parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+    return value;
+  };
+}
+
+const [FAULTS_EG, FAULTS_2, FAULTS_3] = SANDBOX_HELP_SPECS.faults;
+const [QUIRKS_EG, QUIRKS_ALL] = SANDBOX_HELP_SPECS.quirks;
 
 export function registerSandbox(program: Command): void {
   program
@@ -33,11 +63,28 @@ export function registerSandbox(program: Command): void {
     )
     .option(
       '--faults <spec>',
-      'fault injection, e.g. "orders:5xx=0.1;429_burst=0.05" (see src/sandbox/faults.ts)',
+      `fault injection, ";"-separated [scope:]kind=value clauses, e.g. "${FAULTS_EG}" (see docs/sandbox.md)`,
+      checked(parseFaultSpec),
+    )
+    .option(
+      '--quirks <spec>',
+      'answers to what the API docs leave open, ","-separated switch=value items or a profile name, ' +
+        `e.g. "${QUIRKS_EG}" or "${QUIRKS_ALL}" (switches: terminal_page_token, error_status, ` +
+        'order_range_cap, rotated_access_token, empty_body_signing, refresh_grant_type; see docs/sandbox.md)',
+      checked(parseQuirks),
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ affiliate-etl sandbox\n  $ affiliate-etl sandbox --port 9000 --scale medium --seed 7\n  $ affiliate-etl sandbox --faults "orders:5xx=0.2"',
+      [
+        '',
+        'Examples:',
+        '  $ affiliate-etl sandbox',
+        '  $ affiliate-etl sandbox --port 9000 --scale medium --seed 7',
+        `  $ affiliate-etl sandbox --faults "${FAULTS_2}"`,
+        `  $ affiliate-etl sandbox --faults "${FAULTS_3}"`,
+        `  $ affiliate-etl sandbox --quirks "${QUIRKS_EG}"`,
+        `  $ affiliate-etl sandbox --quirks ${QUIRKS_ALL} --faults "${FAULTS_EG}"`,
+      ].join('\n'),
     )
     .action(async (opts: SandboxCliOptions) => {
       // Loaded on use: the simulator and its dataset generator are not needed by other commands.
@@ -48,6 +95,7 @@ export function registerSandbox(program: Command): void {
         seed: opts.seed,
         scale: opts.scale,
         faults: opts.faults,
+        quirks: opts.quirks,
       });
     });
 }

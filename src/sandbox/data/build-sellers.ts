@@ -2,7 +2,7 @@
  * Builds the seller side of the world: shops with catalogs, open collaborations and target
  * collaborations (each status class of api doc §7.2 represented at the start time).
  */
-import { Rng, hashString, numericId } from '../prng.ts';
+import { Rng, hashString, numericId, worldId } from '../prng.ts';
 import { CURRENCY_BY_REGION, type CreatorProfile, makeProduct } from './catalog.ts';
 import type {
   OpenCollabModel,
@@ -29,7 +29,8 @@ export function buildSellers(seed: number, shopsPerSeller: number[], productsPer
   const sellers: SellerModel[] = [];
   let shopIndex = 0;
   shopsPerSeller.forEach((shopCount, s) => {
-    const openId = numericId('70107', s, seed ^ 0x1234567);
+    // worldId, not numericId(..., seed ^ salt): ids must differ across seeds too (see worldId).
+    const openId = worldId('70107', seed, s, 0x1234567);
     const shops: ShopModel[] = [];
     for (let k = 0; k < shopCount; k++, shopIndex++) {
       const region = SHOP_REGIONS[shopIndex % SHOP_REGIONS.length] ?? 'US';
@@ -41,7 +42,7 @@ export function buildSellers(seed: number, shopsPerSeller: number[], productsPer
       }
       shops.push({
         index: shopIndex,
-        id: numericId('7000', shopIndex, seed ^ 0x51f3a9),
+        id: worldId('7000', seed, shopIndex, 0x51f3a9),
         name: `Sandbox ${region} shop ${shopIndex + 1}`,
         region,
         sellerType,

@@ -3,6 +3,7 @@
  * response `data` exactly as §3.3 with ABSOLUTE expiry epochs.
  */
 import { Errors } from '../errors.ts';
+import type { SandboxQuirks } from '../quirks.ts';
 import type { IssuedPair, TokenStore } from '../tokens.ts';
 import { USER_TYPE } from '../tokens.ts';
 
@@ -10,6 +11,7 @@ export interface AuthDeps {
   appKey: string;
   appSecret: string;
   tokens: TokenStore;
+  refreshGrantType: SandboxQuirks['refreshGrantType'];
 }
 
 function checkApp(deps: AuthDeps, query: URLSearchParams): void {
@@ -45,10 +47,13 @@ export function tokenGet(deps: AuthDeps, query: URLSearchParams): Record<string,
 export function tokenRefresh(deps: AuthDeps, query: URLSearchParams): Record<string, unknown> {
   checkApp(deps, query);
   // The guide says grant_type=refresh_token; the official Node SDK sends authorized_code to this
-  // path (api doc §3.2, open question §12.7): accept both.
-  const grant = query.get('grant_type');
-  if (grant !== 'refresh_token' && grant !== 'authorized_code') {
-    throw Errors.param('auth', 'grant_type must be refresh_token');
+  // path, and which the server takes is undocumented: both by default (`lenient`), or only the
+  // one the refresh_grant_type quirk names.
+  const mode = deps.refreshGrantType;
+  const accepted = mode === 'lenient' ? ['refresh_token', 'authorized_code'] : [mode];
+  const grant = query.get('grant_type') ?? '';
+  if (!accepted.includes(grant)) {
+    throw Errors.param('auth', `grant_type must be ${accepted.join(' or ')}`);
   }
   const refreshToken = query.get('refresh_token');
   if (!refreshToken) throw Errors.param('auth', 'refresh_token is required');

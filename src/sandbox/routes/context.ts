@@ -7,6 +7,7 @@ import type { OrderPager } from '../data/order-source.ts';
 import type { World } from '../data/world.ts';
 import type { EndpointId } from '../endpoints.ts';
 import type { PageTokenCodec } from '../page-token.ts';
+import type { SandboxQuirks } from '../quirks.ts';
 import type { AccountKind, Principal } from '../tokens.ts';
 
 export type CipherRule = 'shop_required' | 'shop_optional' | 'asset_required' | 'none';
@@ -30,6 +31,8 @@ export interface HandlerContext {
   out: ByteWriter;
   /** Fault: treat any page_token of this request as expired. */
   pageTokenExpired: boolean;
+  /** The ambiguity switches in force for this request. */
+  quirks: SandboxQuirks;
 }
 
 /**

@@ -5,13 +5,36 @@ import { Constant } from '../byte-writer.ts';
 import type { OrderSource } from '../data/order-source.ts';
 import { Errors } from '../errors.ts';
 import type { HandlerContext, HandlerResult } from './context.ts';
-import { cursor, optInt, optString, pageSize, queryFingerprint } from './paging.ts';
+import {
+  cursor,
+  optInt,
+  optString,
+  pageSize,
+  pastTheEnd,
+  queryFingerprint,
+  terminalToken,
+} from './paging.ts';
 
 const ORDERS_OPEN = new Constant('{"orders":[');
 const COMMA = new Constant(',');
 
 /** page_size is required, 1-100, default 20 on both order endpoints (api doc §9.3). */
 const ORDER_PAGE = { min: 1, max: 100, fallback: 20, required: true };
+
+const DAY_S = 86_400;
+/** orderRangeCap 90d: the widest create_time window accepted, in seconds (inclusive). */
+const MAX_RANGE_S = 90 * DAY_S;
+
+/**
+ * The order_range_cap quirk: the docs state no maximum window, third parties report 90 days.
+ * An omitted create_time_ge counts from the owner's earliest order, an omitted create_time_lt
+ * from now.
+ */
+function checkRange(ctx: HandlerContext, source: OrderSource, ge: number | null, lt: number | null): void {
+  if (ctx.quirks.orderRangeCap !== '90d') return;
+  const span = (lt ?? ctx.nowS) - (ge ?? source.timeline.createTime(0));
+  if (span > MAX_RANGE_S) throw Errors.orderRange(Math.round((span / DAY_S) * 10) / 10);
+}
 
 function searchOrders(
   ctx: HandlerContext,
@@ -22,16 +45,19 @@ function searchOrders(
   const size = pageSize(ctx, ORDER_PAGE);
   const ge = optInt(ctx, ctx.body, 'create_time_ge');
   const lt = optInt(ctx, ctx.body, 'create_time_lt');
+  checkRange(ctx, source, ge, lt);
   // Defaults (api doc §4.1): only ge -> lt = now; only lt -> ge = the shop's earliest time.
   // Orders created after now do not exist yet, so "now" bounds the range in every case.
   const geS = ge ?? source.timeline.baseS;
   const ltS = lt ?? ctx.nowS + 1;
   const fp = queryFingerprint(ctx, owner, [ge, lt, programId]);
-  const after = cursor(ctx, fp);
+  // Past the end (page_token "0" in zero mode): an index after every order gives an empty page
+  // with the window's total_count.
+  const after = pastTheEnd(ctx) ? [Number.MAX_SAFE_INTEGER - 1] : cursor(ctx, fp);
   const afterIndex = after === null ? -1 : Number(after[0]);
   if (!Number.isInteger(afterIndex) || afterIndex < -1) throw Errors.pageToken('malformed position');
   const page = ctx.pager.page(source, { geS, ltS, programId, afterIndex, pageSize: size, nowS: ctx.nowS });
-  const next = page.hasMore ? ctx.codec.encode(fp, [page.lastIndex], ctx.nowMs) : '';
+  const next = page.hasMore ? ctx.codec.encode(fp, [page.lastIndex], ctx.nowMs) : terminalToken(ctx);
   // total_count counts ORDERS, not sku lines (api doc §4.1; §12.1 notes the doubt).
   const w = ctx.out;
   w.constant(ORDERS_OPEN);
@@ -41,7 +67,11 @@ function searchOrders(
     if (k > 0) w.constant(COMMA);
     lines += source.writeJson(indices[k] as number, ctx.nowS, w);
   }
-  w.text(`],"next_page_token":"${next}","total_count":${page.totalCount}}`);
+  w.text(
+    next === undefined
+      ? `],"total_count":${page.totalCount}}`
+      : `],"next_page_token":"${next}","total_count":${page.totalCount}}`,
+  );
   return { written: true, listKey: 'orders', records: indices.length, lines };
 }
 

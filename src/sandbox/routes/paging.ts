@@ -34,6 +34,23 @@ export function pageSize(ctx: HandlerContext, rule: PageSizeRule): number {
   return n;
 }
 
+/**
+ * The next_page_token of the last page under the terminal_page_token quirk: "" (default),
+ * undefined (JSON.stringify then leaves the key out) or "0".
+ */
+export function terminalToken(ctx: HandlerContext): string | undefined {
+  const mode = ctx.quirks.terminalPageToken;
+  return mode === 'absent' ? undefined : mode === 'zero' ? '0' : '';
+}
+
+/**
+ * Whether the request asks for the page after the last one: page_token "0" when the last page
+ * answers "0" (a client that follows the token anyway gets an empty page ending the same way).
+ */
+export function pastTheEnd(ctx: HandlerContext): boolean {
+  return ctx.quirks.terminalPageToken === 'zero' && ctx.query.get('page_token') === '0';
+}
+
 /** The keyset position carried by page_token, or null on the first page. */
 export function cursor(ctx: HandlerContext, fp: string): CursorKey | null {
   const token = ctx.query.get('page_token');
@@ -62,8 +79,8 @@ function compareKeys(a: CursorKey, b: CursorKey): number {
 /**
  * Keyset paging over a list already sorted by `keyOf` ascending (keys end with the id, so they
  * are unique): the page starts after the token's key, so items added or removed between pages
- * never shift the rest. next_page_token is "" on the last page (api doc §1.4, simulator
- * recommendation [INF]).
+ * never shift the rest. The last page ends with terminalToken(): "" by default (the docs leave
+ * the terminal value open), the key absent, or "0".
  */
 export function keysetPage<T>(
   ctx: HandlerContext,
@@ -71,7 +88,8 @@ export function keysetPage<T>(
   keyOf: (item: T) => CursorKey,
   size: number,
   fp: string,
-): { items: T[]; nextPageToken: string } {
+): { items: T[]; nextPageToken: string | undefined } {
+  if (pastTheEnd(ctx)) return { items: [], nextPageToken: terminalToken(ctx) };
   const after = cursor(ctx, fp);
   let start = 0;
   if (after !== null) {
@@ -82,7 +100,8 @@ export function keysetPage<T>(
   const more = start + size < sorted.length;
   return {
     items,
-    nextPageToken: more && last !== undefined ? ctx.codec.encode(fp, keyOf(last), ctx.nowMs) : '',
+    nextPageToken:
+      more && last !== undefined ? ctx.codec.encode(fp, keyOf(last), ctx.nowMs) : terminalToken(ctx),
   };
 }
 

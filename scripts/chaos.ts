@@ -26,11 +26,16 @@ const program = new Command('chaos')
     (v: string, acc: string[]) => [...acc, v],
     [] as string[],
   )
-  .option('--seed <n>', 'sandbox seed of the first scenario', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--seed must be a positive integer, got "${v}"`);
-    return n;
-  }, 1)
+  .option(
+    '--seed <n>',
+    'sandbox seed of the first scenario',
+    (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--seed must be a positive integer, got "${v}"`);
+      return n;
+    },
+    1,
+  )
   .parse(process.argv);
 
 const opts = program.opts<{ short: boolean; scenario: string[]; seed: number }>();
@@ -44,7 +49,9 @@ try {
 const dir = join(fileURLToPath(new URL('..', import.meta.url)), '.tmp', 'chaos');
 mkdirSync(dir, { recursive: true });
 const jsonPath = join(dir, `report-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-const command = ['npm run chaos', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+const command = ['npm run chaos', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
+  ' ',
+);
 const report = await runChaos({
   plans,
   short: opts.short,

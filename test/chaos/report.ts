@@ -3,7 +3,11 @@ import type { ChaosReport } from './run.ts';
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -40,7 +44,10 @@ export function renderReport(report: ChaosReport): string {
     '',
   ]);
   out.push(
-    table(['scenario', 'kills', 'outages', 'faults', 'quarantined', 'rows compared', 'differences', 'time'], rows),
+    table(
+      ['scenario', 'kills', 'outages', 'faults', 'quarantined', 'rows compared', 'differences', 'time'],
+      rows,
+    ),
   );
   for (const s of report.scenarios) {
     out.push('', `${s.name}: ${s.about}`);
@@ -52,7 +59,7 @@ export function renderReport(report: ChaosReport): string {
     );
     for (const c of s.checks) {
       out.push(
-        `  check ${c.when}: ${c.rowsCompared} rows and ${c.moneyColumnsCompared} money sums compared, ${c.quarantinedAbsent} rows absent with their record in quarantine, ${c.differences} differences`,
+        `  check ${c.when}: ${c.rowsCompared} rows and ${c.moneyColumnsCompared} money sums compared, ${c.quarantinedAbsent} rows absent with their record in quarantine, ${c.rawOnlyCells} raw payload cells carry the drift as received, ${c.differences} differences`,
       );
       for (const f of c.failures) {
         out.push(`    ${f.stream} ${f.owner}: ${f.differences} differences`);

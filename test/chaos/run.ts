@@ -41,6 +41,8 @@ export interface Check {
   rowsCompared: number;
   moneyColumnsCompared: number;
   quarantinedAbsent: number;
+  /** Raw payload cells that differ (the drift as received): information, not differences. */
+  rawOnlyCells: number;
   differences: number;
   /** Streams with differences, with their first samples. */
   failures: { stream: StreamName; owner: string; differences: number; samples: string[] }[];
@@ -106,8 +108,17 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     opts.note(`chaos: own Postgres on port ${pg.port}, own Redis on port ${redis.port}`);
     for (const [i, plan] of opts.plans.entries()) {
       opts.note(`chaos: scenario ${plan.name}: ${plan.about}`);
-      const report = await runScenario(plan, { pg, redis, seed: opts.seed + i, note: opts.note, index: i });
-      opts.note(`chaos: scenario ${plan.name}: ${report.differences} difference(s) in ${report.durationMs} ms`);
+      const report = await runScenario(plan, {
+        pg,
+        redis,
+        seed: opts.seed + i,
+        note: opts.note,
+        index: i,
+        short: opts.short,
+      });
+      opts.note(
+        `chaos: scenario ${plan.name}: ${report.differences} difference(s) in ${report.durationMs} ms`,
+      );
       scenarios.push(report);
     }
   } finally {
@@ -153,8 +164,15 @@ class FaultTally {
       if (this.seen.has(e)) continue;
       this.seen.add(e);
       this.tallied++;
-      // An expired access token answers 105002 without a fault label (token_expiry_after).
-      const kind = e.fault?.replace(/:.*$/, '') ?? (e.code === 105002 ? 'token_expiry(105002)' : null);
+      // Two injected faults answer with an error code and no fault label: an expired access token
+      // (105002, token_expiry_after) and an expired page token (36009004, page_token_expired).
+      const kind =
+        e.fault?.replace(/:.*$/, '') ??
+        (e.code === 105002
+          ? 'token_expired(105002)'
+          : e.code === 36009004
+            ? 'page_token_expired(36009004)'
+            : null);
       if (kind) this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
     }
   }
@@ -170,11 +188,13 @@ interface ScenarioServices {
   redis: ChaosRedis;
   seed: number;
   index: number;
+  short: boolean;
   note: (line: string) => void;
 }
 
 async function runScenario(plan: ScenarioPlan, s: ScenarioServices): Promise<ScenarioReport> {
   const t0 = Date.now();
+  const short = s.short;
   const problems: string[] = [];
   const log = createLogger({ level: 'silent' });
   const dbName = `chaos_${s.index}_${plan.name.replace(/[^a-z0-9]+/g, '_')}`;
@@ -198,7 +218,13 @@ async function runScenario(plan: ScenarioPlan, s: ScenarioServices): Promise<Sce
     encryptionKey: TEST_ENCRYPTION_KEY,
     log,
     clock: { now: () => new Date(sandbox.clock.nowMs()) },
-    config: { queueName: `engine-${id}`, queuePrefix: `chaos-${id}`, windows, backoffMs: 200, busyDelayMs: 300 },
+    config: {
+      queueName: `engine-${id}`,
+      queuePrefix: `chaos-${id}`,
+      windows,
+      backoffMs: 200,
+      busyDelayMs: 300,
+    },
     ratePerSecond: 40,
     redisKeyPrefix: prefix,
   });
@@ -262,6 +288,15 @@ async function runScenario(plan: ScenarioPlan, s: ScenarioServices): Promise<Sce
     const events = fireEvents(plan, { pool, pg: s.pg, redis: s.redis, queue, note: s.note }, chaos, report);
     report.chaosJobs = await waitJobs(queue, await chaos, plan.deadlineMs);
     await events;
+    // A chaos job that failed for good or vanished is a finding even when the clean pass repairs
+    // the data; an unfinished one too, unless the short run's deadline is below the production
+    // stall recovery (30 s lock + stalled check) it would need.
+    for (const [outcome, n] of Object.entries(report.chaosJobs)) {
+      if (outcome.startsWith('failed') || outcome === 'lost from the queue')
+        problems.push(`${n} chaos job(s) ${outcome}`);
+      if (outcome === 'unfinished' && !short)
+        problems.push(`${n} chaos job(s) still unfinished after ${plan.deadlineMs} ms`);
+    }
     sandbox.setFaults(null);
     tally.stop();
     report.faultsServed = tally.byKind;
@@ -297,9 +332,14 @@ async function runScenario(plan: ScenarioPlan, s: ScenarioServices): Promise<Sce
     tally?.stop();
     await pool.close();
     report.kills = pool.killed;
-    report.unexpectedWorkerExits = pool.unexpectedExits.map((e) => ({ code: e.code, lastLines: e.lastLines }));
-    for (const e of pool.unexpectedExits)
-      problems.push(`a worker exited on its own (code ${e.code}): ${e.lastLines.slice(-2).join(' | ')}`);
+    report.unexpectedWorkerExits = pool.unexpectedExits.map((e) => ({
+      code: e.code,
+      lastLines: e.lastLines,
+    }));
+    for (const e of pool.unexpectedExits) {
+      const why = e.lastLines.find((l) => /Error\b/.test(l)) ?? e.lastLines.at(-1) ?? '';
+      problems.push(`a worker exited on its own (code ${e.code}): ${why.trim().slice(0, 200)}`);
+    }
     await queue.close().catch(() => undefined);
     await deps.close().catch(() => undefined);
     await sandbox.close();
@@ -355,8 +395,7 @@ async function waitJobs(
         const state = j ? await j.getState() : 'missing';
         if (state === 'completed')
           outcome.set(job.id!, (j?.returnvalue as RunSummary | undefined)?.status ?? 'completed');
-        else if (state === 'failed')
-          outcome.set(job.id!, `failed: ${(j?.failedReason ?? '').slice(0, 120)}`);
+        else if (state === 'failed') outcome.set(job.id!, `failed: ${(j?.failedReason ?? '').slice(0, 120)}`);
         else if (state === 'missing') outcome.set(job.id!, 'lost from the queue');
       } catch {
         // Redis is down (an outage event): ask again on the next round.
@@ -446,6 +485,7 @@ async function check(when: string, deps: OwnedEngineDeps, sandbox: Sandbox, all:
     rowsCompared: tables.reduce((n, t) => n + t.compared, 0),
     moneyColumnsCompared: tables.reduce((n, t) => n + t.moneyColumns, 0),
     quarantinedAbsent: tables.reduce((n, t) => n + t.quarantinedAbsent, 0),
+    rawOnlyCells: tables.reduce((n, t) => n + t.rawOnlyCells, 0),
     differences: verdicts.reduce((n, v) => n + v.differences, 0),
     failures: verdicts
       .filter((v) => v.differences > 0)
@@ -455,7 +495,9 @@ async function check(when: string, deps: OwnedEngineDeps, sandbox: Sandbox, all:
         differences: v.differences,
         samples: v.tables.flatMap((t) => [
           ...t.samples.map((x) => `${t.table}: ${x}`),
-          ...t.moneyMismatches.map((m) => `${t.table}: sum(${m.column}) expected ${m.expected}, got ${m.actual}`),
+          ...t.moneyMismatches.map(
+            (m) => `${t.table}: sum(${m.column}) expected ${m.expected}, got ${m.actual}`,
+          ),
         ]),
       })),
   };

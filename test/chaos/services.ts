@@ -61,7 +61,18 @@ export async function startChaosPostgres(): Promise<ChaosPostgres> {
       ? execOrThrow('runuser', ['-u', 'postgres', '--', cmd, ...args], { timeoutMs })
       : execOrThrow(cmd, args, { timeoutMs });
   };
-  await run('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  await run('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '-A',
+    'trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   const port = await freePort();
   const settings = [
     `-p ${port}`,

@@ -43,7 +43,7 @@ export class WorkerPool {
     void w.exited.then((code) => {
       this.live.delete(w);
       if (this.doomed.has(w) || this.closing) return;
-      this.unexpectedExits.push({ pid: w.proc.pid, code, lastLines: w.lines.slice(-8) });
+      this.unexpectedExits.push({ pid: w.proc.pid, code, lastLines: w.lines.slice(-12) });
       this.note(`worker ${w.proc.pid} exited on its own (code ${code}); a supervisor restarts it`);
       setTimeout(() => {
         if (!this.closing) this.spawn();

@@ -100,6 +100,7 @@ export interface ChaosOptions {
 }
 
 export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
+  const startedAt = new Date().toISOString();
   const pg = await startChaosPostgres();
   let redis: ChaosRedis | null = null;
   const scenarios: ScenarioReport[] = [];
@@ -120,14 +121,23 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         `chaos: scenario ${plan.name}: ${report.differences} difference(s) in ${report.durationMs} ms`,
       );
       scenarios.push(report);
+      // Written after each scenario too: a long run interrupted keeps what it measured.
+      if (opts.jsonPath)
+        writeFileSync(opts.jsonPath, `${JSON.stringify(buildReport(opts, startedAt, scenarios), null, 2)}\n`);
     }
   } finally {
     await redis?.destroy();
     await pg.destroy();
   }
+  const report = buildReport(opts, startedAt, scenarios);
+  if (opts.jsonPath) writeFileSync(opts.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+function buildReport(opts: ChaosOptions, startedAt: string, scenarios: ScenarioReport[]): ChaosReport {
   const sum = (f: (s: ScenarioReport) => number) => scenarios.reduce((n, s) => n + f(s), 0);
   const report: ChaosReport = {
-    startedAt: new Date().toISOString(),
+    startedAt,
     short: opts.short,
     seed: opts.seed,
     command: opts.command,
@@ -141,7 +151,6 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       differences: sum((s) => s.differences),
     },
   };
-  if (opts.jsonPath) writeFileSync(opts.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
 

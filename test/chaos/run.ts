@@ -402,9 +402,12 @@ async function waitJobs(
       try {
         const j = await queue.getJob(job.id!);
         const state = j ? await j.getState() : 'missing';
-        if (state === 'completed')
-          outcome.set(job.id!, (j?.returnvalue as RunSummary | undefined)?.status ?? 'completed');
-        else if (state === 'failed') outcome.set(job.id!, `failed: ${(j?.failedReason ?? '').slice(0, 120)}`);
+        if (state === 'completed') {
+          // Read again: `j` may predate the completion, without its return value yet.
+          const done = await queue.getJob(job.id!);
+          outcome.set(job.id!, (done?.returnvalue as RunSummary | undefined)?.status ?? 'completed');
+        } else if (state === 'failed')
+          outcome.set(job.id!, `failed: ${(j?.failedReason ?? '').slice(0, 120)}`);
         else if (state === 'missing') outcome.set(job.id!, 'lost from the queue');
       } catch {
         // Redis is down (an outage event): ask again on the next round.
@@ -447,8 +450,8 @@ async function fireEvents(
     return false;
   };
   const someActive = async () => (await t.queue.getActiveCount().catch(() => 0)) > 0;
-  for (const event of plan.events) {
-    const until = Date.now() + plan.gapMs;
+  for (const [i, event] of plan.events.entries()) {
+    const until = Date.now() + (i === 0 ? plan.firstEventMs : plan.gapMs);
     while (Date.now() < until || !(await someActive())) {
       if (!(await unfinished())) return;
       await sleep(200);

@@ -36,8 +36,12 @@ export interface ScenarioPlan {
   /** Fault spec during the chaos phase (null = none); the final clean pass always runs without. */
   faults: string | null;
   workers: number;
-  /** Events, each fired `gapMs` after the previous one, only while chaos jobs are unfinished. */
+  /**
+   * Events, the first `firstEventMs` after the start, each next one `gapMs` after the previous one,
+   * only while chaos jobs are unfinished and once one of them is active.
+   */
   events: ChaosEvent[];
+  firstEventMs: number;
   gapMs: number;
   /** Sandbox fixed latency per request (ms): long enough syncs for the events to land mid-run. */
   latencyMs: number;
@@ -54,6 +58,7 @@ const base = {
   faults: null,
   workers: 2,
   events: [],
+  firstEventMs: 1_500,
   gapMs: 2_000,
   latencyMs: 10,
   windowDays: 7,

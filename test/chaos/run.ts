@@ -346,7 +346,9 @@ async function runScenario(plan: ScenarioPlan, s: ScenarioServices): Promise<Sce
       lastLines: e.lastLines,
     }));
     for (const e of pool.unexpectedExits) {
-      const why = e.lastLines.find((l) => /Error\b/.test(l)) ?? e.lastLines.at(-1) ?? '';
+      // The crash's own message (plain stderr), not a JSON log line that mentions an error class.
+      const why =
+        e.lastLines.find((l) => !l.startsWith('{') && /Error\b/.test(l)) ?? e.lastLines.at(-1) ?? '';
       problems.push(`a worker exited on its own (code ${e.code}): ${why.trim().slice(0, 200)}`);
     }
     await queue.close().catch(() => undefined);

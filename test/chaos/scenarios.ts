@@ -109,8 +109,9 @@ export function scenarioPlans(short: boolean): ScenarioPlan[] {
       // storms are spaced so each one lands on jobs the previous one left stalled and that resumed.
       events: storms(short ? 1 : 5),
       gapMs: short ? 1_500 : 45_000,
-      latencyMs: 25,
-      windowDays: 2,
+      // Slow enough pages that the jobs outlive five storms (at 25 ms they ended after two).
+      latencyMs: short ? 25 : 80,
+      windowDays: short ? 2 : 1,
       deadlineMs: short ? 50_000 : 10 * 60_000,
     },
     {

@@ -40,13 +40,22 @@ const deps = buildEngineDeps({
     shutdownTimeoutMs: 5_000,
   },
 });
+// STALL_SETTINGS=production (the chaos suite): startWorker's own defaults for the stalled-job
+// check, the lock and maxStalledCount, i.e. exactly what a deployed worker runs with. Otherwise the
+// fast recovery the kill/resume tests need.
+const stall =
+  process.env.STALL_SETTINGS === 'production'
+    ? {}
+    : {
+        stalledIntervalMs: Number(process.env.STALLED_INTERVAL_MS ?? '300'),
+        lockDurationMs: Number(process.env.LOCK_DURATION_MS ?? '1000'),
+        maxStalledCount: 1_000,
+      };
 const worker = await startWorker(deps, {
   concurrency: Number(process.env.CONCURRENCY ?? '1'),
   schedule: false,
   name: `worker-${process.pid}`,
-  stalledIntervalMs: Number(process.env.STALLED_INTERVAL_MS ?? '300'),
-  lockDurationMs: Number(process.env.LOCK_DURATION_MS ?? '1000'),
-  maxStalledCount: 1_000,
+  ...stall,
 });
 const stop = async () => {
   await worker.close();

@@ -48,6 +48,12 @@ export interface Config {
     startDate: Date | null;
     /** page_size of the order searches, 1..100 (api doc §4.1). */
     pageSize: number;
+    /** Re-scan tiers by age (ascending maxAgeDays): open days younger than that are re-read every everyMs. */
+    rescanTiers: { maxAgeDays: number; everyMs: number }[];
+    /** Deep re-scan of every day (settled or past the horizon): period, null = off. */
+    deepRescanEveryMs: number | null;
+    deepRescanDays: number;
+    deepRescanDaysPerRun: number;
   };
   backfill: {
     /** Windows in flight per backfill run at most, all shops together. */
@@ -118,6 +124,71 @@ const urlWith = (protocols: readonly string[], example: string) =>
       })
       .optional(),
   );
+const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `0`, `15m`, `1h`, `7d` -> ms, or null when it is not a duration. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+)([mhd])?$/.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  if (m[2] === undefined) return n === 0 ? 0 : null;
+  return n * (DURATION_UNITS[m[2]] as number);
+}
+
+/**
+ * `2d=0,14d=1h,90d=6h`: open days whose youngest order is younger than 2 days are re-read at every
+ * run, younger than 14 days hourly, older ones every 6 hours. Returns the tiers or a problem.
+ */
+export function parseRescanTiers(text: string): { maxAgeDays: number; everyMs: number }[] | string {
+  const tiers: { maxAgeDays: number; everyMs: number }[] = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)d\s*=\s*(\S+)\s*$/.exec(part);
+    const everyMs = m ? parseDuration(m[2] as string) : null;
+    if (!m || everyMs === null)
+      return `"${part.trim()}" is not <age>d=<period>, e.g. 14d=1h (period 0, or a number with m, h or d)`;
+    const maxAgeDays = Number(m[1]);
+    const prev = tiers.at(-1);
+    if (maxAgeDays < 1) return `the age of "${part.trim()}" must be at least 1 day`;
+    if (prev && maxAgeDays <= prev.maxAgeDays)
+      return 'the tiers must be in increasing age, e.g. 2d=0,14d=1h,90d=6h';
+    tiers.push({ maxAgeDays, everyMs });
+  }
+  return tiers;
+}
+
+const rescanTiers = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .default('2d=0,14d=1h,90d=6h')
+    .transform((v, ctx) => {
+      const tiers = parseRescanTiers(v);
+      if (typeof tiers === 'string') {
+        ctx.addIssue({ code: 'custom', message: tiers });
+        return z.NEVER;
+      }
+      return tiers;
+    }),
+);
+
+/** A duration (`6h`, `7d`) or `off`; null = off. */
+const durationOrOff = (fallback: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((v, ctx) => {
+        if (v.trim().toLowerCase() === 'off') return null;
+        const ms = parseDuration(v);
+        if (ms === null || ms === 0) {
+          ctx.addIssue({ code: 'custom', message: 'must be a duration such as 1d or 7d, or off' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+  );
+
 const encryptionKey = z.preprocess(
   blankToUndefined,
   z
@@ -174,6 +245,12 @@ const EnvSchema = z.object({
   // api doc §4.1: page_size 1..100. Smaller pages mean more requests for the same rows: only worth it
   // where a large page is slow to serve or to commit (each page is one transaction).
   ORDERS_PAGE_SIZE: intIn(1, 100, 100),
+  // The re-scan policy by age (docs/operations.md "Steady state"): the defaults follow the settlement
+  // timeline (delivery within a week, settlement over the following weeks).
+  ORDERS_RESCAN_TIERS: rescanTiers,
+  ORDERS_DEEP_RESCAN_EVERY: durationOrOff('7d'),
+  ORDERS_DEEP_RESCAN_DAYS: intIn(1, 3650, 180),
+  ORDERS_DEEP_RESCAN_DAYS_PER_RUN: intIn(1, 3650, 7),
   // Two pages per window in memory; enough to fill 4 shops' budgets at ~200 ms API latency.
   BACKFILL_MAX_WINDOWS: intIn(1, 1024, 48),
   WORKER_CONCURRENCY: intIn(1, 256, 4),
@@ -264,6 +341,10 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
       maturityDays: e.ORDERS_MATURITY_DAYS,
       startDate: start ? new Date(start.length === 10 ? `${start}T00:00:00Z` : start) : null,
       pageSize: e.ORDERS_PAGE_SIZE,
+      rescanTiers: e.ORDERS_RESCAN_TIERS,
+      deepRescanEveryMs: e.ORDERS_DEEP_RESCAN_EVERY,
+      deepRescanDays: e.ORDERS_DEEP_RESCAN_DAYS,
+      deepRescanDaysPerRun: e.ORDERS_DEEP_RESCAN_DAYS_PER_RUN,
     },
     backfill: { maxWindows: e.BACKFILL_MAX_WINDOWS },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },

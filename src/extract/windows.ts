@@ -29,10 +29,12 @@ export interface WindowPolicy {
   overlapMs: number;
   /** Leave the newest minutes alone (at most 5 min by design) so an order is not half-indexed. */
   safetyLagMs: number;
-  /** Lines older than this are not re-scanned even when non-final (default 90 days). */
+  /** Lines older than this are not re-scanned by the tiers even when non-final (default 90 days). */
   maturityDays: number;
   /** First sync starts here; null = from the oldest orders the discovery probes find. */
   startDate: Date | null;
+  /** How often open days are re-read by age, and the deep re-scan; DEFAULT_RESCAN_POLICY when absent. */
+  rescan?: RescanPolicy;
 }
 
 function floorSecond(ms: number): number {
@@ -145,37 +147,199 @@ export function capWindow(w: TimeWindow, maxMs: number): TimeWindow[] {
 }
 
 /**
- * Settlement re-scan: groups the UTC days that still hold non-final lines (found by the engine with a
- * query on the order tables) into windows of at most windowDays, within the maturity horizon and
- * strictly before `before` (the start of this run's incremental range, which is read anyway).
- * A window spans from its first open day to the end of its last open day, so a long run of settled
- * days between two open ones is not re-read when the gap exceeds the window size.
+ * Groups UTC days (day starts, any order, duplicates allowed) into re-scan windows: runs of
+ * CONSECUTIVE days of at most windowDays each, within the maturity horizon (a day straddling it is
+ * clipped to it) and strictly before `before` (the start of this run's incremental range, which is
+ * read anyway). Days that are not listed are never inside a window: a day between two listed ones
+ * may hold thousands of orders that are settled or not due, and reading it would cost as much as a
+ * due day (one request per page either way, so merging across it would save at most one request).
  */
 export function planRescanWindows(
-  openDays: readonly Date[],
+  days: readonly Date[],
   opts: { now: Date; before: Date; maturityDays: number; windowDays: number },
 ): TimeWindow[] {
   const horizon = floorSecond(opts.now.getTime() - opts.maturityDays * DAY_MS);
   const before = floorSecond(opts.before.getTime());
   const step = opts.windowDays * DAY_MS;
-  const days = [...new Set(openDays.map((d) => Math.floor(d.getTime() / DAY_MS) * DAY_MS))]
+  const sorted = [...new Set(days.map((d) => dayStartMs(d.getTime())))]
     .filter((d) => d + DAY_MS > horizon && d < before)
     .sort((a, b) => a - b);
   const out: TimeWindow[] = [];
   let curStart: number | null = null;
   let curEnd = 0;
-  for (const day of days) {
-    const dayStart = Math.max(day, horizon);
-    if (curStart !== null && day + DAY_MS - curStart <= step) {
+  const flush = () => {
+    if (curStart !== null && curStart < Math.min(curEnd, before))
+      out.push({ start: new Date(curStart), end: new Date(Math.min(curEnd, before)) });
+  };
+  for (const day of sorted) {
+    if (curStart !== null && day === curEnd && day + DAY_MS - curStart <= step) {
       curEnd = day + DAY_MS;
       continue;
     }
-    if (curStart !== null) out.push({ start: new Date(curStart), end: new Date(Math.min(curEnd, before)) });
-    curStart = dayStart;
+    flush();
+    curStart = Math.max(day, horizon);
     curEnd = day + DAY_MS;
   }
-  if (curStart !== null) out.push({ start: new Date(curStart), end: new Date(Math.min(curEnd, before)) });
-  return out.filter((w) => w.start < w.end);
+  flush();
+  return out;
+}
+
+/** The start (00:00 UTC) of the day holding `ms`. */
+export function dayStartMs(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
+/**
+ * One tier of the re-scan policy: a day whose youngest order is younger than maxAgeDays is re-read
+ * when everyMs has passed since it was last read (0 = at every run).
+ */
+export interface RescanTier {
+  maxAgeDays: number;
+  everyMs: number;
+}
+
+/**
+ * How often an open create-time day is re-read, by the age of its orders, and the deep re-scan.
+ * Tiers are in ascending maxAgeDays; a day older than the last tier (but inside the maturity horizon)
+ * belongs to the last tier. The deep re-scan re-reads EVERY day (open, settled, or past the maturity
+ * horizon) of the last deepDays once per deepEveryMs, at most deepDaysPerRun days per run (the most
+ * overdue first), so a change the tiers cannot see (an order still moving after the horizon, or a
+ * final order that changes again) is caught within about deepEveryMs.
+ */
+export interface RescanPolicy {
+  tiers: readonly RescanTier[];
+  /** null: no deep re-scan. */
+  deepEveryMs: number | null;
+  deepDays: number;
+  deepDaysPerRun: number;
+}
+
+/**
+ * The defaults, from the settlement timeline of affiliate orders: a parcel is delivered within about a
+ * week, the return window runs after delivery, and commission settles weeks after creation (the
+ * sandbox draws it uniformly between 3 and 60 days, a frozen order resolves up to 80 days).
+ *  - under 2 days: delivery and cancellations happen now, and the incremental range's overlap already
+ *    covers the newest hours: every run, as before;
+ *  - 2 to 14 days: deliveries, early returns and the first settlements: hourly;
+ *  - 14 days to the maturity horizon: settlement proper, which analysts reconcile daily: every 6 hours;
+ *  - deep: every day of the last 180 days once a week, a week's worth of days per run at most.
+ */
+export const DEFAULT_RESCAN_POLICY: RescanPolicy = {
+  tiers: [
+    { maxAgeDays: 2, everyMs: 0 },
+    { maxAgeDays: 14, everyMs: 3_600_000 },
+    { maxAgeDays: 90, everyMs: 6 * 3_600_000 },
+  ],
+  deepEveryMs: 7 * DAY_MS,
+  deepDays: 180,
+  deepDaysPerRun: 7,
+};
+
+/**
+ * A day is due once this share of its period has passed. Runs start a little later each time (the
+ * scheduler's delay, the previous run's length): with an exact comparison an hourly day read at
+ * 10:00:05 would not be due at 11:00:03 and would wait for the 11:15 run, so the period would drift by
+ * a whole run interval.
+ */
+export const DUE_SLACK = 0.1;
+
+/** Last re-read time (epoch ms) of each day, by day start (epoch ms). */
+export type RereadLog = ReadonlyMap<number, number>;
+
+/** The tier a day belongs to at `now` (by the age of its youngest order), or null past the horizon. */
+export function tierOfDay(day: number, now: Date, policy: RescanPolicy, maturityDays: number): number | null {
+  const nowMs = now.getTime();
+  if (day + DAY_MS <= nowMs - maturityDays * DAY_MS) return null;
+  const youngestAge = nowMs - (dayStartMs(day) + DAY_MS);
+  const i = policy.tiers.findIndex((t) => youngestAge < t.maxAgeDays * DAY_MS);
+  return i === -1 ? policy.tiers.length - 1 : i;
+}
+
+function isDue(lastRead: number | undefined, everyMs: number, nowMs: number): boolean {
+  return lastRead === undefined || nowMs - lastRead >= everyMs * (1 - DUE_SLACK);
+}
+
+export interface RescanPlan {
+  windows: TimeWindow[];
+  /** Due days per tier (index as in policy.tiers), for logs and the status display. */
+  dueByTier: number[];
+  /** Days the deep re-scan reads in this run (also read by a tier are not counted). */
+  deepDays: number;
+}
+
+/**
+ * The settlement re-scan of one run: the open days whose tier period has passed since they were last
+ * read, plus the deep re-scan's most overdue days, grouped by planRescanWindows. Because the decision
+ * is made from each day's own last read time (not from the run's position in a schedule), a missed or
+ * slow run delays a tier's re-read to the next run but never skips it.
+ */
+export function planSteadyRescan(input: {
+  openDays: readonly Date[];
+  lastRead: RereadLog;
+  now: Date;
+  before: Date;
+  maturityDays: number;
+  windowDays: number;
+  policy: RescanPolicy;
+}): RescanPlan {
+  const { policy, now, maturityDays } = input;
+  const nowMs = now.getTime();
+  const before = floorSecond(input.before.getTime());
+  const due = new Set<number>();
+  const dueByTier = policy.tiers.map(() => 0);
+  for (const d of new Set(input.openDays.map((x) => dayStartMs(x.getTime())))) {
+    if (d >= before) continue;
+    const tier = tierOfDay(d, now, policy, maturityDays);
+    if (tier === null) continue;
+    if (!isDue(input.lastRead.get(d), policy.tiers[tier]?.everyMs ?? 0, nowMs)) continue;
+    due.add(d);
+    dueByTier[tier] = (dueByTier[tier] ?? 0) + 1;
+  }
+  let deepDays = 0;
+  if (policy.deepEveryMs !== null && policy.deepDaysPerRun > 0) {
+    const every = policy.deepEveryMs;
+    const candidates: { day: number; last: number }[] = [];
+    const first = dayStartMs(nowMs - policy.deepDays * DAY_MS);
+    for (let d = first; d < before; d += DAY_MS) {
+      if (due.has(d)) continue;
+      const last = input.lastRead.get(d);
+      if (isDue(last, every, nowMs)) candidates.push({ day: d, last: last ?? Number.NEGATIVE_INFINITY });
+    }
+    candidates.sort((a, b) => a.last - b.last || a.day - b.day);
+    for (const c of candidates.slice(0, policy.deepDaysPerRun)) {
+      due.add(c.day);
+      deepDays += 1;
+    }
+  }
+  // The deep re-scan reaches past the maturity horizon: group with a horizon that covers it.
+  const reach = Math.max(maturityDays, policy.deepEveryMs === null ? 0 : policy.deepDays + 1);
+  const windows = planRescanWindows(
+    [...due].map((d) => new Date(d)),
+    { now, before: input.before, maturityDays: reach, windowDays: input.windowDays },
+  );
+  return { windows, dueByTier, deepDays };
+}
+
+/**
+ * The days a re-scan window of `w` has read in full up to `before` (the incremental range reads the
+ * rest of a day it cuts), as day starts: the ones to stamp as re-read when the window completes. A day
+ * clipped at the window's start (the maturity horizon) counts: its older part is past the horizon.
+ */
+export function daysReadBy(w: TimeWindow): number[] {
+  const out: number[] = [];
+  for (let d = dayStartMs(w.start.getTime()); d < w.end.getTime(); d += DAY_MS) out.push(d);
+  return out;
+}
+
+/**
+ * Whole UTC days inside [start, end): an incremental range (a first sync) has read them, so they are
+ * stamped as re-read and not read again by the next run's re-scan.
+ */
+export function wholeDaysIn(start: Date, end: Date): number[] {
+  const out: number[] = [];
+  for (let d = dayStartMs(start.getTime() + DAY_MS - 1); d + DAY_MS <= end.getTime(); d += DAY_MS)
+    out.push(d);
+  return out;
 }
 
 /** Stable text form, used in job ids, ledger rows and log fields. */

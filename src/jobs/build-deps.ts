@@ -47,6 +47,12 @@ export function engineConfigFrom(config: Readonly<Config>): Partial<EngineConfig
       safetyLagMs: config.orders.safetyLagMinutes * 60_000,
       maturityDays: config.orders.maturityDays,
       startDate: config.orders.startDate,
+      rescan: {
+        tiers: config.orders.rescanTiers,
+        deepEveryMs: config.orders.deepRescanEveryMs,
+        deepDays: config.orders.deepRescanDays,
+        deepDaysPerRun: config.orders.deepRescanDaysPerRun,
+      },
     },
     shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
     backfillWindowConcurrency: config.backfill.maxWindows,

@@ -4,8 +4,12 @@
  *   1. new windows [watermark − overlap, now − safety_lag) in chunks; the watermark moves only when a
  *      window's last page commits (with that page, in the same transaction). A first sync without a
  *      configured start date first finds the owner's oldest orders with bounded one-row probes;
- *   2. settlement re-scan of older windows still holding non-final lines, up to the maturity horizon.
- * Every page commits its rows together with the cursor {window, next page token}.
+ *   2. settlement re-scan of older days still holding non-final lines, each at the period of its age
+ *      tier (planSteadyRescan), plus a rare deep re-scan of every day, settled or past the horizon.
+ * Every page commits its rows together with the cursor {window, next page token}. The cursor also
+ * carries the re-read record (when each day was last re-read, when each tier last ran): it is
+ * committed with the last page of the window that re-read those days, so the record never claims a
+ * read that did not commit (a window killed half-way is simply due again).
  *
  * Every request carries a bounded create-time range. Two refusals make a window smaller instead of
  * failing the run:
@@ -26,13 +30,18 @@ import type { ExtractContext, WindowedSource } from '../extract/types.ts';
 import {
   capWindow,
   DAY_MS,
+  DEFAULT_RESCAN_POLICY,
   DISCOVERY_EMPTY_PROBES,
+  daysReadBy,
   halveWindow,
   planDiscoveryProbes,
   planIncrementalWindows,
   planningHorizon,
-  planRescanWindows,
+  planSteadyRescan,
+  type RescanPolicy,
   type TimeWindow,
+  tierOfDay,
+  wholeDaysIn,
   windowLabel,
   windowLength,
 } from '../extract/windows.ts';
@@ -114,6 +123,12 @@ export interface WalkWindowInput {
   advancesWatermark: boolean;
   /** Backfill: the ledger row whose progress commits with each page (same transaction). */
   ledger?: WindowKey;
+  /**
+   * More cursor fields committed with every page of this window (the re-read record); `finished` is
+   * true for the page that completes the window. The last page's cursor is these fields alone (null
+   * when there are none): no window is in flight any more.
+   */
+  extraCursor?: (finished: boolean) => Record<string, unknown> | null;
   /** Called after each committed page (progress reporting). */
   onPage?: (info: { rows: number; nextPageToken: string | null; last: boolean }) => void;
 }
@@ -165,12 +180,16 @@ async function walkPart(
         pagesRead += 1;
         policy.reached(page.index);
         const result = normalize(page.records, { ownerId: owner.ownerId, now: run.clock.now() });
+        const finishes = page.last && closes;
+        const extra = input.extraCursor?.(finishes) ?? null;
         const checkpoint: Checkpoint = page.last
-          ? { watermark: input.advancesWatermark ? window.end : input.watermark, cursor: null }
-          : { watermark: input.watermark, cursor: { ...toCursor(input.phase, window, page.nextPageToken) } };
+          ? { watermark: input.advancesWatermark ? window.end : input.watermark, cursor: extra }
+          : {
+              watermark: input.watermark,
+              cursor: { ...extra, ...toCursor(input.phase, window, page.nextPageToken) },
+            };
         const rows = Object.values(result.rows).reduce((n, r) => n + r.length, 0) + result.rejected.length;
         const nextPageToken = page.last ? null : page.nextPageToken;
-        const finishes = page.last && closes;
         const committed = await run.store.commitPage(
           {
             runId: run.runId,
@@ -295,6 +314,81 @@ export async function discoverOrdersStart(
   return oldest;
 }
 
+/** The key of a day in the re-read record: its UTC date. */
+function dayKey(day: number): string {
+  return new Date(day).toISOString().slice(0, 10);
+}
+
+/** The label of a tier in the re-read record and the status display: `<2d`, `<14d`, ... */
+export function tierLabel(maxAgeDays: number): string {
+  return `<${maxAgeDays}d`;
+}
+
+/** The label of the deep re-scan in the re-read record. */
+export const DEEP_LABEL = 'deep';
+
+/**
+ * When each create-time day of one owner was last re-read, and when each tier last ran: kept in the
+ * owner's checkpoint cursor (etl.sync_state, key `reread`) as
+ * `{ days: { 'YYYY-MM-DD': ISO time }, last: { '<2d': ISO time, ..., deep: ISO time } }`.
+ * Times are the planning time of the run that read the day (the engine's clock), never later than the
+ * read itself, so a period measured from it is never too long.
+ */
+export class RereadRecord {
+  constructor(
+    readonly days = new Map<number, number>(),
+    readonly last = new Map<string, number>(),
+  ) {}
+
+  /**
+   * From a stored cursor. Anything unreadable is dropped, which only makes the day (or the tier's
+   * "last run" line) look never read: the day is then re-read, the safe direction.
+   */
+  static fromCursor(cursor: Record<string, unknown> | null): RereadRecord {
+    const record = new RereadRecord();
+    const raw = cursor?.['reread'];
+    if (!raw || typeof raw !== 'object') return record;
+    const { days, last } = raw as { days?: unknown; last?: unknown };
+    for (const [key, value] of entriesOf(days)) {
+      const day = Date.parse(`${key}T00:00:00Z`);
+      const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+      if (Number.isFinite(day) && Number.isFinite(at)) record.days.set(day, at);
+    }
+    for (const [key, value] of entriesOf(last)) {
+      const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+      if (Number.isFinite(at)) record.last.set(key, at);
+    }
+    return record;
+  }
+
+  /** A copy with `days` stamped as read at `at` and the `labels` as run at `at`. */
+  stamped(days: readonly number[], labels: readonly string[], at: number): RereadRecord {
+    const next = new RereadRecord(new Map(this.days), new Map(this.last));
+    for (const d of days) next.days.set(d, Math.max(at, next.days.get(d) ?? at));
+    for (const l of labels) next.last.set(l, Math.max(at, next.last.get(l) ?? at));
+    return next;
+  }
+
+  /** Forgets days older than `oldest` (day start): nothing reads them any more. */
+  prune(oldest: number): void {
+    for (const d of this.days.keys()) if (d < oldest) this.days.delete(d);
+  }
+
+  toCursor(): Record<string, unknown> | null {
+    if (this.days.size === 0 && this.last.size === 0) return null;
+    const days: Record<string, string> = {};
+    for (const [d, at] of [...this.days].sort((a, b) => a[0] - b[0]))
+      days[dayKey(d)] = new Date(at).toISOString();
+    const last: Record<string, string> = {};
+    for (const [l, at] of this.last) last[l] = new Date(at).toISOString();
+    return { reread: { days, last } };
+  }
+}
+
+function entriesOf(value: unknown): [string, unknown][] {
+  return value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
+}
+
 export async function syncWindowedOwner(
   run: StreamRun,
   source: WindowedSource,
@@ -305,6 +399,10 @@ export async function syncWindowedOwner(
   let watermark = state.watermark;
   const policy = run.config.windows;
   const resumed = parseCursor(state.cursor);
+  const now = run.clock.now();
+  const rescan: RescanPolicy = policy.rescan ?? DEFAULT_RESCAN_POLICY;
+  let record = RereadRecord.fromCursor(state.cursor);
+  record.prune(now.getTime() - (Math.max(policy.maturityDays, rescan.deepDays) + 1) * DAY_MS);
   if (resumed && resumed.phase !== 'backfill') {
     run.log.info(
       { event: 'window_resume', window: windowLabel(resumed.window), owner: scope },
@@ -319,17 +417,25 @@ export async function syncWindowedOwner(
       startToken: resumed.pageToken,
       watermark,
       advancesWatermark: resumed.phase === 'incremental',
+      // The resumed window's days are not stamped: a re-scan window resumed half-way read its first
+      // pages in an earlier run, and the re-scan below decides afresh whether they are due.
+      extraCursor: () => record.toCursor(),
     });
     if (resumed.phase === 'incremental' && (watermark === null || resumed.window.end > watermark))
       watermark = resumed.window.end;
   }
   const previousWatermark = watermark;
-  const now = run.clock.now();
   const discovered =
     watermark === null && policy.startDate === null
       ? await discoverOrdersStart(run, source, owner, planningHorizon(now, policy))
       : null;
-  for (const window of planIncrementalWindows(watermark, now, policy, discovered)) {
+  const keepFrom = now.getTime() - Math.max(policy.maturityDays, rescan.deepDays) * DAY_MS;
+  const incremental = planIncrementalWindows(watermark, now, policy, discovered);
+  for (const window of incremental) {
+    // Whole days of this run's incremental range read so far (a first sync) need no re-read now;
+    // windows are not aligned to days, so a day is whole once the window that ends it has committed.
+    const from = incremental[0]?.start ?? window.start;
+    const whole = wholeDaysIn(from, window.end).filter((d) => d + DAY_MS > keepFrom);
     await walkWindow(run, {
       source,
       owner,
@@ -339,7 +445,9 @@ export async function syncWindowedOwner(
       startToken: null,
       watermark,
       advancesWatermark: true,
+      extraCursor: (finished) => (finished ? record.stamped(whole, [], now.getTime()) : record).toCursor(),
     });
+    record = record.stamped(whole, [], now.getTime());
     watermark = window.end;
   }
   // A first sync has just read everything: nothing older to re-scan.
@@ -350,16 +458,41 @@ export async function syncWindowedOwner(
     ownerColumn: source.ownerColumn,
     ownerId: owner.ownerId,
     finalStatuses: FINAL_ORDER_STATUSES[source.finalStatuses],
-    from: new Date(now.getTime() - policy.maturityDays * 86_400_000),
+    from: new Date(now.getTime() - policy.maturityDays * DAY_MS),
     before,
   });
-  const rescans = planRescanWindows(openDays, {
+  const plan = planSteadyRescan({
+    openDays,
+    lastRead: record.days,
     now,
     before,
     maturityDays: policy.maturityDays,
     windowDays: policy.windowDays,
+    policy: rescan,
   });
-  for (const window of rescans) {
+  run.log.info(
+    {
+      event: 'rescan_planned',
+      owner: scope,
+      windows: plan.windows.length,
+      dueDays: Object.fromEntries(rescan.tiers.map((t, i) => [tierLabel(t.maxAgeDays), plan.dueByTier[i]])),
+      deepDays: plan.deepDays,
+      openDays: openDays.length,
+    },
+    'settlement re-scan planned',
+  );
+  for (const window of plan.windows) {
+    const days = daysReadBy(window);
+    const labels = [
+      ...new Set(
+        days.map((d) => {
+          const tier = tierOfDay(d, now, rescan, policy.maturityDays);
+          const t = tier === null ? undefined : rescan.tiers[tier];
+          // A settled day or one past the horizon is read by the deep re-scan only.
+          return t && openDays.some((o) => o.getTime() === d) ? tierLabel(t.maxAgeDays) : DEEP_LABEL;
+        }),
+      ),
+    ];
     await walkWindow(run, {
       source,
       owner,
@@ -369,6 +502,8 @@ export async function syncWindowedOwner(
       startToken: null,
       watermark,
       advancesWatermark: false,
+      extraCursor: (finished) => (finished ? record.stamped(days, labels, now.getTime()) : record).toCursor(),
     });
+    record = record.stamped(days, labels, now.getTime());
   }
 }

@@ -4,6 +4,12 @@ import {
   capWindow,
   DAY_MS,
   DISCOVERY_HORIZON_DAYS,
+  DUE_SLACK,
+  dayStartMs,
+  daysReadBy,
+  planSteadyRescan,
+  type RescanPolicy,
+  wholeDaysIn,
   halveWindow,
   planDiscoveryProbes,
   planIncrementalWindows,
@@ -105,14 +111,21 @@ describe('planRescanWindows', () => {
   const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
   const opts = { now, before: new Date('2026-06-30T10:50:00Z'), maturityDays: 90, windowDays: 7 };
 
-  it('merges nearby open days into windows of at most windowDays', () => {
+  it('merges consecutive days into windows of at most windowDays, never across a day not listed', () => {
     const ws = planRescanWindows(
-      [day('2026-06-01'), day('2026-06-03'), day('2026-06-07'), day('2026-06-20')],
+      [
+        day('2026-06-01'),
+        day('2026-06-02'),
+        day('2026-06-04'),
+        ...Array.from({ length: 9 }, (_, i) => new Date(day('2026-06-10').getTime() + i * DAY_MS)),
+      ],
       opts,
     );
     expect(ws).toEqual([
-      { start: day('2026-06-01'), end: day('2026-06-08') },
-      { start: day('2026-06-20'), end: day('2026-06-21') },
+      { start: day('2026-06-01'), end: day('2026-06-03') },
+      { start: day('2026-06-04'), end: day('2026-06-05') },
+      { start: day('2026-06-10'), end: day('2026-06-17') },
+      { start: day('2026-06-17'), end: day('2026-06-19') },
     ]);
   });
 
@@ -139,8 +152,148 @@ describe('planRescanWindows', () => {
           expect(hits).toHaveLength(1);
         }
         for (const w of ws) expect(w.end.getTime() - w.start.getTime()).toBeLessThanOrEqual(7 * DAY_MS);
+        for (const w of ws)
+          for (const d of daysReadBy(w)) expect(days.some((x) => x.getTime() === d)).toBe(true);
       }),
     );
+  });
+});
+
+describe('planSteadyRescan (re-scan policy by age)', () => {
+  const HOUR = 3_600_000;
+  const RUN = 15 * 60_000;
+  const start = Date.parse('2026-06-01T00:05:00Z');
+  const dayAgo = (at: number, days: number) => dayStartMs(at - days * DAY_MS);
+  const steady: RescanPolicy = {
+    tiers: [
+      { maxAgeDays: 2, everyMs: 0 },
+      { maxAgeDays: 14, everyMs: HOUR },
+      { maxAgeDays: 90, everyMs: 6 * HOUR },
+    ],
+    deepEveryMs: null,
+    deepDays: 180,
+    deepDaysPerRun: 7,
+  };
+
+  /** Runs at `times` with every day of the last 100 open; returns when each day was read. */
+  function simulate(times: number[], policy: RescanPolicy, open: (day: number) => boolean) {
+    const lastRead = new Map<number, number>();
+    const reads = new Map<number, number[]>();
+    for (const t of times) {
+      const openDays: Date[] = [];
+      for (let d = dayStartMs(t - 100 * DAY_MS); d < t; d += DAY_MS) if (open(d)) openDays.push(new Date(d));
+      const plan = planSteadyRescan({
+        openDays,
+        lastRead,
+        now: new Date(t),
+        before: new Date(t - 10 * 60_000),
+        maturityDays: 90,
+        windowDays: 7,
+        policy,
+      });
+      for (const w of plan.windows)
+        for (const d of daysReadBy(w)) {
+          lastRead.set(d, t);
+          reads.set(d, [...(reads.get(d) ?? []), t]);
+        }
+    }
+    return reads;
+  }
+
+  const runs = (from: number, count: number, every = RUN) =>
+    Array.from({ length: count }, (_, i) => from + i * every);
+
+  it('a change in each tier is seen within its period (every run, hourly, every 6 hours)', () => {
+    const times = runs(start, 4 * 96);
+    const reads = simulate(times, steady, () => true);
+    const end = times.at(-1) as number;
+    // A day of each tier during the last simulated day: 1, 5 and 40 days old.
+    for (const [age, period] of [
+      [1, RUN],
+      [5, HOUR],
+      [40, 6 * HOUR],
+    ] as const) {
+      const d = dayAgo(end, age);
+      const seen = (reads.get(d) ?? []).filter((t) => t >= end - DAY_MS + 7 * HOUR);
+      expect(seen.length).toBeGreaterThan(1);
+      // Any change between two reads is seen by the second one: the gap is the worst lag.
+      for (let i = 1; i < seen.length; i++)
+        expect((seen[i] as number) - (seen[i - 1] as number)).toBeLessThanOrEqual(period);
+    }
+  });
+
+  it('a missed or slow run never skips a tier: the next run re-reads every overdue day', () => {
+    const first = runs(start, 96);
+    // The worker is down for 6 h 7 min (longer than every period), then runs start 40 s late each.
+    const resumeAt = (first.at(-1) as number) + 6 * HOUR + 7 * 60_000;
+    const later = Array.from({ length: 30 }, (_, i) => resumeAt + i * (RUN + 40_000));
+    const reads = simulate([...first, ...later], steady, () => true);
+    for (const age of [5, 40]) {
+      const d = dayAgo(first.at(-1) as number, age);
+      expect(reads.get(d)).toContain(resumeAt);
+    }
+    // Hourly days keep their hour despite the drift: never more than one run later than due.
+    const hourly = (reads.get(dayAgo(resumeAt, 5)) ?? []).filter((t) => t >= resumeAt);
+    for (let i = 1; i < hourly.length; i++)
+      expect((hourly[i] as number) - (hourly[i - 1] as number)).toBeLessThanOrEqual(HOUR + RUN);
+  });
+
+  it('a day with no open order is never re-read by the tiers, however young', () => {
+    const settled = dayAgo(start + DAY_MS, 6);
+    const reads = simulate(runs(start, 2 * 96), steady, (d) => d !== settled);
+    expect(reads.get(settled)).toBeUndefined();
+    expect(reads.get(settled + DAY_MS)?.length).toBeGreaterThan(40);
+  });
+
+  it('the deep re-scan reads settled days and days past the horizon once per period, a few per run', () => {
+    const deep: RescanPolicy = { ...steady, deepEveryMs: DAY_MS, deepDays: 150, deepDaysPerRun: 5 };
+    const times = runs(start, 3 * 96);
+    const reads = simulate(times, deep, () => false);
+    const pastHorizon = dayAgo(start, 120);
+    const got = reads.get(pastHorizon) ?? [];
+    // Read once in the first day, then again about a day later, never more than once a period.
+    expect(got.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < got.length; i++)
+      expect((got[i] as number) - (got[i - 1] as number)).toBeGreaterThanOrEqual(DAY_MS * (1 - DUE_SLACK));
+    // Never more than deepDaysPerRun days in one run.
+    const perRun = new Map<number, number>();
+    for (const ts of reads.values()) for (const t of ts) perRun.set(t, (perRun.get(t) ?? 0) + 1);
+    expect(Math.max(...perRun.values())).toBeLessThanOrEqual(5);
+    // Without the deep re-scan, nothing settled or past the horizon is ever read.
+    expect(simulate(times, steady, () => false).size).toBe(0);
+  });
+
+  it('today\'s policy is the single tier "every run up to the horizon"', () => {
+    const today: RescanPolicy = { ...steady, tiers: [{ maxAgeDays: 90, everyMs: 0 }] };
+    const t = start + 10 * DAY_MS;
+    const openDays = Array.from({ length: 95 }, (_, i) => new Date(dayAgo(t, i + 1)));
+    const lastRead = new Map(openDays.map((d) => [d.getTime(), t - RUN] as const));
+    const plan = planSteadyRescan({
+      openDays,
+      lastRead,
+      now: new Date(t),
+      before: new Date(t - 10 * 60_000),
+      maturityDays: 90,
+      windowDays: 7,
+      policy: today,
+    });
+    expect(plan.windows).toEqual(
+      planRescanWindows(openDays, {
+        now: new Date(t),
+        before: new Date(t - 600_000),
+        maturityDays: 90,
+        windowDays: 7,
+      }),
+    );
+  });
+});
+
+describe('wholeDaysIn', () => {
+  it('lists only the days an incremental range covers in full', () => {
+    const d0 = Date.parse('2026-06-01T00:00:00Z');
+    expect(wholeDaysIn(new Date(d0), new Date(d0 + 2 * DAY_MS))).toEqual([d0, d0 + DAY_MS]);
+    expect(wholeDaysIn(new Date(d0 + 1000), new Date(d0 + 2 * DAY_MS + 5))).toEqual([d0 + DAY_MS]);
+    expect(wholeDaysIn(new Date(d0 + 1000), new Date(d0 + 20 * 60_000))).toEqual([]);
   });
 });
 

@@ -4,13 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WindowedSource } from '../../../src/extract/types.ts';
-import type { TimeWindow } from '../../../src/extract/windows.ts';
+import { DEFAULT_RESCAN_POLICY, type TimeWindow } from '../../../src/extract/windows.ts';
 import { defaultEngineConfig } from '../../../src/jobs/deps.ts';
 import { emptyCounts } from '../../../src/jobs/run-summary.ts';
 import type { EngineStore } from '../../../src/jobs/store.ts';
 import type { StreamRun } from '../../../src/jobs/stream-run.ts';
 import { MAX_STALLED_RESTARTS } from '../../../src/extract/restart.ts';
-import { syncWindowedOwner, walkWindow } from '../../../src/jobs/windowed-sync.ts';
+import { parseCursor, syncWindowedOwner, walkWindow } from '../../../src/jobs/windowed-sync.ts';
 import type { ApiClient } from '../../../src/tiktok/client.ts';
 import { InvalidRequestError } from '../../../src/tiktok/errors.ts';
 import type { Checkpoint, PageCommit } from '../../../src/load/types.ts';
@@ -71,7 +71,16 @@ function fakeStore(initial: Checkpoint, openDays: Date[] = []) {
 
 function run(store: EngineStore, windowDays = 400): StreamRun {
   const config = defaultEngineConfig();
-  config.windows = { windowDays, overlapMs: 60_000, safetyLagMs: 0, maturityDays: 90, startDate: null };
+  config.windows = {
+    windowDays,
+    overlapMs: 60_000,
+    safetyLagMs: 0,
+    maturityDays: 90,
+    startDate: null,
+    // The deep re-scan is planSteadyRescan's business (test/unit/extract/windows.test.ts): off here so
+    // each test sees only the windows it is about.
+    rescan: { ...DEFAULT_RESCAN_POLICY, deepEveryMs: null },
+  };
   return {
     store,
     api: {} as ApiClient,
@@ -126,7 +135,9 @@ describe('syncWindowedOwner', () => {
     expect(commits[0]!.checkpoint).toEqual({ watermark: windowEnd, cursor: null });
     // The next window starts at the resumed window's end minus the overlap.
     expect(calls[1]!.window.start).toEqual(new Date(windowEnd.getTime() - 60_000));
-    expect(commits.at(-1)!.checkpoint).toEqual({ watermark: NOW, cursor: null });
+    expect(commits.at(-1)!.checkpoint?.watermark).toEqual(NOW);
+    // No window in flight (the cursor keeps only the re-read record).
+    expect(parseCursor(commits.at(-1)!.checkpoint!.cursor)).toBeNull();
   });
 
   it('a rejected page token halves the window and reads both halves from their first page', async () => {
@@ -205,7 +216,9 @@ describe('syncWindowedOwner', () => {
       'p1',
       'p2',
     ]);
-    expect(commits.at(-1)!.checkpoint).toEqual({ watermark: NOW, cursor: null });
+    expect(commits.at(-1)!.checkpoint?.watermark).toEqual(NOW);
+    // No window in flight (the cursor keeps only the re-read record).
+    expect(parseCursor(commits.at(-1)!.checkpoint!.cursor)).toBeNull();
   });
 
   it('gives up on a window too short to halve once restarts stop getting further (never an endless loop)', async () => {
@@ -240,6 +253,92 @@ describe('syncWindowedOwner', () => {
       rescanCommits.map((c) => (c.checkpoint?.cursor as { phase?: string } | null)?.phase ?? null),
     ).toEqual(['rescan', 'rescan', null]);
     expect(rescanCommits.every((c) => c.checkpoint?.watermark?.getTime() === NOW.getTime())).toBe(true);
+  });
+});
+
+describe('re-scan by age with a re-read record', () => {
+  const HOUR = 3_600_000;
+  type Reread = { days: Record<string, string>; last: Record<string, string> };
+  const rereadOf = (c: PageCommit | undefined) =>
+    (c?.checkpoint?.cursor as { reread?: Reread } | null | undefined)?.reread;
+
+  /** One run at `at` from `checkpoint`; returns the re-scan requests and the commits. */
+  async function runAt(at: Date, checkpoint: Checkpoint, openDays: Date[]) {
+    const { store, commits } = fakeStore(checkpoint, openDays);
+    const calls: { window: TimeWindow; token: string | undefined }[] = [];
+    const r = run(store, 7);
+    r.clock = { now: () => at };
+    await syncWindowedOwner(r, fakeSource({ calls }), owner);
+    const last = commits.at(-1);
+    const rescans = calls.filter((c) => c.window.end.getTime() <= at.getTime() - 2 * HOUR);
+    return { rescans, commits, next: { watermark: at, cursor: last?.checkpoint?.cursor ?? null } };
+  }
+
+  it('stamps the days with the last page of the window that read them, with the tier that ran', async () => {
+    const fiveDays = new Date('2026-06-25T00:00:00Z');
+    const first = await runAt(NOW, { watermark: new Date(NOW.getTime() - 900_000), cursor: null }, [
+      fiveDays,
+    ]);
+    expect(first.rescans.map((c) => c.token)).toEqual([undefined, 'p1', 'p2']);
+    const rescanCommits = first.commits.slice(-3);
+    // Mid-window pages carry the record as it was (the window is not read yet) next to the position.
+    expect(rereadOf(rescanCommits[0])?.days['2026-06-25']).toBeUndefined();
+    expect((rescanCommits[0]?.checkpoint?.cursor as { phase?: string }).phase).toBe('rescan');
+    expect(rereadOf(rescanCommits[2])).toEqual({
+      days: { '2026-06-25': NOW.toISOString() },
+      last: { '<14d': NOW.toISOString() },
+    });
+  });
+
+  it('re-reads an hourly day once an hour, not at every run, and a missed run does not skip it', async () => {
+    const fiveDays = new Date('2026-06-25T00:00:00Z');
+    const first = await runAt(NOW, { watermark: new Date(NOW.getTime() - 900_000), cursor: null }, [
+      fiveDays,
+    ]);
+    const at = (min: number) => new Date(NOW.getTime() + min * 60_000);
+    const second = await runAt(at(15), first.next, [fiveDays]);
+    expect(second.rescans).toEqual([]);
+    // The record survives runs that re-read nothing (it rides on the incremental pages).
+    expect(rereadOf(second.commits.at(-1))?.days['2026-06-25']).toBe(NOW.toISOString());
+    // Runs at +30 and +45 are missed; the +60 run is 20 s late: the day is due and read.
+    const third = await runAt(new Date(at(60).getTime() + 20_000), second.next, [fiveDays]);
+    expect(third.rescans.map((c) => c.window.start)).toEqual([fiveDays, fiveDays, fiveDays]);
+  });
+
+  it('reads every open day when the stored record is unreadable (the safe direction)', async () => {
+    const fiveDays = new Date('2026-06-25T00:00:00Z');
+    const garbage: Checkpoint = {
+      watermark: new Date(NOW.getTime() - 900_000),
+      cursor: { reread: { days: { '2026-06-25': 'yesterday', nonsense: 5 }, last: [] } },
+    };
+    const { rescans } = await runAt(NOW, garbage, [fiveDays]);
+    expect(rescans).toHaveLength(3);
+  });
+
+  it('a first sync stamps the whole days it read, so the next run does not read them again', async () => {
+    const { store, commits } = fakeStore({ watermark: null, cursor: null }, []);
+    const r = run(store, 7);
+    r.config.windows = { ...r.config.windows, startDate: new Date('2026-06-20T00:00:00Z') };
+    await syncWindowedOwner(r, fakeSource(), owner);
+    const days = rereadOf(commits.at(-1))?.days ?? {};
+    expect(Object.keys(days)).toEqual([
+      '2026-06-20',
+      '2026-06-21',
+      '2026-06-22',
+      '2026-06-23',
+      '2026-06-24',
+      '2026-06-25',
+      '2026-06-26',
+      '2026-06-27',
+      '2026-06-28',
+      '2026-06-29',
+    ]);
+    const next = await runAt(
+      new Date(NOW.getTime() + 900_000),
+      { watermark: NOW, cursor: commits.at(-1)?.checkpoint?.cursor ?? null },
+      [new Date('2026-06-22T00:00:00Z')],
+    );
+    expect(next.rescans).toEqual([]);
   });
 });
 
@@ -298,7 +397,9 @@ describe('bounded create-time ranges', () => {
     expect(probes).toHaveLength(10);
     // Every order was read, and the watermark ends at now.
     expect(served.size).toBe(times.length);
-    expect(commits.at(-1)!.checkpoint).toEqual({ watermark: NOW, cursor: null });
+    expect(commits.at(-1)!.checkpoint?.watermark).toEqual(NOW);
+    // No window in flight (the cursor keeps only the re-read record).
+    expect(parseCursor(commits.at(-1)!.checkpoint!.cursor)).toBeNull();
   });
 
   it('a refused range halves the window and later windows are sent no larger', async () => {
@@ -313,7 +414,9 @@ describe('bounded create-time ranges', () => {
     expect(refused).toHaveLength(1);
     expect(calls.slice(1).every((w) => w.end.getTime() - w.start.getTime() <= days(30))).toBe(true);
     expect(served.size).toBe(times.length);
-    expect(commits.at(-1)!.checkpoint).toEqual({ watermark: NOW, cursor: null });
+    expect(commits.at(-1)!.checkpoint?.watermark).toEqual(NOW);
+    // No window in flight (the cursor keeps only the re-read record).
+    expect(parseCursor(commits.at(-1)!.checkpoint!.cursor)).toBeNull();
   });
 
   it('discovery probes cut down to a refused range too', async () => {

@@ -283,7 +283,7 @@ describe('re-scan by age with a re-read record', () => {
     const rescanCommits = first.commits.slice(-3);
     // Mid-window pages carry the record as it was (the window is not read yet) next to the position.
     expect(rereadOf(rescanCommits[0])?.days['2026-06-25']).toBeUndefined();
-    expect((rescanCommits[0]?.checkpoint?.cursor as { phase?: string }).phase).toBe('rescan');
+    expect((rescanCommits[0]!.checkpoint!.cursor as { phase?: string }).phase).toBe('rescan');
     expect(rereadOf(rescanCommits[2])).toEqual({
       days: { '2026-06-25': NOW.toISOString() },
       last: { '<14d': NOW.toISOString() },

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from '../src/log.ts';
 import { type Services, startServices } from '../src/services/index.ts';
 
-type Figures = Record<string, number>;
+/** Numbers, and a few booleans (a verdict such as equals_ground_truth). */
+type Figures = Record<string, number | boolean>;
 interface Bench {
   name: string;
   file: string;
@@ -38,6 +39,11 @@ const benches: Bench[] = [
     name: 'e2e',
     file: 'e2e.json',
     run: async () => (await import('./e2e.bench.ts')).runE2eBench(),
+  },
+  {
+    name: 'steady',
+    file: 'steady.json',
+    run: async () => (await import('./steady.bench.ts')).runSteadyBench() as Promise<Figures>,
   },
 ];
 
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
         summary.push({
           bench: bench.name,
           figure,
-          value: Number.isInteger(value) ? String(value) : value.toFixed(3),
+          value: typeof value === 'boolean' || Number.isInteger(value) ? String(value) : value.toFixed(3),
         });
       }
     } catch (error) {

@@ -117,6 +117,64 @@ describe('no silent failure', () => {
     expect(r.stderr + r.stdout).not.toContain(wrongKey);
   });
 
+  it('status and doctor put the cause first: wrong key, re-authorization, streams that stopped syncing', async () => {
+    await setStatus(2, 'reauth_required', 'TokenRevokedError: the access token was revoked (code 105001)');
+    // Connection 1 was added 5 hours ago and its hourly streams never ran: they stopped syncing.
+    await sql`update etl.connections set created_at = now() - interval '5 hours' where id = 1`;
+    const status = await h.runHere(['status', '--check']);
+    expect(status.code).toBe(1);
+    const [problems = '', table = ''] = status.stdout.split('\n\n');
+    expect(problems).toMatch(/^Problems \(\d+\):/);
+    expect(table).toMatch(/^\+|^ *conn|\| conn/m);
+    expect(problems).toMatch(
+      /connection 1 seller_affiliate_orders: blocked \(no retry helps\) since \d{4}-\d\d-\d\d \d\d:\d\dZ with EncryptionKeyMismatchError: credential was encrypted with key/,
+    );
+    expect(problems).toMatch(
+      /connection 1 open_collaborations: has never succeeded since the connection was added \(5 × its 1h interval\)\n {4}What to do: check that a worker runs/,
+    );
+    expect(problems).toMatch(
+      /connection 2 creator_affiliate_orders: the connection needs re-authorization since \d{4}-\d\d-\d\d \d\d:\d\dZ, because TokenRevokedError/,
+    );
+    expect(problems).toMatch(
+      /EncryptionKeyMismatchError: .*\n {4}What to do: ETL_ENCRYPTION_KEY is not the key the connections were stored with/,
+    );
+    expect(table).toMatch(/\| open_collaborations +\|.*\| STALE +\|/);
+    expect(table).toMatch(/\| creator_affiliate_orders +\|.*\| REAUTH +\|/);
+
+    const doctor = await h.runHere(['doctor']);
+    expect(doctor.code).toBe(1);
+    const lines = doctor.stdout.split('\n');
+    const firstOf = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(doctor.stdout).toMatch(
+      /\[FAIL\] connection 1 +seller_affiliate_orders blocked \(no retry helps\) since .* with EncryptionKeyMismatchError/,
+    );
+    expect(doctor.stdout).toMatch(
+      /\[FAIL\] connection 1 +open_collaborations has never succeeded since the connection was added/,
+    );
+    expect(doctor.stdout).toMatch(
+      /\[FAIL\] connection 2 +creator ".*" needs re-authorization since \d{4}-\d\d-\d\d \d\d:\d\dZ, because TokenRevokedError/,
+    );
+    // The cause comes before the connection's token, scope and API checks.
+    expect(firstOf(/connection 1 +open_collaborations has never/)).toBeLessThan(
+      firstOf(/connection 1 +API answers/),
+    );
+
+    // Fixed: the right key syncs again and the stream is healthy.
+    await sql`update etl.connections set created_at = now() where id = 1`;
+    const fixed = await h.runHere(['sync', '--stream', 'seller_affiliate_orders']);
+    expect(fixed.code).toBe(0);
+    const after = await h.runHere([
+      'status',
+      '--connection',
+      '1',
+      '--stream',
+      'seller_affiliate_orders',
+      '--check',
+    ]);
+    expect(after.code).toBe(0);
+    expect(after.stdout).not.toContain('Problems');
+  });
+
   it('never printed a secret', () => {
     const transcript = h.transcript();
     for (const secret of h.secrets()) expect(transcript).not.toContain(secret);

@@ -56,15 +56,22 @@ export function registerConnectionHealth(opts: ConnectionHealthOptions): void {
   let last: { at: number; reading: ConnectionHealthReading } | null = null;
   let inflight: Promise<ConnectionHealthReading | null> | null = null;
 
-  const errors = new Counter({
+  // Both join the scrape's read, so a failure or a refresh shows in the same scrape.
+  const errors: Counter = new Counter({
     name: `${p}connection_health_read_errors_total`,
     help: 'Refreshes of the connection and stream health gauges that failed (Postgres unreachable?).',
     registers,
+    async collect() {
+      await reading();
+    },
   });
-  const refreshed = new Gauge({
+  const refreshed: Gauge = new Gauge({
     name: `${p}connection_health_refreshed_timestamp_seconds`,
     help: 'When the connection and stream health gauges were last read from Postgres (unix seconds).',
     registers,
+    async collect() {
+      await reading();
+    },
   });
   // prom-client collects every metric of a scrape concurrently: the first collect starts the read,
   // the others join it; a read younger than minRefreshMs is reused.

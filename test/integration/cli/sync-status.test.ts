@@ -337,7 +337,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     expect(r.stdout).toContain('0 of 1 run succeeded.');
     expect(r.stdout).toMatch(/connection 3 creator_affiliate_orders: failed: TokenRevokedError/);
     expect(r.stdout).toMatch(/What to do: The authorization is gone/);
-    expect(r.stderr).toContain('1 sync did not succeed');
+    expect(r.stderr).toContain('1 selected sync did not sync: 1 did not succeed');
 
     const status = await h.runHere(['status', '--check']);
     expect(status.code).toBe(1);

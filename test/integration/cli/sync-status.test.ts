@@ -341,7 +341,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
 
     const status = await h.runHere(['status', '--check']);
     expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(/creator_affiliate_orders .*\| REAUTH \|/);
+    expect(status.stdout).toMatch(/creator_affiliate_orders .*\| REAUTH +\|/);
     expect(status.stdout).toContain(
       'connection 3 creator_affiliate_orders: the connection needs re-authorization',
     );
@@ -355,7 +355,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     const skip = await h.runHere(['sync', '--connection', '3']);
     expect(skip.code).toBe(1);
     expect(skip.stdout).toMatch(
-      /connection 3 creator_affiliate_orders: needs re-authorization since .*, because TokenRevokedError/,
+      /connection 3 creator_affiliate_orders: needs re-authorization since .*, because TikTok API .*code 105001/,
     );
   });
 

@@ -4,6 +4,7 @@
  *
  *   npx tsx scripts/check-doc-refs.ts          # exit 1 listing file:line, the reference and the fix
  *   npx tsx scripts/check-doc-refs.ts --map    # the replacement table for the old citation forms
+ *   npx tsx scripts/check-doc-refs.ts --root DIR   # check another checkout
  *
  * Scanned: every file `git ls-files` lists (tracked, plus new files not ignored), except
  * node_modules, bench/results, the lock file and binary files. Found as references:
@@ -212,7 +213,8 @@ const DOCS_PATH_RE = /(?<![\w./@$-])(docs\/[\w./-]*[\w/-])(?:#([\w-]+))?/g;
 const BUILT_PATH_RE = /\b(?:join|resolve)\([^)]*$/;
 const MD_LINK_RE = /\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
 const SHARED_RE = /(?<![\w-])(?:\.\.\/)+shared\b[\w./-]*|(?<![\w./-])shared\/(?:api|design)\b[\w./-]*/g;
-const API_NOTES_RE = /\bapi[ ]doc\b(?:\s*§\s*([0-9]+(?:\.[0-9]+)*))?/gi;
+/** A citation may continue on the next comment line: blanks and comment markers may sit before the §. */
+const API_NOTES_RE = /\bapi[ ]doc\b(?:(?:\s|\/\/|\*)*§\s*([0-9]+(?:\.[0-9]+)*))?/gi;
 const DESIGN_WORD_RE = new RegExp(`\\b(${DESIGN_DOCS.map((d) => d.name).join('|')})(\\.md)?\\b`, 'g');
 
 // ---------------------------------------------------------------------------------------------
@@ -468,8 +470,10 @@ export function mappingTable(): string {
   return rows.join('\n');
 }
 
-function main(argv: readonly string[]): number {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** `--root DIR` checks another checkout (the tests use fixture repositories). */
+export function main(argv: readonly string[]): number {
+  const at = argv.indexOf('--root');
+  const root = (at >= 0 ? argv[at + 1] : undefined) ?? join(dirname(fileURLToPath(import.meta.url)), '..');
   if (argv.includes('--map')) {
     console.log(mappingTable());
     return 0;

@@ -7,7 +7,11 @@
  */
 import type { RunSummary } from './run-summary.ts';
 
-/** Names of errors no retry can fix: bad signature / request, missing scope, revoked token, drift. */
+/**
+ * Names of errors no retry can fix: bad signature / request, missing scope, revoked token, drift, and
+ * stored credentials this process cannot decrypt (wrong ETL_ENCRYPTION_KEY, or a corrupt value):
+ * retrying those only delays the report by the whole backoff schedule.
+ */
 const PERMANENT = new Set([
   'TokenRevokedError',
   'PermissionError',
@@ -15,7 +19,15 @@ const PERMANENT = new Set([
   'ResponseShapeError',
   'ConnectionSetupError',
   'ConnectionUnavailableError',
+  'DecryptionError',
+  'EncryptionKeyMismatchError',
 ]);
+
+/** The stored credentials cannot be decrypted with the configured key(s). */
+export function isCredentialDecryptionFailure(err: unknown): boolean {
+  const name = errorName(err);
+  return name === 'DecryptionError' || name === 'EncryptionKeyMismatchError';
+}
 
 export function errorName(err: unknown): string {
   if (err instanceof Error) return err.name || 'Error';

@@ -13,6 +13,8 @@ import type { EngineDeps } from './deps.ts';
 import {
   ConnectionUnavailableError,
   errorMessage,
+  errorName,
+  isCredentialDecryptionFailure,
   isPermanentFailure,
   needsReauthorization,
   SyncRunError,
@@ -51,9 +53,15 @@ async function runLocked(
   const { store } = deps;
   const started = Date.now();
   const { connectionId, stream, trigger } = input;
-  const conn = await store.getConnection(connectionId);
-  if (!conn) throw new ConnectionUnavailableError(`connection ${connectionId} does not exist`);
   const baseLog = deps.log.child({ connectionId, stream });
+  let conn: Awaited<ReturnType<typeof store.getConnection>>;
+  try {
+    conn = await store.getConnection(connectionId);
+  } catch (err) {
+    if (isCredentialDecryptionFailure(err)) await recordUnreadableCredentials(deps, input, err, started);
+    throw err;
+  }
+  if (!conn) throw new ConnectionUnavailableError(`connection ${connectionId} does not exist`);
   if (conn.status !== 'active' || conn.kind !== STREAM_KIND[stream]) {
     const reason =
       conn.kind !== STREAM_KIND[stream]
@@ -157,6 +165,52 @@ function countsOf(s: RunSummary) {
     rowsRemoved,
     throttledMs,
   };
+}
+
+/**
+ * The credentials could not be decrypted (wrong ETL_ENCRYPTION_KEY): the run never started, but it is
+ * recorded as a failed run and the stream as blocked, so `status`, `doctor` and the metrics show it
+ * instead of a run that silently never happens. Then the SyncRunError carries the summary up.
+ */
+async function recordUnreadableCredentials(
+  deps: EngineDeps,
+  input: RunSyncInput,
+  err: unknown,
+  startedMs: number,
+): Promise<never> {
+  const log = deps.log.child({ connectionId: input.connectionId, stream: input.stream });
+  const error = { errorClass: errorName(err), errorMessage: errorMessage(err) };
+  try {
+    const runId = await deps.store.openRun({
+      connectionId: input.connectionId,
+      stream: input.stream,
+      trigger: input.trigger,
+    });
+    const summary: RunSummary = {
+      ...emptyCounts(),
+      runId,
+      connectionId: input.connectionId,
+      stream: input.stream,
+      trigger: input.trigger,
+      status: 'failed',
+      windows: 0,
+      durationMs: Date.now() - startedMs,
+      ...error,
+    };
+    await recordFailure(deps, runId, summary, true, false, error);
+    log.error(
+      { event: 'sync_run', ...summary, permanent: true },
+      'cannot decrypt the connection credentials',
+    );
+    throw new SyncRunError(summary, err);
+  } catch (recordErr) {
+    if (recordErr instanceof SyncRunError) throw recordErr;
+    log.error(
+      { event: 'record_failure_failed', err: errorMessage(recordErr) },
+      'could not record the failed run',
+    );
+    throw err;
+  }
 }
 
 async function recordFailure(

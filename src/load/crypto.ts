@@ -19,6 +19,24 @@ export class DecryptionError extends Error {
   override name = 'DecryptionError';
 }
 
+/**
+ * The stored value names a key that is neither ETL_ENCRYPTION_KEY nor ETL_ENCRYPTION_KEY_PREVIOUS:
+ * the process runs with the wrong key. No retry can fix that, and it concerns every connection, so
+ * the engine fails the run at once and the CLI reports it as a configuration error.
+ */
+export class EncryptionKeyMismatchError extends DecryptionError {
+  override name = 'EncryptionKeyMismatchError';
+  constructor(
+    readonly storedKeyId: string,
+    readonly currentKeyId: string,
+  ) {
+    super(
+      `credential was encrypted with key ${storedKeyId}, which is neither the current key (${currentKeyId}) nor a configured ` +
+        'previous key (ETL_ENCRYPTION_KEY_PREVIOUS)',
+    );
+  }
+}
+
 export interface SecretBox {
   /** Id of the current key (safe to log). */
   readonly keyId: string;
@@ -86,12 +104,7 @@ export function createSecretBox(opts: {
     decrypt(envelope) {
       const { id, iv, tag, data } = parse(envelope);
       const key = keys.get(id);
-      if (!key) {
-        throw new DecryptionError(
-          `credential was encrypted with key ${id}, which is neither the current key (${keyId}) nor a configured ` +
-            'previous key (ETL_ENCRYPTION_KEY_PREVIOUS)',
-        );
-      }
+      if (!key) throw new EncryptionKeyMismatchError(id, keyId);
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, iv);
         decipher.setAAD(AAD);

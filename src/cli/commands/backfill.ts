@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { STREAM_STRATEGY, STREAMS, type StreamName } from '../../core/streams.ts';
 import type { CliContext } from '../context.ts';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.ts';
+import { CliError, EXIT_USAGE } from '../exit-codes.ts';
 import { collect, parseConnectionId, parseDate, parseStream } from '../ui/args.ts';
 
 interface BackfillOptions {
@@ -67,18 +67,19 @@ export function registerBackfill(program: Command, ctx: CliContext): void {
         to: opts.to,
         connectionIds: opts.connection ?? [],
       };
-      const mod = await import('../ui/backfill-run.ts');
+      const [mod, { checkOutcome }] = await Promise.all([
+        import('../ui/backfill-run.ts'),
+        import('../ui/outcome.ts'),
+      ]);
       if (opts.dryRun) {
         await mod.runBackfillDryRun(ctx, input);
         return;
       }
-      const summaries = await mod.runBackfillCommand(ctx, input);
-      const failed = summaries.filter((s) => s.status !== 'succeeded').length;
-      if (failed > 0) {
-        throw new CliError(
-          `${failed} backfill${failed === 1 ? '' : 's'} did not finish; run the same command again to continue where it stopped.`,
-          EXIT_FAILURE,
-        );
-      }
+      const result = await mod.runBackfillCommand(ctx, input);
+      checkOutcome(result.summaries, result.blocked, {
+        one: 'selected backfill',
+        many: 'selected backfills',
+        retry: 'Run the same command again to continue where it stopped.',
+      });
     });
 }

@@ -1,7 +1,8 @@
 /**
  * `affiliate-etl status` (CLI.md): per connection x stream, the last run (when, how long, rows
  * inserted / updated / unchanged / rejected), freshness of the newest business timestamp, the next
- * scheduled run, and for failing streams the error class with its remedy.
+ * scheduled run; problems first, each led by its cause (re-authorization needed since when and why,
+ * failing since when with which error, not succeeded for how many intervals) with its remedy.
  */
 import type { Command } from 'commander';
 import type { StreamName } from '../../core/streams.ts';
@@ -27,7 +28,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON instead of a table')
     .option(
       '--check',
-      'exit 1 when any stream is failing, blocked or needs re-authorization (for monitoring)',
+      'exit 1 when any stream is failing, blocked, needs re-authorization, or has not succeeded for more than 3 of its intervals (for monitoring)',
     )
     .addHelpText(
       'after',

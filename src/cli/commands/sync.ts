@@ -1,13 +1,13 @@
 /**
  * `affiliate-etl sync [--stream S]... [--connection ID]...` (CLI.md): runs the selected syncs now
  * through the SAME BullMQ job path as the scheduled ones (STYLE.md guideline 13), processing them in
- * this process when no worker is running, waits, prints a summary table. Exit 0 only when every sync
- * succeeded, 1 otherwise, 2 for a bad selection.
+ * this process when no worker is running, waits, prints a summary table and what did not sync. Exit 0
+ * only when every selected sync succeeded, 1 otherwise (a connection awaiting re-authorization
+ * included), 2 for a bad selection or a wrong ETL_ENCRYPTION_KEY.
  */
 import type { Command } from 'commander';
 import type { StreamName } from '../../core/streams.ts';
 import type { CliContext } from '../context.ts';
-import { CliError, EXIT_FAILURE } from '../exit-codes.ts';
 import { collect, parseConnectionId, parseStream } from '../ui/args.ts';
 
 interface SyncOptions {
@@ -26,7 +26,12 @@ Examples:
   $ affiliate-etl sync --connection 3
   $ affiliate-etl sync --stream partner_campaigns --connection 2 --connection 5
 
-Exit codes: 0 every sync succeeded, 1 at least one failed, 2 bad arguments or configuration.`;
+A connection that needs re-authorization is listed and counts as not synced; a connection or
+schedule an operator disabled is listed and is not an error.
+
+Exit codes: 0 every selected sync succeeded; 1 at least one failed or was blocked (its connection
+needs re-authorization); 2 bad arguments or configuration (including an ETL_ENCRYPTION_KEY that is
+not the key the connections were stored with).`;
 
 export function registerSync(program: Command, ctx: CliContext): void {
   program
@@ -45,17 +50,19 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .option('--inline', 'process the jobs in this process even when a worker is running')
     .addHelpText('after', HELP)
     .action(async (opts: SyncOptions) => {
-      const { runSyncCommand } = await import('../ui/sync-run.ts');
-      const summaries = await runSyncCommand(ctx, {
+      const [{ runSyncCommand }, { checkOutcome }] = await Promise.all([
+        import('../ui/sync-run.ts'),
+        import('../ui/outcome.ts'),
+      ]);
+      const result = await runSyncCommand(ctx, {
         streams: opts.stream ?? [],
         connectionIds: opts.connection ?? [],
         forceInline: opts.inline ?? false,
       });
-      const failed = summaries.filter((s) => s.status !== 'succeeded').length;
-      if (failed > 0)
-        throw new CliError(
-          `${failed} sync${failed === 1 ? '' : 's'} did not succeed (see the table above).`,
-          EXIT_FAILURE,
-        );
+      checkOutcome(result.summaries, result.blocked, {
+        one: 'selected sync',
+        many: 'selected syncs',
+        retry: 'Fix the cause shown, then run the same command again.',
+      });
     });
 }

@@ -10,7 +10,7 @@ import type { JobProgressEvent, RunSummary } from '../../jobs/index.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../ui/engine.ts';
 import { createProgress } from '../ui/progress.ts';
-import { selectSyncs } from '../ui/selection.ts';
+import { SelectionError, selectSyncs } from '../ui/selection.ts';
 
 export interface FullSyncInput {
   connectionIds: readonly number[];
@@ -23,11 +23,20 @@ export async function syncEverything(ctx: CliContext, input: FullSyncInput): Pro
     const connections = await deps.store.listConnections();
     // Every stream named explicitly: a schedule switched off in this database does not exempt a
     // stream from the quick start's "full sync of every stream".
-    const { pairs } = selectSyncs(
+    const { pairs, blocked } = selectSyncs(
       connections.map((c) => ({ id: c.id, kind: c.kind, status: c.status })),
       [],
       { connectionIds: input.connectionIds, streams: [...STREAMS] },
     );
+    // The quick start promises a full sync of every stream: a pair it cannot run is a failure to
+    // report, never a pair quietly left out.
+    if (blocked.length > 0) {
+      const ids = [...new Set(blocked.map((b) => b.connectionId))].join(', ');
+      throw new SelectionError(
+        `Connection(s) ${ids} need re-authorization, so ${blocked.length} of the quick start's syncs ` +
+          'cannot run; run the quick start again to store fresh sandbox tokens.',
+      );
+    }
     const progress = createProgress({ out: input.out, plain: ctx.plain, label: 'sync', unit: 'syncs' });
     const total = pairs.length;
     let done = 0;

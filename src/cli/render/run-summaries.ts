@@ -73,6 +73,8 @@ export function remedyForSummary(
   if (remedy) return remedy;
   if (errorClass === 'ConnectionSetupError')
     return 're-run `affiliate-etl connections add` for this account to rediscover its shops or assets.';
+  if (errorClass === 'EncryptionKeyMismatchError')
+    return 'ETL_ENCRYPTION_KEY is not the key the connections were stored with: run with that key, or during a rotation set the old one as ETL_ENCRYPTION_KEY_PREVIOUS.';
   if (errorClass === 'ConnectionUnavailableError')
     return 'check `affiliate-etl connections list`: the connection is gone, disabled or awaiting re-authorization.';
   return null;

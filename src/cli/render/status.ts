@@ -1,6 +1,17 @@
-/** The `affiliate-etl status` table and its problem list (each failing stream with what to do). */
+/**
+ * The `affiliate-etl status` output: the problems first, each led by its cause (re-authorization
+ * needed since when and why, failing since when with which error, not succeeded for how many
+ * intervals) and what to do; then the table.
+ */
 import type { ConnectionKind } from '../../core/streams.ts';
-import { formatDurationMs, formatInstant, formatNextRun, formatRelative } from '../ui/format.ts';
+import {
+  formatDurationMs,
+  formatEvery,
+  formatInstant,
+  formatNextRun,
+  formatRelative,
+  formatSpan,
+} from '../ui/format.ts';
 import type { StatusReport, StreamStatus } from '../ui/status-data.ts';
 import { renderTable } from '../ui/table.ts';
 import { remedyForSummary } from './run-summaries.ts';
@@ -26,7 +37,9 @@ function nextCell(s: StreamStatus, report: StatusReport): string {
 }
 
 export function isFailing(s: StreamStatus): boolean {
-  return s.health === 'failing' || s.health === 'blocked' || s.connectionStatus === 'reauth_required';
+  return (
+    s.health === 'failing' || s.health === 'blocked' || s.connectionStatus === 'reauth_required' || s.stale
+  );
 }
 
 export function renderStatus(report: StatusReport, plain: boolean): string {
@@ -49,7 +62,7 @@ export function renderStatus(report: StatusReport, plain: boolean): string {
         : 'no rows yet',
       s.lastSuccessAt ? formatRelative(s.lastSuccessAt, report.now) : 'never',
       nextCell(s, report),
-      s.connectionStatus === 'reauth_required' ? 'REAUTH' : s.health === 'ok' ? 'ok' : s.health.toUpperCase(),
+      healthCell(s),
     ];
   });
   const table = renderTable(
@@ -72,25 +85,45 @@ export function renderStatus(report: StatusReport, plain: boolean): string {
   );
   const problems = report.rows
     .filter(isFailing)
-    .map((s) => `  connection ${s.connectionId} ${s.stream}: ${problemText(s)}`);
+    .map((s) => `  connection ${s.connectionId} ${s.stream}: ${problemText(s, report.now)}`);
+  const head = problems.length > 0 ? `Problems (${problems.length}):\n${problems.join('\n')}\n\n` : '';
   const footer = [
     `Times are UTC; "newest data" is the newest business timestamp loaded (tiktok_affiliate.stream_freshness).`,
     ...(report.nextRuns.available ? [] : [`Next runs unknown: ${report.nextRuns.reason}.`]),
-    ...(problems.length > 0 ? ['Problems:', ...problems] : []),
   ];
-  return `${table}${footer.join('\n')}\n`;
+  return `${head}${table}${footer.join('\n')}\n`;
 }
 
-function problemText(s: StreamStatus): string {
+function healthCell(s: StreamStatus): string {
+  if (s.connectionStatus === 'reauth_required') return 'REAUTH';
+  if (s.health !== 'ok' && s.health !== 'never run') return s.health.toUpperCase();
+  if (s.stale) return 'STALE';
+  return s.health;
+}
+
+/** The cause first, then the evidence, then what to do. */
+export function problemText(s: StreamStatus, now: Date): string {
+  if (s.connectionStatus === 'reauth_required') {
+    const since = s.connectionSince ? ` since ${formatInstant(s.connectionSince)}` : '';
+    const because = s.connectionReason ? `, because ${s.connectionReason}` : '';
+    return `the connection needs re-authorization${since}${because}\n    What to do: have the account owner authorize the app again and run \`affiliate-etl connections add\` with the new auth code.`;
+  }
   const errorClass = s.healthError?.errorClass ?? s.lastRun?.errorClass ?? null;
   const message = s.healthError?.errorMessage ?? s.lastRun?.errorMessage ?? null;
-  const head =
-    s.connectionStatus === 'reauth_required'
-      ? 'the connection needs re-authorization'
-      : `${s.health}${errorClass ? `: ${errorClass}` : ''}${message ? `: ${message}` : ''}`;
-  const remedy =
-    s.connectionStatus === 'reauth_required'
-      ? 'have the account owner authorize the app again and run `affiliate-etl connections add` with the new auth code.'
-      : remedyForSummary(errorClass, message, s.connectionKind as ConnectionKind);
-  return remedy ? `${head}\n    What to do: ${remedy}` : head;
+  if (s.health === 'failing' || s.health === 'blocked') {
+    const since = s.failingSince ? ` since ${formatInstant(s.failingSince)}` : '';
+    const head = `${s.health === 'blocked' ? 'blocked (no retry helps)' : 'failing'}${since} with ${errorClass ?? 'an error'}${message ? `: ${message}` : ''}`;
+    const remedy = remedyForSummary(errorClass, message, s.connectionKind as ConnectionKind);
+    return remedy ? `${head}\n    What to do: ${remedy}` : head;
+  }
+  const lag = s.successLagIntervals ?? 0;
+  const what = s.lastSuccessAt
+    ? `has not succeeded for ${formatSpan(now.getTime() - s.lastSuccessAt.getTime())}`
+    : 'has never succeeded since the connection was added';
+  return (
+    `${what} (${Math.floor(lag)} × its ${s.intervalMs ? formatEvery(s.intervalMs) : ''} interval)\n` +
+    '    What to do: check that a worker runs (`affiliate-etl worker`; its /readyz) and the schedule ' +
+    '(`affiliate-etl schedule list`), or run it now: `affiliate-etl sync ' +
+    `--connection ${s.connectionId} --stream ${s.stream}\`.`
+  );
 }

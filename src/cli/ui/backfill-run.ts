@@ -11,11 +11,13 @@ import type { Sql } from '../../load/db.ts';
 import type { JobProgressEvent, RunSummary } from '../../jobs/index.ts';
 import type { CliContext } from '../context.ts';
 import { CliError, EXIT_USAGE } from '../exit-codes.ts';
+import { renderNotSynced } from '../render/not-synced.ts';
 import { renderRunSummaries } from '../render/run-summaries.ts';
 import { withEngine } from './engine.ts';
 import { formatInstant } from './format.ts';
 import { createProgress } from './progress.ts';
 import { withRuntime } from './runtime.ts';
+import type { BlockedPair, DisabledItem } from './selection.ts';
 import { renderTable } from './table.ts';
 
 export interface BackfillCommandInput {
@@ -25,21 +27,48 @@ export interface BackfillCommandInput {
   connectionIds: number[];
 }
 
-function chooseConnections<C extends { id: number; kind: ConnectionSummary['kind']; status: string }>(
-  all: readonly C[],
-  input: BackfillCommandInput,
-): C[] {
+interface Chosen<C> {
+  chosen: C[];
+  /** Of the stream's kind, selected, and blocked: the connection needs re-authorization (exit 1). */
+  blocked: BlockedPair[];
+  /** Disabled by an operator (listed, not an error). */
+  disabled: DisabledItem[];
+}
+
+function chooseConnections<
+  C extends {
+    id: number;
+    kind: ConnectionSummary['kind'];
+    status: string;
+    statusReason?: string | null;
+    updatedAt?: Date | null;
+  },
+>(all: readonly C[], input: BackfillCommandInput): Chosen<C> {
   const kind = STREAM_KIND[input.stream];
+  const blockedPair = (c: C): BlockedPair => ({
+    connectionId: c.id,
+    stream: input.stream,
+    since: c.updatedAt ?? null,
+    reason: c.statusReason ?? null,
+  });
   if (input.connectionIds.length === 0) {
-    const chosen = all.filter((c) => c.kind === kind && c.status === 'active');
-    if (chosen.length === 0)
+    const ofKind = all.filter((c) => c.kind === kind);
+    const out: Chosen<C> = {
+      chosen: ofKind.filter((c) => c.status === 'active'),
+      blocked: ofKind.filter((c) => c.status !== 'active' && c.status !== 'disabled').map(blockedPair),
+      disabled: ofKind
+        .filter((c) => c.status === 'disabled')
+        .map((c) => ({ connectionId: c.id, stream: null, reason: c.statusReason ?? null })),
+    };
+    if (out.chosen.length === 0 && out.blocked.length === 0)
       throw new CliError(
         `No active ${kind} connection feeds ${input.stream}; add one with \`affiliate-etl connections add ${kind} ...\`.`,
         EXIT_USAGE,
       );
-    return chosen;
+    return out;
   }
-  return input.connectionIds.map((id) => {
+  const out: Chosen<C> = { chosen: [], blocked: [], disabled: [] };
+  for (const id of input.connectionIds) {
     const c = all.find((x) => x.id === id);
     if (!c)
       throw new CliError(`There is no connection ${id}; see \`affiliate-etl connections list\`.`, EXIT_USAGE);
@@ -48,10 +77,15 @@ function chooseConnections<C extends { id: number; kind: ConnectionSummary['kind
         `Connection ${id} is a ${c.kind} connection; ${input.stream} needs a ${kind} one.`,
         EXIT_USAGE,
       );
-    if (c.status !== 'active')
-      throw new CliError(`Connection ${id} is ${c.status}; enable or re-authorize it first.`, EXIT_USAGE);
-    return c;
-  });
+    if (c.status === 'disabled')
+      throw new CliError(
+        `Connection ${id} is disabled; enable it first: affiliate-etl connections enable ${id}.`,
+        EXIT_USAGE,
+      );
+    if (c.status === 'active') out.chosen.push(c);
+    else out.blocked.push(blockedPair(c));
+  }
+  return out;
 }
 
 /** The owners whose ledger scopes a backfill covers (the engine keys windows by owner id). */
@@ -73,7 +107,7 @@ interface LedgerRow {
 export async function runBackfillDryRun(ctx: CliContext, input: BackfillCommandInput): Promise<void> {
   await withRuntime(ctx, 'backfill', ['database'], async (rt) => {
     const sql: Sql = rt.db().sql;
-    const chosen = chooseConnections(await listConnections(sql), input);
+    const { chosen, blocked, disabled } = chooseConnections(await listConnections(sql), input);
     const windows = splitRange(input.from, input.to, rt.config.orders.windowDays);
     const ledger = await sql<LedgerRow[]>`
       select connection_id, scope, window_start, window_end, status, pages, rows from etl.sync_windows
@@ -113,15 +147,26 @@ export async function runBackfillDryRun(ctx: CliContext, input: BackfillCommandI
       `Dry run: ${rows.length} window${rows.length === 1 ? '' : 's'} of up to ${rt.config.orders.windowDays} day(s) for ${input.stream}; ` +
         `${done} already done, ${rows.length - done} would run. Nothing was written.\n`,
     );
+    ctx.stdout.write(renderNotSynced(blocked, disabled));
   });
+}
+
+export interface BackfillCommandResult {
+  summaries: RunSummary[];
+  blocked: BlockedPair[];
+  disabled: DisabledItem[];
 }
 
 export async function runBackfillCommand(
   ctx: CliContext,
   input: BackfillCommandInput,
-): Promise<RunSummary[]> {
+): Promise<BackfillCommandResult> {
   return withEngine(ctx, 'backfill', async ({ deps, jobs }) => {
-    const chosen = chooseConnections(await deps.store.listConnections(), input);
+    const { chosen, blocked, disabled } = chooseConnections(await listConnections(deps.db.sql), input);
+    if (chosen.length === 0) {
+      ctx.stdout.write(renderNotSynced(blocked, disabled));
+      return { summaries: [], blocked, disabled };
+    }
     const processInline = !(await jobs.hasActiveWorkers(deps));
     ctx.stderr.write(
       `Backfilling ${input.stream} ${formatInstant(input.from)} .. ${formatInstant(input.to)} for connection(s) ${chosen.map((c) => c.id).join(', ')}` +
@@ -175,6 +220,7 @@ export async function runBackfillCommand(
       progress.stop();
     }
     ctx.stdout.write(renderRunSummaries(summaries, ctx.plain));
-    return summaries;
+    ctx.stdout.write(renderNotSynced(blocked, disabled));
+    return { summaries, blocked, disabled };
   });
 }

@@ -12,10 +12,12 @@ import { tokenStoreFor } from '../../load/token-store.ts';
 import type { ApiClient } from '../../tiktok/client.ts';
 import { createTokenSource, type Mutex } from '../../tiktok/token-source.ts';
 import { explainApiError, SCOPE_PACKAGE } from '../render/api-error.ts';
-import { formatExpiry } from './format.ts';
+import { isFailing, problemText } from '../render/status.ts';
+import { formatExpiry, formatInstant } from './format.ts';
 import { migrationState } from './migrations.ts';
 import { ProbeError, probeConnection } from './probe.ts';
 import { reachPostgres, reachRedis } from './reach.ts';
+import { gatherStatus, type StreamStatus } from './status-data.ts';
 
 export type Verdict = 'ok' | 'warn' | 'FAIL';
 
@@ -85,7 +87,11 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
     return checks;
   }
   const mutex = await deps.mutex(redis.ok);
-  for (const c of connections) checks.push(...(await connectionChecks(deps, sql, mutex, c)));
+  const status = await gatherStatus(sql, deps.config, { connectionIds: [], streams: [] });
+  for (const c of connections) {
+    const streams = status.rows.filter((r) => r.connectionId === c.id);
+    checks.push(...(await connectionChecks(deps, sql, mutex, c, streams, status.now)));
+  }
   return checks;
 }
 
@@ -148,18 +154,26 @@ async function connectionChecks(
   sql: Sql,
   mutex: Mutex,
   c: ConnectionSummary,
+  streams: readonly StreamStatus[],
+  now: Date,
 ): Promise<Check[]> {
   const name = `connection ${c.id}`;
   const label = `${c.kind} "${c.name}"`;
   if (c.status === 'disabled') return [{ verdict: 'ok', name, detail: `${label} is disabled: not checked` }];
   const out: Check[] = [];
+  // The causes first: why this connection or its streams stopped syncing, then the detailed checks.
   if (c.status === 'reauth_required') {
     out.push({
       verdict: 'FAIL',
       name,
-      detail: `${label} needs re-authorization${c.statusReason ? `: ${c.statusReason}` : ''}`,
+      detail: `${label} needs re-authorization since ${formatInstant(c.updatedAt)}${c.statusReason ? `, because ${c.statusReason}` : ''}`,
       fix: 'have the owner authorize the app again, then: affiliate-etl connections add ... --auth-code NEW_CODE',
     });
+  } else {
+    for (const s of streams.filter(isFailing)) {
+      const [detail = '', fix] = problemText(s, now).split('\n    What to do: ');
+      out.push({ verdict: 'FAIL', name, detail: `${s.stream} ${detail}`, ...(fix ? { fix } : {}) });
+    }
   }
   out.push(tokenCheck(name, c, deps.now));
   const missing = neededScopes(c.kind).filter((s) => !c.grantedScopes.includes(s));

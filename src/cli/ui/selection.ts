@@ -1,7 +1,11 @@
 /**
  * Which (connection, stream) pairs a `sync` or `backfill` covers. Pure: given the connections and
  * the schedule rows, the operator's filters resolve to a list of pairs or to a usage error that says
- * what exists (CLI.md: "all enabled streams of all enabled connections by default").
+ * what exists ("all enabled streams of all enabled connections by default").
+ *
+ * A connection that needs re-authorization is never quietly left out: its pairs come back as
+ * `blocked`, which the command reports and counts as not synced (exit 1). A connection or a schedule
+ * an operator disabled is a decision, not a fault: it is listed in `disabled` and costs no exit code.
  */
 import { type ConnectionKind, STREAM_KIND, STREAMS, type StreamName } from '../../core/streams.ts';
 
@@ -9,6 +13,10 @@ export interface SelectableConnection {
   id: number;
   kind: ConnectionKind;
   status: string;
+  /** Why the status was set (e.g. the API error that revoked the token); shown to the operator. */
+  statusReason?: string | null;
+  /** When the row last changed: for a connection awaiting re-authorization, when it was marked. */
+  updatedAt?: Date | null;
 }
 
 export interface StreamSwitch {
@@ -17,10 +25,31 @@ export interface StreamSwitch {
   enabled: boolean;
 }
 
+export interface SyncPair {
+  connectionId: number;
+  stream: StreamName;
+}
+
+/** A selected pair that cannot run because its connection needs re-authorization. */
+export interface BlockedPair extends SyncPair {
+  since: Date | null;
+  reason: string | null;
+}
+
+/** Something an operator switched off: listed, never an error. */
+export interface DisabledItem {
+  connectionId: number;
+  /** null: the whole connection is disabled. */
+  stream: StreamName | null;
+  reason: string | null;
+}
+
 export interface Selection {
-  pairs: { connectionId: number; stream: StreamName }[];
-  /** Why some defaults were left out (shown to the operator, not an error). */
-  notes: string[];
+  pairs: SyncPair[];
+  /** Selected but not runnable: each one makes the command exit 1. */
+  blocked: BlockedPair[];
+  /** Left out by an operator's decision (disabled connection or schedule). */
+  disabled: DisabledItem[];
 }
 
 export class SelectionError extends Error {
@@ -32,7 +61,6 @@ export function selectSyncs(
   switches: readonly StreamSwitch[],
   filter: { connectionIds: readonly number[]; streams: readonly StreamName[] },
 ): Selection {
-  const notes: string[] = [];
   const known = new Map(connections.map((c) => [c.id, c]));
   for (const id of filter.connectionIds) {
     if (!known.has(id)) {
@@ -43,46 +71,54 @@ export function selectSyncs(
     }
   }
   const explicitConnections = filter.connectionIds.length > 0;
-  const chosen = explicitConnections ? filter.connectionIds.map((id) => known.get(id)!) : [...connections];
-  const usable = chosen.filter((c) => {
-    if (c.status === 'active') return true;
-    const why = c.status === 'reauth_required' ? 'needs re-authorization' : `is ${c.status}`;
-    if (explicitConnections) {
-      const fix =
-        c.status === 'disabled'
-          ? `enable it first: affiliate-etl connections enable ${c.id}`
-          : 'have the owner authorize the app again, then run `affiliate-etl connections add` with the new auth code';
-      throw new SelectionError(`Connection ${c.id} ${why}; ${fix}.`);
-    }
-    notes.push(`connection ${c.id} skipped: ${why}`);
-    return false;
-  });
-  const disabled = new Set(switches.filter((s) => !s.enabled).map((s) => `${s.connectionId}/${s.stream}`));
   const explicitStreams = filter.streams.length > 0;
-  const pairs: Selection['pairs'] = [];
-  for (const c of usable) {
-    for (const stream of STREAMS) {
-      if (STREAM_KIND[stream] !== c.kind) continue;
-      if (explicitStreams && !filter.streams.includes(stream)) continue;
-      if (!explicitStreams && disabled.has(`${c.id}/${stream}`)) {
-        notes.push(`connection ${c.id} ${stream} skipped: its schedule is disabled`);
+  const chosen = explicitConnections ? filter.connectionIds.map((id) => known.get(id)!) : [...connections];
+  const streamsOf = (c: SelectableConnection) =>
+    STREAMS.filter((s) => STREAM_KIND[s] === c.kind && (!explicitStreams || filter.streams.includes(s)));
+  const switchedOff = new Set(switches.filter((s) => !s.enabled).map((s) => `${s.connectionId}/${s.stream}`));
+  const pairs: SyncPair[] = [];
+  const blocked: BlockedPair[] = [];
+  const disabled: DisabledItem[] = [];
+  for (const c of chosen) {
+    if (c.status === 'disabled') {
+      // Asking for a disabled connection by id is a contradiction the operator should resolve.
+      if (explicitConnections)
+        throw new SelectionError(
+          `Connection ${c.id} is disabled; enable it first: affiliate-etl connections enable ${c.id}.`,
+        );
+      disabled.push({ connectionId: c.id, stream: null, reason: c.statusReason ?? null });
+      continue;
+    }
+    if (c.status !== 'active') {
+      // reauth_required (or any state this release does not know): selected, and it will not sync.
+      for (const stream of streamsOf(c))
+        blocked.push({
+          connectionId: c.id,
+          stream,
+          since: c.updatedAt ?? null,
+          reason: c.statusReason ?? null,
+        });
+      continue;
+    }
+    for (const stream of streamsOf(c)) {
+      if (!explicitStreams && switchedOff.has(`${c.id}/${stream}`)) {
+        disabled.push({ connectionId: c.id, stream, reason: 'its schedule is disabled' });
         continue;
       }
       pairs.push({ connectionId: c.id, stream });
     }
   }
-  if (pairs.length === 0) {
+  if (pairs.length === 0 && blocked.length === 0 && disabled.length === 0) {
     if (explicitStreams) {
       const kinds = [...new Set(filter.streams.map((s) => STREAM_KIND[s]))].join(' or ');
       throw new SelectionError(
         `No ${explicitConnections ? 'selected ' : ''}active connection feeds ${filter.streams.join(', ')} (it needs a ${kinds} connection).`,
       );
     }
-    throw new SelectionError(
-      connections.length === 0
-        ? 'There are no connections yet: add one with `affiliate-etl connections add seller|creator|partner ...`.'
-        : 'Nothing to sync: every selected connection is disabled or needs re-authorization.',
-    );
+    if (connections.length === 0)
+      throw new SelectionError(
+        'There are no connections yet: add one with `affiliate-etl connections add seller|creator|partner ...`.',
+      );
   }
-  return { pairs, notes };
+  return { pairs, blocked, disabled };
 }

@@ -5,10 +5,21 @@
  */
 import type { Config } from '../../config.ts';
 import { STREAMS, type StreamName } from '../../core/streams.ts';
+import { DEFAULT_EVERY_MS } from '../../jobs/deps.ts';
 import { listCheckpoints } from '../../load/checkpoints.ts';
+import { listConnections } from '../../load/connections.ts';
 import type { Sql } from '../../load/db.ts';
 import { lastRuns, type RunRecord } from '../../load/runs.ts';
+import { cronIntervalMs } from '../../metrics/connection-health.ts';
 import { type NextRuns, nextRunKey, readNextRuns } from './next-runs.ts';
+import { listSchedules } from './schedule-store.ts';
+
+/**
+ * A stream whose last success (or, never succeeded, whose connection was added) is older than this
+ * many schedule intervals has stopped syncing: `status --check` and `doctor` fail on it. Three
+ * intervals leave room for one slow run and one retry without crying wolf.
+ */
+export const STALE_AFTER_INTERVALS = 3;
 
 export interface StreamStatus {
   connectionId: number;
@@ -23,6 +34,20 @@ export interface StreamStatus {
   /** Worst health over the stream's scopes: ok < failing < blocked. */
   health: 'ok' | 'failing' | 'blocked' | 'never run';
   healthError: { errorClass: string | null; errorMessage: string | null } | null;
+  /** Failing or blocked: when the first failed run after the last success started. */
+  failingSince: Date | null;
+  /** Connection awaiting re-authorization: when it was marked, and why. */
+  connectionSince: Date | null;
+  connectionReason: string | null;
+  /** The schedule's interval (a cron rule's estimated); null when the stream is not scheduled. */
+  intervalMs: number | null;
+  /**
+   * Time since the last success (or since the connection was added), in intervals; null when the
+   * stream is not expected to run (connection not active, schedule disabled).
+   */
+  successLagIntervals: number | null;
+  /** successLagIntervals above STALE_AFTER_INTERVALS: the stream has stopped syncing. */
+  stale: boolean;
   nextRunAt: Date | null;
 }
 
@@ -50,16 +75,35 @@ export async function gatherStatus(
   config: Readonly<Config>,
   filter: { connectionIds: readonly number[]; streams: readonly StreamName[] },
 ): Promise<StatusReport> {
-  const [freshness, runs, states, nextRuns, [clock]] = await Promise.all([
-    sql<FreshnessRow[]>`
+  const [freshness, runs, states, nextRuns, [clock], connections, schedules, failingFrom] = await Promise.all(
+    [
+      sql<FreshnessRow[]>`
       select connection_id, connection_name, connection_kind, connection_status, stream, last_success_at,
         newest_business_time, newest_business_time_column
       from tiktok_affiliate.stream_freshness order by connection_id, stream`,
-    lastRuns(sql),
-    listCheckpoints(sql),
-    readNextRuns(config),
-    sql<{ now: Date }[]>`select now() as now`,
-  ]);
+      lastRuns(sql),
+      listCheckpoints(sql),
+      readNextRuns(config),
+      sql<{ now: Date }[]>`select now() as now`,
+      listConnections(sql),
+      listSchedules(sql),
+      // Per pair, the start of the current streak of failures: the first unsuccessful run after the
+      // last success (one grouped pass over the run history, not one query per stream).
+      sql<{ connection_id: number; stream: StreamName; since: Date }[]>`
+      select r.connection_id, r.stream, min(r.started_at) as since
+      from etl.sync_runs r
+      left join (
+        select connection_id, stream, max(started_at) as ok_at from etl.sync_runs
+        where status = 'succeeded' group by connection_id, stream
+      ) ok on ok.connection_id = r.connection_id and ok.stream = r.stream
+      where r.status in ('failed', 'partial') and (ok.ok_at is null or r.started_at > ok.ok_at)
+      group by r.connection_id, r.stream`,
+    ],
+  );
+  const now = clock?.now ?? new Date();
+  const connectionById = new Map(connections.map((c) => [c.id, c]));
+  const scheduleByKey = new Map(schedules.map((x) => [nextRunKey(x.connectionId, x.stream), x]));
+  const failingByKey = new Map(failingFrom.map((f) => [nextRunKey(f.connection_id, f.stream), f.since]));
   const runByKey = new Map(runs.map((r) => [nextRunKey(r.connectionId, r.stream), r]));
   const health = new Map<
     string,
@@ -79,6 +123,18 @@ export async function gatherStatus(
     const h = health.get(key);
     const next = nextRuns.next.get(key);
     const lastRun = runByKey.get(key) ?? null;
+    const conn = connectionById.get(f.connection_id);
+    const schedule = scheduleByKey.get(key);
+    const intervalMs = schedule
+      ? schedule.cron !== null
+        ? cronIntervalMs(schedule.cron)
+        : schedule.everyMs
+      : DEFAULT_EVERY_MS[f.stream];
+    const expected = f.connection_status === 'active' && (schedule?.enabled ?? true) && intervalMs !== null;
+    const since = f.last_success_at ?? conn?.createdAt ?? null;
+    const successLagIntervals =
+      expected && since && intervalMs ? Math.max(0, now.getTime() - since.getTime()) / intervalMs : null;
+    const healthNow = h ? h.status : lastRun ? (lastRun.status === 'failed' ? 'failing' : 'ok') : 'never run';
     rows.push({
       connectionId: f.connection_id,
       connectionName: f.connection_name,
@@ -89,8 +145,15 @@ export async function gatherStatus(
       lastSuccessAt: f.last_success_at,
       newestBusinessTime: f.newest_business_time,
       newestBusinessColumn: f.newest_business_time_column,
-      health: h ? h.status : lastRun ? (lastRun.status === 'failed' ? 'failing' : 'ok') : 'never run',
+      health: healthNow,
       healthError: h && h.status !== 'ok' ? { errorClass: h.errorClass, errorMessage: h.errorMessage } : null,
+      failingSince:
+        healthNow === 'failing' || healthNow === 'blocked' ? (failingByKey.get(key) ?? null) : null,
+      connectionSince: f.connection_status === 'reauth_required' ? (conn?.updatedAt ?? null) : null,
+      connectionReason: f.connection_status === 'active' ? null : (conn?.statusReason ?? null),
+      intervalMs,
+      successLagIntervals,
+      stale: successLagIntervals !== null && successLagIntervals > STALE_AFTER_INTERVALS,
       nextRunAt: next === undefined ? null : new Date(next),
     });
   }
@@ -98,7 +161,7 @@ export async function gatherStatus(
     (a, b) => a.connectionId - b.connectionId || STREAMS.indexOf(a.stream) - STREAMS.indexOf(b.stream),
   );
   return {
-    now: clock?.now ?? new Date(),
+    now,
     rows,
     nextRuns: { available: nextRuns.available, reason: nextRuns.reason },
   };

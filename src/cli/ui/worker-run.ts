@@ -5,6 +5,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { createMetrics, type RunOutcome } from '../../metrics.ts';
+import { connectionHealthReader, registerConnectionHealth } from '../../metrics/connection-health.ts';
 import { freshnessReader } from '../../metrics/freshness.ts';
 import { type MetricsServer, startMetricsServer } from '../../metrics/server.ts';
 import type { CliContext } from '../context.ts';
@@ -28,6 +29,10 @@ export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInpu
       );
     }
     const metrics = createMetrics({ readFreshness: freshnessReader(deps.db.sql) });
+    registerConnectionHealth({
+      registry: metrics.registry,
+      read: connectionHealthReader(deps.db.sql, deps.config.defaultEveryMs),
+    });
     // The engine's API client reports every call to deps.meter.observer; metrics see them too.
     const observer = deps.meter.observer;
     const attribute = observer.onCall.bind(observer);

@@ -97,6 +97,12 @@ describe('affiliate-etl worker', () => {
       /affiliate_etl_stream_last_success_age_seconds\{connection_id="1",stream="seller_affiliate_orders"\} \d/,
     );
     expect(metrics).toContain('affiliate_etl_process_resident_memory_bytes');
+    // Connection states and stream health, read from Postgres (src/metrics/connection-health.ts).
+    expect(metrics).toContain('affiliate_etl_connections{state="active"} 1');
+    expect(metrics).toContain('affiliate_etl_connections{state="reauth_required"} 0');
+    expect(metrics).toMatch(
+      /affiliate_etl_stream_success_lag_intervals_max\{stream="seller_affiliate_orders"\} \d/,
+    );
     expect((await get('/nope')).status).toBe(404);
   });
 

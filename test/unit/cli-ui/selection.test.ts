@@ -5,12 +5,18 @@ const connections = [
   { id: 1, kind: 'seller' as const, status: 'active' },
   { id: 2, kind: 'partner' as const, status: 'active' },
   { id: 3, kind: 'creator' as const, status: 'disabled' },
-  { id: 4, kind: 'creator' as const, status: 'reauth_required' },
+  {
+    id: 4,
+    kind: 'creator' as const,
+    status: 'reauth_required',
+    statusReason: 'TokenRevokedError: code 105001',
+    updatedAt: new Date('2026-01-02T03:04:05Z'),
+  },
 ];
 const none = { connectionIds: [], streams: [] };
 
 describe('selectSyncs', () => {
-  it('defaults to every stream of every active connection, noting what it leaves out', () => {
+  it('defaults to every stream of every active connection; lists the disabled, blocks the re-authorization ones', () => {
     const s = selectSyncs(connections, [], none);
     expect(s.pairs).toEqual([
       { connectionId: 1, stream: 'seller_affiliate_orders' },
@@ -20,17 +26,26 @@ describe('selectSyncs', () => {
       { connectionId: 2, stream: 'partner_campaigns' },
       { connectionId: 2, stream: 'campaign_creator_fulfillment' },
     ]);
-    expect(s.notes).toEqual([
-      'connection 3 skipped: is disabled',
-      'connection 4 skipped: needs re-authorization',
+    expect(s.disabled).toEqual([{ connectionId: 3, stream: null, reason: null }]);
+    expect(s.blocked).toEqual([
+      {
+        connectionId: 4,
+        stream: 'creator_affiliate_orders',
+        since: new Date('2026-01-02T03:04:05Z'),
+        reason: 'TokenRevokedError: code 105001',
+      },
     ]);
   });
 
   it('leaves out streams whose schedule is disabled unless they are asked for', () => {
     const off = [{ connectionId: 1, stream: 'open_collaboration_products' as const, enabled: false }];
-    expect(selectSyncs(connections, off, none).pairs.map((p) => p.stream)).not.toContain(
-      'open_collaboration_products',
-    );
+    const s = selectSyncs(connections, off, none);
+    expect(s.pairs.map((p) => p.stream)).not.toContain('open_collaboration_products');
+    expect(s.disabled).toContainEqual({
+      connectionId: 1,
+      stream: 'open_collaboration_products',
+      reason: 'its schedule is disabled',
+    });
     expect(
       selectSyncs(connections, off, { connectionIds: [], streams: ['open_collaboration_products'] }).pairs,
     ).toEqual([{ connectionId: 1, stream: 'open_collaboration_products' }]);
@@ -49,13 +64,25 @@ describe('selectSyncs', () => {
     expect(() => selectSyncs(connections, [], { connectionIds: [3], streams: [] })).toThrow(
       /Connection 3 is disabled; enable it first/,
     );
-    expect(() => selectSyncs(connections, [], { connectionIds: [4], streams: [] })).toThrow(
-      /Connection 4 needs re-authorization/,
-    );
     expect(() =>
       selectSyncs(connections, [], { connectionIds: [1], streams: ['partner_campaigns'] }),
     ).toThrow(/No selected active connection feeds partner_campaigns \(it needs a partner connection\)/);
     expect(() => selectSyncs([], [], none)).toThrow(/no connections yet/);
     expect(() => selectSyncs([], [], none)).toThrow(SelectionError);
+  });
+
+  it('a connection asked for by id that needs re-authorization is blocked, not a usage error', () => {
+    const s = selectSyncs(connections, [], { connectionIds: [4, 1], streams: [] });
+    expect(s.blocked.map((b) => [b.connectionId, b.stream])).toEqual([[4, 'creator_affiliate_orders']]);
+    expect(s.pairs.map((p) => p.connectionId)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('only disabled connections: nothing to run, nothing blocked, no error', () => {
+    const s = selectSyncs([connections[2]!], [], none);
+    expect(s).toEqual({
+      pairs: [],
+      blocked: [],
+      disabled: [{ connectionId: 3, stream: null, reason: null }],
+    });
   });
 });

@@ -330,7 +330,8 @@ export const DEEP_LABEL = 'deep';
 /**
  * When each create-time day of one owner was last re-read, and when each tier last ran: kept in the
  * owner's checkpoint cursor (etl.sync_state, key `reread`) as
- * `{ days: { 'YYYY-MM-DD': ISO time }, last: { '<2d': ISO time, ..., deep: ISO time } }`.
+ * `{ days: { 'YYYY-MM-DD': ISO time }, last: { '<2d': ISO time, ..., deep: ISO time },
+ *    oldestOpen: 'YYYY-MM-DD' }` (the oldest day still holding a non-final order, for `status`).
  * Times are the planning time of the run that read the day (the engine's clock), never later than the
  * read itself, so a period measured from it is never too long.
  */
@@ -338,6 +339,8 @@ export class RereadRecord {
   constructor(
     readonly days = new Map<number, number>(),
     readonly last = new Map<string, number>(),
+    /** The oldest day (start) holding a non-final order at the last re-scan; null when none. */
+    public oldestOpen: number | null = null,
   ) {}
 
   /**
@@ -358,12 +361,15 @@ export class RereadRecord {
       const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;
       if (Number.isFinite(at)) record.last.set(key, at);
     }
+    const oldest = (raw as { oldestOpen?: unknown }).oldestOpen;
+    const oldestMs = typeof oldest === 'string' ? Date.parse(`${oldest}T00:00:00Z`) : Number.NaN;
+    record.oldestOpen = Number.isFinite(oldestMs) ? oldestMs : null;
     return record;
   }
 
   /** A copy with `days` stamped as read at `at` and the `labels` as run at `at`. */
   stamped(days: readonly number[], labels: readonly string[], at: number): RereadRecord {
-    const next = new RereadRecord(new Map(this.days), new Map(this.last));
+    const next = new RereadRecord(new Map(this.days), new Map(this.last), this.oldestOpen);
     for (const d of days) next.days.set(d, Math.max(at, next.days.get(d) ?? at));
     for (const l of labels) next.last.set(l, Math.max(at, next.last.get(l) ?? at));
     return next;
@@ -375,13 +381,14 @@ export class RereadRecord {
   }
 
   toCursor(): Record<string, unknown> | null {
-    if (this.days.size === 0 && this.last.size === 0) return null;
+    if (this.days.size === 0 && this.last.size === 0 && this.oldestOpen === null) return null;
     const days: Record<string, string> = {};
     for (const [d, at] of [...this.days].sort((a, b) => a[0] - b[0]))
       days[dayKey(d)] = new Date(at).toISOString();
     const last: Record<string, string> = {};
     for (const [l, at] of this.last) last[l] = new Date(at).toISOString();
-    return { reread: { days, last } };
+    const oldestOpen = this.oldestOpen === null ? {} : { oldestOpen: dayKey(this.oldestOpen) };
+    return { reread: { days, last, ...oldestOpen } };
   }
 }
 
@@ -461,6 +468,11 @@ export async function syncWindowedOwner(
     from: new Date(now.getTime() - policy.maturityDays * DAY_MS),
     before,
   });
+  const oldestOpen = openDays.reduce<number | null>(
+    (min, d) => (min === null || d.getTime() < min ? d.getTime() : min),
+    null,
+  );
+  record = new RereadRecord(record.days, record.last, oldestOpen);
   const plan = planSteadyRescan({
     openDays,
     lastRead: record.days,

@@ -87,11 +87,28 @@ export function renderStatus(report: StatusReport, plain: boolean): string {
     .filter(isFailing)
     .map((s) => `  connection ${s.connectionId} ${s.stream}: ${problemText(s, report.now)}`);
   const head = problems.length > 0 ? `Problems (${problems.length}):\n${problems.join('\n')}\n\n` : '';
+  const rescans = report.rows.filter((s) => s.rescan !== null).map((s) => `  ${rescanLine(s, report.now)}`);
+  const rescanBlock =
+    rescans.length > 0
+      ? `Settlement re-scan (last run per age tier; oldest open day):\n${rescans.join('\n')}\n`
+      : '';
   const footer = [
     `Times are UTC; "newest data" is the newest business timestamp loaded (tiktok_affiliate.stream_freshness).`,
     ...(report.nextRuns.available ? [] : [`Next runs unknown: ${report.nextRuns.reason}.`]),
   ];
-  return `${head}${table}${footer.join('\n')}\n`;
+  return `${head}${table}${rescanBlock}${footer.join('\n')}\n`;
+}
+
+/** `conn 3 seller_affiliate_orders: <2d 4m ago · <14d 40m ago · <90d 5h ago · deep 2d ago; oldest open day 2026-04-02`. */
+export function rescanLine(s: StreamStatus, now: Date): string {
+  const r = s.rescan;
+  if (!r) return '';
+  const order = (l: string) => (l === 'deep' ? Number.POSITIVE_INFINITY : Number(l.replace(/\D/g, '')));
+  const tiers = Object.entries(r.lastRuns)
+    .sort((a, b) => order(a[0]) - order(b[0]))
+    .map(([label, at]) => `${label} ${formatRelative(at, now)}`);
+  const oldest = r.oldestOpenDay ? r.oldestOpenDay.toISOString().slice(0, 10) : 'none';
+  return `conn ${s.connectionId} ${s.stream}: ${tiers.join(' · ') || 'no re-scan yet'}; oldest open day ${oldest}`;
 }
 
 function healthCell(s: StreamStatus): string {

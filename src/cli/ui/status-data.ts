@@ -6,6 +6,7 @@
 import type { Config } from '../../config.ts';
 import { STREAMS, type StreamName } from '../../core/streams.ts';
 import { DEFAULT_EVERY_MS } from '../../jobs/deps.ts';
+import { RereadRecord } from '../../jobs/windowed-sync.ts';
 import { listCheckpoints } from '../../load/checkpoints.ts';
 import { listConnections } from '../../load/connections.ts';
 import type { Sql } from '../../load/db.ts';
@@ -49,6 +50,12 @@ export interface StreamStatus {
   /** successLagIntervals above STALE_AFTER_INTERVALS: the stream has stopped syncing. */
   stale: boolean;
   nextRunAt: Date | null;
+  /**
+   * Order streams: the settlement re-scan's tiers (`<2d`, `<14d`, `<90d`, `deep`) with their last run
+   * (the least recent over the stream's owners), and the oldest day still holding a non-final order
+   * (over its owners); null for other streams or before the first re-scan.
+   */
+  rescan: { lastRuns: Record<string, Date>; oldestOpenDay: Date | null } | null;
 }
 
 export interface StatusReport {
@@ -115,6 +122,20 @@ export async function gatherStatus(
     if (!prev || RANK[s.status] > RANK[prev.status])
       health.set(key, { status: s.status, errorClass: s.errorClass, errorMessage: s.errorMessage });
   }
+  const rescanByKey = new Map<string, NonNullable<StreamStatus['rescan']>>();
+  for (const s of states) {
+    const record = RereadRecord.fromCursor(s.cursor);
+    if (record.last.size === 0 && record.oldestOpen === null) continue;
+    const key = nextRunKey(s.connectionId, s.stream);
+    const acc = rescanByKey.get(key) ?? { lastRuns: {}, oldestOpenDay: null };
+    for (const [label, at] of record.last) {
+      const prev = acc.lastRuns[label];
+      if (!prev || at < prev.getTime()) acc.lastRuns[label] = new Date(at);
+    }
+    if (record.oldestOpen !== null && (!acc.oldestOpenDay || record.oldestOpen < acc.oldestOpenDay.getTime()))
+      acc.oldestOpenDay = new Date(record.oldestOpen);
+    rescanByKey.set(key, acc);
+  }
   const rows: StreamStatus[] = [];
   for (const f of freshness) {
     if (filter.connectionIds.length > 0 && !filter.connectionIds.includes(f.connection_id)) continue;
@@ -155,6 +176,7 @@ export async function gatherStatus(
       successLagIntervals,
       stale: successLagIntervals !== null && successLagIntervals > STALE_AFTER_INTERVALS,
       nextRunAt: next === undefined ? null : new Date(next),
+      rescan: rescanByKey.get(key) ?? null,
     });
   }
   rows.sort(

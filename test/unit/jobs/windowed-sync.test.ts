@@ -258,7 +258,7 @@ describe('syncWindowedOwner', () => {
 
 describe('re-scan by age with a re-read record', () => {
   const HOUR = 3_600_000;
-  type Reread = { days: Record<string, string>; last: Record<string, string> };
+  type Reread = { days: Record<string, string>; last: Record<string, string>; oldestOpen?: string };
   const rereadOf = (c: PageCommit | undefined) =>
     (c?.checkpoint?.cursor as { reread?: Reread } | null | undefined)?.reread;
 
@@ -287,6 +287,7 @@ describe('re-scan by age with a re-read record', () => {
     expect(rereadOf(rescanCommits[2])).toEqual({
       days: { '2026-06-25': NOW.toISOString() },
       last: { '<14d': NOW.toISOString() },
+      oldestOpen: '2026-06-25',
     });
   });
 

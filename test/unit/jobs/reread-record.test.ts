@@ -1,0 +1,56 @@
+/** The re-read record kept in an order stream's checkpoint cursor, and its line in `status`. */
+import { describe, expect, it } from 'vitest';
+import { rescanLine } from '../../../src/cli/render/status.ts';
+import type { StreamStatus } from '../../../src/cli/ui/status-data.ts';
+import { RereadRecord } from '../../../src/jobs/windowed-sync.ts';
+
+const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+
+describe('RereadRecord', () => {
+  it('round-trips through the cursor, with the oldest open day', () => {
+    const r = new RereadRecord(
+      new Map([[day('2026-06-25'), day('2026-06-30')]]),
+      new Map(),
+      day('2026-04-02'),
+    );
+    const stamped = r.stamped([day('2026-06-26')], ['<14d'], Date.parse('2026-06-30T12:00:00Z'));
+    const back = RereadRecord.fromCursor(stamped.toCursor());
+    expect([...back.days.keys()]).toEqual([day('2026-06-25'), day('2026-06-26')]);
+    expect(back.last.get('<14d')).toBe(Date.parse('2026-06-30T12:00:00Z'));
+    expect(back.oldestOpen).toBe(day('2026-04-02'));
+    // Stamping never moves a time back (a resumed older run cannot undo a newer read).
+    expect(back.stamped([day('2026-06-26')], [], 0).days.get(day('2026-06-26'))).toBe(
+      Date.parse('2026-06-30T12:00:00Z'),
+    );
+  });
+
+  it('an empty record writes no cursor (nothing in flight, nothing to keep)', () => {
+    expect(new RereadRecord().toCursor()).toBeNull();
+    expect(RereadRecord.fromCursor({ phase: 'rescan', start: 'x', end: 'y' }).days.size).toBe(0);
+  });
+});
+
+describe('status: the re-scan line of an order stream', () => {
+  it('lists the tiers by age with their last run, then the oldest open day', () => {
+    const now = new Date('2026-06-30T12:00:00Z');
+    const line = rescanLine(
+      {
+        connectionId: 3,
+        stream: 'seller_affiliate_orders',
+        rescan: {
+          lastRuns: {
+            deep: new Date('2026-06-28T12:00:00Z'),
+            '<90d': new Date('2026-06-30T07:00:00Z'),
+            '<2d': new Date('2026-06-30T11:55:00Z'),
+            '<14d': new Date('2026-06-30T11:20:00Z'),
+          },
+          oldestOpenDay: new Date('2026-04-02T00:00:00Z'),
+        },
+      } as StreamStatus,
+      now,
+    );
+    expect(line).toMatch(
+      /^conn 3 seller_affiliate_orders: <2d .* · <14d .* · <90d .* · deep .*; oldest open day 2026-04-02$/,
+    );
+  });
+});

@@ -46,7 +46,7 @@ describe('status: the re-scan line of an order stream', () => {
           },
           oldestOpenDay: new Date('2026-04-02T00:00:00Z'),
         },
-      } as StreamStatus,
+      } as unknown as StreamStatus,
       now,
     );
     expect(line).toMatch(

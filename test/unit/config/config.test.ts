@@ -38,6 +38,14 @@ describe('loadConfig', () => {
       maturityDays: 90,
       startDate: null,
       pageSize: 100,
+      rescanTiers: [
+        { maxAgeDays: 2, everyMs: 0 },
+        { maxAgeDays: 14, everyMs: 3_600_000 },
+        { maxAgeDays: 90, everyMs: 21_600_000 },
+      ],
+      deepRescanEveryMs: 7 * 86_400_000,
+      deepRescanDays: 180,
+      deepRescanDaysPerRun: 7,
     });
     expect(c.backfill).toEqual({ maxWindows: 48 });
     expect(c.worker).toEqual({ concurrency: 4, shutdownTimeoutMs: 30_000 });
@@ -76,6 +84,14 @@ describe('loadConfig', () => {
       maturityDays: 60,
       startDate: new Date('2024-03-01T00:00:00Z'),
       pageSize: 20,
+      rescanTiers: [
+        { maxAgeDays: 2, everyMs: 0 },
+        { maxAgeDays: 14, everyMs: 3_600_000 },
+        { maxAgeDays: 90, everyMs: 21_600_000 },
+      ],
+      deepRescanEveryMs: 7 * 86_400_000,
+      deepRescanDays: 180,
+      deepRescanDaysPerRun: 7,
     });
     expect(c.backfill.maxWindows).toBe(16);
     expect(c.encryption).toEqual({ key: KEY_B64, previousKey: KEY_HEX });

@@ -244,8 +244,8 @@ begin
   perform pg_advisory_xact_lock(7356108302);
   foreach parent in array array['seller_orders', 'seller_order_skus', 'creator_orders', 'creator_order_skus'] loop
     if to_regclass(format('tiktok_affiliate.%I', parent || '_default')) is null then
-      execute format('create table tiktok_affiliate.%I partition of tiktok_affiliate.%I default'
-        ' with (toast_tuple_target = 128)', parent || '_default', parent);
+      execute format('create table tiktok_affiliate.%I partition of tiktok_affiliate.%I default',
+        parent || '_default', parent);
       created := created + 1;
     end if;
     foreach m in array coalesce(months, '{}') loop
@@ -263,7 +263,7 @@ begin
         ' select * from tiktok_affiliate.%I where %s', parent || '_default', range_sql);
       execute format('delete from tiktok_affiliate.%I where %s', parent || '_default', range_sql);
       execute format('create table tiktok_affiliate.%I partition of tiktok_affiliate.%I'
-        ' for values from (%L) to (%L) with (toast_tuple_target = 128)',
+        ' for values from (%L) to (%L)',
         part, parent, lower_bound, upper_bound);
       execute format('alter table tiktok_affiliate.%I add constraint %I check'
         ' (((create_time at time zone ''UTC'')::date) >= %L::date and ((create_time at time zone ''UTC'')::date) < %L::date)',

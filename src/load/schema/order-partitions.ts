@@ -10,10 +10,6 @@
  * - Each month partition has a CHECK on the UTC date of create_time (the views' order_date): with it
  *   the planner skips the other months for a filter on order_date (constraint exclusion), which the
  *   partition bounds alone cannot do for an expression.
- * - `raw` leaves the hot rows: partitions are created with toast_tuple_target = 128, so Postgres
- *   compresses (lz4) and, if still large, moves `raw` out of line for any row over 128 bytes, where
- *   the default threshold (~2 KB) left it inline and uncompressed in every line. The column keeps
- *   everything the API sent; only queries that read `raw` pay for fetching it.
  * Drizzle cannot declare partitioning: the tables are declared as usual (columns, keys, indexes, all
  * inherited by the partitions) and drizzle/0001_order_partitions.sql creates them partitioned.
  */
@@ -33,7 +29,9 @@ export const ORDER_LINE_CARRIED_COLUMNS = ['create_time', 'order_status'] as con
 export const ORDER_DATE_SQL = `((create_time at time zone 'UTC')::date)`;
 export const orderDateSql = sql.raw(ORDER_DATE_SQL);
 
-export function ORDER_LINE_CARRIED_DOCS(orders: string): Record<(typeof ORDER_LINE_CARRIED_COLUMNS)[number], string> {
+export function ORDER_LINE_CARRIED_DOCS(
+  orders: string,
+): Record<(typeof ORDER_LINE_CARRIED_COLUMNS)[number], string> {
   return {
     create_time:
       `The order's create_time (${orders}.create_time), copied onto each line: the month partition key ` +
@@ -66,8 +64,8 @@ begin
   perform pg_advisory_xact_lock(${PARTITION_LOCK_KEY});
   foreach parent in array array[${PARTITIONED_ORDER_TABLES.map((t) => `'${t}'`).join(', ')}] loop
     if to_regclass(format('tiktok_affiliate.%I', parent || '_default')) is null then
-      execute format('create table tiktok_affiliate.%I partition of tiktok_affiliate.%I default'
-        ' with (toast_tuple_target = 128)', parent || '_default', parent);
+      execute format('create table tiktok_affiliate.%I partition of tiktok_affiliate.%I default',
+        parent || '_default', parent);
       created := created + 1;
     end if;
     foreach m in array coalesce(months, '{}') loop
@@ -85,7 +83,7 @@ begin
         ' select * from tiktok_affiliate.%I where %s', parent || '_default', range_sql);
       execute format('delete from tiktok_affiliate.%I where %s', parent || '_default', range_sql);
       execute format('create table tiktok_affiliate.%I partition of tiktok_affiliate.%I'
-        ' for values from (%L) to (%L) with (toast_tuple_target = 128)',
+        ' for values from (%L) to (%L)',
         part, parent, lower_bound, upper_bound);
       execute format('alter table tiktok_affiliate.%I add constraint %I check'
         ' (${ORDER_DATE_SQL.replaceAll("'", "''")} >= %L::date and ${ORDER_DATE_SQL.replaceAll("'", "''")} < %L::date)',

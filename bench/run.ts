@@ -45,6 +45,12 @@ const benches: Bench[] = [
     file: 'steady.json',
     run: async () => (await import('./steady.bench.ts')).runSteadyBench() as Promise<Figures>,
   },
+  {
+    // WAREHOUSE_BENCH_LINES sets N (default 1,000,000; the targets are at 20,000,000).
+    name: 'warehouse',
+    file: 'warehouse.json',
+    run: async () => (await import('./warehouse.bench.ts')).runWarehouseBench(),
+  },
 ];
 
 /** Runs one benchmark in a fresh Node process (same loader flags) and returns its figures. */

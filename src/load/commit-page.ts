@@ -18,7 +18,8 @@ import { saveCheckpoint } from './checkpoints.ts';
 import { keepRejectedSeen } from './keep-seen.ts';
 import { isRowDataError, upsertRowByRow } from './load-or-quarantine.ts';
 import { quarantine } from './quarantine.ts';
-import { removeVanishedOrderLines } from './order-lines.ts';
+import { removeVanishedOrderLines, withOrderColumns } from './order-lines.ts';
+import { ensureOrderPartitions, pageMonths } from './order-partitions.ts';
 import { inLoadOrder, tableByName } from './tables.ts';
 import type { PageCommit, PageCommitResult } from './types.ts';
 import { upsertRows } from './upsert.ts';
@@ -46,12 +47,16 @@ export async function commitPage(
   // Resolve every table before opening the transaction: an unknown table name is a programming error.
   const names = inLoadOrder(Object.keys(commit.rows).filter((name) => (commit.rows[name]?.length ?? 0) > 0));
   const tables = names.map((name) => ({ name, table: tableByName(name) }));
+  // Order lines carry their order's create_time and status (order-lines.ts); their months' partitions
+  // are created before the page's transaction (order-partitions.ts).
+  const page = { ...commit, rows: withOrderColumns(commit.rows) };
+  await ensureOrderPartitions(db.sql, pageMonths(page.rows));
   try {
-    return await db.sql.begin((tx) => writePage(tx, commit, tables, opts, false));
+    return await db.sql.begin((tx) => writePage(tx, page, tables, opts, false));
   } catch (error) {
     // A value Postgres refuses: replay the page row by row and quarantine what it refuses.
     if (!isRowDataError(error)) throw error;
-    return db.sql.begin((tx) => writePage(tx, commit, tables, opts, true));
+    return db.sql.begin((tx) => writePage(tx, page, tables, opts, true));
   }
 }
 

@@ -45,7 +45,7 @@ export async function upsertRowByRow(
         reason: `load_error:${error.code}`,
         detail: `${shape.schema}.${shape.name}: ${error.message}${error.column_name ? ` (column ${error.column_name})` : ''}`,
         raw: row,
-        recordKey: shape.primaryKey.map((k) => String(row[k] ?? '')).join('/'),
+        recordKey: shape.grain.map((k) => String(row[k] ?? '')).join('/'),
       };
       // The upsert already refused rows without a full primary key, so the stored row's key is known.
       if (shape.snapshot && tableName) {

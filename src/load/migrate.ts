@@ -11,8 +11,13 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import type { Logger } from 'pino';
 import postgres from 'postgres';
+import { monthsAhead } from './order-partitions.ts';
 import { postMigrate } from './post-migrate.ts';
 import { allDocs, viewFunctions, views } from './schema/index.ts';
+import { ensureOrderPartitionsSql } from './schema/order-partitions.ts';
+
+/** Months of order partitions migrate creates ahead of the current one (the loader adds any other). */
+export const PARTITION_MONTHS_AHEAD = 3;
 
 /** Arbitrary constant key of the migration lock ("affiliate-etl migrate"), per database. */
 export const MIGRATION_LOCK_KEY = 7_356_108_301;
@@ -56,8 +61,15 @@ export async function runMigrations(
       const applied = (await countApplied(sql)) - before;
       const post =
         opts.repeatable === false
-          ? { postMigrateApplied: false, lz4Columns: 0 }
-          : await postMigrate(sql, { views, docs: allDocs, functions: viewFunctions });
+          ? { postMigrateApplied: false, lz4Columns: 0, partitionsCreated: 0 }
+          : {
+              ...(await postMigrate(sql, {
+                views,
+                docs: allDocs,
+                functions: [ensureOrderPartitionsSql.trim(), ...viewFunctions],
+              })),
+              partitionsCreated: await createPartitionsAhead(sql),
+            };
       log?.info(
         { event: 'migrate_done', applied, ...post, ms: Date.now() - started },
         `migrations: ${applied} applied`,
@@ -69,6 +81,14 @@ export async function runMigrations(
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/** This month's and the next months' order partitions, so the pipeline's inserts find them ready. */
+async function createPartitionsAhead(sql: postgres.Sql): Promise<number> {
+  const months = monthsAhead(new Date(), PARTITION_MONTHS_AHEAD);
+  const [row] = await sql<{ created: number }[]>`
+    select etl.ensure_order_partitions(string_to_array(${months.join(',')}, ',')::date[]) as created`;
+  return row?.created ?? 0;
 }
 
 async function countApplied(sql: postgres.Sql): Promise<number> {

@@ -4,6 +4,7 @@
  * silently skipped).
  */
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import { PARTITIONED_ORDER_TABLES } from './schema/order-partitions.ts';
 
 /** Loader-owned columns of every analytics table (WAREHOUSE.md); never compared, never sent by a normalizer. */
 export const BOOKKEEPING = ['first_seen_at', 'synced_at', 'run_id'] as const;
@@ -25,6 +26,11 @@ export interface TableShape {
   /** `"schema"."name"`, quoted. */
   qualified: string;
   primaryKey: string[];
+  /**
+   * What identifies a record to a person: the primary key without the partition key (create_time is
+   * in the order tables' keys only because Postgres requires it of a partitioned table).
+   */
+  grain: string[];
   /** Every column except the primary key and the bookkeeping ones: what "content" means. */
   business: ColumnShape[];
   /** Primary key columns first, then business columns: what a row carries. */
@@ -34,7 +40,16 @@ export interface TableShape {
   hasBookkeeping: boolean;
   /** Has a `row_hash` text column: the upsert ships only rows whose hash changed. */
   hasRowHash: boolean;
+  /**
+   * Range-partitioned (the order tables, schema/order-partitions.ts: drizzle cannot declare it). An
+   * INSERT into a partitioned table cannot return system columns (xmax), which upsert-sql.ts needs to
+   * know.
+   */
+  partitioned: boolean;
 }
+
+const PARTITIONED = new Set<string>(PARTITIONED_ORDER_TABLES.map((t) => `tiktok_affiliate.${t}`));
+const PARTITION_KEY = 'create_time';
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -63,6 +78,9 @@ export function tableShape(table: PgTable): TableShape {
     name: config.name,
     qualified: `${quoteIdent(schema)}.${quoteIdent(config.name)}`,
     primaryKey,
+    grain: PARTITIONED.has(`${schema}.${config.name}`)
+      ? primaryKey.filter((k) => k !== PARTITION_KEY)
+      : primaryKey,
     business: columns.filter((c) => !primaryKey.includes(c.name) && !owned.has(c.name)),
     payload: [
       ...primaryKey.map((n) => byName.get(n)!),
@@ -71,6 +89,7 @@ export function tableShape(table: PgTable): TableShape {
     snapshot: SNAPSHOT_BOOKKEEPING.every((n) => names.has(n)),
     hasBookkeeping: BOOKKEEPING.every((n) => names.has(n)),
     hasRowHash: byName.get(HASH_COLUMN)?.sqlType === 'text',
+    partitioned: PARTITIONED.has(`${schema}.${config.name}`),
   };
   cache.set(table, shape);
   return shape;

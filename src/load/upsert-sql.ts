@@ -29,6 +29,8 @@ export interface UpsertStatement {
 }
 
 const built = new WeakMap<TableShape, UpsertStatement>();
+/** Column of `changed`: no stored row had the key when the page was compared. */
+const NEW_FLAG = '"__is_new"';
 
 export function upsertStatement(shape: TableShape): UpsertStatement {
   const hit = built.get(shape);
@@ -86,11 +88,17 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
     // truncated (a first backfill) hash-joined the batch with a sequential scan of the whole table
     // and kept doing so from the plan cache as the table grew, which made every page cost O(table).
     // `limit 1` (a no-op on a primary key) keeps the subquery from being flattened into that join.
-    `, changed as (select i.* from input i left join lateral (select * from ${shape.qualified} t where ${pkJoin} limit 1) t on true` +
+    `, changed as (select i.*, t.${firstPk} is null as ${NEW_FLAG} from input i left join lateral (select * from ${shape.qualified} t where ${pkJoin} limit 1) t on true` +
       ` where t.${firstPk} is null or ${distinct('t', 'i')}${revived})`,
+    // xmax = 0 tells an insert from an update, but a partitioned table cannot return system columns:
+    // there, a row counts as inserted when the probe above found no stored row. (Only a concurrent
+    // writer inserting the same key between the probe and the insert could make that count an update
+    // as an insert; the row itself is right either way.)
     `, upserted as (insert into ${shape.qualified} as tgt (${insertCols.join(', ')})` +
       ` select ${insertVals.join(', ')} from changed c on conflict (${shape.primaryKey.map(q).join(', ')})` +
-      ` ${onConflict} returning (xmax = 0) as inserted)`,
+      ` ${onConflict} returning ${
+        shape.partitioned ? shape.primaryKey.map((k) => `tgt.${q(k)}`).join(', ') : '(xmax = 0) as inserted'
+      })`,
   ];
   // Unchanged rows (active and not distinct: disjoint from `changed`, so no row is written twice) of
   // a table with a row_hash may carry a stale hash: refreshed here, not counted as an update. (The
@@ -103,8 +111,11 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
     );
   }
   parts.push(
-    ' select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated' +
-      ' from upserted',
+    shape.partitioned
+      ? ` select count(*) filter (where c.${NEW_FLAG})::int as inserted, count(*) filter (where not c.${NEW_FLAG})::int as updated` +
+          ` from upserted u join changed c on ${shape.primaryKey.map((k) => `c.${q(k)} = u.${q(k)}`).join(' and ')}`
+      : ' select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated' +
+          ' from upserted',
   );
   const statement: UpsertStatement = { text: parts.join(''), params: 3 };
   built.set(shape, statement);

@@ -6,6 +6,7 @@
 import { Decimal } from 'decimal.js';
 import type { StreamName } from '../../src/core/streams.ts';
 import type { Db } from '../../src/load/db.ts';
+import { withOrderColumns } from '../../src/load/order-lines.ts';
 import { tableByName } from '../../src/load/tables.ts';
 import { tableShape } from '../../src/load/table-shape.ts';
 import type { Sandbox } from '../../src/sandbox/types.ts';
@@ -104,7 +105,8 @@ export async function expectedRows(
       ...(stream === 'open_collaboration_products' ? { search_id: opts.searchId ?? 'default' } : {}),
     };
     const result = normalize(records, { ownerId, now: opts.now, scope });
-    for (const [table, rows] of Object.entries(result.rows)) {
+    // As the loader stores them: order lines carry their order's create_time and status.
+    for (const [table, rows] of Object.entries(withOrderColumns(result.rows))) {
       const list = out.get(table) ?? [];
       list.push(...rows);
       out.set(table, list);

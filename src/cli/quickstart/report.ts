@@ -23,6 +23,9 @@ export async function countRows(sql: Sql): Promise<TableCount[]> {
     ) as snapshot
     from information_schema.tables t
     where t.table_schema = 'tiktok_affiliate' and t.table_type = 'BASE TABLE'
+      -- Month partitions of the order tables are counted with their parent table.
+      and not exists (select from pg_inherits i
+        where i.inhrelid = format('%I.%I', t.table_schema, t.table_name)::regclass)
     order by t.table_name`;
   if (tables.length === 0) return [];
   const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;

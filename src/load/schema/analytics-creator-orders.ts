@@ -9,6 +9,7 @@ import { documentTable, type RelationDoc } from './docs.ts';
 import { bookkeeping, bookkeepingDocs, bps, bpsDocs, instant, money, moneyDocs } from './columns.ts';
 import { tiktokAffiliate } from './analytics-schema.ts';
 import { notFinalStatusSql } from './analytics-final.ts';
+import { ORDER_LINE_CARRIED_DOCS, orderDateSql } from './order-partitions.ts';
 
 const CREATOR_STATUS_DOC =
   'Order status as sent, creator enum (api doc §5.1): UNSPECIFIED, ORDERED (placed, estimate available), ' +
@@ -21,7 +22,7 @@ export const creatorOrders = tiktokAffiliate.table(
     creator_id: text().notNull(),
     order_id: text().notNull(),
     status: text(),
-    create_time: instant(),
+    create_time: instant().notNull(),
     delivery_time: instant(),
     sku_count: integer().notNull(),
     total_quantity: integer(),
@@ -31,7 +32,8 @@ export const creatorOrders = tiktokAffiliate.table(
     ...bookkeeping(),
   },
   (t) => [
-    primaryKey({ name: 'creator_orders_pkey', columns: [t.creator_id, t.order_id] }),
+    // The partition key (month of create_time, order-partitions.ts) must be part of every unique key.
+    primaryKey({ name: 'creator_orders_pkey', columns: [t.creator_id, t.order_id, t.create_time] }),
     index('creator_orders_creator_create_time_idx').on(t.creator_id, t.create_time),
     index('creator_orders_creator_status_idx').on(t.creator_id, t.status),
     index('creator_orders_open_create_time_idx')
@@ -46,6 +48,8 @@ export const creatorOrderSkus = tiktokAffiliate.table(
     creator_id: text().notNull(),
     order_id: text().notNull(),
     sku_id: text().notNull(),
+    create_time: instant().notNull(),
+    order_status: text(),
     line_index: integer().notNull(),
     product_id: text(),
     product_name: text(),
@@ -80,7 +84,11 @@ export const creatorOrderSkus = tiktokAffiliate.table(
     ...bookkeeping(),
   },
   (t) => [
-    primaryKey({ name: 'creator_order_skus_pkey', columns: [t.creator_id, t.order_id, t.sku_id] }),
+    primaryKey({
+      name: 'creator_order_skus_pkey',
+      columns: [t.creator_id, t.order_id, t.create_time, t.sku_id],
+    }),
+    index('creator_order_skus_creator_order_date_idx').on(t.creator_id, orderDateSql),
     index('creator_order_skus_creator_product_idx').on(t.creator_id, t.product_id),
     index('creator_order_skus_campaign_idx').on(t.campaign_id).where(sql`campaign_id is not null`),
   ],
@@ -117,6 +125,7 @@ export const creatorOrderSkusDoc: RelationDoc = documentTable(
     creator_id: "Owner: the creator's open_id. Joins creator_orders on (creator_id, order_id).",
     order_id: 'TikTok order id. Source: orders[].id.',
     sku_id: 'SKU id (64-bit, kept as text). Source: skus[].id.',
+    ...ORDER_LINE_CARRIED_DOCS('creator_orders'),
     line_index: 'Zero-based position of the line in orders[].skus[] as last received.',
     product_id: 'Product id. Source: skus[].product_id.',
     product_name: 'Product name. Source: skus[].product_name.',

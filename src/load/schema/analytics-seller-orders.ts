@@ -9,6 +9,7 @@ import { documentTable, type RelationDoc } from './docs.ts';
 import { bookkeeping, bookkeepingDocs, bps, bpsDocs, instant, money, moneyDocs } from './columns.ts';
 import { tiktokAffiliate } from './analytics-schema.ts';
 import { notFinalStatusSql } from './analytics-final.ts';
+import { ORDER_LINE_CARRIED_DOCS, orderDateSql } from './order-partitions.ts';
 
 const SELLER_STATUS_DOC =
   'Order status as sent (api doc §4.1): PROCESSING, COMPLETED, CANCELLED, FROZEN, DEDUCTED (ALL is a ' +
@@ -22,7 +23,7 @@ export const sellerOrders = tiktokAffiliate.table(
     shop_id: text().notNull(),
     order_id: text().notNull(),
     status: text(),
-    create_time: instant(),
+    create_time: instant().notNull(),
     delivery_time: instant(),
     sku_count: integer().notNull(),
     total_quantity: integer(),
@@ -34,7 +35,8 @@ export const sellerOrders = tiktokAffiliate.table(
     ...bookkeeping(),
   },
   (t) => [
-    primaryKey({ name: 'seller_orders_pkey', columns: [t.shop_id, t.order_id] }),
+    // The partition key (month of create_time, order-partitions.ts) must be part of every unique key.
+    primaryKey({ name: 'seller_orders_pkey', columns: [t.shop_id, t.order_id, t.create_time] }),
     index('seller_orders_shop_create_time_idx').on(t.shop_id, t.create_time),
     index('seller_orders_shop_status_idx').on(t.shop_id, t.status),
     // The settlement re-scan (ARCHITECTURE.md) looks for non-final orders by create time per shop.
@@ -50,6 +52,8 @@ export const sellerOrderSkus = tiktokAffiliate.table(
     shop_id: text().notNull(),
     order_id: text().notNull(),
     line_key: text().notNull(),
+    create_time: instant().notNull(),
+    order_status: text(),
     line_index: integer().notNull(),
     product_id: text(),
     content_type: text(),
@@ -78,7 +82,12 @@ export const sellerOrderSkus = tiktokAffiliate.table(
     ...bookkeeping(),
   },
   (t) => [
-    primaryKey({ name: 'seller_order_skus_pkey', columns: [t.shop_id, t.order_id, t.line_key] }),
+    primaryKey({
+      name: 'seller_order_skus_pkey',
+      columns: [t.shop_id, t.order_id, t.create_time, t.line_key],
+    }),
+    // One shop over a range of UTC days (the performance view's order_date), without the orders table.
+    index('seller_order_skus_shop_order_date_idx').on(t.shop_id, orderDateSql),
     index('seller_order_skus_shop_creator_idx').on(t.shop_id, t.creator_username),
     index('seller_order_skus_shop_product_idx').on(t.shop_id, t.product_id),
     index('seller_order_skus_campaign_idx').on(t.campaign_id).where(sql`campaign_id is not null`),
@@ -135,6 +144,7 @@ export const sellerOrderSkusDoc: RelationDoc = documentTable(
   {
     shop_id: 'Owner: the TikTok shop id. Joins seller_orders on (shop_id, order_id).',
     order_id: 'TikTok order id. Source: orders[].id.',
+    ...ORDER_LINE_CARRIED_DOCS('seller_orders'),
     line_key:
       'Deterministic line key (the seller API has no sku id, api doc §4.1): first 16 hex chars of SHA-256 over ' +
       'the JSON array [product_id, content_type, content_id, creator_username, campaign_id, ' +

@@ -65,10 +65,16 @@ interface TableCounters {
   n_tup_upd: number;
 }
 
+/** The table's counters, summed over its partitions when it is partitioned (the order tables). */
 async function counters(table: string): Promise<TableCounters> {
   const [row] = await admin.sql<TableCounters[]>`
-    select seq_scan::int, coalesce(idx_scan, 0)::int as idx_scan, n_tup_ins::int, n_tup_upd::int
-      from pg_stat_user_tables where schemaname = 'tiktok_affiliate' and relname = ${table}`;
+    select coalesce(sum(seq_scan), 0)::int as seq_scan, coalesce(sum(idx_scan), 0)::int as idx_scan,
+      coalesce(sum(n_tup_ins), 0)::int as n_tup_ins, coalesce(sum(n_tup_upd), 0)::int as n_tup_upd
+    from pg_stat_user_tables s
+    where s.relid in (select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                      where n.nspname = 'tiktok_affiliate' and c.relname = ${table}
+                      union select i.inhrelid from pg_inherits i
+                      where i.inhparent = to_regclass(${`tiktok_affiliate.${table}`}))`;
   return row!;
 }
 
@@ -93,8 +99,13 @@ async function flushedCounters(table: string, done: (c: TableCounters) => boolea
  */
 async function freshTables(tables: string[]): Promise<void> {
   await db.sql.unsafe(`truncate ${tables.map((t) => `tiktok_affiliate.${t}`).join(', ')}`);
-  for (const t of tables)
-    await db.sql.unsafe(`alter table tiktok_affiliate.${t} set (autovacuum_enabled = off)`);
+  // A partitioned table has no storage parameters of its own: each partition (the order tables').
+  const relations = await db.sql<{ rel: string }[]>`
+    select c.oid::regclass::text as rel from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'tiktok_affiliate' and c.relkind = 'r' and (c.relname = any(${tables})
+      or c.oid in (select i.inhrelid from pg_inherits i join pg_class p on p.oid = i.inhparent
+                   where p.relname = any(${tables})))`;
+  for (const { rel } of relations) await db.sql.unsafe(`alter table ${rel} set (autovacuum_enabled = off)`);
 }
 
 /**

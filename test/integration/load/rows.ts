@@ -13,6 +13,9 @@ export function sellerLine(
     shop_id: SHOP,
     order_id: orderId,
     line_key: lineKey,
+    // Carried from the order (order-lines.ts withOrderColumns): sellerOrder's defaults.
+    create_time: new Date('2024-07-31T10:03:06Z'),
+    order_status: 'PROCESSING',
     line_index: 0,
     product_id: '1729503179457070324',
     content_type: 'LIVE',

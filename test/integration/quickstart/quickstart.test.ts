@@ -85,7 +85,10 @@ async function storedSecrets(): Promise<string[]> {
 async function tableCounts(): Promise<Map<string, number>> {
   const tables = await sql<{ table_name: string }[]>`
     select table_name from information_schema.tables
-    where table_schema = 'tiktok_affiliate' and table_type = 'BASE TABLE' order by table_name`;
+    where table_schema = 'tiktok_affiliate' and table_type = 'BASE TABLE'
+      and not exists (select from pg_inherits i
+        where i.inhrelid = format('%I.%I', table_schema, table_name)::regclass)
+    order by table_name`;
   const counts = new Map<string, number>();
   for (const { table_name } of tables) {
     const [row] = await sql<

@@ -35,8 +35,10 @@ describe('row serialization', () => {
     expect(a).toBe(b);
     const values = JSON.parse(a) as unknown[];
     expect(values).toHaveLength(shape.payload.length);
-    expect(values.slice(0, 4)).toEqual(['s', '1', 'k', 0]);
-    expect(values.slice(4).every((v) => v === null)).toBe(true);
+    // Payload order: the primary key (shop_id, order_id, create_time, line_key) first, then the rest.
+    expect(values.slice(0, 4)).toEqual(['s', '1', null, 'k']);
+    expect(values[shape.payload.findIndex((c) => c.name === 'line_index')]).toBe(0);
+    expect(values.filter((v) => v === null)).toHaveLength(shape.payload.length - 4);
   });
 
   it('replaces NUL (which Postgres cannot store) and sends bigint as text', () => {

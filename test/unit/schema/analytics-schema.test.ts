@@ -7,10 +7,11 @@ import { viewDocs, views } from '../../../src/load/schema/views.ts';
 
 /** WAREHOUSE.md "Tables": export name -> [SQL name, grain = primary key, snapshot table?]. */
 const CONTRACT: Record<string, [string, string[], boolean]> = {
-  sellerOrders: ['seller_orders', ['shop_id', 'order_id'], false],
-  sellerOrderSkus: ['seller_order_skus', ['shop_id', 'order_id', 'line_key'], false],
-  creatorOrders: ['creator_orders', ['creator_id', 'order_id'], false],
-  creatorOrderSkus: ['creator_order_skus', ['creator_id', 'order_id', 'sku_id'], false],
+  // Order tables: the grain plus create_time, their month partition key (every unique key must hold it).
+  sellerOrders: ['seller_orders', ['shop_id', 'order_id', 'create_time'], false],
+  sellerOrderSkus: ['seller_order_skus', ['shop_id', 'order_id', 'create_time', 'line_key'], false],
+  creatorOrders: ['creator_orders', ['creator_id', 'order_id', 'create_time'], false],
+  creatorOrderSkus: ['creator_order_skus', ['creator_id', 'order_id', 'create_time', 'sku_id'], false],
   openCollaborations: ['open_collaborations', ['shop_id', 'open_collaboration_id'], true],
   openCollaborationProducts: ['open_collaboration_products', ['search_id', 'product_id'], true],
   targetCollaborations: ['target_collaborations', ['shop_id', 'target_collaboration_id'], true],

@@ -1,0 +1,234 @@
+/**
+ * The order tables partitioned by UTC month of create_time (src/load/schema/order-partitions.ts):
+ * pages route into month partitions the loader creates, a row of a month without a partition lands in
+ * the DEFAULT partition instead of failing and moves out when the month is created, and a database
+ * left at the previous migration, with data, upgrades to exactly what a fresh load gives.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { commitPage } from '../../../src/load/commit-page.ts';
+import type { Db } from '../../../src/load/db.ts';
+import { DEFAULT_MIGRATIONS_FOLDER, runMigrations } from '../../../src/load/migrate.ts';
+import { withOrderColumns } from '../../../src/load/order-lines.ts';
+import * as schema from '../../../src/load/schema/index.ts';
+import { upsertRows } from '../../../src/load/upsert.ts';
+import { emptyDatabase } from '../../helpers/db.ts';
+import { SHOP, seedConnection, seedRun, sellerLine, sellerOrder, testDb } from '../load/rows.ts';
+
+let db: Db;
+beforeAll(() => {
+  db = testDb();
+});
+afterAll(async () => {
+  await db.close();
+});
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Partition holding each row of `table`, by order id. */
+async function placement(sql: postgres.Sql, table: string): Promise<Record<string, string>> {
+  const rows = await sql.unsafe<{ order_id: string; part: string }[]>(
+    `select distinct order_id, tableoid::regclass::text as part from tiktok_affiliate.${table} order by 1`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.order_id, r.part]));
+}
+
+describe('partition routing', () => {
+  it('a page of a month without a partition creates it and lands there, lines included', async () => {
+    const connectionId = await seedConnection(db.sql, 'part-seller');
+    const runId = await seedRun(db.sql, connectionId);
+    const march = new Date('2019-03-31T23:59:59Z');
+    const april = new Date('2019-04-01T00:00:00Z');
+    const result = await commitPage(db, {
+      runId,
+      connectionId,
+      stream: 'seller_affiliate_orders',
+      scope: SHOP,
+      rows: {
+        sellerOrders: [
+          sellerOrder('m1', { create_time: march, status: 'COMPLETED' }),
+          sellerOrder('a1', { create_time: april }),
+        ],
+        // Lines as the normalizer emits them: without the order's columns, which the loader copies.
+        sellerOrderSkus: [sellerLine('m1', 'k'), sellerLine('a1', 'k')].map(
+          ({ create_time: _t, order_status: _s, ...line }) => line,
+        ),
+      },
+      rejected: [],
+      checkpoint: { watermark: null, cursor: null },
+      snapshot: false,
+    });
+    expect(result).toMatchObject({ inserted: 4, rejected: 0 });
+    expect(await placement(db.sql, 'seller_orders')).toEqual({
+      a1: 'tiktok_affiliate.seller_orders_2019_04',
+      m1: 'tiktok_affiliate.seller_orders_2019_03',
+    });
+    expect(await placement(db.sql, 'seller_order_skus')).toEqual({
+      a1: 'tiktok_affiliate.seller_order_skus_2019_04',
+      m1: 'tiktok_affiliate.seller_order_skus_2019_03',
+    });
+    const lines = await db.sql`
+      select order_id, create_time, order_status from tiktok_affiliate.seller_order_skus order by 1`;
+    expect(lines).toEqual([
+      { order_id: 'a1', create_time: april, order_status: 'PROCESSING' },
+      { order_id: 'm1', create_time: march, order_status: 'COMPLETED' },
+    ]);
+    // Read back through the view: the 31st of March is a day of its own, the status came along.
+    const [day] = await db.sql`
+      select orders, completed_orders from tiktok_affiliate.creator_performance_daily
+      where shop_id = ${SHOP} and order_date = '2019-03-31'`;
+    expect(day).toEqual({ orders: '1', completed_orders: '1' });
+  });
+
+  it('a row for a month without a partition goes to the default partition, then moves into its month', async () => {
+    const when = new Date('2011-06-15T12:00:00Z');
+    // Straight to the table, as a writer that did not ensure the month: never a failed insert.
+    await upsertRows(db.sql, schema.sellerOrders, [sellerOrder('d1', { create_time: when })], { runId: 1 });
+    await upsertRows(db.sql, schema.sellerOrderSkus, [sellerLine('d1', 'k', { create_time: when })], {
+      runId: 1,
+    });
+    expect(await placement(db.sql, 'seller_orders')).toMatchObject({
+      d1: 'tiktok_affiliate.seller_orders_default',
+    });
+    const [made] = await db.sql`select etl.ensure_order_partitions('{2011-06-01}') as n`;
+    expect(made!.n).toBe(4);
+    expect(await placement(db.sql, 'seller_orders')).toMatchObject({
+      d1: 'tiktok_affiliate.seller_orders_2011_06',
+    });
+    expect(await placement(db.sql, 'seller_order_skus')).toMatchObject({
+      d1: 'tiktok_affiliate.seller_order_skus_2011_06',
+    });
+    const [again] = await db.sql`select etl.ensure_order_partitions('{2011-06-20}') as n`;
+    expect(again!.n).toBe(0);
+    // The same order re-loaded finds its stored row in the new partition: unchanged, not a duplicate.
+    expect(
+      await upsertRows(db.sql, schema.sellerOrders, [sellerOrder('d1', { create_time: when })], { runId: 2 }),
+    ).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
+  });
+
+  it('a filter on order_date alone reads only the matching month partitions', async () => {
+    await db.sql`select etl.ensure_order_partitions('{2012-01-01,2012-02-01}')`;
+    const plan = await db.sql.unsafe<{ 'QUERY PLAN': string }[]>(
+      `explain select * from tiktok_affiliate.creator_performance_daily
+       where order_date between '2012-02-03' and '2012-02-10'`,
+    );
+    const text = plan.map((p) => p['QUERY PLAN']).join('\n');
+    expect(text).toContain('seller_order_skus_2012_02');
+    expect(text).not.toContain('seller_order_skus_2012_01');
+  });
+});
+
+describe('upgrade from the previous layout', () => {
+  it('a database at the previous migration, with data, upgrades to what a fresh load gives', async () => {
+    const journal = JSON.parse(
+      readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
+    ) as { entries: { tag: string }[] };
+    const previous = journal.entries.findIndex((e) => e.tag === '0001_order_partitions');
+    const folder = mkdtempSync(join(tmpdir(), 'affiliate-etl-migrations-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'meta', '_journal.json'),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, previous) }),
+    );
+    const old = await emptyDatabase('upg_old');
+    cleanups.push(() => old.drop());
+    const fresh = await emptyDatabase('upg_new');
+    cleanups.push(() => fresh.drop());
+    await runMigrations(old.url, { migrationsFolder: folder, repeatable: false });
+    await runMigrations(fresh.url);
+    const oldSql = postgres(old.url, { max: 1, onnotice: () => {} });
+    const freshSql = postgres(fresh.url, { max: 1, onnotice: () => {} });
+    cleanups.push(() => oldSql.end({ timeout: 5 }));
+    cleanups.push(() => freshSql.end({ timeout: 5 }));
+
+    const stamp = {
+      first_seen_at: new Date('2024-08-01T00:00:00Z'),
+      synced_at: new Date('2024-08-02T00:00:00Z'),
+    };
+    const orders = [
+      sellerOrder('u1', { create_time: new Date('2024-05-31T23:30:00Z'), status: 'CANCELLED' }),
+      sellerOrder('u2', { create_time: new Date('2024-06-01T00:30:00Z'), sku_count: 2 }),
+    ];
+    const lines = [sellerLine('u1', 'a'), sellerLine('u2', 'a'), sellerLine('u2', 'b', { line_index: 1 })];
+    const creatorOrder = {
+      creator_id: 'creator-1',
+      order_id: 'c1',
+      status: 'ORDERED',
+      create_time: new Date('2023-12-24T08:00:00Z'),
+      sku_count: 1,
+      raw: { id: 'c1' },
+    };
+    const creatorLine = {
+      creator_id: 'creator-1',
+      order_id: 'c1',
+      sku_id: 's1',
+      line_index: 0,
+      raw: { id: 's1' },
+    };
+    // The previous layout: lines without create_time / order_status, written by that release's loader.
+    const strip = ({ create_time: _t, order_status: _s, ...line }: Record<string, unknown>) => line;
+    const put = (sql: postgres.Sql, table: string, rows: Record<string, unknown>[]) =>
+      sql`insert into ${sql('tiktok_affiliate')}.${sql(table)} ${sql(
+        rows.map((r) => ({ ...r, ...stamp })) as never,
+      )}`;
+    await put(oldSql, 'seller_orders', orders);
+    await put(oldSql, 'seller_order_skus', lines.map(strip));
+    await put(oldSql, 'creator_orders', [creatorOrder]);
+    await put(oldSql, 'creator_order_skus', [creatorLine]);
+    // An order stored without create_time (before records were checked against their contract).
+    const connectionId = await oldSql<{ id: number }[]>`
+      insert into etl.connections (kind, name, app_key, app_secret_enc, access_token_enc, refresh_token_enc,
+        access_token_expires_at, shops)
+      values ('seller', 's', 'app', 'x', 'x', 'x', now(), ${oldSql.json([{ id: SHOP }])}) returning id`;
+    await oldSql`insert into tiktok_affiliate.seller_orders (shop_id, order_id, sku_count, raw)
+      values (${SHOP}, 'nt', 1, ${oldSql.json({ id: 'nt' })})`;
+    await oldSql`insert into tiktok_affiliate.seller_order_skus (shop_id, order_id, line_key, line_index, raw)
+      values (${SHOP}, 'nt', 'k', 0, ${oldSql.json({ sku: 1 })})`;
+
+    expect(await runMigrations(old.url)).toEqual({ applied: journal.entries.length - previous });
+
+    const loaded = withOrderColumns({
+      sellerOrders: orders,
+      sellerOrderSkus: lines.map(strip),
+      creatorOrders: [creatorOrder],
+      creatorOrderSkus: [creatorLine],
+    });
+    await freshSql`select etl.ensure_order_partitions('{2023-12-01,2024-05-01,2024-06-01}')`;
+    const sqlNames: Record<string, string> = {
+      sellerOrders: 'seller_orders',
+      sellerOrderSkus: 'seller_order_skus',
+      creatorOrders: 'creator_orders',
+      creatorOrderSkus: 'creator_order_skus',
+    };
+    for (const [name, rows] of Object.entries(loaded)) await put(freshSql, sqlNames[name]!, rows);
+
+    for (const table of ['seller_orders', 'seller_order_skus', 'creator_orders', 'creator_order_skus']) {
+      const read = (sql: postgres.Sql) =>
+        sql.unsafe(
+          `select tableoid::regclass::text as part, t.* from tiktok_affiliate.${table} t order by 2, 3, 4, 5`,
+        );
+      expect(await read(oldSql), table).toEqual(await read(freshSql));
+    }
+    expect((await placement(oldSql, 'seller_order_skus'))['u2']).toBe(
+      'tiktok_affiliate.seller_order_skus_2024_06',
+    );
+    const [kept] = await oldSql`
+      select connection_id, reason, record_key, raw from etl.rejected_records where stream = 'seller_affiliate_orders'`;
+    expect(kept).toEqual({
+      connection_id: connectionId[0]!.id,
+      reason: 'missing_field:create_time',
+      record_key: 'nt',
+      raw: { id: 'nt', skus: [{ sku: 1 }] },
+    });
+    // The view, re-created by the upgrade, reads the moved lines.
+    const [day] = await oldSql`
+      select orders, cancelled_orders from tiktok_affiliate.creator_performance_daily where order_date = '2024-05-31'`;
+    expect(day).toEqual({ orders: '1', cancelled_orders: '1' });
+  });
+});

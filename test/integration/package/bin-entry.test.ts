@@ -32,13 +32,16 @@ function layout(name: string, l: Layout): string {
   // The src/ stand-in carries a type annotation: Node 20 loads it only through a TypeScript loader.
   if (l.dist) {
     mkdirSync(join(dir, 'dist'));
-    writeFileSync(join(dir, 'dist', 'cli.js'), "console.log('ran dist/cli.js', process.argv.slice(2).join(' '));\n");
+    writeFileSync(
+      join(dir, 'dist', 'cli.js'),
+      "console.log('ran dist/cli.js', process.argv.slice(2).join(' '));\n",
+    );
   }
   if (l.src) {
     mkdirSync(join(dir, 'src'));
     writeFileSync(
       join(dir, 'src', 'cli.ts'),
-      "const from: string = 'src/cli.ts';\nconsole.log(`ran ${from}`, process.argv.slice(2).join(' '));\n",
+      "const from: string = 'src/cli.ts';\nconsole.log('ran ' + from, process.argv.slice(2).join(' '));\n",
     );
   }
   if (l.tsx) symlinkSync(NODE_MODULES, join(dir, 'node_modules'), 'dir');

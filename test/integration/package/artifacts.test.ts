@@ -145,6 +145,22 @@ describe('npm pack → npm install <tarball> → npx affiliate-etl quickstart', 
     expect(quickstart.stdout).toContain('Quick start complete in');
   });
 
+  it('resolves the compose file beside the installed code, not in the current directory', () => {
+    const pkg = join(app, 'node_modules', 'tiktok-shop-affiliate-etl');
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `console.log((await import('${pkg}/dist/services/docker.js')).COMPOSE_FILE)`,
+      ],
+      { cwd: app, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(join(pkg, 'docker-compose.yml'));
+    expect(existsSync(r.stdout.trim())).toBe(true);
+  });
+
   it('keeps the quick start data in the current directory, not inside node_modules', () => {
     const key = join(app, '.tmp', 'quickstart', 'encryption.key');
     expect(statSync(key).mode & 0o777).toBe(0o600);

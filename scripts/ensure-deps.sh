@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sourced by test.sh and quickstart.sh: checks Node and installs the exact locked dependencies
 # when node_modules is missing or older than package-lock.json. Quiet unless something is wrong.
+# --include=dev even under NODE_ENV=production: the tests, and the quick start from a checkout (its
+# sources run through tsx), need the dev tools.
 set -euo pipefail
 
 # 20.18.1: the floor of undici 7 (the API client's HTTP transport).
@@ -14,14 +16,14 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> Installing dependencies (npm ci)"
   ci_err=$(mktemp)
-  if ! npm ci --no-audit --no-fund --loglevel=error 2>"$ci_err"; then
+  if ! npm ci --include=dev --no-audit --no-fund --loglevel=error 2>"$ci_err"; then
     # npm >= 10 refuses a lock file that lacks entries for other platforms' optional packages
     # (e.g. @biomejs/cli-android-arm64), which happens when the lock was written against a
     # registry mirror without them. `npm install` installs the very same locked versions and
     # tolerates the gap; the lock file is left untouched (--no-save).
     reason=$( (grep -m1 'Missing' "$ci_err" || grep -m1 'error' "$ci_err" || true) | sed 's/^npm error //')
     echo "    npm ci refused the lock file (${reason}); using npm install with the same lock"
-    npm install --no-save --no-audit --no-fund --loglevel=error
+    npm install --include=dev --no-save --no-audit --no-fund --loglevel=error
   fi
   rm -f "$ci_err"
 fi

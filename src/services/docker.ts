@@ -5,7 +5,7 @@
  * quickstart mode: the project's docker-compose.yml services, so their volumes keep the data
  * between runs; stop() stops the containers and keeps the volumes.
  */
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { execOrThrow } from './exec.ts';
 import type { RunningService, ServiceName, ServicesMode } from './types.ts';
@@ -13,6 +13,13 @@ import type { RunningService, ServiceName, ServicesMode } from './types.ts';
 /** Host ports published by docker-compose.yml (keep the two in step). */
 export const COMPOSE_POSTGRES_PORT = 54329;
 export const COMPOSE_REDIS_PORT = 63799;
+
+/**
+ * The compose file that ships beside this code (two levels up from src/services or dist/services),
+ * not one in the working directory: an installed package runs from a directory that has none, and
+ * the ports above belong to this very file.
+ */
+export const COMPOSE_FILE = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
 
 export async function startDockerService(
   service: ServiceName,
@@ -56,7 +63,7 @@ async function startContainer(service: ServiceName): Promise<RunningService> {
 }
 
 async function startCompose(service: ServiceName, projectDir: string, log: Logger): Promise<RunningService> {
-  const file = join(projectDir, 'docker-compose.yml');
+  const file = COMPOSE_FILE;
   // --wait blocks until the compose healthchecks pass, so the URL works when we return.
   await execOrThrow('docker', ['compose', '-f', file, 'up', '-d', '--wait', service], {
     cwd: projectDir,

@@ -15,7 +15,7 @@ export interface StartServicesOptions {
   need?: { postgres?: boolean; redis?: boolean };
   /** Where DATABASE_URL / REDIS_URL are read from; default: nothing set. */
   env?: Record<string, string | undefined>;
-  /** Project root (holds docker-compose.yml and .tmp/); default: the current directory. */
+  /** Where the quick start keeps its data (.tmp/quickstart/); default: the current directory. */
   projectDir?: string;
   /** Injected for tests; default: the real machine (./probes.ts). */
   probes?: Partial<ServiceProbes>;

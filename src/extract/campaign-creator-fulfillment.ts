@@ -7,8 +7,8 @@
  * page_size is at most 50 here (api doc §9.3).
  */
 import { getCreatorFulfillmentStatus } from '../tiktok/endpoints/partner.ts';
-import { pages } from './paginate.ts';
 import { campaignPages, campaignProductPages, idOf } from './partner-campaigns.ts';
+import { restartablePages } from './restart.ts';
 import type { SnapshotBatch, SnapshotSource } from './types.ts';
 
 export const campaignCreatorFulfillmentSource: SnapshotSource = {
@@ -34,7 +34,11 @@ export const campaignCreatorFulfillmentSource: SnapshotSource = {
                 { pageSize: 50, pageToken },
                 { signal },
               );
-            for await (const page of pages(fetch, { signal: ctx.signal })) {
+            for await (const page of restartablePages(fetch, {
+              what: `creator fulfillment of campaign ${campaignId} product ${productId}`,
+              signal: ctx.signal,
+              onRestart: ctx.onPageTokenRestart,
+            })) {
               yield {
                 normalizer: 'normalizeCampaignCreatorFulfillment',
                 scope: { campaign_id: campaignId, product_id: productId },

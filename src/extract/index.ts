@@ -23,3 +23,10 @@ export { defaultSavedSearch } from './open-collaboration-products.ts';
 export { pages, RepeatedPageTokenError } from './paginate.ts';
 export type * from './types.ts';
 export * from './windows.ts';
+export {
+  isPageTokenFailure,
+  MAX_STALLED_RESTARTS,
+  PageTokenStalledError,
+  RestartPolicy,
+  restartablePages,
+} from './restart.ts';

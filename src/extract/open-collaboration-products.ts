@@ -7,7 +7,7 @@
  * on region scoping is unknown (api doc §12.11): the client sends it when the connection has a shop.
  */
 import { searchOpenCollaborationProducts } from '../tiktok/endpoints/seller.ts';
-import { pages } from './paginate.ts';
+import { restartablePages } from './restart.ts';
 import type { SavedSearch, SnapshotBatch, SnapshotSource } from './types.ts';
 
 /**
@@ -44,7 +44,11 @@ export const openCollaborationProductsSource: SnapshotSource = {
       const criteria = toClientCriteria(search.criteria);
       const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
         searchOpenCollaborationProducts(ctx.api, ctx.auth, { pageSize: 20, pageToken, criteria }, { signal });
-      for await (const page of pages(fetch, { signal: ctx.signal })) {
+      for await (const page of restartablePages(fetch, {
+        what: `open collaboration products of search ${search.searchId}`,
+        signal: ctx.signal,
+        onRestart: ctx.onPageTokenRestart,
+      })) {
         yield {
           normalizer: 'normalizeOpenCollaborationProducts',
           scope: { search_id: search.searchId },

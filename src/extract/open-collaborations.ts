@@ -3,7 +3,7 @@
  * token + shop_cipher, full snapshot of the shop's open collaborations with tombstones.
  */
 import { searchOpenCollaborations } from '../tiktok/endpoints/seller.ts';
-import { pages } from './paginate.ts';
+import { restartablePages } from './restart.ts';
 import type { SnapshotBatch, SnapshotSource } from './types.ts';
 
 export const openCollaborationsSource: SnapshotSource = {
@@ -12,7 +12,11 @@ export const openCollaborationsSource: SnapshotSource = {
   async *walk(ctx): AsyncGenerator<SnapshotBatch> {
     const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
       searchOpenCollaborations(ctx.api, ctx.auth, { pageSize: 100, pageToken }, { signal });
-    for await (const page of pages(fetch, { signal: ctx.signal })) {
+    for await (const page of restartablePages(fetch, {
+      what: 'open collaborations',
+      signal: ctx.signal,
+      onRestart: ctx.onPageTokenRestart,
+    })) {
       yield { normalizer: 'normalizeOpenCollaborations', scope: {}, records: page.records, apiCalls: 1 };
     }
   },

@@ -10,7 +10,7 @@ import {
 } from '../tiktok/endpoints/partner.ts';
 import type { ApiRecord } from '../tiktok/types.ts';
 import { mapLimit } from './fan-out.ts';
-import { pages } from './paginate.ts';
+import { restartablePages } from './restart.ts';
 import type { ExtractContext, SnapshotBatch, SnapshotSource } from './types.ts';
 
 const DETAIL_CONCURRENCY = 4;
@@ -19,7 +19,12 @@ const DETAIL_CONCURRENCY = 4;
 export async function* campaignPages(ctx: ExtractContext): AsyncGenerator<ApiRecord[]> {
   const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
     listPartnerCampaigns(ctx.api, ctx.auth, { pageSize: 100, pageToken }, { signal });
-  for await (const page of pages(fetch, { signal: ctx.signal })) yield page.records;
+  const walk = restartablePages(fetch, {
+    what: 'campaigns',
+    signal: ctx.signal,
+    onRestart: ctx.onPageTokenRestart,
+  });
+  for await (const page of walk) yield page.records;
 }
 
 /** Walks the products of one campaign, one page at a time. */
@@ -29,7 +34,12 @@ export async function* campaignProductPages(
 ): AsyncGenerator<ApiRecord[]> {
   const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
     listPartnerCampaignProducts(ctx.api, ctx.auth, campaignId, { pageSize: 100, pageToken }, { signal });
-  for await (const page of pages(fetch, { signal: ctx.signal })) yield page.records;
+  const walk = restartablePages(fetch, {
+    what: `products of campaign ${campaignId}`,
+    signal: ctx.signal,
+    onRestart: ctx.onPageTokenRestart,
+  });
+  for await (const page of walk) yield page.records;
 }
 
 export function idOf(record: ApiRecord): string | null {

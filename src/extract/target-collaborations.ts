@@ -11,7 +11,7 @@ import { TikTokApiError } from '../tiktok/errors.ts';
 import { getTargetCollaborationDetail, searchTargetCollaborations } from '../tiktok/endpoints/seller.ts';
 import type { ApiRecord } from '../tiktok/types.ts';
 import { mapLimit } from './fan-out.ts';
-import { pages } from './paginate.ts';
+import { restartablePages } from './restart.ts';
 import type { ExtractContext, SnapshotBatch, SnapshotSource } from './types.ts';
 
 export const TARGET_STATUSES = ['ONGOING', 'EXPIRING', 'CANCELING', 'COMPLETED'] as const;
@@ -49,7 +49,11 @@ export const targetCollaborationsSource: SnapshotSource = {
           { collaborationStatus: status, pageSize: 100, pageToken },
           { signal },
         );
-      for await (const page of pages(fetch, { signal: ctx.signal })) {
+      for await (const page of restartablePages(fetch, {
+        what: `${status} target collaborations`,
+        signal: ctx.signal,
+        onRestart: ctx.onPageTokenRestart,
+      })) {
         const items = await mapLimit(page.records, DETAIL_CONCURRENCY, async (search) => ({
           search,
           detail: typeof search['id'] === 'string' ? await detailOrNull(ctx, search['id']) : null,

@@ -4,6 +4,7 @@
  */
 import type { ApiClient } from '../tiktok/client.ts';
 import type { ConnectionAuth, Page } from '../tiktok/types.ts';
+import type { RestartInfo } from './restart.ts';
 import type { TimeWindow } from './windows.ts';
 
 /** One owner of a connection: a shop (seller), the creator itself, or a category asset (partner). */
@@ -13,6 +14,8 @@ export interface ExtractContext {
   /** shop id, creator open_id or category asset cipher: the owner column of every row (WAREHOUSE.md). */
   ownerId: string;
   signal?: AbortSignal | undefined;
+  /** Told when a list is read again from its first page after a rejected page token (for logs). */
+  onPageTokenRestart?: ((info: RestartInfo) => void) | undefined;
 }
 
 /** Names of the normalizers of src/transform/index.ts; the engine maps each to its function. */
@@ -26,7 +29,7 @@ export type NormalizerName =
   | 'normalizePartnerCampaignProducts'
   | 'normalizeCampaignCreatorFulfillment';
 
-/** A windowed (create-time) stream: the engine plans windows and walks each with `pages()`. */
+/** A windowed (create-time) stream: the engine plans windows and walks each page by page. */
 export interface WindowedSource {
   strategy: 'windowed';
   normalizer: NormalizerName;

@@ -91,7 +91,7 @@ async function ensureLedger(
       connectionId: input.connectionId,
       stream: input.stream,
       scope: owner.ownerId,
-      start: w.start as Date,
+      start: w.start,
       end: w.end,
       kind: 'backfill' as const,
     })),
@@ -195,6 +195,8 @@ async function backfillLocked(
     counts: emptyCounts(),
     signal: input.signal,
     windowsDone: 0,
+    // Created here, not on first use, so that the pooled copy below shares what one window learns.
+    rangeLimit: { maxMs: null },
   };
   const summarize = (status: RunSummary['status'], error: unknown): RunSummary => {
     run.counts.apiCalls = meter.apiCalls;

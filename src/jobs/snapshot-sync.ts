@@ -12,6 +12,7 @@ import type { SnapshotParams, SnapshotSource } from '../extract/types.ts';
 import { SnapshotCompleteness } from '../load/tombstone.ts';
 import { NORMALIZERS } from './normalizers.ts';
 import type { StreamOwner } from './owners.ts';
+import { logPageTokenRestart } from './page-token-restarts.ts';
 import { addCommit } from './run-summary.ts';
 import type { StreamRun } from './stream-run.ts';
 
@@ -22,7 +23,14 @@ export async function syncSnapshotOwner(
   params: SnapshotParams,
 ): Promise<void> {
   const scope = owner.ownerId;
-  const ctx = { api: run.api, auth: owner.auth, ownerId: owner.ownerId, signal: run.signal };
+  const ctx = {
+    api: run.api,
+    auth: owner.auth,
+    ownerId: owner.ownerId,
+    signal: run.signal,
+    // A rejected page token re-reads its list (src/extract/restart.ts); the walk goes on.
+    onPageTokenRestart: logPageTokenRestart(run, owner.ownerId),
+  };
   // Scope values seen per tombstoned column, for tombstones not scoped by the owner (search_id).
   const seenScopes = new Map<string, Set<string>>();
   const completeness = new SnapshotCompleteness();

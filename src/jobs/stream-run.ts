@@ -19,4 +19,14 @@ export interface StreamRun {
   signal?: AbortSignal | undefined;
   /** Windows walked to the end in this run (orders and backfill). */
   windowsDone: number;
+  /**
+   * Orders: the largest create-time range the API accepted in this run, once it refused a larger one
+   * (windowed-sync.ts). Shared by reference, so copies of the run (backfill's pooled windows) share it.
+   */
+  rangeLimit?: RangeLimit;
+}
+
+export interface RangeLimit {
+  /** ms; null while nothing was refused. */
+  maxMs: number | null;
 }

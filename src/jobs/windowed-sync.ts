@@ -1,59 +1,103 @@
 /**
- * One owner of a windowed (orders) stream, ARCHITECTURE.md "Windowed streams":
+ * One owner of a windowed (orders) stream:
  *   0. finish the window a killed run left in flight (its checkpointed page token);
  *   1. new windows [watermark − overlap, now − safety_lag) in chunks; the watermark moves only when a
- *      window's last page commits (with that page, in the same transaction);
+ *      window's last page commits (with that page, in the same transaction). A first sync without a
+ *      configured start date first finds the owner's oldest orders with bounded one-row probes;
  *   2. settlement re-scan of older windows still holding non-final lines, up to the maturity horizon.
  * Every page commits its rows together with the cursor {window, next page token}.
+ *
+ * Every request carries a bounded create-time range. Two refusals make a window smaller instead of
+ * failing the run:
+ *   - the API refuses the RANGE on a window's first page (its message names the time range, or any
+ *     parameter refusal of a window longer than a day): the window is halved, and the run remembers
+ *     the size so its later windows are cut to it before they are sent;
+ *   - the API rejects a PAGE TOKEN (expired, repeated): the window is halved and each half is read
+ *     from its first page. Rows already committed are simply upserted again (re-reading is safe,
+ *     skipping is not), and the halves need fewer pages, hence fewer tokens that can expire: at any
+ *     rate of expiry the halving converges on windows of one page, which need no token at all. The
+ *     order in which the API returns orders is not documented, so no "resume after the last create
+ *     time seen" is attempted. A window under MIN_SPLIT_MS is re-read whole, bounded by progress
+ *     (src/extract/restart.ts).
  */
-import { pages, prefetchOne, RepeatedPageTokenError } from '../extract/paginate.ts';
-import type { WindowedSource } from '../extract/types.ts';
+import { prefetchOne, pages } from '../extract/paginate.ts';
+import { isPageTokenFailure, PageTokenStalledError, RestartPolicy } from '../extract/restart.ts';
+import type { ExtractContext, WindowedSource } from '../extract/types.ts';
 import {
+  capWindow,
+  DAY_MS,
+  DISCOVERY_EMPTY_PROBES,
+  halveWindow,
+  planDiscoveryProbes,
   planIncrementalWindows,
+  planningHorizon,
   planRescanWindows,
   type TimeWindow,
   windowLabel,
+  windowLength,
 } from '../extract/windows.ts';
 import type { Checkpoint } from '../load/types.ts';
+import { isParameterRefusal } from '../tiktok/errors.ts';
 import { FINAL_ORDER_STATUSES } from '../transform/index.ts';
 import { NORMALIZERS } from './normalizers.ts';
 import type { StreamOwner } from './owners.ts';
 import { addCommit } from './run-summary.ts';
 import type { WindowKey } from './store.ts';
-import type { StreamRun } from './stream-run.ts';
+import type { RangeLimit, StreamRun } from './stream-run.ts';
 
-/** How often one window may be restarted after a rejected/repeated page token before failing the run. */
-export const MAX_WINDOW_RESTARTS = 3;
+export { isPageTokenFailure } from '../extract/restart.ts';
+
+/** A window shorter than this is read again whole after a rejected page token, not halved. */
+export const MIN_SPLIT_MS = 60_000;
 
 export type WindowPhase = 'incremental' | 'rescan' | 'backfill';
 
 export interface WindowCursor {
   phase: WindowPhase;
-  start: string | null;
+  start: string;
   end: string;
   pageToken: string | null;
 }
 
 export function toCursor(phase: WindowPhase, w: TimeWindow, pageToken: string | null): WindowCursor {
-  return { phase, start: w.start?.toISOString() ?? null, end: w.end.toISOString(), pageToken };
+  return { phase, start: w.start.toISOString(), end: w.end.toISOString(), pageToken };
 }
 
+/**
+ * The window a run left in flight, or null. A cursor without a start (written by versions that sent
+ * an open create_time_ge) is dropped: its token belongs to an unbounded query that is never sent again.
+ */
 export function parseCursor(
   cursor: Record<string, unknown> | null,
 ): { phase: WindowPhase; window: TimeWindow; pageToken: string | null } | null {
-  if (!cursor || typeof cursor['end'] !== 'string') return null;
+  if (!cursor || typeof cursor['end'] !== 'string' || typeof cursor['start'] !== 'string') return null;
   const phase = cursor['phase'];
   if (phase !== 'incremental' && phase !== 'rescan' && phase !== 'backfill') return null;
-  const start = typeof cursor['start'] === 'string' ? new Date(cursor['start']) : null;
   const pageToken = typeof cursor['pageToken'] === 'string' ? cursor['pageToken'] : null;
-  return { phase, window: { start, end: new Date(cursor['end']) }, pageToken };
+  return { phase, window: { start: new Date(cursor['start']), end: new Date(cursor['end']) }, pageToken };
 }
 
-/** True for the two page-token failures that restart a window (ARCHITECTURE.md, api doc §1.4). */
-export function isPageTokenFailure(err: unknown): boolean {
-  if (err instanceof RepeatedPageTokenError) return true;
-  const e = err as { name?: unknown; pageTokenRejected?: unknown } | null;
-  return e?.name === 'InvalidRequestError' && e.pageTokenRejected === true;
+/**
+ * Whether `err`, on the FIRST page of `w`, refuses the create-time range: a refusal whose message
+ * names the time range, or any parameter refusal of a window longer than a day (the API's wording for
+ * a too-large range is not documented; a genuine bad parameter fails again once the window is a day).
+ */
+export function isRangeRefusal(err: unknown, w: TimeWindow): boolean {
+  return (
+    isParameterRefusal(err, { timeRange: true }) || (isParameterRefusal(err) && windowLength(w) > DAY_MS)
+  );
+}
+
+/** The run's memory of the largest range the API accepted (created on first use). */
+function rangeLimitOf(run: StreamRun): RangeLimit {
+  run.rangeLimit ??= { maxMs: null };
+  return run.rangeLimit;
+}
+
+/** Remember that ranges longer than `w` are refused. */
+function learnLimit(limit: RangeLimit, w: TimeWindow): void {
+  const len = windowLength(w);
+  limit.maxMs = limit.maxMs === null ? len : Math.min(limit.maxMs, len);
 }
 
 export interface WalkWindowInput {
@@ -74,29 +118,59 @@ export interface WalkWindowInput {
   onPage?: (info: { rows: number; nextPageToken: string | null; last: boolean }) => void;
 }
 
-/** Walks one window to its end, committing page by page; restarts it on a page-token failure. */
+/** Walks one window to its end, committing page by page, halving it when the API asks for less. */
 export async function walkWindow(run: StreamRun, input: WalkWindowInput): Promise<void> {
-  const { source, owner, window } = input;
+  await walkPart(run, input, input.window, input.startToken ?? undefined, true);
+  run.windowsDone += 1;
+}
+
+/**
+ * One part of input.window (the whole of it unless it was halved). `closes`: this part ends the
+ * input window, so its last page finishes a ledger row and reports the window done.
+ */
+async function walkPart(
+  run: StreamRun,
+  input: WalkWindowInput,
+  window: TimeWindow,
+  startToken: string | undefined,
+  closes: boolean,
+): Promise<void> {
+  const limit = rangeLimitOf(run);
+  if (startToken === undefined && limit.maxMs !== null && windowLength(window) > limit.maxMs) {
+    const parts = capWindow(window, limit.maxMs);
+    for (const [i, part] of parts.entries())
+      await walkPart(run, input, part, undefined, closes && i === parts.length - 1);
+    return;
+  }
+  const { source, owner } = input;
+  const whole =
+    window.start.getTime() === input.window.start.getTime() &&
+    window.end.getTime() === input.window.end.getTime();
   const normalize = NORMALIZERS[source.normalizer];
   const log = run.log.child({ window: windowLabel(window), phase: input.phase, owner: owner.ownerId });
   const ctx = { api: run.api, auth: owner.auth, ownerId: owner.ownerId, signal: run.signal };
-  let startToken = input.startToken ?? undefined;
-  for (let restarts = 0; ; restarts++) {
+  const policy = new RestartPolicy();
+  let token = startToken;
+  for (;;) {
+    let pagesRead = 0;
     try {
       // One page of look-ahead: the next request is in flight while this page commits.
       const walk = prefetchOne(
-        pages((token) => source.fetchPage(ctx, window, token, run.config.ordersPageSize), {
-          startToken,
+        pages((t) => source.fetchPage(ctx, window, t, run.config.ordersPageSize), {
+          startToken: token,
           signal: run.signal,
         }),
       );
       for await (const page of walk) {
+        pagesRead += 1;
+        policy.reached(page.index);
         const result = normalize(page.records, { ownerId: owner.ownerId, now: run.clock.now() });
         const checkpoint: Checkpoint = page.last
           ? { watermark: input.advancesWatermark ? window.end : input.watermark, cursor: null }
           : { watermark: input.watermark, cursor: { ...toCursor(input.phase, window, page.nextPageToken) } };
         const rows = Object.values(result.rows).reduce((n, r) => n + r.length, 0) + result.rejected.length;
         const nextPageToken = page.last ? null : page.nextPageToken;
+        const finishes = page.last && closes;
         const committed = await run.store.commitPage(
           {
             runId: run.runId,
@@ -116,27 +190,109 @@ export async function walkWindow(run: StreamRun, input: WalkWindowInput): Promis
                 patch: {
                   addPages: 1,
                   addRows: rows,
-                  lastPageToken: nextPageToken,
-                  ...(page.last ? { status: 'done' as const } : {}),
+                  // The ledger row names the whole window: a token of one of its halves would not
+                  // resume it, so a halved window resumes from its first page.
+                  lastPageToken: whole ? nextPageToken : null,
+                  ...(finishes ? { status: 'done' as const } : {}),
                 },
               }
             : undefined,
         );
         addCommit(run.counts, committed);
-        input.onPage?.({ rows, nextPageToken, last: page.last });
+        input.onPage?.({ rows, nextPageToken, last: finishes });
       }
-      run.windowsDone += 1;
       return;
     } catch (err) {
-      if (!isPageTokenFailure(err) || restarts >= MAX_WINDOW_RESTARTS) throw err;
-      // Upserts are idempotent, so re-reading the window from its first page loses nothing.
+      const halves = halveWindow(window);
+      if (pagesRead === 0 && token === undefined && halves && isRangeRefusal(err, window)) {
+        learnLimit(limit, halves[0]);
+        log.warn(
+          { event: 'window_split', reason: 'range_refused', maxDays: (limit.maxMs ?? 0) / DAY_MS },
+          'the API refused the create-time range: halving the window and sending smaller ones from now on',
+        );
+        await walkPart(run, input, halves[0], undefined, false);
+        await walkPart(run, input, halves[1], undefined, closes);
+        return;
+      }
+      if (!isPageTokenFailure(err)) throw err;
+      if (halves && windowLength(window) >= MIN_SPLIT_MS) {
+        // Re-reading is safe (idempotent upserts); halves need fewer page tokens to get through.
+        log.warn(
+          { event: 'window_restart', reason: (err as Error).name, split: true, pagesRead },
+          'page token rejected or repeated: reading the window again in two halves',
+        );
+        await walkPart(run, input, halves[0], undefined, false);
+        await walkPart(run, input, halves[1], undefined, closes);
+        return;
+      }
+      if (!policy.failed())
+        throw new PageTokenStalledError(`orders window ${windowLabel(window)}`, policy, err);
       log.warn(
-        { event: 'window_restart', reason: (err as Error).name, restarts: restarts + 1 },
-        'page token rejected or repeated: restarting the window',
+        { event: 'window_restart', reason: (err as Error).name, split: false, restarts: policy.restarts },
+        'page token rejected or repeated: reading the window again from its first page',
       );
-      startToken = undefined;
+      token = undefined;
     }
   }
+}
+
+/**
+ * Whether `w` holds any order: one request for one row. A range the API refuses is cut down (and the
+ * size remembered) as for a window; returns the start of the OLDEST piece holding an order, or null.
+ */
+async function oldestNonEmpty(
+  run: StreamRun,
+  source: WindowedSource,
+  ctx: ExtractContext,
+  w: TimeWindow,
+): Promise<Date | null> {
+  const limit = rangeLimitOf(run);
+  if (limit.maxMs !== null && windowLength(w) > limit.maxMs) {
+    for (const piece of capWindow(w, limit.maxMs)) {
+      const found = await oldestNonEmpty(run, source, ctx, piece);
+      if (found) return found;
+    }
+    return null;
+  }
+  try {
+    const page = await source.fetchPage(ctx, w, undefined, 1);
+    return page.records.length > 0 ? w.start : null;
+  } catch (err) {
+    const halves = halveWindow(w);
+    if (!halves || !isRangeRefusal(err, w)) throw err;
+    learnLimit(limit, halves[0]);
+    return oldestNonEmpty(run, source, ctx, w);
+  }
+}
+
+/**
+ * First sync without ORDERS_START_DATE: where the owner's orders begin. Probes go back from `end`
+ * (planDiscoveryProbes) and stop after DISCOVERY_EMPTY_PROBES empty ones older than the oldest
+ * orders found; returns the start of the oldest probe holding orders, or null (no orders at all).
+ */
+export async function discoverOrdersStart(
+  run: StreamRun,
+  source: WindowedSource,
+  owner: StreamOwner,
+  end: Date,
+): Promise<Date | null> {
+  const ctx = { api: run.api, auth: owner.auth, ownerId: owner.ownerId, signal: run.signal };
+  let oldest: Date | null = null;
+  let empty = 0;
+  let probes = 0;
+  for (const probe of planDiscoveryProbes(end)) {
+    probes += 1;
+    const found = await oldestNonEmpty(run, source, ctx, probe);
+    if (found) {
+      oldest = found;
+      empty = 0;
+    } else if (oldest !== null && ++empty >= DISCOVERY_EMPTY_PROBES) break;
+  }
+  run.log.info(
+    { event: 'orders_discovered', owner: owner.ownerId, from: oldest?.toISOString() ?? null, probes },
+    oldest ? 'first sync: orders found back to this date' : 'first sync: no orders found',
+  );
+  return oldest;
 }
 
 export async function syncWindowedOwner(
@@ -169,7 +325,11 @@ export async function syncWindowedOwner(
   }
   const previousWatermark = watermark;
   const now = run.clock.now();
-  for (const window of planIncrementalWindows(watermark, now, policy)) {
+  const discovered =
+    watermark === null && policy.startDate === null
+      ? await discoverOrdersStart(run, source, owner, planningHorizon(now, policy))
+      : null;
+  for (const window of planIncrementalWindows(watermark, now, policy, discovered)) {
     await walkWindow(run, {
       source,
       owner,

@@ -170,3 +170,27 @@ export function isApiError<T extends TikTokApiError>(
 }
 
 export { API_CODE_TABLE, classifyApiCode, classifyHttpStatus } from './error-codes.ts';
+
+/**
+ * True when the API rejected the page_token a request carried (expired, tampered, from another
+ * query). Not a bad request and nothing an operator must fix: the list is read again from its first
+ * page. Matched by name and field so it survives duplicated module instances.
+ */
+export function isPageTokenRejection(err: unknown): boolean {
+  const e = err as { name?: unknown; pageTokenRejected?: unknown } | null;
+  return e?.name === 'InvalidRequestError' && e.pageTokenRejected === true;
+}
+
+// "create_time", "time range", "date range": the wordings a create-time range refusal is seen with.
+const TIME_RANGE_MESSAGE = /create[\s_-]?time|time[\s_-]?range|date[\s_-]?range/i;
+
+/**
+ * True when the API refused a request's parameters: an invalid-request answer that is neither a
+ * rejected page token nor a signature failure (106001: the request's parameters were never looked at).
+ * `timeRange` narrows it to refusals whose message names the create time or a time range.
+ */
+export function isParameterRefusal(err: unknown, opts: { timeRange?: boolean } = {}): boolean {
+  const e = err as { name?: unknown; code?: unknown; detail?: unknown } | null;
+  if (e?.name !== 'InvalidRequestError' || isPageTokenRejection(err) || e.code === 106001) return false;
+  return !opts.timeRange || (typeof e.detail === 'string' && TIME_RANGE_MESSAGE.test(e.detail));
+}

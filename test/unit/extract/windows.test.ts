@@ -1,11 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  capWindow,
   DAY_MS,
+  DISCOVERY_HORIZON_DAYS,
+  halveWindow,
+  planDiscoveryProbes,
   planIncrementalWindows,
   planRescanWindows,
   splitRange,
   type WindowPolicy,
+  windowLength,
   windowToApiBounds,
 } from '../../../src/extract/windows.ts';
 
@@ -33,8 +38,8 @@ describe('splitRange', () => {
           expect(ws.at(-1)?.end).toEqual(end);
           for (let i = 0; i < ws.length; i++) {
             const w = ws[i]!;
-            expect(w.end.getTime() - w.start!.getTime()).toBeLessThanOrEqual(days * DAY_MS);
-            expect(w.end > w.start!).toBe(true);
+            expect(w.end.getTime() - w.start.getTime()).toBeLessThanOrEqual(days * DAY_MS);
+            expect(w.end > w.start).toBe(true);
             if (i > 0) expect(w.start).toEqual(ws[i - 1]!.end);
           }
         },
@@ -50,10 +55,26 @@ describe('splitRange', () => {
 });
 
 describe('planIncrementalWindows', () => {
-  it('first sync without a start date: one open-start window up to now - lag, on a whole second', () => {
-    const ws = planIncrementalWindows(null, now, policy);
-    expect(ws).toEqual([{ start: null, end: new Date('2026-06-30T11:57:30.000Z') }]);
-    expect(windowToApiBounds(ws[0]!)).toEqual({ createTimeLt: Date.parse('2026-06-30T11:57:30Z') / 1000 });
+  it('first sync without a start date: bounded windows from the discovered start, never an open one', () => {
+    const discovered = new Date('2026-06-10T00:00:00Z');
+    const ws = planIncrementalWindows(null, now, policy, discovered);
+    expect(ws[0]!.start).toEqual(discovered);
+    expect(ws.at(-1)!.end).toEqual(new Date('2026-06-30T11:57:30.000Z'));
+    for (const w of ws) expect(w.end.getTime() - w.start.getTime()).toBeLessThanOrEqual(7 * DAY_MS);
+    expect(windowToApiBounds(ws[0]!)).toEqual({
+      createTimeGe: Date.parse('2026-06-10T00:00:00Z') / 1000,
+      createTimeLt: Date.parse('2026-06-17T00:00:00Z') / 1000,
+    });
+  });
+
+  it('first sync when discovery found no orders: only the newest window (it sets the watermark)', () => {
+    expect(planIncrementalWindows(null, now, policy, null)).toEqual([
+      { start: new Date('2026-06-23T11:57:30.000Z'), end: new Date('2026-06-30T11:57:30.000Z') },
+    ]);
+  });
+
+  it('a window without a start is refused rather than sent as an open range', () => {
+    expect(() => windowToApiBounds({ start: null as unknown as Date, end: now })).toThrow(/needs a start/);
   });
 
   it('first sync with a start date: chunks from it', () => {
@@ -114,11 +135,53 @@ describe('planRescanWindows', () => {
         const days = offsets.map((o) => new Date(Date.UTC(2026, 3, 5) + o * DAY_MS));
         const ws = planRescanWindows(days, opts);
         for (const d of days) {
-          const hits = ws.filter((w) => w.start! <= d && d < w.end);
+          const hits = ws.filter((w) => w.start <= d && d < w.end);
           expect(hits).toHaveLength(1);
         }
-        for (const w of ws) expect(w.end.getTime() - w.start!.getTime()).toBeLessThanOrEqual(7 * DAY_MS);
+        for (const w of ws) expect(w.end.getTime() - w.start.getTime()).toBeLessThanOrEqual(7 * DAY_MS);
       }),
     );
+  });
+});
+
+describe('planDiscoveryProbes', () => {
+  it('goes back from the end in contiguous 30-day probes down to the 3-year horizon', () => {
+    const end = new Date('2026-06-30T11:57:30.500Z');
+    const probes = planDiscoveryProbes(end);
+    expect(probes).toHaveLength(Math.ceil(DISCOVERY_HORIZON_DAYS / 30));
+    expect(probes[0]).toEqual({
+      start: new Date('2026-05-31T11:57:30Z'),
+      end: new Date('2026-06-30T11:57:30Z'),
+    });
+    for (const [i, p] of probes.entries()) {
+      expect(p.end.getTime() - p.start.getTime()).toBeLessThanOrEqual(30 * DAY_MS);
+      if (i > 0) expect(p.end).toEqual(probes[i - 1]!.start);
+    }
+    expect(probes.at(-1)!.start).toEqual(
+      new Date(Date.parse('2026-06-30T11:57:30Z') - DISCOVERY_HORIZON_DAYS * DAY_MS),
+    );
+  });
+});
+
+describe('halveWindow and capWindow', () => {
+  it('halves on a whole second and refuses windows under two seconds', () => {
+    const w = { start: new Date('2026-06-01T00:00:00Z'), end: new Date('2026-06-01T00:00:03Z') };
+    expect(halveWindow(w)).toEqual([
+      { start: w.start, end: new Date('2026-06-01T00:00:01Z') },
+      { start: new Date('2026-06-01T00:00:01Z'), end: w.end },
+    ]);
+    expect(halveWindow({ start: w.start, end: new Date('2026-06-01T00:00:01Z') })).toBeNull();
+  });
+
+  it('cuts a window into contiguous pieces no longer than the limit', () => {
+    const w = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-06-01T00:00:00Z') };
+    const pieces = capWindow(w, 45 * DAY_MS);
+    expect(pieces[0]!.start).toEqual(w.start);
+    expect(pieces.at(-1)!.end).toEqual(w.end);
+    for (const [i, p] of pieces.entries()) {
+      expect(windowLength(p)).toBeLessThanOrEqual(45 * DAY_MS);
+      if (i > 0) expect(p.start).toEqual(pieces[i - 1]!.end);
+    }
+    expect(capWindow(w, 365 * DAY_MS)).toEqual([w]);
   });
 });

@@ -9,7 +9,8 @@ import { defaultEngineConfig } from '../../../src/jobs/deps.ts';
 import { emptyCounts } from '../../../src/jobs/run-summary.ts';
 import type { EngineStore } from '../../../src/jobs/store.ts';
 import type { StreamRun } from '../../../src/jobs/stream-run.ts';
-import { MAX_WINDOW_RESTARTS, syncWindowedOwner } from '../../../src/jobs/windowed-sync.ts';
+import { MAX_STALLED_RESTARTS } from '../../../src/extract/restart.ts';
+import { syncWindowedOwner, walkWindow } from '../../../src/jobs/windowed-sync.ts';
 import type { ApiClient } from '../../../src/tiktok/client.ts';
 import { InvalidRequestError } from '../../../src/tiktok/errors.ts';
 import type { Checkpoint, PageCommit } from '../../../src/load/types.ts';
@@ -97,37 +98,12 @@ const owner = {
 
 describe('syncWindowedOwner', () => {
   it('asks the source for the configured page size', async () => {
-    const { store } = fakeStore({ watermark: null, cursor: null });
+    const { store } = fakeStore({ watermark: new Date(NOW.getTime() - 3_600_000), cursor: null });
     const pageSizes: (number | undefined)[] = [];
     const r = run(store);
     r.config.ordersPageSize = 10;
     await syncWindowedOwner(r, fakeSource({ pageSizes }), owner);
     expect(pageSizes).toEqual([10, 10, 10]);
-  });
-
-  it('first sync: one open-start window; each page commits its cursor, the last one the watermark', async () => {
-    const { store, commits } = fakeStore({ watermark: null, cursor: null });
-    const calls: { window: TimeWindow; token: string | undefined }[] = [];
-    const pageSizes: (number | undefined)[] = [];
-    const r = run(store);
-    await syncWindowedOwner(r, fakeSource({ calls, pageSizes }), owner);
-    expect(calls.map((c) => c.token)).toEqual([undefined, 'p1', 'p2']);
-    expect(calls[0]!.window.start).toBeNull();
-    // The default page size is the API maximum (api doc §4.1).
-    expect(pageSizes).toEqual([100, 100, 100]);
-    expect(commits.map((c) => c.checkpoint)).toEqual([
-      {
-        watermark: null,
-        cursor: { phase: 'incremental', start: null, end: NOW.toISOString(), pageToken: 'p1' },
-      },
-      {
-        watermark: null,
-        cursor: { phase: 'incremental', start: null, end: NOW.toISOString(), pageToken: 'p2' },
-      },
-      { watermark: NOW, cursor: null },
-    ]);
-    expect(commits.every((c) => c.scope === 'shop-a' && c.snapshot === false)).toBe(true);
-    expect(r.counts.pages).toBe(3);
   });
 
   it('resumes an interrupted window at its checkpointed page token, then plans from the new watermark', async () => {
@@ -153,8 +129,9 @@ describe('syncWindowedOwner', () => {
     expect(commits.at(-1)!.checkpoint).toEqual({ watermark: NOW, cursor: null });
   });
 
-  it('restarts the window from its first page when the API rejects the page token', async () => {
-    const { store, commits } = fakeStore({ watermark: null, cursor: null });
+  it('a rejected page token halves the window and reads both halves from their first page', async () => {
+    const watermark = new Date(NOW.getTime() - 3_600_000);
+    const { store, commits } = fakeStore({ watermark, cursor: null });
     const calls: { window: TimeWindow; token: string | undefined }[] = [];
     const once = new Set(['p2']);
     const source = fakeSource({ calls, rejectTokens: once });
@@ -167,17 +144,86 @@ describe('syncWindowedOwner', () => {
       }
     };
     await syncWindowedOwner(run(store), source, owner);
-    expect(calls.map((c) => c.token)).toEqual([undefined, 'p1', 'p2', undefined, 'p1', 'p2']);
+    const start = new Date(watermark.getTime() - 60_000);
+    const mid = new Date((start.getTime() + NOW.getTime()) / 2);
+    expect(calls.map((c) => [c.window.start.toISOString(), c.window.end.toISOString(), c.token])).toEqual([
+      [start.toISOString(), NOW.toISOString(), undefined],
+      [start.toISOString(), NOW.toISOString(), 'p1'],
+      [start.toISOString(), NOW.toISOString(), 'p2'],
+      [start.toISOString(), mid.toISOString(), undefined],
+      [start.toISOString(), mid.toISOString(), 'p1'],
+      [start.toISOString(), mid.toISOString(), 'p2'],
+      [mid.toISOString(), NOW.toISOString(), undefined],
+      [mid.toISOString(), NOW.toISOString(), 'p1'],
+      [mid.toISOString(), NOW.toISOString(), 'p2'],
+    ]);
+    // The first half's last page moves the watermark to its end, the second half's to now.
+    expect(commits.filter((c) => c.checkpoint?.cursor === null).map((c) => c.checkpoint?.watermark)).toEqual([
+      mid,
+      NOW,
+    ]);
+  });
+
+  it('a window too short to halve is re-read whole while the walk gets further each time', async () => {
+    // A 40 s window: under MIN_SPLIT_MS. p1 fails twice, then p2 fails twice, then all is well.
+    const { store, commits } = fakeStore({ watermark: null, cursor: null });
+    const calls: { window: TimeWindow; token: string | undefined }[] = [];
+    const failures: Record<string, number> = { p1: 2, p2: 2 };
+    const source = fakeSource();
+    const original = source.fetchPage;
+    source.fetchPage = async (ctx, w, token) => {
+      calls.push({ window: w, token });
+      if (token && (failures[token] ?? 0) > 0) {
+        failures[token]! -= 1;
+        throw rejected();
+      }
+      return original(ctx, w, token);
+    };
+    const window = { start: new Date(NOW.getTime() - 40_000), end: NOW };
+    await walkWindow(run(store), {
+      source,
+      owner,
+      scope: 'shop-a',
+      phase: 'incremental',
+      window,
+      startToken: null,
+      watermark: null,
+      advancesWatermark: true,
+    });
+    expect(calls.map((c) => c.token)).toEqual([
+      undefined,
+      'p1',
+      undefined,
+      'p1',
+      undefined,
+      'p1',
+      'p2',
+      undefined,
+      'p1',
+      'p2',
+      undefined,
+      'p1',
+      'p2',
+    ]);
     expect(commits.at(-1)!.checkpoint).toEqual({ watermark: NOW, cursor: null });
   });
 
-  it('gives up after a bounded number of restarts (never an endless loop)', async () => {
+  it('gives up on a window too short to halve once restarts stop getting further (never an endless loop)', async () => {
     const { store } = fakeStore({ watermark: null, cursor: null });
     const calls: { window: TimeWindow; token: string | undefined }[] = [];
-    await expect(
-      syncWindowedOwner(run(store), fakeSource({ calls, rejectTokens: new Set(['p1']) }), owner),
-    ).rejects.toThrow(/page_token/);
-    expect(calls.filter((c) => c.token === undefined)).toHaveLength(MAX_WINDOW_RESTARTS + 1);
+    const err = await walkWindow(run(store), {
+      source: fakeSource({ calls, rejectTokens: new Set(['p1']) }),
+      owner,
+      scope: 'shop-a',
+      phase: 'incremental',
+      window: { start: new Date(NOW.getTime() - 40_000), end: NOW },
+      startToken: null,
+      watermark: null,
+      advancesWatermark: true,
+    }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('PageTokenStalledError');
+    expect((err as Error).message).toMatch(/page token .* not a problem with the app key/s);
+    expect(calls.filter((c) => c.token === undefined)).toHaveLength(MAX_STALLED_RESTARTS + 1);
   });
 
   it('re-scans days with non-final orders without moving the watermark', async () => {
@@ -186,7 +232,7 @@ describe('syncWindowedOwner', () => {
     const { store, commits } = fakeStore({ watermark, cursor: null }, [open]);
     const calls: { window: TimeWindow; token: string | undefined }[] = [];
     await syncWindowedOwner(run(store, 7), fakeSource({ calls }), owner);
-    const rescan = calls.filter((c) => c.window.start?.getTime() === open.getTime());
+    const rescan = calls.filter((c) => c.window.start.getTime() === open.getTime());
     expect(rescan.map((c) => c.token)).toEqual([undefined, 'p1', 'p2']);
     expect(rescan[0]!.window.end).toEqual(new Date('2026-06-11T00:00:00Z'));
     const rescanCommits = commits.slice(-3);
@@ -194,5 +240,106 @@ describe('syncWindowedOwner', () => {
       rescanCommits.map((c) => (c.checkpoint?.cursor as { phase?: string } | null)?.phase ?? null),
     ).toEqual(['rescan', 'rescan', null]);
     expect(rescanCommits.every((c) => c.checkpoint?.watermark?.getTime() === NOW.getTime())).toBe(true);
+  });
+});
+
+/** Orders at the given create times; refuses ranges over `capMs` the way the API is reported to. */
+function ordersSource(
+  times: number[],
+  capMs: number | null,
+  calls: TimeWindow[],
+  served = new Set<number>(),
+): WindowedSource {
+  return {
+    ...fakeSource(),
+    async fetchPage(_ctx, window, token, pageSize = 100) {
+      calls.push(window);
+      if (capMs !== null && window.end.getTime() - window.start.getTime() > capMs)
+        throw new InvalidRequestError({
+          endpoint: 'seller_orders',
+          code: 36009004,
+          httpStatus: 200,
+          requestId: 'r',
+          detail: 'Invalid request. create_time range must not exceed 90 days.',
+        });
+      const inside = times.filter((t) => t >= window.start.getTime() && t < window.end.getTime());
+      const offset = token ? Number(token) : 0;
+      const next = offset + pageSize < inside.length ? String(offset + pageSize) : null;
+      const page = inside.slice(offset, offset + pageSize);
+      // Probes ask for one row; only the pages of real windows are committed.
+      if (pageSize !== 1) for (const t of page) served.add(t);
+      return {
+        records: page.map((t) => ({ order_id: String(t) })),
+        nextPageToken: next,
+        totalCount: null,
+        requestId: 'r',
+      };
+    },
+  };
+}
+
+describe('bounded create-time ranges', () => {
+  const days = (n: number) => n * 86_400_000;
+  // Orders from 200 days ago to now, one every 2 days.
+  const times = Array.from({ length: 100 }, (_, i) => NOW.getTime() - days(200) + days(2 * i) + 1000);
+
+  it('first sync without a start date: probes back, stops after 3 empty probes, walks bounded windows', async () => {
+    const { store, commits } = fakeStore({ watermark: null, cursor: null });
+    const calls: TimeWindow[] = [];
+    const served = new Set<number>();
+    await syncWindowedOwner(run(store, 7), ordersSource(times, null, calls, served), owner);
+    // Never an open range, never more than 30 days in one request.
+    for (const w of calls) {
+      expect(w.start).toBeInstanceOf(Date);
+      expect(w.end.getTime() - w.start.getTime()).toBeLessThanOrEqual(days(30));
+    }
+    // 7 probes hold orders (200 days), then 3 empty ones: 10 probes, not the 37 of the horizon.
+    const probes = calls.filter((w) => w.end.getTime() - w.start.getTime() === days(30));
+    expect(probes).toHaveLength(10);
+    // Every order was read, and the watermark ends at now.
+    expect(served.size).toBe(times.length);
+    expect(commits.at(-1)!.checkpoint).toEqual({ watermark: NOW, cursor: null });
+  });
+
+  it('a refused range halves the window and later windows are sent no larger', async () => {
+    const { store, commits } = fakeStore({ watermark: null, cursor: null });
+    const calls: TimeWindow[] = [];
+    const r = run(store, 60);
+    r.config.windows.startDate = new Date(NOW.getTime() - days(200));
+    const served = new Set<number>();
+    await syncWindowedOwner(r, ordersSource(times, days(40), calls, served), owner);
+    const refused = calls.filter((w) => w.end.getTime() - w.start.getTime() > days(40));
+    // Only the first 60-day window was sent too large: the run remembered 30 days.
+    expect(refused).toHaveLength(1);
+    expect(calls.slice(1).every((w) => w.end.getTime() - w.start.getTime() <= days(30))).toBe(true);
+    expect(served.size).toBe(times.length);
+    expect(commits.at(-1)!.checkpoint).toEqual({ watermark: NOW, cursor: null });
+  });
+
+  it('discovery probes cut down to a refused range too', async () => {
+    const { store } = fakeStore({ watermark: null, cursor: null });
+    const calls: TimeWindow[] = [];
+    const served = new Set<number>();
+    await syncWindowedOwner(run(store, 7), ordersSource(times, days(20), calls, served), owner);
+    expect(calls.filter((w) => w.end.getTime() - w.start.getTime() > days(20))).toHaveLength(1);
+    expect(served.size).toBe(times.length);
+  });
+
+  it('any other parameter refusal of a window of a day or less fails the run (no endless halving)', async () => {
+    const { store } = fakeStore({ watermark: new Date(NOW.getTime() - 3_600_000), cursor: null });
+    const source = fakeSource();
+    let sent = 0;
+    source.fetchPage = async () => {
+      sent += 1;
+      throw new InvalidRequestError({
+        endpoint: 'seller_orders',
+        code: 98001004,
+        httpStatus: 200,
+        requestId: 'r',
+        detail: 'invalid params: shop_cipher',
+      });
+    };
+    await expect(syncWindowedOwner(run(store), source, owner)).rejects.toThrow(/shop_cipher/);
+    expect(sent).toBe(1);
   });
 });

@@ -72,6 +72,11 @@ const AUTH_PATHS: Record<string, EndpointId> = {
   '/api/v2/token/refresh': 'token_refresh',
 };
 const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** The token host's paths (its requests are not business API calls). */
+export function isAuthPath(path: string): boolean {
+  return path in AUTH_PATHS;
+}
 const NOTHING_SERVED = { records: 0, lines: 0 };
 
 export class SandboxApi {

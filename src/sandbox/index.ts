@@ -17,7 +17,7 @@ import { type SandboxQuirks, parseQuirks, resolveQuirks } from './quirks.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { Router } from './routes/table.ts';
 import { isSandboxScale } from './scale.ts';
-import { createSandboxServer } from './server.ts';
+import { type AwaitingAuth, createSandboxServer } from './server.ts';
 import { StatsCollector } from './stats.ts';
 import { type AccountInfo, TokenStore } from './tokens.ts';
 import type { Sandbox, SandboxAccount, SandboxOptions, SandboxTokenGrant } from './types.ts';
@@ -42,9 +42,16 @@ function grant(
   };
 }
 
+function checkedLatency(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new Error(`sandbox: latencyBeforeAuthMs must be a number >= 0, got ${String(ms)}`);
+  return ms;
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 1;
   const scale = options.scale ?? 'tiny';
+  let latencyBeforeAuthMs = checkedLatency(options.latencyBeforeAuthMs ?? 0);
   if (!isSandboxScale(scale))
     throw new Error(`sandbox: unknown scale "${String(scale)}" (tiny, small, medium, large)`);
   const host = options.host ?? '127.0.0.1';
@@ -126,6 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     baseLatencyMs: options.latencyMs ?? 0,
   });
 
+  const awaitingAuth = new Set<AwaitingAuth>();
   let sandbox: Sandbox | null = null;
   const server = createSandboxServer(
     api,
@@ -134,6 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!sandbox) throw new Error('sandbox not started');
       return sandbox;
     }),
+    { latencyBeforeAuthMs: () => latencyBeforeAuthMs, awaitingAuth },
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -165,6 +174,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setQuirks(next) {
       quirks = resolveQuirks(typeof next === 'string' ? parseQuirks(next) : (next ?? {}));
     },
+    setLatencyBeforeAuthMs(ms) {
+      latencyBeforeAuthMs = checkedLatency(ms);
+    },
     revoke: (accessToken) => tokens.revoke(accessToken),
     expire: (accessToken) => tokens.expire(accessToken),
     async groundTruth(stream, ownerId, criteria) {
@@ -174,6 +186,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const { family: _family, ...g } = grant(tokens, openId, grantOptions?.scopes);
       return g;
     },
+    awaitingAuth: () => [...awaitingAuth].map((w) => ({ ...w })),
     requestLog: () => stats.requestLog(),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),

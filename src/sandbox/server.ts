@@ -1,10 +1,10 @@
 /**
  * node:http server with keep-alive and no framework (performance): reads the raw body (signatures
- * cover the exact bytes, api doc §2), hands business requests to SandboxApi, applies latency and
- * connection resets, and routes /__sandbox/* to the control plane.
+ * cover the exact bytes), hands business requests to SandboxApi, applies latency (before the
+ * request is judged, and after) and connection resets, and routes /__sandbox/* to the control plane.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { SandboxApi } from './api.ts';
+import { isAuthPath, type SandboxApi } from './api.ts';
 import type { StatsCollector } from './stats.ts';
 
 export type ControlHandler = (
@@ -42,7 +42,25 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export function createSandboxServer(api: SandboxApi, stats: StatsCollector, control: ControlHandler): Server {
+export interface SandboxServerOptions {
+  /** Wait before a business request is handed to the API (types.ts latencyBeforeAuthMs), read per request. */
+  latencyBeforeAuthMs?: () => number;
+  /** Filled with the requests in that wait, removed when it ends (Sandbox.awaitingAuth()). */
+  awaitingAuth?: Set<AwaitingAuth>;
+}
+
+export interface AwaitingAuth {
+  path: string;
+  accessToken: string | null;
+  sinceMs: number;
+}
+
+export function createSandboxServer(
+  api: SandboxApi,
+  stats: StatsCollector,
+  control: ControlHandler,
+  options: SandboxServerOptions = {},
+): Server {
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     void handle(req, res).catch((error: unknown) => {
       // Never crash the simulator on one bad request.
@@ -68,6 +86,23 @@ export function createSandboxServer(api: SandboxApi, stats: StatsCollector, cont
     }
     stats.begin();
     const header = req.headers['x-tts-access-token'];
+    // Before api.handle: the token and signature are judged when this wait is over. The token
+    // host answers without it, so a refresh rotates the pair while business requests sent with the
+    // old token are still waiting.
+    const beforeAuthMs = options.latencyBeforeAuthMs?.() ?? 0;
+    if (beforeAuthMs > 0 && !isAuthPath(path)) {
+      const waiting = {
+        path,
+        accessToken: (Array.isArray(header) ? header[0] : header) ?? null,
+        sinceMs: Date.now(),
+      };
+      options.awaitingAuth?.add(waiting);
+      try {
+        await sleep(beforeAuthMs);
+      } finally {
+        options.awaitingAuth?.delete(waiting);
+      }
+    }
     const r = api.handle({
       method,
       path,

@@ -21,8 +21,17 @@ export interface SandboxOptions {
   rateLimitPerSecond?: number;
   /** Virtual clock start, epoch ms; default: real now. */
   startTimeMs?: number;
-  /** Added latency per request in ms (fixed); faults can add distributions on top. */
+  /** Added latency per request in ms (fixed), after the request is checked; faults can add distributions on top. */
   latencyMs?: number;
+  /**
+   * Latency in ms added when a business request ARRIVES, before its signature and token are
+   * checked (default 0; the token host answers without it). With `latencyMs` a request is judged at
+   * once and only its answer is delayed, so a token rotated away while the request is in flight is
+   * still honoured; with this one the request is judged at the end of its wait, against the token
+   * state of that moment: a refresh during the wait refuses it, which makes the race between
+   * in-flight requests and a refresh deterministic.
+   */
+  latencyBeforeAuthMs?: number;
   /**
    * HTTP status of non-throttling errors (the docs leave it open): '200' (default) answers
    * HTTP 200 with a non-zero `code`; '4xx' maps them to 400/401/403/404. Kept for older callers:
@@ -100,6 +109,8 @@ export interface Sandbox {
   readonly quirks: SandboxQuirks;
   /** Replaces the switches: the defaults overridden by `quirks` (a spec string or an object). */
   setQuirks(quirks: Partial<SandboxQuirks> | string | null): void;
+  /** Changes latencyBeforeAuthMs for the requests that arrive from now on (0 = none). */
+  setLatencyBeforeAuthMs(ms: number): void;
   revoke(accessToken: string): void;
   /** Make this access token expire now (absolute time passes). */
   expire(accessToken: string): void;
@@ -114,6 +125,12 @@ export interface Sandbox {
    * with other scopes (e.g. [] to exercise 105005). Does not touch the account listing.
    */
   issueGrant(openId: string, options?: { scopes?: string[] }): SandboxTokenGrant;
+  /**
+   * The business requests in their latencyBeforeAuthMs wait right now (not judged yet), with the
+   * access token each carries: a test can act (e.g. rotate a pair) while a request is known to be
+   * in flight.
+   */
+  awaitingAuth(): { path: string; accessToken: string | null; sinceMs: number }[];
   /** The last requests served (bounded ring, newest last). */
   requestLog(): SandboxRequestLogEntry[];
   stats(): SandboxStats;

@@ -5,8 +5,9 @@
  * retry layers (ARCHITECTURE.md "Retry layers"):
  *   - transient faults (network, timeout, 5xx, 36009003/36009007/45101001, broken JSON): p-retry,
  *     jittered exponential backoff, bounded by `retry.retries`;
- *   - throttling (HTTP 429 / 36009002): tell the budget (which slows the key for every process),
- *     wait (Retry-After when present), try again; not a failed attempt, bounded in total time;
+ *   - throttling (36009002, or HTTP 429 without a known code): tell the budget (which slows the key
+ *     for every process), wait (Retry-After when present), try again; not a failed attempt,
+ *     bounded in total time;
  *   - refused token (105002 expired; 105001 or a 36009004 about the access token, which is how a
  *     token rotated away by another process's refresh may answer): `auth.tokens.refreshAfterExpiry()`
  *     once (re-reads the current pair, refreshes only if the refused token is still current), then

@@ -3,10 +3,10 @@
  *
  * - Success is `code == 0` in the body, not the HTTP status (api doc §1.3); a 200 with a non-zero
  *   code is an error.
- * - Which HTTP status accompanies non-throttling errors is undocumented (§12.2): both a 200 and a
- *   4xx/5xx carrying an envelope are classified by the envelope's code; a 4xx/5xx WITHOUT a usable
- *   envelope is classified by its status (429 throttled, 5xx transient, 403 permission, other 4xx
- *   invalid).
+ * - Which HTTP status accompanies non-throttling errors is undocumented (§12.2): a known envelope
+ *   code decides whatever the status (429 and 5xx included); a 4xx/5xx WITHOUT a usable envelope,
+ *   with code 0 or with a code we do not know is classified by its status (429 throttled, 5xx
+ *   transient, 403 permission, other 4xx invalid).
  * - A body that is not JSON (truncated, HTML from a proxy) on a 2xx is transient: the request can
  *   simply be sent again. JSON that is not the documented envelope is a ResponseShapeError (fatal).
  */
@@ -113,11 +113,13 @@ export function parseEnvelope(
   }
 
   if (code !== 0 || !ok) {
-    // HTTP 429 is throttling whatever the body says (api doc §9.2); otherwise the code decides,
-    // and a code we do not know on a 4xx/5xx falls back to the status.
-    let kind: ApiErrorKind = code === 0 ? classifyHttpStatus(httpStatus) : classifyApiCode(code);
-    if (httpStatus === 429) kind = 'rate_limited';
-    else if (code !== 0 && !ok && API_CODE_TABLE[code] === undefined) kind = classifyHttpStatus(httpStatus);
+    // A code we know decides on every status, 429 included: a body saying the token expired or the
+    // request is malformed says so again after any throttle wait, and a non-retryable code on a
+    // 5xx is the server's verdict on the request itself. Code 0 on an error status, or a code we
+    // do not know on one, leaves the status as the only meaning (on a 2xx an unknown code is an
+    // invalid request, never retried blindly).
+    const known = code !== 0 && API_CODE_TABLE[code] !== undefined;
+    const kind: ApiErrorKind = known || ok ? classifyApiCode(code) : classifyHttpStatus(httpStatus);
     const detail = message || `code ${code} without a message`;
     throw fail(kind, ctx, { code: code === 0 ? null : code, httpStatus, requestId, detail }, retryAfterMs);
   }

@@ -1,13 +1,14 @@
 /**
  * runSync against the sandbox, real Postgres and Redis: every stream of every connection equals the
- * ground truth; running again changes nothing (ARCHITECTURE.md invariant 1).
+ * ground truth; running again changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STREAM_KIND, STREAMS, type StreamName } from '../../../src/core/streams.ts';
+import type { StreamName } from '../../../src/core/streams.ts';
 import { runSync } from '../../../src/jobs/index.ts';
 import { listCheckpoints } from '../../../src/load/checkpoints.ts';
+import { expectAllTruth, expectTruth, syncAll } from '../../e2e/full-sync.ts';
 import { type EngineHarness, startHarness } from '../../e2e/harness.ts';
-import { countRows, diffAgainstTruth } from '../../e2e/truth.ts';
+import { diffAgainstTruth } from '../../e2e/truth.ts';
 
 let h: EngineHarness;
 
@@ -18,46 +19,17 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function syncAll(trigger: 'cli' | 'schedule' = 'cli') {
-  const out = [];
-  for (const conn of h.connections) {
-    for (const stream of STREAMS) {
-      if (STREAM_KIND[stream] !== conn.kind) continue;
-      out.push(await runSync(h.deps, { connectionId: conn.id, stream, trigger }));
-    }
-  }
-  return out;
-}
-
-async function expectTruth(stream: StreamName) {
-  for (const conn of h.connections.filter((c) => STREAM_KIND[stream] === c.kind)) {
-    const owners = stream === 'open_collaboration_products' ? conn.owners.slice(0, 1) : conn.owners;
-    for (const owner of owners) {
-      const [state] = (await listCheckpoints(h.deps.db.sql, { connectionId: conn.id, stream })).filter(
-        (s) => s.scope === owner,
-      );
-      const diffs = await diffAgainstTruth(h.deps.db, h.sandbox, stream, owner, {
-        now: h.deps.clock.now(),
-        searchId: `default:${conn.id}`,
-        ...(state?.watermark ? { createdBefore: state.watermark } : {}),
-      });
-      expect(diffs, `${stream} owner ${owner}`).toEqual([]);
-      expect(await countRows(h.deps.db, stream, owner, `default:${conn.id}`)).toBeGreaterThan(0);
-    }
-  }
-}
-
 describe('runSync', () => {
   it('a full sync of every stream equals the ground truth, value by value', async () => {
-    const summaries = await syncAll();
+    const summaries = await syncAll(h);
     for (const s of summaries) expect(s.status, `${s.stream} ${s.errorMessage}`).toBe('succeeded');
     expect(summaries.reduce((n, s) => n + s.rowsInserted, 0)).toBeGreaterThan(100);
-    for (const stream of STREAMS) await expectTruth(stream);
+    await expectAllTruth(h);
   });
 
   it('running it again changes nothing: zero inserted/updated, same checkpoints', async () => {
     const before = await listCheckpoints(h.deps.db.sql);
-    const summaries = await syncAll();
+    const summaries = await syncAll(h);
     for (const s of summaries) {
       expect(s.status).toBe('succeeded');
       expect({
@@ -110,7 +82,7 @@ describe('runSync', () => {
       trigger: 'cli',
     });
     expect(summary.rowsUpdated).toBeGreaterThanOrEqual(1);
-    await expectTruth('seller_affiliate_orders');
+    await expectTruth(h, 'seller_affiliate_orders');
   });
 
   it('after sandbox.mutate(days) the next sync catches settlements, removals, additions and grown counters', async () => {
@@ -118,7 +90,7 @@ describe('runSync', () => {
       select shop_id, order_id from tiktok_affiliate.seller_orders where status in ('PROCESSING', 'FROZEN')`;
     expect(openBefore.length).toBeGreaterThan(0);
     await h.sandbox.mutate(20);
-    const summaries = await syncAll('schedule');
+    const summaries = await syncAll(h, 'schedule');
     for (const s of summaries) expect(s.status, `${s.stream} ${s.errorMessage}`).toBe('succeeded');
     const by = (stream: StreamName) => summaries.filter((s) => s.stream === stream);
     const sum = (stream: StreamName, k: 'rowsUpdated' | 'rowsInserted' | 'rowsRemoved') =>
@@ -135,7 +107,7 @@ describe('runSync', () => {
       sum('campaign_creator_fulfillment', 'rowsUpdated') +
         sum('campaign_creator_fulfillment', 'rowsInserted'),
     ).toBeGreaterThan(0);
-    for (const stream of STREAMS) await expectTruth(stream);
+    await expectAllTruth(h);
     const [after] = await h.deps.db.sql<{ removed: string; days: string }[]>`
       select (select count(*) from tiktok_affiliate.open_collaborations where not is_active and removed_at is not null)
           + (select count(*) from tiktok_affiliate.target_collaborations where not is_active and removed_at is not null) as removed,

@@ -104,7 +104,7 @@ describe('parseEnvelope (api doc §1.3, §12.2)', () => {
     }
   });
 
-  it('HTTP 429 is throttling whatever the body says; Retry-After is read', () => {
+  it('HTTP 429 without a known code is throttling; Retry-After is read', () => {
     const err = failure(429, 'Too Many Requests', {}, '3');
     expect(err).toBeInstanceOf(RateLimitedError);
     expect(err.retryAfterMs).toBe(3000);

@@ -255,6 +255,31 @@ export function tierOfDay(day: number, now: Date, policy: RescanPolicy, maturity
   return i === -1 ? policy.tiers.length - 1 : i;
 }
 
+/**
+ * How far back open days are looked for (closing reads) and re-reads are remembered: the horizon, or
+ * the deep re-scan's span when it is longer (the span is kept even with the deep re-scan off, so a
+ * day's closing read is remembered and never repeated).
+ */
+export function rescanLookbackDays(policy: RescanPolicy, maturityDays: number): number {
+  return Math.max(maturityDays, policy.deepDays);
+}
+
+/**
+ * A day past the horizon that still holds open orders, and whose last read happened while it was
+ * inside the horizon, gets one closing read. Without it, an order that settles while no run happens
+ * (an outage, a paused schedule, runs further apart than the time the day had left before the horizon)
+ * would be seen only by the deep re-scan, days later, or never when that is off.
+ */
+export function needsClosingRead(
+  day: number,
+  lastRead: number | undefined,
+  now: Date,
+  maturityDays: number,
+): boolean {
+  const crossedAt = dayStartMs(day) + DAY_MS + maturityDays * DAY_MS;
+  return crossedAt <= now.getTime() && (lastRead === undefined || lastRead < crossedAt);
+}
+
 function isDue(lastRead: number | undefined, everyMs: number, nowMs: number): boolean {
   return lastRead === undefined || nowMs - lastRead >= everyMs * (1 - DUE_SLACK);
 }
@@ -265,6 +290,8 @@ export interface RescanPlan {
   dueByTier: number[];
   /** Days the deep re-scan reads in this run (also read by a tier are not counted). */
   deepDays: number;
+  /** Open days past the horizon read once more because their last read was inside it. */
+  closingDays: number;
 }
 
 /**
@@ -287,10 +314,19 @@ export function planSteadyRescan(input: {
   const before = floorSecond(input.before.getTime());
   const due = new Set<number>();
   const dueByTier = policy.tiers.map(() => 0);
+  let closingDays = 0;
+  let oldestClosing = Number.POSITIVE_INFINITY;
   for (const d of new Set(input.openDays.map((x) => dayStartMs(x.getTime())))) {
     if (d >= before) continue;
     const tier = tierOfDay(d, now, policy, maturityDays);
-    if (tier === null) continue;
+    if (tier === null) {
+      if (needsClosingRead(d, input.lastRead.get(d), now, maturityDays)) {
+        due.add(d);
+        closingDays += 1;
+        oldestClosing = Math.min(oldestClosing, d);
+      }
+      continue;
+    }
     if (!isDue(input.lastRead.get(d), policy.tiers[tier]?.everyMs ?? 0, nowMs)) continue;
     due.add(d);
     dueByTier[tier] = (dueByTier[tier] ?? 0) + 1;
@@ -311,13 +347,18 @@ export function planSteadyRescan(input: {
       deepDays += 1;
     }
   }
-  // The deep re-scan reaches past the maturity horizon: group with a horizon that covers it.
-  const reach = Math.max(maturityDays, policy.deepEveryMs === null ? 0 : policy.deepDays + 1);
+  // The deep re-scan and the closing reads reach past the maturity horizon: group with a horizon
+  // that covers them.
+  const reach = Math.max(
+    maturityDays,
+    policy.deepEveryMs === null ? 0 : policy.deepDays + 1,
+    closingDays === 0 ? 0 : Math.ceil((nowMs - oldestClosing) / DAY_MS) + 1,
+  );
   const windows = planRescanWindows(
     [...due].map((d) => new Date(d)),
     { now, before: input.before, maturityDays: reach, windowDays: input.windowDays },
   );
-  return { windows, dueByTier, deepDays };
+  return { windows, dueByTier, deepDays, closingDays };
 }
 
 /**

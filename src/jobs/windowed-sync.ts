@@ -38,6 +38,7 @@ import {
   planIncrementalWindows,
   planningHorizon,
   planSteadyRescan,
+  rescanLookbackDays,
   type RescanPolicy,
   type TimeWindow,
   tierOfDay,
@@ -465,7 +466,8 @@ export async function syncWindowedOwner(
     ownerColumn: source.ownerColumn,
     ownerId: owner.ownerId,
     finalStatuses: FINAL_ORDER_STATUSES[source.finalStatuses],
-    from: new Date(now.getTime() - policy.maturityDays * DAY_MS),
+    // Past the horizon too: a day that crossed it since its last read gets a closing read.
+    from: new Date(now.getTime() - rescanLookbackDays(rescan, policy.maturityDays) * DAY_MS),
     before,
   });
   const oldestOpen = openDays.reduce<number | null>(
@@ -489,6 +491,7 @@ export async function syncWindowedOwner(
       windows: plan.windows.length,
       dueDays: Object.fromEntries(rescan.tiers.map((t, i) => [tierLabel(t.maxAgeDays), plan.dueByTier[i]])),
       deepDays: plan.deepDays,
+      closingDays: plan.closingDays,
       openDays: openDays.length,
     },
     'settlement re-scan planned',
@@ -498,10 +501,12 @@ export async function syncWindowedOwner(
     const labels = [
       ...new Set(
         days.map((d) => {
+          const open = openDays.some((o) => o.getTime() === d);
           const tier = tierOfDay(d, now, rescan, policy.maturityDays);
-          const t = tier === null ? undefined : rescan.tiers[tier];
-          // A settled day or one past the horizon is read by the deep re-scan only.
-          return t && openDays.some((o) => o.getTime() === d) ? tierLabel(t.maxAgeDays) : DEEP_LABEL;
+          // An open day that just crossed the horizon has its closing read as part of the last tier.
+          const t = tier === null ? (open ? rescan.tiers.at(-1) : undefined) : rescan.tiers[tier];
+          // A settled day, or one past the horizon read before, is read by the deep re-scan only.
+          return t && open ? tierLabel(t.maxAgeDays) : DEEP_LABEL;
         }),
       ),
     ];

@@ -23,12 +23,11 @@ const PROFILES: readonly { name: string; quirks: Partial<SandboxQuirks> }[] = [
   ...QUIRK_PROFILES,
 ];
 /**
- * The seed of test/integration/jobs/run-sync.test.ts. Not any seed passes phase 2: an order that is
- * 70-80 days old and still open at phase 1 settles during the 20 days, and is then past the 90-day
- * settlement re-scan horizon, which counts back from the moment of the sync, not from the previous
- * one (seed 11 has such an order). That is the order engine's horizon, the same for every profile.
+ * Seed 11 has an order that is 70-80 days old and still open at phase 1 and settles during the 20
+ * days, so by phase 2 its day is past the 90-day settlement horizon: only the closing read of a day
+ * that crossed the horizon since its last read catches it (src/extract/windows.ts needsClosingRead).
  */
-const SEED = 3;
+const SEED = 11;
 /** Longer than the access token's 7-day life: every connection must refresh exactly once. */
 const MUTATE_DAYS = 20;
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  needsClosingRead,
   capWindow,
   DAY_MS,
   DISCOVERY_HORIZON_DAYS,
@@ -200,6 +201,40 @@ describe('planSteadyRescan (re-scan policy by age)', () => {
     return reads;
   }
 
+  it('an open day that crossed the horizon since its last read gets one closing read, then only the deep re-scan', () => {
+    const day = dayAgo(start, 85);
+    const plan = (now: number, lastRead: Map<number, number>) =>
+      planSteadyRescan({
+        openDays: [new Date(day)],
+        lastRead,
+        now: new Date(now),
+        before: new Date(now - 10 * 60_000),
+        maturityDays: 90,
+        windowDays: 7,
+        policy: steady,
+      });
+    // Read at 85 days old; the next run comes 10 days later (an outage): the day is 95 days old.
+    const later = start + 10 * DAY_MS;
+    const closing = plan(later, new Map([[day, start]]));
+    expect(closing.closingDays).toBe(1);
+    expect(closing.windows.flatMap(daysReadBy)).toEqual([day]);
+    // Read once past the horizon: no tier reads it again (the deep re-scan is off here).
+    const after = plan(later + RUN, new Map([[day, later]]));
+    expect(after.closingDays).toBe(0);
+    expect(after.windows).toEqual([]);
+    // Never read at all (a record lost or older than the upgrade): read once as well.
+    expect(plan(later, new Map()).closingDays).toBe(1);
+  });
+
+  it('needsClosingRead: only past the horizon, and only when the last read was inside it', () => {
+    const day = Date.parse('2026-03-01T00:00:00Z');
+    const crossed = day + DAY_MS + 90 * DAY_MS;
+    expect(needsClosingRead(day, day + DAY_MS, new Date(crossed - 1), 90)).toBe(false);
+    expect(needsClosingRead(day, day + DAY_MS, new Date(crossed), 90)).toBe(true);
+    expect(needsClosingRead(day, undefined, new Date(crossed + DAY_MS), 90)).toBe(true);
+    expect(needsClosingRead(day, crossed, new Date(crossed + DAY_MS), 90)).toBe(false);
+  });
+
   const runs = (from: number, count: number, every = RUN) =>
     Array.from({ length: count }, (_, i) => from + i * every);
 
@@ -277,14 +312,18 @@ describe('planSteadyRescan (re-scan policy by age)', () => {
       windowDays: 7,
       policy: today,
     });
-    expect(plan.windows).toEqual(
-      planRescanWindows(openDays, {
-        now: new Date(t),
-        before: new Date(t - 600_000),
-        maturityDays: 90,
-        windowDays: 7,
-      }),
-    );
+    // Every open day inside the horizon, as the old single re-scan read them, plus the one day that
+    // crossed the horizon since the previous run 15 minutes ago (its closing read).
+    const old = planRescanWindows(openDays, {
+      now: new Date(t),
+      before: new Date(t - 600_000),
+      maturityDays: 90,
+      windowDays: 7,
+    });
+    const crossed = dayAgo(t, 91);
+    expect(plan.closingDays).toBe(1);
+    expect(new Set(plan.windows.flatMap(daysReadBy))).toEqual(new Set([crossed, ...old.flatMap(daysReadBy)]));
+    expect(plan.windows.at(-1)?.end).toEqual(old.at(-1)?.end);
   });
 });
 

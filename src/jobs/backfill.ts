@@ -23,7 +23,7 @@ import {
 import { ownersFor, type StreamOwner } from './owners.ts';
 import { connectionTokens, runSummary } from './run-result.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
-import { StreamBusyError, tryLockStream } from './stream-lock.ts';
+import { StreamBusyError, tryLockStream, untilLockLost } from './stream-lock.ts';
 import type { StreamRun } from './stream-run.ts';
 import type { LedgerWindow } from './store.ts';
 import { walkWindow } from './windowed-sync.ts';
@@ -146,14 +146,16 @@ async function backfillWindow(
 }
 
 /** Backfill lock: a second key space beside the scheduled sync's lock (see stream-lock.ts). */
-const BACKFILL_LOCK_OFFSET = 1_000_000;
+export const BACKFILL_LOCK_OFFSET = 1_000_000;
 
 export async function runBackfill(deps: EngineDeps, input: BackfillInput): Promise<RunSummary> {
   const source = validateBackfill(input.stream, input.from, input.to);
-  const lock = await tryLockStream(deps.db.sql, input.connectionId + BACKFILL_LOCK_OFFSET, input.stream);
+  const lock = await tryLockStream(deps.db, input.connectionId + BACKFILL_LOCK_OFFSET, input.stream);
   if (!lock) throw new StreamBusyError(input.connectionId, input.stream);
   try {
-    return await deps.meter.measure((meter) => backfillLocked(deps, input, source, meter));
+    return await deps.meter.measure((meter) =>
+      backfillLocked(deps, { ...input, signal: untilLockLost(input.signal, lock) }, source, meter),
+    );
   } finally {
     await lock.release();
   }

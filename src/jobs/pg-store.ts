@@ -60,6 +60,18 @@ export function createPgStore(db: Db, box: SecretBox): EngineStore {
           and (trigger = 'backfill') = ${backfill}`;
       return result.count;
     },
+    async runningStreams() {
+      const rows = await sql<{ connection_id: number; stream: StreamName; backfill: boolean }[]>`
+        select distinct connection_id, stream, trigger = 'backfill' as backfill
+        from etl.sync_runs where status = 'running' order by 1, 2, 3`;
+      return rows.map((r) => ({ connectionId: r.connection_id, stream: r.stream, backfill: r.backfill }));
+    },
+    async releaseRunningWindows(connectionId, stream) {
+      const result = await sql`
+        update etl.sync_windows set status = 'pending', updated_at = now()
+        where connection_id = ${connectionId} and stream = ${stream} and kind = 'backfill' and status = 'running'`;
+      return result.count;
+    },
     openRun: (input) => openRun(sql, input),
     async closeRun(runId, input) {
       await closeRun(sql, runId, input);

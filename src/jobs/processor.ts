@@ -5,6 +5,8 @@
  *     is delayed and tried again, never failed;
  *   - permanent faults (bad signature, missing scope, revoked token, unknown connection): BullMQ
  *     UnrecoverableError, no more attempts; runSync already marked the stream / connection;
+ *   - Postgres lost under the run (and not answering a probe): the job is put back, delayed, without
+ *     spending an attempt, and the worker pauses until Postgres answers (worker.ts);
  *   - anything else: rethrown for BullMQ `attempts` + exponential backoff.
  * The processor's AbortSignal is threaded down to fetch.
  */
@@ -13,6 +15,7 @@ import { isStreamName } from '../core/streams.ts';
 import { runBackfill } from './backfill.ts';
 import type { EngineDeps } from './deps.ts';
 import { errorMessage, errorName, isPermanentFailure, SyncRunError } from './failure.ts';
+import { postgresAnswers, isPostgresLost } from './postgres-probe.ts';
 import {
   BACKFILL_JOB,
   type BackfillJobData,
@@ -91,6 +94,21 @@ export function createProcessor(deps: EngineDeps) {
       }
       const cause = err instanceof SyncRunError ? err.cause : err;
       const summary = err instanceof SyncRunError ? err.summary : null;
+      if (token && isPostgresLost(cause) && !(await postgresAnswers(deps.db.sql))) {
+        deps.health.markDown('postgres', cause);
+        deps.log.warn(
+          {
+            event: 'job_postponed',
+            jobId: job.id,
+            reason: 'postgres_unreachable',
+            delayMs: deps.config.outageDelayMs,
+            ...(summary ? { runId: summary.runId, pages: summary.pages } : {}),
+          },
+          'Postgres unreachable: job put back without spending an attempt',
+        );
+        await job.moveToDelayed(Date.now() + deps.config.outageDelayMs, token);
+        throw new DelayedError();
+      }
       // The class name travels in the message: BullMQ keeps only failedReason.
       const message = `${errorName(cause)}: ${errorMessage(cause)}`;
       if (isPermanentFailure(cause) || cause instanceof JobPayloadError) {

@@ -14,6 +14,8 @@ export interface SyncJobData {
   connectionId: number;
   stream: StreamName;
   trigger: RunTrigger;
+  /** How often this work was re-enqueued after BullMQ gave up on it (worker.ts, stalls). */
+  requeues?: number;
 }
 
 export interface BackfillJobData {
@@ -22,6 +24,7 @@ export interface BackfillJobData {
   /** ISO instants, [from, to). */
   from: string;
   to: string;
+  requeues?: number;
 }
 
 export type EngineJobName = typeof SYNC_JOB | typeof BACKFILL_JOB;

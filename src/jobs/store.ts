@@ -77,6 +77,13 @@ export interface EngineStore {
    * no age guess needed). `backfill` selects the backfill runs (their own lock) or the others.
    */
   closeAbandonedRuns(connectionId: number, stream: StreamName, backfill: boolean): Promise<number>;
+  /** The streams with runs still marked running (backfill runs apart: they hold their own lock). */
+  runningStreams(): Promise<{ connectionId: number; stream: StreamName; backfill: boolean }[]>;
+  /**
+   * Backfill ledger windows left 'running' by a dead run go back to 'pending' (their last page token
+   * kept, so the next backfill resumes them). Called while holding the backfill lock. Returns how many.
+   */
+  releaseRunningWindows(connectionId: number, stream: StreamName): Promise<number>;
   openRun(input: { connectionId: number; stream: StreamName; trigger: RunTrigger }): Promise<number>;
   closeRun(
     runId: number,

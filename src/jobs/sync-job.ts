@@ -21,7 +21,7 @@ import { ownersFor } from './owners.ts';
 import { connectionTokens, runSummary } from './run-result.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { syncSnapshotOwner } from './snapshot-sync.ts';
-import { StreamBusyError, tryLockStream } from './stream-lock.ts';
+import { StreamBusyError, tryLockStream, untilLockLost } from './stream-lock.ts';
 import type { StreamRun } from './stream-run.ts';
 import { syncWindowedOwner } from './windowed-sync.ts';
 
@@ -34,10 +34,12 @@ export interface RunSyncInput {
 
 /** Throws StreamBusyError when another worker holds the stream (the caller delays or skips). */
 export async function runSync(deps: EngineDeps, input: RunSyncInput): Promise<RunSummary> {
-  const lock = await tryLockStream(deps.db.sql, input.connectionId, input.stream);
+  const lock = await tryLockStream(deps.db, input.connectionId, input.stream);
   if (!lock) throw new StreamBusyError(input.connectionId, input.stream);
   try {
-    return await deps.meter.measure((meter) => runLocked(deps, input, meter));
+    return await deps.meter.measure((meter) =>
+      runLocked(deps, { ...input, signal: untilLockLost(input.signal, lock) }, meter),
+    );
   } finally {
     await lock.release();
   }

@@ -18,6 +18,12 @@ export type DrizzleDb = PostgresJsDatabase<typeof schema>;
 export interface Db {
   sql: Sql;
   db: DrizzleDb;
+  /**
+   * A client of its own with ONE connection that is never recycled (no idle timeout, no lifetime),
+   * for session state held across a whole run (advisory locks). `onLost` is called once if that
+   * connection closes: whatever the session held is gone. Close it with `end()`.
+   */
+  session(onLost: (err: Error) => void): Sql;
   /** Ends the pool; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -30,17 +36,82 @@ export interface CreateDbOptions {
   applicationName?: string;
 }
 
+/**
+ * Error codes meaning the connection under a query is gone: postgres.js' own, the socket's, and the
+ * server's FATAL shutdown / crash codes (the server closes the socket right after sending them).
+ */
+const CONNECTION_LOST = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01', // admin_shutdown (pg_ctl stop -m fast)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+]);
+
+/** True when `err` says the Postgres connection it ran on was lost (not a statement error). */
+export function isConnectionLost(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECTION_LOST.has(code);
+}
+
+type TxBody = (tx: postgres.TransactionSql) => unknown;
+
+/**
+ * postgres.js 3.4.9 sends its own ROLLBACK (or `rollback to`) when a transaction body rejects, on
+ * the transaction's connection, without checking that the connection is still open. When the body
+ * rejected BECAUSE the connection closed, that write is queued for the next tick on a socket already
+ * set to null, and throws a TypeError from a timer: an uncaught exception that kills the process,
+ * beyond the reach of any await. So a body that fails with a lost connection is never settled:
+ * postgres.js then has nothing to roll back, and the transaction's promise rejects by itself with
+ * the connection's close error (begin() races the body against the connection's onclose). The
+ * server rolls the transaction back anyway when the connection drops.
+ */
+function settleUnlessLost(body: unknown): Promise<unknown> {
+  return Promise.resolve(body).catch((err: unknown) => {
+    if (isConnectionLost(err)) return new Promise<never>(() => undefined);
+    throw err;
+  });
+}
+
+function guardBody(fn: TxBody): TxBody {
+  return (tx) => {
+    const savepoint = tx.savepoint.bind(tx) as (...args: unknown[]) => Promise<unknown>;
+    // Savepoints roll back the same way (`rollback to`) on the same connection.
+    (tx as { savepoint: unknown }).savepoint = (...args: unknown[]) => {
+      const inner = args.pop() as TxBody;
+      return savepoint(...args, guardBody(inner));
+    };
+    return settleUnlessLost(fn(tx));
+  };
+}
+
+/** Installs the guard above on every transaction of `sql`. */
+function guardTransactions(sql: Sql): Sql {
+  const begin = sql.begin.bind(sql) as (...args: unknown[]) => Promise<unknown>;
+  (sql as { begin: unknown }).begin = (...args: unknown[]) => {
+    const fn = args.pop() as TxBody;
+    return begin(...args, guardBody(fn));
+  };
+  return sql;
+}
+
 export function createDb(databaseUrl: string, opts: CreateDbOptions = {}): Db {
   const log = opts.log;
-  const pool = (max: number) =>
-    postgres(databaseUrl, {
-      max,
-      // Notices ("... already exists, skipping") are routine: debug level, never stderr.
-      onnotice: (notice) => log?.debug({ event: 'pg_notice', message: notice.message }, 'postgres notice'),
-      // Instants are stored as timestamptz; a UTC session makes text casts and logs agree.
-      connection: { TimeZone: 'UTC', application_name: opts.applicationName ?? 'affiliate-etl' },
-      idle_timeout: 30,
-    });
+  const options = (max: number): postgres.Options<Record<string, postgres.PostgresType>> => ({
+    max,
+    // Notices ("... already exists, skipping") are routine: debug level, never stderr.
+    onnotice: (notice) => log?.debug({ event: 'pg_notice', message: notice.message }, 'postgres notice'),
+    // Instants are stored as timestamptz; a UTC session makes text casts and logs agree.
+    connection: { TimeZone: 'UTC', application_name: opts.applicationName ?? 'affiliate-etl' },
+    idle_timeout: 30,
+  });
+  const pool = (max: number) => guardTransactions(postgres(databaseUrl, options(max)));
   const sql = pool(opts.max ?? 10);
   const drizzleClient = pool(Math.max(1, Math.min(opts.max ?? 10, 4)));
   const db = drizzle(drizzleClient, { schema });
@@ -48,6 +119,23 @@ export function createDb(databaseUrl: string, opts: CreateDbOptions = {}): Db {
   return {
     sql,
     db,
+    session(onLost) {
+      let lost = false;
+      // A pooled client of one connection, not sql.reserve(): a query on a reserved connection that
+      // has closed is written to a null socket (the crash described above), while this client
+      // reconnects (and the reconnected session simply holds nothing).
+      return postgres(databaseUrl, {
+        ...options(1),
+        idle_timeout: 0,
+        max_lifetime: 0,
+        fetch_types: false,
+        onclose: () => {
+          if (lost) return;
+          lost = true;
+          onLost(new Error('the Postgres session holding this lock closed'));
+        },
+      });
+    },
     close() {
       closing ??= Promise.all([sql.end({ timeout: 5 }), drizzleClient.end({ timeout: 5 })]).then(() => {});
       return closing;

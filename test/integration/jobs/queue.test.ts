@@ -107,7 +107,7 @@ describe('enqueueAndWait', () => {
 
   it('a CLI job that finds the stream busy is delayed, not failed; a scheduled one is skipped', async () => {
     const seller = h.connections.find((c) => c.kind === 'seller')!;
-    const lock = await tryLockStream(h.deps.db.sql, seller.id, 'open_collaborations');
+    const lock = await tryLockStream(h.deps.db, seller.id, 'open_collaborations');
     expect(lock).not.toBeNull();
     setTimeout(() => void lock!.release(), 1_500);
     const started = Date.now();
@@ -118,7 +118,7 @@ describe('enqueueAndWait', () => {
     expect(cli!.status).toBe('succeeded');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
 
-    const again = await tryLockStream(h.deps.db.sql, seller.id, 'open_collaborations');
+    const again = await tryLockStream(h.deps.db, seller.id, 'open_collaborations');
     try {
       const [scheduled] = await enqueueAndWait(h.deps, {
         syncs: [{ connectionId: seller.id, stream: 'open_collaborations' }],

@@ -71,6 +71,10 @@ export function buildEngineDeps(opts: BuildEngineDepsOptions): OwnedEngineDeps {
     else opts.log.warn({ event: 'redis_error', err: err.message }, 'redis client error');
   });
   redis.on('ready', () => health.markUp('redis'));
+  // Back from an outage: a fresh pool, free of the old connections' state (db.ts, renew).
+  health.onChange((dep, up) => {
+    if (dep === 'postgres' && up) db.renew();
+  });
   const budget = createRedisRateBudget(redis, {
     ratePerSecond: config.ratePerSecond,
     prefix: `${prefix}budget:`,

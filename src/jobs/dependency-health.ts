@@ -13,6 +13,8 @@ export const DEPENDENCIES: readonly Dependency[] = ['postgres', 'redis'];
 
 export interface DependencyHealth {
   isUp(dep: Dependency): boolean;
+  /** True while `dep` is down and for `ms` after it came back (the outage's tail). */
+  downWithin(dep: Dependency, ms: number): boolean;
   /** Idempotent while down: logs the first error of an outage only. */
   markDown(dep: Dependency, err: unknown): void;
   markUp(dep: Dependency): void;
@@ -22,12 +24,15 @@ export interface DependencyHealth {
 
 export function createDependencyHealth(log: Logger): DependencyHealth {
   const down = new Map<Dependency, number>();
+  const backAt = new Map<Dependency, number>();
   const listeners = new Set<(dep: Dependency, up: boolean) => void>();
   const emit = (dep: Dependency, up: boolean) => {
     for (const l of listeners) l(dep, up);
   };
   return {
     isUp: (dep) => !down.has(dep),
+    downWithin: (dep, ms) =>
+      down.has(dep) || Date.now() - (backAt.get(dep) ?? Number.NEGATIVE_INFINITY) <= ms,
     markDown(dep, err) {
       if (down.has(dep)) return;
       down.set(dep, Date.now());
@@ -41,6 +46,7 @@ export function createDependencyHealth(log: Logger): DependencyHealth {
       const since = down.get(dep);
       if (since === undefined) return;
       down.delete(dep);
+      backAt.set(dep, Date.now());
       log.info(
         { event: 'dependency_up', dependency: dep, downMs: Date.now() - since },
         `${dep} reachable again`,

@@ -94,17 +94,18 @@ export function createProcessor(deps: EngineDeps) {
       }
       const cause = err instanceof SyncRunError ? err.cause : err;
       const summary = err instanceof SyncRunError ? err.summary : null;
-      if (token && isPostgresLost(cause) && !(await postgresAnswers(deps.db.sql))) {
-        deps.health.markDown('postgres', cause);
+      const outage = token && isPostgresLost(cause) ? await postgresOutage(deps) : null;
+      if (token && outage) {
+        if (outage === 'down') deps.health.markDown('postgres', cause);
         deps.log.warn(
           {
             event: 'job_postponed',
             jobId: job.id,
-            reason: 'postgres_unreachable',
+            reason: outage === 'down' ? 'postgres_unreachable' : 'postgres_just_back',
             delayMs: deps.config.outageDelayMs,
             ...(summary ? { runId: summary.runId, pages: summary.pages } : {}),
           },
-          'Postgres unreachable: job put back without spending an attempt',
+          'Postgres outage: job put back without spending an attempt',
         );
         await job.moveToDelayed(Date.now() + deps.config.outageDelayMs, token);
         throw new DelayedError();
@@ -117,6 +118,20 @@ export function createProcessor(deps: EngineDeps) {
       throw withSummary(new Error(message), summary);
     }
   };
+}
+
+/** Time after Postgres came back during which a lost connection still counts as the outage's. */
+const OUTAGE_TAIL_MS = 30_000;
+
+/**
+ * Whether a lost connection is an outage (not the job's fault): Postgres does not answer (asked after
+ * a moment: during a shutdown, a pooled connection not yet terminated may still answer), or it just
+ * came back from one (postgres.js hands the first query on a reconnected connection the error that
+ * ended the previous one).
+ */
+async function postgresOutage(deps: EngineDeps): Promise<'down' | 'tail' | null> {
+  if (!(await postgresAnswers(deps.db, deps.config.dependencyProbeMs))) return 'down';
+  return deps.health.downWithin('postgres', OUTAGE_TAIL_MS) ? 'tail' : null;
 }
 
 function skipped(job: Job<EngineJobData>, reason: string): RunSummary {

@@ -189,7 +189,7 @@ function pauseDuringOutages(
   let probing: Promise<void> | null = null;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
   const answers = async (dep: Dependency) =>
-    dep === 'postgres' ? postgresAnswers(deps.db.sql) : deps.redis.status === 'ready';
+    dep === 'postgres' ? postgresAnswers(deps.db) : deps.redis.status === 'ready';
   const probe = async () => {
     await worker.pause(true);
     while (!stopped) {

@@ -24,6 +24,13 @@ export interface Db {
    * connection closes: whatever the session held is gone. Close it with `end()`.
    */
   session(onLost: (err: Error) => void): Sql;
+  /**
+   * Replaces the pool behind `sql` with a fresh one (the old one ends once its queries settle). After
+   * an outage the old pool's connections carry postgres.js state from before it (the error that ended
+   * a connection handed to the next query on it; reconnect back-off grown up to 20 s), so a process
+   * that saw Postgres come back starts over. `sql` stays the same object: holders keep it.
+   */
+  renew(): void;
   /** Ends the pool; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -62,33 +69,81 @@ export function isConnectionLost(err: unknown): boolean {
 
 type TxBody = (tx: postgres.TransactionSql) => unknown;
 
+/** What one transaction knows about its connection: the error that ended it, once it has. */
+interface TxState {
+  lost: unknown;
+}
+
+type Handler = ((query: PendingQuery) => unknown) & { debug?: unknown };
+interface PendingQuery {
+  handler?: Handler;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Makes a query of the transaction refuse to run once the transaction's connection is lost. Without
+ * this, postgres.js sends it on the same connection object, which the pool may have RECONNECTED
+ * meanwhile for another query: the statement would then run outside the transaction, in autocommit
+ * (a ledger row marked done without the page's rows), or be written to a null socket (a crash).
+ */
+function guardQuery(query: unknown, state: TxState): unknown {
+  const q = query as PendingQuery | null;
+  if (!q || typeof q.handler !== 'function') return query; // a fragment or helper, not a query
+  const handler = q.handler;
+  const guarded: Handler = (pending) => {
+    if (state.lost) return pending.reject(state.lost);
+    const reject = pending.reject;
+    pending.reject = (err) => {
+      if (isConnectionLost(err)) state.lost ??= err;
+      reject(err);
+    };
+    return handler(pending);
+  };
+  guarded.debug = handler.debug;
+  q.handler = guarded;
+  return query;
+}
+
+/** The transaction (or savepoint) `tx`, with every query guarded and savepoints guarded in turn. */
+function guardTx(tx: postgres.TransactionSql, state: TxState): postgres.TransactionSql {
+  return new Proxy(tx, {
+    apply: (target, thisArg, args: unknown[]) => guardQuery(Reflect.apply(target, thisArg, args), state),
+    get: (target, prop) => {
+      if (prop === 'unsafe')
+        return (...args: unknown[]) =>
+          guardQuery((target.unsafe as (...a: unknown[]) => unknown)(...args), state);
+      if (prop === 'savepoint') {
+        const savepoint = target.savepoint.bind(target) as (...args: unknown[]) => Promise<unknown>;
+        // Savepoints roll back the same way (`rollback to`) on the same connection.
+        return (...args: unknown[]) => {
+          const inner = args.pop() as TxBody;
+          return savepoint(...args, guardBody(inner, state));
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /**
  * postgres.js 3.4.9 sends its own ROLLBACK (or `rollback to`) when a transaction body rejects, on
  * the transaction's connection, without checking that the connection is still open. When the body
  * rejected BECAUSE the connection closed, that write is queued for the next tick on a socket already
  * set to null, and throws a TypeError from a timer: an uncaught exception that kills the process,
- * beyond the reach of any await. So a body that fails with a lost connection is never settled:
- * postgres.js then has nothing to roll back, and the transaction's promise rejects by itself with
- * the connection's close error (begin() races the body against the connection's onclose). The
- * server rolls the transaction back anyway when the connection drops.
+ * beyond the reach of any await. So a body whose connection was lost is never settled: postgres.js
+ * then has nothing to roll back, and the transaction's promise rejects by itself with the
+ * connection's close error (begin() races the body against the connection's onclose). The server
+ * rolls the transaction back anyway when the connection drops.
  */
-function settleUnlessLost(body: unknown): Promise<unknown> {
-  return Promise.resolve(body).catch((err: unknown) => {
-    if (isConnectionLost(err)) return new Promise<never>(() => undefined);
-    throw err;
-  });
-}
-
-function guardBody(fn: TxBody): TxBody {
-  return (tx) => {
-    const savepoint = tx.savepoint.bind(tx) as (...args: unknown[]) => Promise<unknown>;
-    // Savepoints roll back the same way (`rollback to`) on the same connection.
-    (tx as { savepoint: unknown }).savepoint = (...args: unknown[]) => {
-      const inner = args.pop() as TxBody;
-      return savepoint(...args, guardBody(inner));
-    };
-    return settleUnlessLost(fn(tx));
-  };
+function guardBody(fn: TxBody, state: TxState = { lost: null }): TxBody {
+  return (tx) =>
+    Promise.resolve()
+      .then(() => fn(guardTx(tx, state)))
+      .catch((err: unknown) => {
+        if (state.lost || isConnectionLost(err)) return new Promise<never>(() => undefined);
+        throw err;
+      });
 }
 
 /** Installs the guard above on every transaction of `sql`. */
@@ -112,13 +167,35 @@ export function createDb(databaseUrl: string, opts: CreateDbOptions = {}): Db {
     idle_timeout: 30,
   });
   const pool = (max: number) => guardTransactions(postgres(databaseUrl, options(max)));
-  const sql = pool(opts.max ?? 10);
+  let current = pool(opts.max ?? 10);
+  const retired: Sql[] = [];
+  // Every property and call goes to the current pool (a function target, so tagged-template calls
+  // work); postgres.js helpers are closures, so binding them to their pool is all they need.
+  const sql = new Proxy(function pooled() {} as unknown as Sql, {
+    apply: (_t, _this, args: unknown[]) => (current as unknown as (...a: unknown[]) => unknown)(...args),
+    get: (_t, prop) => {
+      const value = Reflect.get(current, prop);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+    set: (_t, prop, value) => Reflect.set(current, prop, value),
+    has: (_t, prop) => Reflect.has(current, prop),
+  });
   const drizzleClient = pool(Math.max(1, Math.min(opts.max ?? 10, 4)));
   const db = drizzle(drizzleClient, { schema });
   let closing: Promise<void> | null = null;
   return {
     sql,
     db,
+    renew() {
+      if (closing) return;
+      const old = current;
+      current = pool(opts.max ?? 10);
+      retired.push(old);
+      void old
+        .end({ timeout: 5 })
+        .catch(() => undefined)
+        .finally(() => retired.splice(retired.indexOf(old), 1));
+    },
     session(onLost) {
       let lost = false;
       // A pooled client of one connection, not sql.reserve(): a query on a reserved connection that
@@ -137,7 +214,9 @@ export function createDb(databaseUrl: string, opts: CreateDbOptions = {}): Db {
       });
     },
     close() {
-      closing ??= Promise.all([sql.end({ timeout: 5 }), drizzleClient.end({ timeout: 5 })]).then(() => {});
+      closing ??= Promise.all(
+        [current, ...retired, drizzleClient].map((p) => p.end({ timeout: 5 }).catch(() => undefined)),
+      ).then(() => {});
       return closing;
     },
   };

@@ -38,6 +38,9 @@ const deps = buildEngineDeps({
     busyDelayMs: 200,
     backoffMs: 200,
     shutdownTimeoutMs: 5_000,
+    outageDelayMs: Number(process.env.OUTAGE_DELAY_MS ?? '300'),
+    dependencyProbeMs: Number(process.env.DEPENDENCY_PROBE_MS ?? '200'),
+    reapIntervalMs: Number(process.env.REAP_INTERVAL_MS ?? '60000'),
   },
 });
 const worker = await startWorker(deps, {
@@ -46,7 +49,13 @@ const worker = await startWorker(deps, {
   name: `worker-${process.pid}`,
   stalledIntervalMs: Number(process.env.STALLED_INTERVAL_MS ?? '300'),
   lockDurationMs: Number(process.env.LOCK_DURATION_MS ?? '1000'),
-  maxStalledCount: 1_000,
+  // 1000 by default: the kill/resume test isolates resumption from BullMQ's give-up. The stall tests
+  // say 'default' to run with the production value (startWorker's own default).
+  ...(process.env.MAX_STALLED_COUNT === 'default'
+    ? {}
+    : { maxStalledCount: Number(process.env.MAX_STALLED_COUNT ?? '1000') }),
+  ...(process.env.MAX_REQUEUES ? { maxRequeues: Number(process.env.MAX_REQUEUES) } : {}),
+  reap: process.env.REAP === '1',
 });
 const stop = async () => {
   await worker.close();

@@ -74,6 +74,42 @@ describe('Postgres stopping mid-transaction', () => {
     expect(uncaught.map(String)).toEqual([]);
   });
 
+  it('never runs a statement of a dead transaction on the reconnected connection (autocommit)', async () => {
+    const one = createDb(pg.url, { max: 1 });
+    try {
+      await one.sql`create table if not exists outage_leak (n int)`;
+      await one.sql`truncate outage_leak`;
+      let insertTried: (outcome: string) => void = () => undefined;
+      const secondInsert = new Promise<string>((resolve) => {
+        insertTried = resolve;
+      });
+      const tx = one.sql
+        .begin(async (t) => {
+          await t`insert into outage_leak values (1)`;
+          await pg.stop();
+          await t`select pg_sleep(0.1)`.catch(() => undefined);
+          await pg.start();
+          // The pool's only connection object is reconnected for a query outside the transaction
+          // (its first answer may be the stale error of the connection's previous life).
+          await one.sql`select 1`.catch(() => undefined);
+          await t`insert into outage_leak values (2)`.then(
+            () => insertTried('ran'),
+            (e: { code?: string }) => insertTried(`refused ${e.code}`),
+          );
+        })
+        .catch((e: unknown) => e);
+      const err = await Promise.race([tx, sleep(10_000).then(() => 'pending')]);
+      expect(err).not.toBe('pending');
+      expect(await secondInsert).toBe('refused CONNECTION_CLOSED');
+      const rows = await one.sql<{ n: number }[]>`select n from outage_leak`;
+      expect(rows).toEqual([]);
+      await sleep(300);
+      expect(uncaught.map(String)).toEqual([]);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('still rolls back and rethrows an ordinary failure of the transaction body', async () => {
     await db.sql`create temp table if not exists t_guard (n int)`.catch(() => undefined);
     const err = await db.sql
@@ -85,6 +121,26 @@ describe('Postgres stopping mid-transaction', () => {
     expect((err as Error).message).toBe('body failed');
     const [row] = await db.sql<{ one: number }[]>`select 1 as one`;
     expect(row?.one).toBe(1);
+  });
+});
+
+describe('renew() after an outage', () => {
+  it('replaces the pool, so the first query is not handed the error that ended the old connection', async () => {
+    const one = createDb(pg.url, { max: 1 });
+    try {
+      const inFlight = one.sql`select pg_sleep(1)`.catch((e: unknown) => e);
+      await sleep(200);
+      await pg.stop();
+      expect(isConnectionLost(await inFlight)).toBe(true);
+      await pg.start();
+      one.renew();
+      const [row] = await one.sql<{ one: number }[]>`select 1 as one`;
+      expect(row?.one).toBe(1);
+      // The same `sql` object still runs transactions on the new pool.
+      expect(await one.sql.begin((t) => t`select 2 as two`)).toEqual([{ two: 2 }]);
+    } finally {
+      await one.close();
+    }
   });
 });
 

@@ -57,7 +57,11 @@ export interface RunningWorker {
 }
 
 export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {}): Promise<RunningWorker> {
-  const queue = createEngineQueue(deps.redis, deps.config);
+  const onRedisError = (err: Error) => {
+    if (isRedisUnreachable(err)) deps.health.markDown('redis', err);
+    else deps.log.error({ event: 'worker_error', err: err.message }, 'worker error');
+  };
+  const queue = createEngineQueue(deps.redis, deps.config, onRedisError);
   const schedule = opts.schedule ?? true;
   const maxStalledCount = opts.maxStalledCount ?? 3;
   if (schedule) await syncSchedulers(deps, queue);
@@ -72,10 +76,7 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
   });
   // Each run logged its own outcome once (runSync); here only queue-level trouble is logged. A Redis
   // outage makes BullMQ emit an error per reconnect attempt: it is one dependency_down line instead.
-  worker.on('error', (err) => {
-    if (isRedisUnreachable(err)) deps.health.markDown('redis', err);
-    else deps.log.error({ event: 'worker_error', err: err.message }, 'worker error');
-  });
+  worker.on('error', onRedisError);
   worker.on('stalled', (jobId) =>
     deps.log.warn({ event: 'job_stalled', jobId }, 'stalled job moved back to wait'),
   );

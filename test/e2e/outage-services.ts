@@ -88,13 +88,28 @@ export async function throwawayPostgres(): Promise<OutageServer> {
   };
 }
 
+/** Stop = SIGKILL (clients see ECONNREFUSED until start); an fsync-always AOF keeps every job. */
 export async function throwawayRedis(): Promise<OutageServer> {
   const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'aet-outage-redis-'));
   let proc: ChildProcess | null = null;
   const start = async () => {
     proc = spawn(
       DEBIAN_REDIS_SERVER,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ],
       {
         stdio: 'ignore',
       },
@@ -128,6 +143,7 @@ export async function throwawayRedis(): Promise<OutageServer> {
     async destroy() {
       process.off('exit', onExit);
       await stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -45,7 +45,7 @@ const deps = buildEngineDeps({
 });
 const worker = await startWorker(deps, {
   concurrency: Number(process.env.CONCURRENCY ?? '1'),
-  schedule: false,
+  schedule: process.env.SCHEDULE === '1',
   name: `worker-${process.pid}`,
   stalledIntervalMs: Number(process.env.STALLED_INTERVAL_MS ?? '300'),
   lockDurationMs: Number(process.env.LOCK_DURATION_MS ?? '1000'),

@@ -4,7 +4,7 @@
  * Run: node --import tsx test/e2e/worker-child.ts (the same as `npx tsx test/e2e/worker-child.ts`).
  */
 import { buildEngineDeps, startWorker } from '../../src/jobs/index.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, installLastResort } from '../../src/log.ts';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -14,6 +14,8 @@ function env(name: string): string {
 
 const offsetMs = Number(process.env.CLOCK_OFFSET_MS ?? '0');
 const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: `worker-${process.pid}` });
+// As `affiliate-etl worker`: a crash is one structured line and exit code 1.
+installLastResort(log, process, (code) => process.exit(code));
 const deps = buildEngineDeps({
   databaseUrl: env('DATABASE_URL'),
   redisUrl: env('REDIS_URL'),

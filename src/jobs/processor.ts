@@ -110,6 +110,9 @@ export function createProcessor(deps: EngineDeps) {
         await job.moveToDelayed(Date.now() + deps.config.outageDelayMs, token);
         throw new DelayedError();
       }
+      // BullMQ keeps only failedReason of a failed job: the run's summary (what it committed before
+      // failing, how long it ran) travels in the job's progress, where the CLI reads it back.
+      if (summary) await attachSummary(job, summary);
       // The class name travels in the message: BullMQ keeps only failedReason.
       const message = `${errorName(cause)}: ${errorMessage(cause)}`;
       if (isPermanentFailure(cause) || cause instanceof JobPayloadError) {
@@ -118,6 +121,19 @@ export function createProcessor(deps: EngineDeps) {
       throw withSummary(new Error(message), summary);
     }
   };
+}
+
+/** The summary of a failed run, next to the job's own progress fields (readFailedSummary). */
+async function attachSummary(job: Job<EngineJobData>, summary: RunSummary): Promise<void> {
+  const progress = typeof job.progress === 'object' && job.progress !== null ? job.progress : {};
+  await job.updateProgress({ ...progress, summary }).catch(() => undefined);
+}
+
+/** The run summary a failed job's processor attached, or null (a job that failed before any run). */
+export function readFailedSummary(job: Pick<Job, 'progress'> | undefined): RunSummary | null {
+  const p = job?.progress as { summary?: unknown } | undefined;
+  const s = p && typeof p === 'object' ? p.summary : undefined;
+  return s && typeof s === 'object' && typeof (s as RunSummary).pages === 'number' ? (s as RunSummary) : null;
 }
 
 /** Time after Postgres came back during which a lost connection still counts as the outage's. */

@@ -21,7 +21,7 @@ import {
   SyncRunError,
 } from './failure.ts';
 import { ownersFor, type StreamOwner } from './owners.ts';
-import { connectionTokens, runSummary } from './run-result.ts';
+import { connectionTokens, runSummary, startRunHeartbeat } from './run-result.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { StreamBusyError, tryLockStream, untilLockLost } from './stream-lock.ts';
 import type { StreamRun } from './stream-run.ts';
@@ -205,6 +205,8 @@ async function backfillLocked(
   };
   const summaryOf = (status: RunSummary['status'], error: unknown): RunSummary =>
     runSummary(run, 'backfill', status, error, started);
+  // What a run that dies leaves in its row (run-result.ts).
+  const heartbeat = startRunHeartbeat(run, meter, deps.config.runHeartbeatMs);
   try {
     const tokens = connectionTokens(deps, conn, log);
     const owners = ownersFor(conn, stream, tokens);
@@ -273,5 +275,7 @@ async function backfillLocked(
     }
     log.warn({ event: 'backfill_run', ...summary, permanent: isPermanentFailure(err) }, 'backfill failed');
     throw new SyncRunError(summary, err);
+  } finally {
+    await heartbeat.stop();
   }
 }

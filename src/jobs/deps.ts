@@ -57,6 +57,8 @@ export interface EngineConfig {
   outageDelayMs: number;
   /** While a dependency is down, how often the worker probes it before resuming. */
   dependencyProbeMs: number;
+  /** How often a running run writes its counts to its sync_runs row (what a dead run leaves). */
+  runHeartbeatMs: number;
   /** How often the worker closes runs left 'running' by dead workers (their stream lock is free). */
   reapIntervalMs: number;
   /** How often the scheduler watchdog checks that every scheduler still produces jobs. */
@@ -103,6 +105,7 @@ export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): Engi
     shutdownTimeoutMs: 30_000,
     outageDelayMs: 5_000,
     dependencyProbeMs: 1_000,
+    runHeartbeatMs: 5_000,
     reapIntervalMs: MINUTE,
     watchdogIntervalMs: 5 * MINUTE,
     refreshAheadSeconds: 3_600,

@@ -18,7 +18,7 @@ import {
   SyncRunError,
 } from './failure.ts';
 import { ownersFor } from './owners.ts';
-import { connectionTokens, runSummary } from './run-result.ts';
+import { connectionTokens, runSummary, startRunHeartbeat } from './run-result.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { syncSnapshotOwner } from './snapshot-sync.ts';
 import { StreamBusyError, tryLockStream, untilLockLost } from './stream-lock.ts';
@@ -98,6 +98,8 @@ async function runLocked(
     run.counts.throttledMs = Math.round(meter.throttledMs);
     return runSummary(run, trigger, status, error, started);
   };
+  // What a run that dies leaves in its row (run-result.ts).
+  const heartbeat = startRunHeartbeat(run, meter, deps.config.runHeartbeatMs);
   try {
     const tokens = connectionTokens(deps, conn, log);
     const source = STREAM_SOURCES[stream];
@@ -135,6 +137,8 @@ async function runLocked(
     );
     log.warn({ event: 'sync_run', ...summary, permanent }, 'sync run failed');
     throw new SyncRunError(summary, err);
+  } finally {
+    await heartbeat.stop();
   }
 }
 

@@ -162,3 +162,34 @@ function scrubChildBindings(logger: Logger): Logger {
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/**
+ * The last resort of a long-running process: an exception nobody caught, or a rejection nobody
+ * handled, is a bug (dependency outages are handled where they happen). It is logged as one
+ * structured line, then the process exits with code 1 rather than run on in an unknown state; a
+ * supervisor restarts it. Returns a function that removes the handlers.
+ */
+export function installLastResort(
+  log: Logger,
+  target: {
+    on(event: string, fn: (err: unknown) => void): unknown;
+    off(event: string, fn: (err: unknown) => void): unknown;
+  },
+  exit: (code: number) => void,
+): () => void {
+  const fatal = (kind: 'uncaught_exception' | 'unhandled_rejection') => (err: unknown) => {
+    log.fatal(
+      { event: 'process_crash', kind, err: err instanceof Error ? err : String(err) },
+      `${kind === 'uncaught_exception' ? 'uncaught exception' : 'unhandled rejection'}: exiting`,
+    );
+    exit(1);
+  };
+  const onException = fatal('uncaught_exception');
+  const onRejection = fatal('unhandled_rejection');
+  target.on('uncaughtException', onException);
+  target.on('unhandledRejection', onRejection);
+  return () => {
+    target.off('uncaughtException', onException);
+    target.off('unhandledRejection', onRejection);
+  };
+}

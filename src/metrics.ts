@@ -50,6 +50,8 @@ export interface Metrics {
   /** Pass as the API client's observer callback (e.g. createRunMeter(metrics.onApiCall)). */
   onApiCall: ApiCallObserver['onCall'];
   recordRun(run: RunOutcome): void;
+  /** Whether this process reaches a dependency ('postgres', 'redis') as its own traffic sees it. */
+  setDependencyUp(dependency: string, up: boolean): void;
 }
 
 export function createMetrics(opts: MetricsOptions = {}): Metrics {
@@ -157,8 +159,18 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     (r) => r.lastSuccessAgeSeconds,
   );
 
+  const dependencyUp = new Gauge({
+    name: `${p}dependency_up`,
+    help: 'Whether this worker reaches a dependency (1) or pauses until it answers again (0).',
+    labelNames: ['dependency'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
+    setDependencyUp(dependency, up) {
+      dependencyUp.set({ dependency }, up ? 1 : 0);
+    },
     onApiCall(event) {
       const code = event.code === null ? 'none' : String(event.code);
       apiCalls.inc({ endpoint: event.endpoint, status: event.status, code });

@@ -21,9 +21,9 @@ import {
   SyncRunError,
 } from './failure.ts';
 import { ownersFor, type StreamOwner } from './owners.ts';
-import { connectionTokens, runSummary } from './run-result.ts';
+import { connectionTokens, runSummary, startRunHeartbeat } from './run-result.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
-import { StreamBusyError, tryLockStream } from './stream-lock.ts';
+import { StreamBusyError, tryLockStream, untilLockLost } from './stream-lock.ts';
 import type { StreamRun } from './stream-run.ts';
 import type { LedgerWindow } from './store.ts';
 import { walkWindow } from './windowed-sync.ts';
@@ -146,14 +146,16 @@ async function backfillWindow(
 }
 
 /** Backfill lock: a second key space beside the scheduled sync's lock (see stream-lock.ts). */
-const BACKFILL_LOCK_OFFSET = 1_000_000;
+export const BACKFILL_LOCK_OFFSET = 1_000_000;
 
 export async function runBackfill(deps: EngineDeps, input: BackfillInput): Promise<RunSummary> {
   const source = validateBackfill(input.stream, input.from, input.to);
-  const lock = await tryLockStream(deps.db.sql, input.connectionId + BACKFILL_LOCK_OFFSET, input.stream);
+  const lock = await tryLockStream(deps.db, input.connectionId + BACKFILL_LOCK_OFFSET, input.stream);
   if (!lock) throw new StreamBusyError(input.connectionId, input.stream);
   try {
-    return await deps.meter.measure((meter) => backfillLocked(deps, input, source, meter));
+    return await deps.meter.measure((meter) =>
+      backfillLocked(deps, { ...input, signal: untilLockLost(input.signal, lock) }, source, meter),
+    );
   } finally {
     await lock.release();
   }
@@ -205,6 +207,8 @@ async function backfillLocked(
   };
   const summaryOf = (status: RunSummary['status'], error: unknown): RunSummary =>
     runSummary(run, 'backfill', status, error, started);
+  // What a run that dies leaves in its row (run-result.ts).
+  const heartbeat = startRunHeartbeat(run, meter, deps.config.runHeartbeatMs);
   try {
     const tokens = connectionTokens(deps, conn, log);
     const owners = ownersFor(conn, stream, tokens);
@@ -273,5 +277,7 @@ async function backfillLocked(
     }
     log.warn({ event: 'backfill_run', ...summary, permanent: isPermanentFailure(err) }, 'backfill failed');
     throw new SyncRunError(summary, err);
+  } finally {
+    await heartbeat.stop();
   }
 }

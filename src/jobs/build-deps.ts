@@ -12,6 +12,7 @@ import { type ApiClientOptions, createApiClient } from '../tiktok/client.ts';
 import { createRedisRateBudget } from '../tiktok/rate-budget.ts';
 import { createRedisMutex } from '../tiktok/redis-mutex.ts';
 import { type Clock, defaultEngineConfig, type EngineConfig, type EngineDeps, systemClock } from './deps.ts';
+import { createDependencyHealth, isRedisUnreachable } from './dependency-health.ts';
 import { createPgStore } from './pg-store.ts';
 import { createRunMeter } from './run-meter.ts';
 
@@ -68,6 +69,18 @@ export function buildEngineDeps(opts: BuildEngineDepsOptions): OwnedEngineDeps {
   const db = createDb(opts.databaseUrl, { max: opts.dbPoolSize ?? 10, log: opts.log });
   // BullMQ workers need maxRetriesPerRequest: null on the connection they are given.
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const health = createDependencyHealth(opts.log);
+  // Without an 'error' listener ioredis prints every failed reconnect as plain text on stderr
+  // ("[ioredis] Unhandled error event"), in the middle of the JSON log.
+  redis.on('error', (err) => {
+    if (isRedisUnreachable(err)) health.markDown('redis', err);
+    else opts.log.warn({ event: 'redis_error', err: err.message }, 'redis client error');
+  });
+  redis.on('ready', () => health.markUp('redis'));
+  // Back from an outage: a fresh pool, free of the old connections' state (db.ts, renew).
+  health.onChange((dep, up) => {
+    if (dep === 'postgres' && up) db.renew();
+  });
   const budget = createRedisRateBudget(redis, {
     ratePerSecond: config.ratePerSecond,
     prefix: `${prefix}budget:`,
@@ -98,6 +111,7 @@ export function buildEngineDeps(opts: BuildEngineDepsOptions): OwnedEngineDeps {
     log: opts.log,
     clock,
     config,
+    health,
     close() {
       closing ??= (async () => {
         await db.close();

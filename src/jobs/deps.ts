@@ -10,6 +10,7 @@ import type { Db } from '../load/db.ts';
 import type { ApiClient } from '../tiktok/client.ts';
 import type { Mutex } from '../tiktok/token-source.ts';
 import type { RateBudget } from '../tiktok/types.ts';
+import type { DependencyHealth } from './dependency-health.ts';
 import type { RunMeter } from './run-meter.ts';
 import type { EngineStore } from './store.ts';
 
@@ -49,6 +50,17 @@ export interface EngineConfig {
   ordersPageSize: number;
   /** Graceful shutdown: active jobs get this long to finish before they are aborted. */
   shutdownTimeoutMs: number;
+  /**
+   * A job interrupted because Postgres became unreachable is put back (delayed by this much) instead
+   * of spending one of its attempts: the outage is not the job's fault.
+   */
+  outageDelayMs: number;
+  /** While a dependency is down, how often the worker probes it before resuming. */
+  dependencyProbeMs: number;
+  /** How often a running run writes its counts to its sync_runs row (what a dead run leaves). */
+  runHeartbeatMs: number;
+  /** How often the worker closes runs left 'running' by dead workers (their stream lock is free). */
+  reapIntervalMs: number;
   /** How often the scheduler watchdog checks that every scheduler still produces jobs. */
   watchdogIntervalMs: number;
   /** Token refresh margin. */
@@ -91,6 +103,10 @@ export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): Engi
     ratePerSecond: 50,
     ordersPageSize: 100,
     shutdownTimeoutMs: 30_000,
+    outageDelayMs: 5_000,
+    dependencyProbeMs: 1_000,
+    runHeartbeatMs: 5_000,
+    reapIntervalMs: MINUTE,
     watchdogIntervalMs: 5 * MINUTE,
     refreshAheadSeconds: 3_600,
     ...overrides,
@@ -109,4 +125,6 @@ export interface EngineDeps {
   log: Logger;
   clock: Clock;
   config: EngineConfig;
+  /** Postgres / Redis reachability as this process sees it (the worker pauses on it). */
+  health: DependencyHealth;
 }

@@ -20,6 +20,7 @@ import {
   type SyncJobData,
   syncJobOptions,
 } from './queues.ts';
+import { readFailedSummary } from './processor.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { type RunningWorker, startWorker } from './worker.ts';
 
@@ -154,16 +155,20 @@ export async function enqueueAndWait(deps: EngineDeps, input: EnqueueAndWaitInpu
       jobs.map(async (job) => {
         const trigger = job.name === BACKFILL_JOB ? 'backfill' : (input.trigger ?? 'cli');
         let summary: RunSummary;
+        let failed = false;
         try {
           summary = (await job.waitUntilFinished(events)) as RunSummary;
         } catch (err) {
-          summary = failedSummary(job.data, trigger, (err as Error).message);
+          failed = true;
+          // What the run committed before failing, when it got as far as a run (processor.ts).
+          const attached = readFailedSummary(await queue.getJob(job.id as string).catch(() => undefined));
+          summary = attached ?? failedSummary(job.data, trigger, (err as Error).message);
         }
         input.onProgress?.({
           jobId: job.id as string,
           connectionId: job.data.connectionId,
           stream: job.data.stream,
-          state: summary.status === 'failed' ? 'failed' : 'completed',
+          state: failed || summary.status === 'failed' ? 'failed' : 'completed',
           summary,
         });
         return summary;

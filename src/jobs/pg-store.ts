@@ -54,11 +54,34 @@ export function createPgStore(db: Db, box: SecretBox): EngineStore {
       setStreamStatus(sql, connectionId, stream, status, error),
     async closeAbandonedRuns(connectionId, stream, backfill) {
       const result = await sql`
-        update etl.sync_runs set status = 'failed', finished_at = now(), error_class = 'AbandonedRun',
+        update etl.sync_runs set status = 'failed', error_class = 'AbandonedRun',
+          finished_at = coalesce((detail->>'heartbeatAt')::timestamptz, now()),
           error_message = 'the process running this sync stopped before finishing (its stream lock was free)'
         where connection_id = ${connectionId} and stream = ${stream} and status = 'running'
           and (trigger = 'backfill') = ${backfill}`;
       return result.count;
+    },
+    async runningStreams() {
+      const rows = await sql<{ connection_id: number; stream: StreamName; backfill: boolean }[]>`
+        select distinct connection_id, stream, trigger = 'backfill' as backfill
+        from etl.sync_runs where status = 'running' order by 1, 2, 3`;
+      return rows.map((r) => ({ connectionId: r.connection_id, stream: r.stream, backfill: r.backfill }));
+    },
+    async releaseRunningWindows(connectionId, stream) {
+      const result = await sql`
+        update etl.sync_windows set status = 'pending', updated_at = now()
+        where connection_id = ${connectionId} and stream = ${stream} and kind = 'backfill' and status = 'running'`;
+      return result.count;
+    },
+    async recordRunProgress(runId, c) {
+      await sql`
+        update etl.sync_runs set
+          pages = ${c.pages}, api_calls = ${c.apiCalls},
+          rows_inserted = ${c.rowsInserted}, rows_updated = ${c.rowsUpdated}, rows_unchanged = ${c.rowsUnchanged},
+          rows_rejected = ${c.rowsRejected}, rows_removed = ${c.rowsRemoved},
+          throttled_ms = ${Math.round(c.throttledMs)},
+          detail = coalesce(detail, '{}'::jsonb) || jsonb_build_object('heartbeatAt', now())
+        where id = ${runId} and status = 'running'`;
     },
     openRun: (input) => openRun(sql, input),
     async closeRun(runId, input) {

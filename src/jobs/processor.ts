@@ -5,6 +5,8 @@
  *     is delayed and tried again, never failed;
  *   - permanent faults (bad signature, missing scope, revoked token, unknown connection): BullMQ
  *     UnrecoverableError, no more attempts; runSync already marked the stream / connection;
+ *   - Postgres lost under the run (and not answering a probe): the job is put back, delayed, without
+ *     spending an attempt, and the worker pauses until Postgres answers (worker.ts);
  *   - anything else: rethrown for BullMQ `attempts` + exponential backoff.
  * The processor's AbortSignal is threaded down to fetch.
  */
@@ -13,6 +15,7 @@ import { isStreamName } from '../core/streams.ts';
 import { runBackfill } from './backfill.ts';
 import type { EngineDeps } from './deps.ts';
 import { errorMessage, errorName, isPermanentFailure, SyncRunError } from './failure.ts';
+import { postgresAnswers, isPostgresLost } from './postgres-probe.ts';
 import {
   BACKFILL_JOB,
   type BackfillJobData,
@@ -91,6 +94,25 @@ export function createProcessor(deps: EngineDeps) {
       }
       const cause = err instanceof SyncRunError ? err.cause : err;
       const summary = err instanceof SyncRunError ? err.summary : null;
+      const outage = token && isPostgresLost(cause) ? await postgresOutage(deps) : null;
+      if (token && outage) {
+        if (outage === 'down') deps.health.markDown('postgres', cause);
+        deps.log.warn(
+          {
+            event: 'job_postponed',
+            jobId: job.id,
+            reason: outage === 'down' ? 'postgres_unreachable' : 'postgres_just_back',
+            delayMs: deps.config.outageDelayMs,
+            ...(summary ? { runId: summary.runId, pages: summary.pages } : {}),
+          },
+          'Postgres outage: job put back without spending an attempt',
+        );
+        await job.moveToDelayed(Date.now() + deps.config.outageDelayMs, token);
+        throw new DelayedError();
+      }
+      // BullMQ keeps only failedReason of a failed job: the run's summary (what it committed before
+      // failing, how long it ran) travels in the job's progress, where the CLI reads it back.
+      if (summary) await attachSummary(job, summary);
       // The class name travels in the message: BullMQ keeps only failedReason.
       const message = `${errorName(cause)}: ${errorMessage(cause)}`;
       if (isPermanentFailure(cause) || cause instanceof JobPayloadError) {
@@ -99,6 +121,33 @@ export function createProcessor(deps: EngineDeps) {
       throw withSummary(new Error(message), summary);
     }
   };
+}
+
+/** The summary of a failed run, next to the job's own progress fields (readFailedSummary). */
+async function attachSummary(job: Job<EngineJobData>, summary: RunSummary): Promise<void> {
+  const progress = typeof job.progress === 'object' && job.progress !== null ? job.progress : {};
+  await job.updateProgress({ ...progress, summary }).catch(() => undefined);
+}
+
+/** The run summary a failed job's processor attached, or null (a job that failed before any run). */
+export function readFailedSummary(job: Pick<Job, 'progress'> | undefined): RunSummary | null {
+  const p = job?.progress as { summary?: unknown } | undefined;
+  const s = p && typeof p === 'object' ? p.summary : undefined;
+  return s && typeof s === 'object' && typeof (s as RunSummary).pages === 'number' ? (s as RunSummary) : null;
+}
+
+/** Time after Postgres came back during which a lost connection still counts as the outage's. */
+const OUTAGE_TAIL_MS = 30_000;
+
+/**
+ * Whether a lost connection is an outage (not the job's fault): Postgres does not answer (asked after
+ * a moment: during a shutdown, a pooled connection not yet terminated may still answer), or it just
+ * came back from one (postgres.js hands the first query on a reconnected connection the error that
+ * ended the previous one).
+ */
+async function postgresOutage(deps: EngineDeps): Promise<'down' | 'tail' | null> {
+  if (!(await postgresAnswers(deps.db, deps.config.dependencyProbeMs))) return 'down';
+  return deps.health.downWithin('postgres', OUTAGE_TAIL_MS) ? 'tail' : null;
 }
 
 function skipped(job: Job<EngineJobData>, reason: string): RunSummary {

@@ -14,6 +14,8 @@ export interface SyncJobData {
   connectionId: number;
   stream: StreamName;
   trigger: RunTrigger;
+  /** How often this work was re-enqueued after BullMQ gave up on it (worker.ts, stalls). */
+  requeues?: number;
 }
 
 export interface BackfillJobData {
@@ -22,6 +24,7 @@ export interface BackfillJobData {
   /** ISO instants, [from, to). */
   from: string;
   to: string;
+  requeues?: number;
 }
 
 export type EngineJobName = typeof SYNC_JOB | typeof BACKFILL_JOB;
@@ -72,10 +75,22 @@ export function backfillJobOptions(config: EngineConfig): JobsOptions {
   return { ...baseJobOptions(config), priority: config.backfillPriority };
 }
 
-export function createEngineQueue(connection: ConnectionOptions, config: EngineConfig): EngineQueue {
-  return new Queue<EngineJobData, unknown, string>(config.queueName, {
+/**
+ * `onError` receives the queue's connection errors. There must be a listener: a BullMQ Queue without
+ * one prints every failed reconnect to stderr as plain text (console.error), in the middle of the
+ * JSON log. The default drops them because the engine's Redis client reports the same failures itself
+ * (build-deps.ts: one structured line per outage).
+ */
+export function createEngineQueue(
+  connection: ConnectionOptions,
+  config: EngineConfig,
+  onError: (err: Error) => void = () => undefined,
+): EngineQueue {
+  const queue = new Queue<EngineJobData, unknown, string>(config.queueName, {
     connection,
     prefix: config.queuePrefix,
     defaultJobOptions: baseJobOptions(config),
   });
+  queue.on('error', onError);
+  return queue;
 }

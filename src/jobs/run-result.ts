@@ -48,3 +48,37 @@ export function runSummary(
     errorMessage: error === null ? null : errorMessage(error),
   };
 }
+
+/**
+ * Writes the run's counts to its sync_runs row every `everyMs` while it runs, so a run whose process
+ * dies (SIGKILL, a Postgres outage that also stops it recording its failure) is later closed with the
+ * pages and API calls it had committed and its last sign of life, not zeros. Best effort: a failed
+ * write is retried at the next tick.
+ */
+export function startRunHeartbeat(
+  run: StreamRun,
+  meter: { apiCalls: number; throttledMs: number },
+  everyMs: number,
+): { stop(): Promise<void> } {
+  let inflight: Promise<void> | null = null;
+  const beat = () => {
+    if (inflight) return;
+    const counts = { ...run.counts, apiCalls: meter.apiCalls, throttledMs: Math.round(meter.throttledMs) };
+    inflight = run.store
+      .recordRunProgress(run.runId, counts)
+      .catch((err: unknown) =>
+        run.log.debug({ event: 'run_heartbeat_failed', err: errorMessage(err) }, 'run heartbeat failed'),
+      )
+      .finally(() => {
+        inflight = null;
+      });
+  };
+  const timer = setInterval(beat, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inflight;
+    },
+  };
+}

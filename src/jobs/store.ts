@@ -74,9 +74,22 @@ export interface EngineStore {
   /**
    * Closes as failed the runs of this stream still marked running: called while holding the stream's
    * lock, so any such run belongs to a process that died (ARCHITECTURE.md invariant 4 makes it exact,
-   * no age guess needed). `backfill` selects the backfill runs (their own lock) or the others.
+   * no age guess needed). `backfill` selects the backfill runs (their own lock) or the others. Their
+   * counts stay as last recorded (recordRunProgress); finished_at is their last heartbeat.
    */
   closeAbandonedRuns(connectionId: number, stream: StreamName, backfill: boolean): Promise<number>;
+  /** The streams with runs still marked running (backfill runs apart: they hold their own lock). */
+  runningStreams(): Promise<{ connectionId: number; stream: StreamName; backfill: boolean }[]>;
+  /**
+   * Backfill ledger windows left 'running' by a dead run go back to 'pending' (their last page token
+   * kept, so the next backfill resumes them). Called while holding the backfill lock. Returns how many.
+   */
+  releaseRunningWindows(connectionId: number, stream: StreamName): Promise<number>;
+  /**
+   * Writes the counts of a run still running to its row, with the time (heartbeat): a run whose
+   * process dies keeps what it had committed, and is closed at its last sign of life.
+   */
+  recordRunProgress(runId: number, counts: RunCounts): Promise<void>;
   openRun(input: { connectionId: number; stream: StreamName; trigger: RunTrigger }): Promise<number>;
   closeRun(
     runId: number,

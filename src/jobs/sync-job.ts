@@ -20,10 +20,10 @@ import {
   SyncRunError,
 } from './failure.ts';
 import { ownersFor } from './owners.ts';
-import { connectionTokens, runSummary } from './run-result.ts';
+import { connectionTokens, runSummary, startRunHeartbeat } from './run-result.ts';
 import { emptyCounts, type RunSummary } from './run-summary.ts';
 import { syncSnapshotOwner } from './snapshot-sync.ts';
-import { StreamBusyError, tryLockStream } from './stream-lock.ts';
+import { StreamBusyError, tryLockStream, untilLockLost } from './stream-lock.ts';
 import type { StreamRun } from './stream-run.ts';
 import { syncWindowedOwner } from './windowed-sync.ts';
 
@@ -36,10 +36,12 @@ export interface RunSyncInput {
 
 /** Throws StreamBusyError when another worker holds the stream (the caller delays or skips). */
 export async function runSync(deps: EngineDeps, input: RunSyncInput): Promise<RunSummary> {
-  const lock = await tryLockStream(deps.db.sql, input.connectionId, input.stream);
+  const lock = await tryLockStream(deps.db, input.connectionId, input.stream);
   if (!lock) throw new StreamBusyError(input.connectionId, input.stream);
   try {
-    return await deps.meter.measure((meter) => runLocked(deps, input, meter));
+    return await deps.meter.measure((meter) =>
+      runLocked(deps, { ...input, signal: untilLockLost(input.signal, lock) }, meter),
+    );
   } finally {
     await lock.release();
   }
@@ -104,6 +106,8 @@ async function runLocked(
     run.counts.throttledMs = Math.round(meter.throttledMs);
     return runSummary(run, trigger, status, error, started);
   };
+  // What a run that dies leaves in its row (run-result.ts).
+  const heartbeat = startRunHeartbeat(run, meter, deps.config.runHeartbeatMs);
   try {
     const tokens = connectionTokens(deps, conn, log);
     const source = STREAM_SOURCES[stream];
@@ -141,6 +145,8 @@ async function runLocked(
     );
     log.warn({ event: 'sync_run', ...summary, permanent }, 'sync run failed');
     throw new SyncRunError(summary, err);
+  } finally {
+    await heartbeat.stop();
   }
 }
 

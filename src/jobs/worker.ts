@@ -4,14 +4,27 @@
  * worker died is moved back to wait after `stalledInterval`), and shuts down gracefully: close() lets
  * active jobs finish for up to `shutdownTimeoutMs`, then aborts them (their last committed page is
  * their checkpoint) and closes. Signal handlers are installed by the edge (CLI), not here.
+ *
+ * It outlives its dependencies: when Postgres or Redis stops answering it pauses (no new jobs), probes
+ * until they answer, and resumes; the interrupted job was put back by the processor. When BullMQ gives
+ * up on a job whose workers kept dying under it (`maxStalledCount`), the dead runs are closed, their
+ * ledger windows released, and the work is enqueued again, `maxRequeues` times at most.
  */
-import { Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
+import type { Dependency } from './dependency-health.ts';
+import { isRedisUnreachable } from './dependency-health.ts';
 import type { EngineDeps } from './deps.ts';
+import { errorMessage } from './failure.ts';
+import { postgresAnswers } from './postgres-probe.ts';
 import { createProcessor } from './processor.ts';
-import { createEngineQueue, type EngineJobData } from './queues.ts';
+import { BACKFILL_JOB, createEngineQueue, type EngineJobData, type EngineQueue } from './queues.ts';
+import { reapAbandonedRuns } from './run-reaper.ts';
 import type { RunSummary } from './run-summary.ts';
 import { syncSchedulers } from './schedules.ts';
 import { startWatchdog } from './watchdog.ts';
+
+/** BullMQ's failedReason for a job that stalled more than maxStalledCount times. */
+export const STALL_LIMIT_REASON = 'job stalled more than allowable limit';
 
 export interface StartWorkerOptions {
   concurrency?: number;
@@ -19,6 +32,8 @@ export interface StartWorkerOptions {
   name?: string;
   /** Register the Job Schedulers and run the watchdog (default true; the CLI's inline worker says false). */
   schedule?: boolean;
+  /** Close runs left by dead workers, at start and every reapIntervalMs (default: as `schedule`). */
+  reap?: boolean;
   /** BullMQ stalled-job check period (default 30 s). */
   stalledIntervalMs?: number;
   /** Job lock duration; a worker that stops renewing it for this long is considered dead (default 30 s). */
@@ -28,6 +43,11 @@ export interface StartWorkerOptions {
    * recovery resumes from the last committed page, so a higher value costs nothing but time.
    */
   maxStalledCount?: number;
+  /**
+   * How often work BullMQ gave up on (stalled too often) is enqueued again (default 3): a job that
+   * kills every worker that takes it (out of memory...) must end, failed with its reason, not loop.
+   */
+  maxRequeues?: number;
 }
 
 export interface RunningWorker {
@@ -37,8 +57,13 @@ export interface RunningWorker {
 }
 
 export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {}): Promise<RunningWorker> {
-  const queue = createEngineQueue(deps.redis, deps.config);
+  const onRedisError = (err: Error) => {
+    if (isRedisUnreachable(err)) deps.health.markDown('redis', err);
+    else deps.log.error({ event: 'worker_error', err: err.message }, 'worker error');
+  };
+  const queue = createEngineQueue(deps.redis, deps.config, onRedisError);
   const schedule = opts.schedule ?? true;
+  const maxStalledCount = opts.maxStalledCount ?? 3;
   if (schedule) await syncSchedulers(deps, queue);
   const worker = new Worker<EngineJobData, RunSummary, string>(deps.config.queueName, createProcessor(deps), {
     connection: deps.redis,
@@ -47,13 +72,32 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
     ...(opts.name ? { name: opts.name } : {}),
     stalledInterval: opts.stalledIntervalMs ?? 30_000,
     lockDuration: opts.lockDurationMs ?? 30_000,
-    maxStalledCount: opts.maxStalledCount ?? 3,
+    maxStalledCount,
   });
-  // Each run logged its own outcome once (runSync); here only queue-level trouble is logged.
-  worker.on('error', (err) => deps.log.error({ event: 'worker_error', err: err.message }, 'worker error'));
+  // Each run logged its own outcome once (runSync); here only queue-level trouble is logged. A Redis
+  // outage makes BullMQ emit an error per reconnect attempt: it is one dependency_down line instead.
+  worker.on('error', onRedisError);
   worker.on('stalled', (jobId) =>
     deps.log.warn({ event: 'job_stalled', jobId }, 'stalled job moved back to wait'),
   );
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  worker.on('failed', (job, err) => {
+    if (job && err?.message === STALL_LIMIT_REASON)
+      track(
+        recoverGivenUp(deps, queue, job, { maxStalledCount, maxRequeues: opts.maxRequeues ?? 3 }).catch((e) =>
+          deps.log.error(
+            { event: 'stall_recovery_failed', jobId: job.id, err: errorMessage(e) },
+            'could not close or re-enqueue a job BullMQ gave up on',
+          ),
+        ),
+      );
+  });
+  const outage = pauseDuringOutages(deps, worker);
+  const reaper = (opts.reap ?? schedule) ? startReaper(deps) : null;
   const watchdog = schedule ? startWatchdog(deps, queue) : null;
   await worker.waitUntilReady();
   deps.log.info(
@@ -65,6 +109,8 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
   const close = () => {
     closing ??= (async () => {
       watchdog?.stop();
+      reaper?.stop();
+      outage.stop();
       const graceful = worker.close();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
@@ -82,10 +128,114 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
         worker.cancelAllJobs('worker shutting down');
         await graceful;
       }
+      await Promise.allSettled([...pending]);
       await queue.close();
       deps.log.info({ event: 'worker_stopped' }, 'worker stopped');
     })();
     return closing;
   };
   return { worker, close };
+}
+
+/**
+ * A job BullMQ failed because the workers holding it kept dying: its dead runs are closed and ledger
+ * windows released at once (their locks are free), then the same work is enqueued again under the
+ * same id (it resumes from its last committed page), or, after `maxRequeues`, left failed with the
+ * reason logged.
+ */
+async function recoverGivenUp(
+  deps: EngineDeps,
+  queue: EngineQueue,
+  job: Job<EngineJobData, RunSummary, string>,
+  limits: { maxStalledCount: number; maxRequeues: number },
+): Promise<void> {
+  const data = job.data;
+  const backfill = job.name === BACKFILL_JOB;
+  await reapAbandonedRuns(deps, { connectionId: data.connectionId, stream: data.stream, backfill });
+  const requeues = data.requeues ?? 0;
+  const where = { jobId: job.id, connectionId: data.connectionId, stream: data.stream, requeues };
+  if (requeues >= limits.maxRequeues) {
+    deps.log.error(
+      { event: 'job_abandoned', ...where, maxStalledCount: limits.maxStalledCount },
+      `a worker died holding this job ${limits.maxStalledCount + 1} times in each of ${requeues + 1} attempts: left failed (its runs are closed; running it again resumes from the last committed page)`,
+    );
+    return;
+  }
+  const { priority, attempts, backoff, removeOnComplete, removeOnFail } = job.opts;
+  await job.remove();
+  await queue.add(
+    job.name,
+    { ...data, requeues: requeues + 1 },
+    {
+      ...(priority !== undefined ? { priority } : {}),
+      ...(attempts !== undefined ? { attempts } : {}),
+      ...(backoff !== undefined ? { backoff } : {}),
+      ...(removeOnComplete !== undefined ? { removeOnComplete } : {}),
+      ...(removeOnFail !== undefined ? { removeOnFail } : {}),
+      ...(job.id ? { jobId: job.id } : {}),
+    },
+  );
+  deps.log.warn(
+    { event: 'job_requeued', ...where, requeues: requeues + 1 },
+    'workers kept dying under this job: its runs were closed and the work enqueued again',
+  );
+}
+
+/** Pauses the worker while a dependency is down; probes it and resumes once all answer. */
+function pauseDuringOutages(
+  deps: EngineDeps,
+  worker: Worker<EngineJobData, RunSummary, string>,
+): { stop(): void } {
+  let stopped = false;
+  let probing: Promise<void> | null = null;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+  const answers = async (dep: Dependency) =>
+    dep === 'postgres' ? postgresAnswers(deps.db) : deps.redis.status === 'ready';
+  const probe = async () => {
+    await worker.pause(true);
+    while (!stopped) {
+      await sleep(deps.config.dependencyProbeMs);
+      for (const dep of ['postgres', 'redis'] as const) {
+        if (!deps.health.isUp(dep) && (await answers(dep))) deps.health.markUp(dep);
+      }
+      if (deps.health.isUp('postgres') && deps.health.isUp('redis')) break;
+    }
+    if (!stopped) worker.resume();
+  };
+  const off = deps.health.onChange((_dep, up) => {
+    if (up || stopped || probing) return;
+    probing = probe()
+      .catch((err) =>
+        deps.log.error({ event: 'outage_probe_failed', err: errorMessage(err) }, 'dependency probe failed'),
+      )
+      .finally(() => {
+        probing = null;
+      });
+  });
+  return {
+    stop() {
+      stopped = true;
+      off();
+    },
+  };
+}
+
+/** Closes runs left by dead workers now and every reapIntervalMs. */
+function startReaper(deps: EngineDeps): { stop(): void } {
+  let running = false;
+  const pass = () => {
+    if (running || !deps.health.isUp('postgres')) return;
+    running = true;
+    reapAbandonedRuns(deps)
+      .catch((err) =>
+        deps.log.warn({ event: 'reaper_failed', err: errorMessage(err) }, 'closing abandoned runs failed'),
+      )
+      .finally(() => {
+        running = false;
+      });
+  };
+  pass();
+  const timer = setInterval(pass, deps.config.reapIntervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

@@ -4,7 +4,7 @@
  * Run: node --import tsx test/e2e/worker-child.ts (the same as `npx tsx test/e2e/worker-child.ts`).
  */
 import { buildEngineDeps, startWorker } from '../../src/jobs/index.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, installLastResort } from '../../src/log.ts';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -14,6 +14,8 @@ function env(name: string): string {
 
 const offsetMs = Number(process.env.CLOCK_OFFSET_MS ?? '0');
 const log = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: `worker-${process.pid}` });
+// As `affiliate-etl worker`: a crash is one structured line and exit code 1.
+installLastResort(log, process, (code) => process.exit(code));
 const deps = buildEngineDeps({
   databaseUrl: env('DATABASE_URL'),
   redisUrl: env('REDIS_URL'),
@@ -38,6 +40,9 @@ const deps = buildEngineDeps({
     busyDelayMs: 200,
     backoffMs: 200,
     shutdownTimeoutMs: 5_000,
+    outageDelayMs: Number(process.env.OUTAGE_DELAY_MS ?? '300'),
+    dependencyProbeMs: Number(process.env.DEPENDENCY_PROBE_MS ?? '200'),
+    reapIntervalMs: Number(process.env.REAP_INTERVAL_MS ?? '60000'),
   },
 });
 // STALL_SETTINGS=production (the chaos suite): startWorker's own defaults for the stalled-job
@@ -49,13 +54,19 @@ const stall =
     : {
         stalledIntervalMs: Number(process.env.STALLED_INTERVAL_MS ?? '300'),
         lockDurationMs: Number(process.env.LOCK_DURATION_MS ?? '1000'),
-        maxStalledCount: 1_000,
+        // 1000 by default: the kill/resume test isolates resumption from BullMQ's give-up. The stall
+        // tests say 'default' to run with the production value (startWorker's own default).
+        ...(process.env.MAX_STALLED_COUNT === 'default'
+          ? {}
+          : { maxStalledCount: Number(process.env.MAX_STALLED_COUNT ?? '1000') }),
       };
 const worker = await startWorker(deps, {
   concurrency: Number(process.env.CONCURRENCY ?? '1'),
-  schedule: false,
+  schedule: process.env.SCHEDULE === '1',
   name: `worker-${process.pid}`,
   ...stall,
+  ...(process.env.MAX_REQUEUES ? { maxRequeues: Number(process.env.MAX_REQUEUES) } : {}),
+  reap: process.env.REAP === '1',
 });
 const stop = async () => {
   await worker.close();

@@ -31,6 +31,10 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     .addHelpText('after', HELP)
     .action(async (opts: { concurrency?: number }) => {
       const { runWorkerCommand } = await import('../ui/worker-run.ts');
-      await runWorkerCommand(ctx, { concurrency: opts.concurrency ?? null, signals: process });
+      await runWorkerCommand(ctx, {
+        concurrency: opts.concurrency ?? null,
+        signals: process,
+        lastResort: true,
+      });
     });
 }

@@ -4,6 +4,8 @@
  * signal handling. The CLI is the edge, so the signal handlers are installed here, never in src/jobs.
  */
 import type { EventEmitter } from 'node:events';
+import { DEPENDENCIES } from '../../jobs/dependency-health.ts';
+import { installLastResort } from '../../log.ts';
 import { createMetrics, type RunOutcome } from '../../metrics.ts';
 import { connectionHealthReader, registerConnectionHealth } from '../../metrics/connection-health.ts';
 import { freshnessReader } from '../../metrics/freshness.ts';
@@ -16,6 +18,8 @@ export interface WorkerCommandInput {
   concurrency: number | null;
   /** Where SIGTERM/SIGINT come from (the process; tests pass an emitter). */
   signals: Pick<EventEmitter, 'once' | 'off'>;
+  /** Log and exit on an uncaught exception / unhandled rejection (the real command: true). */
+  lastResort?: boolean;
 }
 
 export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInput): Promise<void> {
@@ -33,6 +37,8 @@ export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInpu
       registry: metrics.registry,
       read: connectionHealthReader(deps.db.sql, deps.config.defaultEveryMs),
     });
+    for (const dep of DEPENDENCIES) metrics.setDependencyUp(dep, deps.health.isUp(dep));
+    const offHealth = deps.health.onChange((dep, up) => metrics.setDependencyUp(dep, up));
     // The engine's API client reports every call to deps.meter.observer; metrics see them too.
     const observer = deps.meter.observer;
     const attribute = observer.onCall.bind(observer);
@@ -51,6 +57,9 @@ export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInpu
       if (summary) metrics.recordRun(summary);
     });
     let server: MetricsServer | null = null;
+    const removeLastResort = input.lastResort
+      ? installLastResort(log, process, (code) => process.exit(code))
+      : null;
     try {
       if (config.metricsPort !== undefined) {
         server = await startMetricsServer({
@@ -69,8 +78,10 @@ export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInpu
       const signal = await nextSignal(input.signals);
       log.info({ event: 'worker_stopping', signal }, `${signal}: finishing active jobs, then stopping`);
     } finally {
+      offHealth();
       await running.close();
       await server?.close();
+      removeLastResort?.();
     }
   });
 }

@@ -107,7 +107,7 @@ describe('enqueueAndWait', () => {
 
   it('a CLI job that finds the stream busy is delayed, not failed; a scheduled one is skipped', async () => {
     const seller = h.connections.find((c) => c.kind === 'seller')!;
-    const lock = await tryLockStream(h.deps.db.sql, seller.id, 'open_collaborations');
+    const lock = await tryLockStream(h.deps.db, seller.id, 'open_collaborations');
     expect(lock).not.toBeNull();
     setTimeout(() => void lock!.release(), 1_500);
     const started = Date.now();
@@ -118,7 +118,7 @@ describe('enqueueAndWait', () => {
     expect(cli!.status).toBe('succeeded');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
 
-    const again = await tryLockStream(h.deps.db.sql, seller.id, 'open_collaborations');
+    const again = await tryLockStream(h.deps.db, seller.id, 'open_collaborations');
     try {
       const [scheduled] = await enqueueAndWait(h.deps, {
         syncs: [{ connectionId: seller.id, stream: 'open_collaborations' }],
@@ -128,6 +128,32 @@ describe('enqueueAndWait', () => {
       expect(scheduled!.status).toBe('skipped');
     } finally {
       await again!.release();
+    }
+  });
+
+  it("a failed run's summary (CLI table and sync_runs row) carries what it committed before failing", async () => {
+    const seller = h.connections.find((c) => c.kind === 'seller')!;
+    // Every request carrying a page token is refused: each window's first page commits, then the
+    // window restarts until the run fails for good (a permanent, not retried, error).
+    h.sandbox.setFaults('page_token_expired=1');
+    const pageSize = h.deps.config.ordersPageSize;
+    h.deps.config.ordersPageSize = 1;
+    try {
+      const [summary] = await enqueueAndWait(h.deps, {
+        syncs: [{ connectionId: seller.id, stream: 'seller_affiliate_orders' }],
+        processInline: true,
+      });
+      expect(summary!.errorClass).toBe('InvalidRequestError');
+      expect(summary!.pages).toBeGreaterThan(0);
+      expect(summary!.apiCalls).toBeGreaterThan(summary!.pages);
+      expect(summary!.durationMs).toBeGreaterThan(0);
+      expect(summary!.runId).not.toBeNull();
+      const [row] = await h.deps.db.sql<{ status: string; pages: number; api_calls: number }[]>`
+        select status, pages, api_calls from etl.sync_runs where id = ${summary!.runId}`;
+      expect(row).toEqual({ status: 'partial', pages: summary!.pages, api_calls: summary!.apiCalls });
+    } finally {
+      h.sandbox.setFaults(null);
+      h.deps.config.ordersPageSize = pageSize;
     }
   });
 

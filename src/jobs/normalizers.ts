@@ -14,4 +14,5 @@ export const NORMALIZERS: Record<NormalizerName, Normalizer> = {
   normalizePartnerCampaigns: transform.normalizePartnerCampaigns,
   normalizePartnerCampaignProducts: transform.normalizePartnerCampaignProducts,
   normalizeCampaignCreatorFulfillment: transform.normalizeCampaignCreatorFulfillment,
+  normalizePartnerOrders: transform.normalizePartnerOrders,
 };

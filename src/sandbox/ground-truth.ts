@@ -59,6 +59,15 @@ export function groundTruth(
       });
       break;
     }
+    case 'partner_affiliate_orders': {
+      const source = requireOwner(world.partnerOrders.get(owner), stream, owner);
+      groups.push({
+        endpoint: 'partner_orders',
+        scope: {},
+        records: pager.all(source, source.timeline.baseS, nowS + 1, nowS),
+      });
+      break;
+    }
     case 'open_collaborations': {
       const list = requireOwner(world.openCollabs.get(owner), stream, owner);
       const records = list.filter((m) => openCollabVisible(m, nowS)).map(openCollabRecord);

@@ -14,7 +14,7 @@ import {
   targetDetailRecord,
   targetSearch,
 } from './schemas/collaborations.ts';
-import { creatorOrders, sellerOrders } from './schemas/orders.ts';
+import { creatorOrders, partnerOrders, sellerOrders } from './schemas/orders.ts';
 import { z } from 'zod';
 
 export { envelope, errorEnvelope } from './schemas/common.ts';
@@ -37,4 +37,5 @@ export const RESPONSE_SCHEMAS: Record<EndpointId, z.ZodType> = {
   campaign_detail: envelope(campaignDetail),
   campaign_products: envelope(campaignProducts),
   fulfillment: envelope(fulfillment),
+  partner_orders: envelope(partnerOrders),
 };

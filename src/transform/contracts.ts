@@ -9,6 +9,7 @@ import { openCollaborationProductContract } from './open-collaboration-products.
 import { openCollaborationContract } from './open-collaborations.ts';
 import { partnerCampaignProductContract } from './partner-campaign-products.ts';
 import { partnerCampaignContract } from './partner-campaigns.ts';
+import { partnerOrderContract } from './partner-orders.ts';
 import { sellerOrderContract } from './seller-orders.ts';
 import { targetCollaborationContract } from './target-collaborations.ts';
 
@@ -39,4 +40,5 @@ export const RECORD_CONTRACTS = {
     tables: ['campaignCreatorFulfillment', 'campaignCreatorFulfillmentDaily'],
     contract: campaignCreatorFulfillmentContract,
   },
+  normalizePartnerOrders: { tables: ['partnerOrders', 'partnerOrderSkus'], contract: partnerOrderContract },
 } as const satisfies Record<string, StreamContract>;

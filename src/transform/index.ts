@@ -21,6 +21,7 @@ export { normalizeOpenCollaborations } from './open-collaborations.ts';
 export { parseMoneyAmount } from './parse-money.ts';
 export { normalizePartnerCampaignProducts } from './partner-campaign-products.ts';
 export { normalizePartnerCampaigns } from './partner-campaigns.ts';
+export { normalizePartnerOrders } from './partner-orders.ts';
 export { normalizeSellerOrders } from './seller-orders.ts';
 export { normalizeTargetCollaborations } from './target-collaborations.ts';
 export type {

@@ -23,6 +23,7 @@ const BY_ENDPOINT: Record<string, Normalize> = {
   campaigns: transform.normalizePartnerCampaigns,
   campaign_products: transform.normalizePartnerCampaignProducts,
   fulfillment: transform.normalizeCampaignCreatorFulfillment,
+  partner_orders: transform.normalizePartnerOrders,
 };
 
 /** Tables each stream writes, with the column that scopes an owner's rows. */
@@ -49,6 +50,10 @@ export const STREAM_TABLES: Record<StreamName, { table: string; scopeColumn: str
   campaign_creator_fulfillment: [
     { table: 'campaignCreatorFulfillment', scopeColumn: 'partner_id' },
     { table: 'campaignCreatorFulfillmentDaily', scopeColumn: 'partner_id' },
+  ],
+  partner_affiliate_orders: [
+    { table: 'partnerOrders', scopeColumn: 'partner_id' },
+    { table: 'partnerOrderSkus', scopeColumn: 'partner_id' },
   ],
 };
 

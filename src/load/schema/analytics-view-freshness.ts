@@ -31,6 +31,7 @@ const BUSINESS_TIME: Record<
     column: 'synced_at',
     owner: 'assets',
   },
+  partner_affiliate_orders: { table: 'partner_orders', column: 'create_time', owner: 'assets' },
 };
 
 const OWNER_COLUMN: Record<(typeof BUSINESS_TIME)[StreamName]['owner'], string> = {

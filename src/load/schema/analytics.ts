@@ -10,6 +10,7 @@ import {
 } from './analytics-fulfillment.ts';
 import { openCollaborationProductsDoc, openCollaborationsDoc } from './analytics-open-collaborations.ts';
 import { partnerCampaignProductsDoc, partnerCampaignsDoc } from './analytics-partner.ts';
+import { partnerOrderSkusDoc, partnerOrdersDoc } from './analytics-partner-orders.ts';
 import { sellerOrderSkusDoc, sellerOrdersDoc } from './analytics-seller-orders.ts';
 import {
   targetCollaborationCreatorsDoc,
@@ -22,6 +23,7 @@ export { creatorOrderSkus, creatorOrders } from './analytics-creator-orders.ts';
 export { campaignCreatorFulfillment, campaignCreatorFulfillmentDaily } from './analytics-fulfillment.ts';
 export { openCollaborationProducts, openCollaborations } from './analytics-open-collaborations.ts';
 export { partnerCampaignProducts, partnerCampaigns } from './analytics-partner.ts';
+export { partnerOrderSkus, partnerOrders } from './analytics-partner-orders.ts';
 export { sellerOrderSkus, sellerOrders } from './analytics-seller-orders.ts';
 export {
   targetCollaborationCreators,
@@ -44,4 +46,6 @@ export const analyticsDocs: RelationDoc[] = [
   partnerCampaignProductsDoc,
   campaignCreatorFulfillmentDoc,
   campaignCreatorFulfillmentDailyDoc,
+  partnerOrdersDoc,
+  partnerOrderSkusDoc,
 ];

@@ -6,7 +6,7 @@ import type { EndpointId } from '../endpoints.ts';
 import { authorizedCategoryAssets, authorizedShops } from './authorization.ts';
 import type { RouteDef } from './context.ts';
 import { openCollaborationProducts, openCollaborations } from './open-collaborations.ts';
-import { creatorOrders, sellerOrders } from './orders.ts';
+import { creatorOrders, partnerOrders, sellerOrders } from './orders.ts';
 import { campaignDetail, campaignProducts, campaigns, fulfillment } from './partner.ts';
 import { targetCollaborationDetail, targetCollaborations } from './target-collaborations.ts';
 
@@ -135,6 +135,16 @@ export const ROUTES: RouteDef[] = [
     scope: PARTNER_SCOPE,
     family: 'partner',
     handler: fulfillment,
+  },
+  {
+    id: 'partner_orders',
+    method: 'POST',
+    path: '/affiliate_partner/202411/orders/search',
+    kind: 'partner',
+    cipher: 'asset_required',
+    scope: PARTNER_SCOPE,
+    family: 'partner',
+    handler: partnerOrders,
   },
 ];
 

@@ -195,6 +195,18 @@ export const ENDPOINTS = {
     scope: PARTNER_SCOPE,
     pageSize: { min: 1, max: 50, default: 50 },
   }),
+  // TAP affiliate orders: partner token + category_asset_cipher, page_size 1-100, create-time
+  // bounds in the body. The newer 202603 version is reported to cap a range at three months.
+  partnerOrdersSearch: def({
+    name: 'partner_orders_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_partner/202411/orders/search',
+    cipher: 'category_asset_cipher',
+    cipherRequired: true,
+    scope: PARTNER_SCOPE,
+    pageSize: { min: 1, max: 100, default: 100 },
+  }),
 } as const satisfies Record<string, EndpointDef>;
 
 /** `METHOD /path/template`: how errors, logs and metrics name an endpoint. */

@@ -2,7 +2,8 @@
 import type { ApiClient } from '../client.ts';
 import type { ApiRecord, CallOptions, ConnectionAuth, Page } from '../types.ts';
 import { ENDPOINTS } from './catalog.ts';
-import { pagingQuery, toPage, toRecord } from './page.ts';
+import { compact, pagingQuery, toPage, toRecord } from './page.ts';
+import { createTimeBody } from './params.ts';
 
 export interface PartnerCampaignsParams {
   pageSize?: number;
@@ -95,4 +96,37 @@ export async function getCreatorFulfillmentStatus(
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   return toPage(endpoint, data, requestId, 'promotion_creators', 'total_creator_count');
+}
+
+export interface PartnerOrdersParams {
+  /** Inclusive, epoch SECONDS. */
+  createTimeGe?: number;
+  /** Exclusive, epoch SECONDS. */
+  createTimeLt?: number;
+  /** Only the orders with a line of this campaign. */
+  campaignId?: string;
+  pageSize?: number;
+  pageToken?: string;
+}
+
+/**
+ * POST /affiliate_partner/202411/orders/search: the TAP orders credited to the partner's campaigns;
+ * records = data.orders. Each order's `skus` is documented as a single object, not a list: the
+ * normalizer accepts both shapes.
+ */
+export async function searchPartnerOrders(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  params: PartnerOrdersParams,
+  opts: CallOptions = {},
+): Promise<Page> {
+  const endpoint = ENDPOINTS.partnerOrdersSearch;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    query: pagingQuery(endpoint, params),
+    body: compact({ ...createTimeBody(params), campaign_id: params.campaignId }),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toPage(endpoint, data, requestId, 'orders');
 }

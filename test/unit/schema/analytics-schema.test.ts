@@ -36,6 +36,8 @@ const CONTRACT: Record<string, [string, string[], boolean]> = {
     ['partner_id', 'campaign_id', 'product_id', 'creator_open_id', 'snapshot_date'],
     false,
   ],
+  partnerOrders: ['partner_orders', ['partner_id', 'order_id'], false],
+  partnerOrderSkus: ['partner_order_skus', ['partner_id', 'order_id', 'sku_id'], false],
 };
 
 const tableOf = (exportName: string) =>

@@ -10,6 +10,7 @@ import { NORMALIZERS } from '../../../src/jobs/normalizers.ts';
 import { contractLines, RECORD_CONTRACTS } from '../../../src/transform/index.ts';
 import type { NormalizeResult } from '../../../src/transform/types.ts';
 import { clone, ctx, example, exampleList } from './examples.ts';
+import { tapOrderExample } from './partner-order-example.ts';
 
 type Name = keyof typeof RECORD_CONTRACTS;
 
@@ -42,6 +43,11 @@ const GOOD: Record<Name, () => Record<string, unknown>> = {
     clone(exampleList('affiliate-partner-202405-campaign-products', 'products')[0]!),
   normalizeCampaignCreatorFulfillment: () =>
     clone(exampleList('affiliate-partner-202508-creator-fulfillment-status-info', 'promotion_creators')[0]!),
+  // skus as a one-item list: the paths below step into skus[0] (the single-object shape has its own tests).
+  normalizePartnerOrders: () => {
+    const order = tapOrderExample();
+    return { ...order, skus: [order['skus']] };
+  },
 };
 
 const SNAPSHOT: readonly Name[] = [
@@ -95,7 +101,11 @@ describe('record contracts', () => {
       contractLines(RECORD_CONTRACTS[name].contract)
         .filter((l) => l.required)
         .map((l) => l.path);
-    for (const name of ['normalizeSellerOrders', 'normalizeCreatorOrders'] as const) {
+    for (const name of [
+      'normalizeSellerOrders',
+      'normalizeCreatorOrders',
+      'normalizePartnerOrders',
+    ] as const) {
       expect(required(name)).toEqual(expect.arrayContaining(['id', 'status', 'create_time', 'skus']));
     }
     expect(required('normalizeCampaignCreatorFulfillment')).toEqual(
@@ -109,7 +119,9 @@ describe('record contracts', () => {
       ['null', null, /^missing_field:/],
       [
         'of the wrong type',
-        kind === 'object' || kind === 'list' || kind === 'money' ? 'x' : { nested: true },
+        kind === 'object' || kind === 'list' || kind === 'objects' || kind === 'money'
+          ? 'x'
+          : { nested: true },
         /^(wrong_type|bad_[a-z]+):/,
       ],
     ];

@@ -14,6 +14,7 @@ export const STREAMS = [
   'partner_campaigns',
   'campaign_creator_fulfillment',
   'partner_affiliate_orders',
+  'campaign_product_performance',
 ] as const;
 export type StreamName = (typeof STREAMS)[number];
 
@@ -27,6 +28,7 @@ export const STREAM_KIND: Record<StreamName, ConnectionKind> = {
   partner_campaigns: 'partner',
   campaign_creator_fulfillment: 'partner',
   partner_affiliate_orders: 'partner',
+  campaign_product_performance: 'partner',
 };
 
 export type StreamStrategy = 'windowed' | 'snapshot';
@@ -39,6 +41,7 @@ export const STREAM_STRATEGY: Record<StreamName, StreamStrategy> = {
   partner_campaigns: 'snapshot',
   campaign_creator_fulfillment: 'snapshot',
   partner_affiliate_orders: 'windowed',
+  campaign_product_performance: 'snapshot',
 };
 
 export function isStreamName(value: string): value is StreamName {

@@ -1,6 +1,7 @@
 /** Every stream definition, by stream name. */
 import type { StreamName } from '../core/streams.ts';
 import { campaignCreatorFulfillmentSource } from './campaign-creator-fulfillment.ts';
+import { campaignProductPerformanceSource } from './campaign-product-performance.ts';
 import { creatorOrdersSource } from './creator-orders.ts';
 import { openCollaborationProductsSource } from './open-collaboration-products.ts';
 import { openCollaborationsSource } from './open-collaborations.ts';
@@ -19,6 +20,7 @@ export const STREAM_SOURCES: Record<StreamName, StreamSource> = {
   partner_campaigns: partnerCampaignsSource,
   campaign_creator_fulfillment: campaignCreatorFulfillmentSource,
   partner_affiliate_orders: partnerOrdersSource,
+  campaign_product_performance: campaignProductPerformanceSource,
 };
 
 export { defaultSavedSearch } from './open-collaboration-products.ts';

@@ -28,7 +28,8 @@ export type NormalizerName =
   | 'normalizePartnerCampaigns'
   | 'normalizePartnerCampaignProducts'
   | 'normalizeCampaignCreatorFulfillment'
-  | 'normalizePartnerOrders';
+  | 'normalizePartnerOrders'
+  | 'normalizeCampaignProductPerformance';
 
 /** A windowed (create-time) stream: the engine plans windows and walks each page by page. */
 export interface WindowedSource {

@@ -15,4 +15,5 @@ export const NORMALIZERS: Record<NormalizerName, Normalizer> = {
   normalizePartnerCampaignProducts: transform.normalizePartnerCampaignProducts,
   normalizeCampaignCreatorFulfillment: transform.normalizeCampaignCreatorFulfillment,
   normalizePartnerOrders: transform.normalizePartnerOrders,
+  normalizeCampaignProductPerformance: transform.normalizeCampaignProductPerformance,
 };

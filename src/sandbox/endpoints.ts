@@ -17,6 +17,7 @@ export const ENDPOINT_IDS = [
   'campaign_products',
   'fulfillment',
   'partner_orders',
+  'campaign_product_performance',
 ] as const;
 export type EndpointId = (typeof ENDPOINT_IDS)[number];
 

@@ -6,7 +6,13 @@
  */
 import type { EndpointId } from './endpoints.ts';
 import { tokenData, categoryAssets, shops } from './schemas/auth.ts';
-import { campaignDetail, campaignProducts, campaigns, fulfillment } from './schemas/partner.ts';
+import {
+  campaignDetail,
+  campaignProductPerformance,
+  campaignProducts,
+  campaigns,
+  fulfillment,
+} from './schemas/partner.ts';
 import { envelope } from './schemas/common.ts';
 import {
   marketplaceProducts,
@@ -38,4 +44,5 @@ export const RESPONSE_SCHEMAS: Record<EndpointId, z.ZodType> = {
   campaign_products: envelope(campaignProducts),
   fulfillment: envelope(fulfillment),
   partner_orders: envelope(partnerOrders),
+  campaign_product_performance: envelope(campaignProductPerformance),
 };

@@ -3,6 +3,7 @@
  * data dictionary renders (scripts/gen-data-dictionary.ts) and what the tests hold the examples to.
  */
 import { campaignCreatorFulfillmentContract } from './campaign-creator-fulfillment.ts';
+import { campaignProductPerformanceContract } from './campaign-product-performance.ts';
 import type { RecordContract } from './contract.ts';
 import { creatorOrderContract } from './creator-orders.ts';
 import { openCollaborationProductContract } from './open-collaboration-products.ts';
@@ -41,4 +42,8 @@ export const RECORD_CONTRACTS = {
     contract: campaignCreatorFulfillmentContract,
   },
   normalizePartnerOrders: { tables: ['partnerOrders', 'partnerOrderSkus'], contract: partnerOrderContract },
+  normalizeCampaignProductPerformance: {
+    tables: ['campaignProductPerformance', 'campaignProductPerformanceDaily'],
+    contract: campaignProductPerformanceContract,
+  },
 } as const satisfies Record<string, StreamContract>;

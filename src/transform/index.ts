@@ -4,6 +4,7 @@
  * no clock: the sync time comes in NormalizeContext.now.
  */
 export { normalizeCampaignCreatorFulfillment, snapshotDateOf } from './campaign-creator-fulfillment.ts';
+export { normalizeCampaignProductPerformance } from './campaign-product-performance.ts';
 export {
   checkContract,
   contractLines,

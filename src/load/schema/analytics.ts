@@ -11,6 +11,10 @@ import {
 import { openCollaborationProductsDoc, openCollaborationsDoc } from './analytics-open-collaborations.ts';
 import { partnerCampaignProductsDoc, partnerCampaignsDoc } from './analytics-partner.ts';
 import { partnerOrderSkusDoc, partnerOrdersDoc } from './analytics-partner-orders.ts';
+import {
+  campaignProductPerformanceDailyDoc,
+  campaignProductPerformanceDoc,
+} from './analytics-product-performance.ts';
 import { sellerOrderSkusDoc, sellerOrdersDoc } from './analytics-seller-orders.ts';
 import {
   targetCollaborationCreatorsDoc,
@@ -24,6 +28,10 @@ export { campaignCreatorFulfillment, campaignCreatorFulfillmentDaily } from './a
 export { openCollaborationProducts, openCollaborations } from './analytics-open-collaborations.ts';
 export { partnerCampaignProducts, partnerCampaigns } from './analytics-partner.ts';
 export { partnerOrderSkus, partnerOrders } from './analytics-partner-orders.ts';
+export {
+  campaignProductPerformance,
+  campaignProductPerformanceDaily,
+} from './analytics-product-performance.ts';
 export { sellerOrderSkus, sellerOrders } from './analytics-seller-orders.ts';
 export {
   targetCollaborationCreators,
@@ -48,4 +56,6 @@ export const analyticsDocs: RelationDoc[] = [
   campaignCreatorFulfillmentDailyDoc,
   partnerOrdersDoc,
   partnerOrderSkusDoc,
+  campaignProductPerformanceDoc,
+  campaignProductPerformanceDailyDoc,
 ];

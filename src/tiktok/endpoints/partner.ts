@@ -130,3 +130,26 @@ export async function searchPartnerOrders(
   });
   return toPage(endpoint, data, requestId, 'orders');
 }
+
+/**
+ * GET /affiliate_partner/202501/campaigns/{campaign_id}/products/performance: per product of the
+ * campaign, order counts, amounts and partner commission; records = data.campaign_product_statistics.
+ * No category_asset_cipher is sent: this version does not list one.
+ */
+export async function listCampaignProductPerformance(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  campaignId: string,
+  params: PageParams,
+  opts: CallOptions = {},
+): Promise<Page> {
+  const endpoint = ENDPOINTS.campaignProductPerformance;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    pathParams: { campaign_id: campaignId },
+    query: pagingQuery(endpoint, params),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toPage(endpoint, data, requestId, 'campaign_product_statistics');
+}

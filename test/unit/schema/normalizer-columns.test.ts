@@ -11,6 +11,7 @@ import * as transform from '../../../src/transform/index.ts';
 import type { NormalizeResult } from '../../../src/transform/types.ts';
 import { ctx, example, exampleList } from '../transform/examples.ts';
 import { tapOrderExample } from '../transform/partner-order-example.ts';
+import { performanceExample } from '../transform/performance-example.ts';
 
 const LOADER_OWNED = new Set<string>([...BOOKKEEPING_COLUMNS, ...SNAPSHOT_COLUMNS]);
 
@@ -112,6 +113,11 @@ const CASES: [string, () => NormalizeResult][] = [
       const listed = { ...tapOrderExample(), id: '576470906384928385', skus: [single['skus']] };
       return transform.normalizePartnerOrders([single, listed], ctx('p'));
     },
+  ],
+  [
+    'campaign product performance',
+    () =>
+      transform.normalizeCampaignProductPerformance([performanceExample()], ctx('p', { campaign_id: 'c' })),
   ],
 ];
 

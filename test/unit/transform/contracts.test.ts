@@ -11,6 +11,7 @@ import { contractLines, RECORD_CONTRACTS } from '../../../src/transform/index.ts
 import type { NormalizeResult } from '../../../src/transform/types.ts';
 import { clone, ctx, example, exampleList } from './examples.ts';
 import { tapOrderExample } from './partner-order-example.ts';
+import { performanceExample } from './performance-example.ts';
 
 type Name = keyof typeof RECORD_CONTRACTS;
 
@@ -48,6 +49,7 @@ const GOOD: Record<Name, () => Record<string, unknown>> = {
     const order = tapOrderExample();
     return { ...order, skus: [order['skus']] };
   },
+  normalizeCampaignProductPerformance: performanceExample,
 };
 
 const SNAPSHOT: readonly Name[] = [
@@ -57,6 +59,7 @@ const SNAPSHOT: readonly Name[] = [
   'normalizePartnerCampaigns',
   'normalizePartnerCampaignProducts',
   'normalizeCampaignCreatorFulfillment',
+  'normalizeCampaignProductPerformance',
 ];
 
 function normalize(name: Name, records: unknown[]): NormalizeResult {
@@ -263,7 +266,7 @@ describe('hostile variants the contract must not refuse', () => {
 
 function ownerKeyOf(name: Name): Record<string, string> {
   if (name === 'normalizeOpenCollaborationProducts') return { search_id: 's1' };
-  if (name.startsWith('normalizePartner') || name === 'normalizeCampaignCreatorFulfillment')
+  if (name.startsWith('normalizePartner') || name.startsWith('normalizeCampaign'))
     return { partner_id: OWNER };
   return { shop_id: OWNER };
 }

@@ -116,6 +116,7 @@ const KIND_TEXT: Record<FieldRule['kind'], string> = {
   bool: 'boolean',
   object: 'object',
   list: 'list',
+  objects: 'object, or a list of objects',
 };
 
 const CONTRACTS_INTRO = [

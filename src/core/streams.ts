@@ -1,5 +1,5 @@
 /**
- * The seven streams of ARCHITECTURE.md and the connection kinds that own them.
+ * The streams and the connection kinds that own them.
  * Names are part of the CLI and warehouse contract: never rename one.
  */
 export const CONNECTION_KINDS = ['seller', 'creator', 'partner'] as const;
@@ -13,6 +13,8 @@ export const STREAMS = [
   'target_collaborations',
   'partner_campaigns',
   'campaign_creator_fulfillment',
+  'partner_affiliate_orders',
+  'campaign_product_performance',
 ] as const;
 export type StreamName = (typeof STREAMS)[number];
 
@@ -25,6 +27,8 @@ export const STREAM_KIND: Record<StreamName, ConnectionKind> = {
   target_collaborations: 'seller',
   partner_campaigns: 'partner',
   campaign_creator_fulfillment: 'partner',
+  partner_affiliate_orders: 'partner',
+  campaign_product_performance: 'partner',
 };
 
 export type StreamStrategy = 'windowed' | 'snapshot';
@@ -36,6 +40,8 @@ export const STREAM_STRATEGY: Record<StreamName, StreamStrategy> = {
   target_collaborations: 'snapshot',
   partner_campaigns: 'snapshot',
   campaign_creator_fulfillment: 'snapshot',
+  partner_affiliate_orders: 'windowed',
+  campaign_product_performance: 'snapshot',
 };
 
 export function isStreamName(value: string): value is StreamName {

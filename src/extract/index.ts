@@ -1,10 +1,12 @@
-/** The seven stream definitions of ARCHITECTURE.md, by stream name. */
+/** Every stream definition, by stream name. */
 import type { StreamName } from '../core/streams.ts';
 import { campaignCreatorFulfillmentSource } from './campaign-creator-fulfillment.ts';
+import { campaignProductPerformanceSource } from './campaign-product-performance.ts';
 import { creatorOrdersSource } from './creator-orders.ts';
 import { openCollaborationProductsSource } from './open-collaboration-products.ts';
 import { openCollaborationsSource } from './open-collaborations.ts';
 import { partnerCampaignsSource } from './partner-campaigns.ts';
+import { partnerOrdersSource } from './partner-orders.ts';
 import { sellerOrdersSource } from './seller-orders.ts';
 import { targetCollaborationsSource } from './target-collaborations.ts';
 import type { StreamSource } from './types.ts';
@@ -17,6 +19,8 @@ export const STREAM_SOURCES: Record<StreamName, StreamSource> = {
   target_collaborations: targetCollaborationsSource,
   partner_campaigns: partnerCampaignsSource,
   campaign_creator_fulfillment: campaignCreatorFulfillmentSource,
+  partner_affiliate_orders: partnerOrdersSource,
+  campaign_product_performance: campaignProductPerformanceSource,
 };
 
 export { defaultSavedSearch } from './open-collaboration-products.ts';

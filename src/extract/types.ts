@@ -27,16 +27,18 @@ export type NormalizerName =
   | 'normalizeTargetCollaborations'
   | 'normalizePartnerCampaigns'
   | 'normalizePartnerCampaignProducts'
-  | 'normalizeCampaignCreatorFulfillment';
+  | 'normalizeCampaignCreatorFulfillment'
+  | 'normalizePartnerOrders'
+  | 'normalizeCampaignProductPerformance';
 
 /** A windowed (create-time) stream: the engine plans windows and walks each page by page. */
 export interface WindowedSource {
   strategy: 'windowed';
   normalizer: NormalizerName;
   /** The order tables (drizzle export names) the settlement re-scan queries for non-final lines. */
-  headerTable: 'sellerOrders' | 'creatorOrders';
+  headerTable: 'sellerOrders' | 'creatorOrders' | 'partnerOrders';
   /** The owner column of headerTable. */
-  ownerColumn: 'shop_id' | 'creator_id';
+  ownerColumn: 'shop_id' | 'creator_id' | 'partner_id';
   /** Which FINAL_ORDER_STATUSES list applies (src/transform). */
   finalStatuses: 'seller' | 'creator';
   /** One page of the window; pageSize defaults to the documented maximum (api doc §4.1, §5.1). */

@@ -78,6 +78,8 @@ export const DEFAULT_EVERY_MS: Record<StreamName, number> = {
   target_collaborations: HOUR,
   partner_campaigns: HOUR,
   campaign_creator_fulfillment: 6 * HOUR,
+  partner_affiliate_orders: 15 * MINUTE,
+  campaign_product_performance: 6 * HOUR,
 };
 
 export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {

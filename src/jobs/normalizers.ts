@@ -14,4 +14,6 @@ export const NORMALIZERS: Record<NormalizerName, Normalizer> = {
   normalizePartnerCampaigns: transform.normalizePartnerCampaigns,
   normalizePartnerCampaignProducts: transform.normalizePartnerCampaignProducts,
   normalizeCampaignCreatorFulfillment: transform.normalizeCampaignCreatorFulfillment,
+  normalizePartnerOrders: transform.normalizePartnerOrders,
+  normalizeCampaignProductPerformance: transform.normalizeCampaignProductPerformance,
 };

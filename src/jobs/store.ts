@@ -111,8 +111,8 @@ export interface EngineStore {
 
   /** UTC days within [from, before) holding order headers whose status is not final. */
   openOrderDays(input: {
-    table: 'sellerOrders' | 'creatorOrders';
-    ownerColumn: 'shop_id' | 'creator_id';
+    table: 'sellerOrders' | 'creatorOrders' | 'partnerOrders';
+    ownerColumn: 'shop_id' | 'creator_id' | 'partner_id';
     ownerId: string;
     finalStatuses: readonly string[];
     from: Date;

@@ -16,12 +16,14 @@ export const ENDPOINT_IDS = [
   'campaign_detail',
   'campaign_products',
   'fulfillment',
+  'partner_orders',
+  'campaign_product_performance',
 ] as const;
 export type EndpointId = (typeof ENDPOINT_IDS)[number];
 
 /** Group names accepted as fault scopes in addition to the endpoint ids. */
 export const ENDPOINT_ALIASES: Record<string, EndpointId[]> = {
-  orders: ['seller_orders', 'creator_orders'],
+  orders: ['seller_orders', 'creator_orders', 'partner_orders'],
   auth: ['token_get', 'token_refresh'],
   authorization: ['shops', 'category_assets'],
   seller: [
@@ -33,7 +35,14 @@ export const ENDPOINT_ALIASES: Record<string, EndpointId[]> = {
     'target_collaboration_detail',
   ],
   creator: ['creator_orders'],
-  partner: ['category_assets', 'campaigns', 'campaign_detail', 'campaign_products', 'fulfillment'],
+  partner: [
+    'category_assets',
+    'campaigns',
+    'campaign_detail',
+    'campaign_products',
+    'fulfillment',
+    'partner_orders',
+  ],
   target: ['target_collaborations', 'target_collaboration_detail'],
   products: ['open_collaboration_products'],
 };

@@ -20,6 +20,7 @@ import {
   fulfillmentRecord,
   marketplaceRecord,
 } from './data/partner-records.ts';
+import { productPerformanceRecord } from './data/performance-records.ts';
 import type { World } from './data/world.ts';
 import type { GroundTruth } from './types.ts';
 
@@ -57,6 +58,28 @@ export function groundTruth(
         scope: {},
         records: pager.all(source, source.timeline.baseS, nowS + 1, nowS),
       });
+      break;
+    }
+    case 'partner_affiliate_orders': {
+      const source = requireOwner(world.partnerOrders.get(owner), stream, owner);
+      groups.push({
+        endpoint: 'partner_orders',
+        scope: {},
+        records: pager.all(source, source.timeline.baseS, nowS + 1, nowS),
+      });
+      break;
+    }
+    case 'campaign_product_performance': {
+      const asset = requireOwner(world.assetsByCipher.get(owner), stream, owner);
+      for (const c of asset.campaigns) {
+        groups.push({
+          endpoint: 'campaign_product_performance',
+          scope: { campaign_id: c.id },
+          records: [...c.products]
+            .sort((a, b) => (a.product.id < b.product.id ? -1 : 1))
+            .map((p) => productPerformanceRecord(p, nowMs)),
+        });
+      }
       break;
     }
     case 'open_collaborations': {

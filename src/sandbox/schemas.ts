@@ -6,7 +6,13 @@
  */
 import type { EndpointId } from './endpoints.ts';
 import { tokenData, categoryAssets, shops } from './schemas/auth.ts';
-import { campaignDetail, campaignProducts, campaigns, fulfillment } from './schemas/partner.ts';
+import {
+  campaignDetail,
+  campaignProductPerformance,
+  campaignProducts,
+  campaigns,
+  fulfillment,
+} from './schemas/partner.ts';
 import { envelope } from './schemas/common.ts';
 import {
   marketplaceProducts,
@@ -14,7 +20,7 @@ import {
   targetDetailRecord,
   targetSearch,
 } from './schemas/collaborations.ts';
-import { creatorOrders, sellerOrders } from './schemas/orders.ts';
+import { creatorOrders, partnerOrders, sellerOrders } from './schemas/orders.ts';
 import { z } from 'zod';
 
 export { envelope, errorEnvelope } from './schemas/common.ts';
@@ -37,4 +43,6 @@ export const RESPONSE_SCHEMAS: Record<EndpointId, z.ZodType> = {
   campaign_detail: envelope(campaignDetail),
   campaign_products: envelope(campaignProducts),
   fulfillment: envelope(fulfillment),
+  partner_orders: envelope(partnerOrders),
+  campaign_product_performance: envelope(campaignProductPerformance),
 };

@@ -39,16 +39,18 @@ export type FieldKind =
   | 'money'
   | 'bool'
   | 'object'
-  | 'list';
+  | 'list'
+  /** One object or a list of objects, read alike (TAP order `skus`: documented as one object). */
+  | 'objects';
 
 export interface FieldRule {
   field: string;
   kind: FieldKind;
   /** Required: absent, null, empty text or (epoch) 0 rejects the record. Optional: checked for type only. */
   required: boolean;
-  /** list: at least one item (an order without lines is not an order). */
+  /** list / objects: at least one item (an order without lines is not an order). */
   nonEmpty?: boolean;
-  /** object: the rules of its fields; list: the rules of each item (items must then be objects). */
+  /** object: the rules of its fields; list / objects: the rules of each item (items must then be objects). */
   fields?: readonly FieldRule[];
   /** Why the field is required (or why an optional one may be absent), for the data dictionary. */
   note?: string;
@@ -131,6 +133,14 @@ function decode(rule: FieldRule, v: unknown, path: string): unknown {
       if (!isObject(v)) reject(`wrong_type:${path}`, `expected a JSON object, got ${preview(v)}`);
       checkFields(v, rule.fields ?? [], path);
       return v;
+    case 'objects':
+      if (v === undefined || v === null) return null;
+      if (isObject(v)) {
+        checkFields(v, rule.fields ?? [], path);
+        return v;
+      }
+      if (!Array.isArray(v)) reject(`wrong_type:${path}`, `expected an object or a list, got ${preview(v)}`);
+      return decode({ ...rule, kind: 'list' }, v, path);
     case 'list':
       if (v === undefined || v === null) return null;
       if (!Array.isArray(v)) reject(`wrong_type:${path}`, `expected a list, got ${preview(v)}`);
@@ -178,7 +188,7 @@ export function contractLines(
         nonEmpty: r.nonEmpty ?? false,
         note: r.note ?? '',
       });
-      if (r.fields) walk(r.fields, r.kind === 'list' ? `${path}[]` : path);
+      if (r.fields) walk(r.fields, r.kind === 'list' || r.kind === 'objects' ? `${path}[]` : path);
     }
   };
   walk(contract.fields, '');

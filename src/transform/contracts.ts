@@ -3,12 +3,14 @@
  * data dictionary renders (scripts/gen-data-dictionary.ts) and what the tests hold the examples to.
  */
 import { campaignCreatorFulfillmentContract } from './campaign-creator-fulfillment.ts';
+import { campaignProductPerformanceContract } from './campaign-product-performance.ts';
 import type { RecordContract } from './contract.ts';
 import { creatorOrderContract } from './creator-orders.ts';
 import { openCollaborationProductContract } from './open-collaboration-products.ts';
 import { openCollaborationContract } from './open-collaborations.ts';
 import { partnerCampaignProductContract } from './partner-campaign-products.ts';
 import { partnerCampaignContract } from './partner-campaigns.ts';
+import { partnerOrderContract } from './partner-orders.ts';
 import { sellerOrderContract } from './seller-orders.ts';
 import { targetCollaborationContract } from './target-collaborations.ts';
 
@@ -38,5 +40,10 @@ export const RECORD_CONTRACTS = {
   normalizeCampaignCreatorFulfillment: {
     tables: ['campaignCreatorFulfillment', 'campaignCreatorFulfillmentDaily'],
     contract: campaignCreatorFulfillmentContract,
+  },
+  normalizePartnerOrders: { tables: ['partnerOrders', 'partnerOrderSkus'], contract: partnerOrderContract },
+  normalizeCampaignProductPerformance: {
+    tables: ['campaignProductPerformance', 'campaignProductPerformanceDaily'],
+    contract: campaignProductPerformanceContract,
   },
 } as const satisfies Record<string, StreamContract>;

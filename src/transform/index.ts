@@ -4,6 +4,7 @@
  * no clock: the sync time comes in NormalizeContext.now.
  */
 export { normalizeCampaignCreatorFulfillment, snapshotDateOf } from './campaign-creator-fulfillment.ts';
+export { normalizeCampaignProductPerformance } from './campaign-product-performance.ts';
 export {
   checkContract,
   contractLines,
@@ -21,6 +22,7 @@ export { normalizeOpenCollaborations } from './open-collaborations.ts';
 export { parseMoneyAmount } from './parse-money.ts';
 export { normalizePartnerCampaignProducts } from './partner-campaign-products.ts';
 export { normalizePartnerCampaigns } from './partner-campaigns.ts';
+export { normalizePartnerOrders } from './partner-orders.ts';
 export { normalizeSellerOrders } from './seller-orders.ts';
 export { normalizeTargetCollaborations } from './target-collaborations.ts';
 export type {

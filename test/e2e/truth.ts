@@ -24,6 +24,8 @@ const BY_ENDPOINT: Record<string, Normalize> = {
   campaigns: transform.normalizePartnerCampaigns,
   campaign_products: transform.normalizePartnerCampaignProducts,
   fulfillment: transform.normalizeCampaignCreatorFulfillment,
+  partner_orders: transform.normalizePartnerOrders,
+  campaign_product_performance: transform.normalizeCampaignProductPerformance,
 };
 
 /** Tables each stream writes, with the column that scopes an owner's rows. */
@@ -51,7 +53,18 @@ export const STREAM_TABLES: Record<StreamName, { table: string; scopeColumn: str
     { table: 'campaignCreatorFulfillment', scopeColumn: 'partner_id' },
     { table: 'campaignCreatorFulfillmentDaily', scopeColumn: 'partner_id' },
   ],
+  partner_affiliate_orders: [
+    { table: 'partnerOrders', scopeColumn: 'partner_id' },
+    { table: 'partnerOrderSkus', scopeColumn: 'partner_id' },
+  ],
+  campaign_product_performance: [
+    { table: 'campaignProductPerformance', scopeColumn: 'partner_id' },
+    { table: 'campaignProductPerformanceDaily', scopeColumn: 'partner_id' },
+  ],
 };
+
+/** History tables: one row a day, of which the ground truth knows only today's. */
+const DAILY_TABLES = new Set(['campaignCreatorFulfillmentDaily', 'campaignProductPerformanceDaily']);
 
 const D = Decimal.clone({ toExpPos: 1000, toExpNeg: -1000 });
 
@@ -143,7 +156,7 @@ export async function diffAgainstTruth(
     const scopeValue = scopeColumn === 'search_id' ? (opts.searchId ?? 'default') : ownerId;
     const active = shape.snapshot ? ' and is_active' : '';
     // Daily history keeps earlier days on purpose: the ground truth is today's snapshot only.
-    const today = table === 'campaignCreatorFulfillmentDaily' ? opts.now.toISOString().slice(0, 10) : null;
+    const today = DAILY_TABLES.has(table) ? opts.now.toISOString().slice(0, 10) : null;
     const actualRows = await db.sql.unsafe<Record<string, unknown>[]>(
       `select * from ${shape.qualified} where "${scopeColumn}" = $1${active}${today ? ' and snapshot_date = $2' : ''}`,
       today ? [scopeValue, today] : [scopeValue],

@@ -31,6 +31,12 @@ const BUSINESS_TIME: Record<
     column: 'synced_at',
     owner: 'assets',
   },
+  partner_affiliate_orders: { table: 'partner_orders', column: 'create_time', owner: 'assets' },
+  campaign_product_performance: {
+    table: 'campaign_product_performance',
+    column: 'data_update_time',
+    owner: 'assets',
+  },
 };
 
 const OWNER_COLUMN: Record<(typeof BUSINESS_TIME)[StreamName]['owner'], string> = {

@@ -10,6 +10,11 @@ import {
 } from './analytics-fulfillment.ts';
 import { openCollaborationProductsDoc, openCollaborationsDoc } from './analytics-open-collaborations.ts';
 import { partnerCampaignProductsDoc, partnerCampaignsDoc } from './analytics-partner.ts';
+import { partnerOrderSkusDoc, partnerOrdersDoc } from './analytics-partner-orders.ts';
+import {
+  campaignProductPerformanceDailyDoc,
+  campaignProductPerformanceDoc,
+} from './analytics-product-performance.ts';
 import { sellerOrderSkusDoc, sellerOrdersDoc } from './analytics-seller-orders.ts';
 import {
   targetCollaborationCreatorsDoc,
@@ -22,6 +27,11 @@ export { creatorOrderSkus, creatorOrders } from './analytics-creator-orders.ts';
 export { campaignCreatorFulfillment, campaignCreatorFulfillmentDaily } from './analytics-fulfillment.ts';
 export { openCollaborationProducts, openCollaborations } from './analytics-open-collaborations.ts';
 export { partnerCampaignProducts, partnerCampaigns } from './analytics-partner.ts';
+export { partnerOrderSkus, partnerOrders } from './analytics-partner-orders.ts';
+export {
+  campaignProductPerformance,
+  campaignProductPerformanceDaily,
+} from './analytics-product-performance.ts';
 export { sellerOrderSkus, sellerOrders } from './analytics-seller-orders.ts';
 export {
   targetCollaborationCreators,
@@ -44,4 +54,8 @@ export const analyticsDocs: RelationDoc[] = [
   partnerCampaignProductsDoc,
   campaignCreatorFulfillmentDoc,
   campaignCreatorFulfillmentDailyDoc,
+  partnerOrdersDoc,
+  partnerOrderSkusDoc,
+  campaignProductPerformanceDoc,
+  campaignProductPerformanceDailyDoc,
 ];

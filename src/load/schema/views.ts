@@ -13,6 +13,10 @@ import {
   campaignFulfillmentSummaryDoc,
   campaignFulfillmentSummarySql,
 } from './analytics-view-fulfillment.ts';
+import {
+  partnerCampaignOrdersMonthlyDoc,
+  partnerCampaignOrdersMonthlySql,
+} from './analytics-view-partner-orders.ts';
 import { creatorPerformanceDailyDoc, creatorPerformanceDailySql } from './analytics-view-performance.ts';
 import { ANALYTICS_SCHEMA } from './analytics-schema.ts';
 
@@ -32,6 +36,7 @@ export const views: AnalyticsView[] = [
   view(streamFreshnessSql, streamFreshnessDoc),
   view(creatorPerformanceDailySql, creatorPerformanceDailyDoc),
   view(campaignFulfillmentSummarySql, campaignFulfillmentSummaryDoc),
+  view(partnerCampaignOrdersMonthlySql, partnerCampaignOrdersMonthlyDoc),
 ];
 
 /** Helper functions the views call, created (or replaced) before the views. */

@@ -10,6 +10,7 @@ import { buildMarketplace, buildPartner } from './build-partner.ts';
 import { buildOpenCollabs, buildSellers, buildTargetCollabs, randomToken } from './build-sellers.ts';
 import { type CreatorProfile, creatorProfiles, makeProduct } from './catalog.ts';
 import { type CreatorShop, CreatorOrderSource } from './creator-orders.ts';
+import { PartnerOrderSource } from './partner-orders.ts';
 import type {
   AssetModel,
   CreatorAccountModel,
@@ -45,6 +46,8 @@ export interface World {
   marketplace: MarketplaceProductModel[];
   sellerOrders: Map<string, SellerOrderSource>;
   creatorOrders: Map<string, CreatorOrderSource>;
+  /** TAP affiliate orders per category asset cipher. */
+  partnerOrders: Map<string, PartnerOrderSource>;
   /**
    * The byte space that order pages are written into: the seller sources memoize their JSON
    * fragments in it, so every page of them must be written here (byte-writer.ts).
@@ -121,6 +124,13 @@ export function buildWorld(seed: number, scale: SandboxScale, startMs: number): 
       new CreatorOrderSource(profile.openId, timeline, hash4(seed, 0xc4eb, c), creatorShops),
     );
   }
+  // TAP orders: as many lines per category asset as a creator has, credited to its campaigns.
+  const partnerOrders = new Map<string, PartnerOrderSource>();
+  partner.assets.forEach((asset, a) => {
+    const timeline = timelineFor(seed, 0x7a90, a, cfg.creatorLinesPerCreator, startS);
+    const key = hash4(seed, 0x7a91, a);
+    partnerOrders.set(asset.cipher, new PartnerOrderSource(asset.cipher, timeline, key, asset, creatorPool));
+  });
   return {
     seed,
     scale,
@@ -139,6 +149,7 @@ export function buildWorld(seed: number, scale: SandboxScale, startMs: number): 
     marketplace: buildMarketplace(seed, cfg.marketplaceProducts),
     sellerOrders,
     creatorOrders,
+    partnerOrders,
     pageSpace,
     generation: 0,
   };

@@ -1,5 +1,6 @@
 /**
- * Order search endpoints: seller (api doc §4.1) and creator (§5.1), version 202410.
+ * Order search endpoints: seller and creator (version 202410), and the affiliate partner's TAP
+ * orders (version 202411).
  */
 import { Constant } from '../byte-writer.ts';
 import type { OrderSource } from '../data/order-source.ts';
@@ -30,8 +31,14 @@ const MAX_RANGE_S = 90 * DAY_S;
  * An omitted create_time_ge counts from the owner's earliest order, an omitted create_time_lt
  * from now.
  */
-function checkRange(ctx: HandlerContext, source: OrderSource, ge: number | null, lt: number | null): void {
-  if (ctx.quirks.orderRangeCap !== '90d') return;
+function checkRange(
+  ctx: HandlerContext,
+  source: OrderSource,
+  ge: number | null,
+  lt: number | null,
+  capped = ctx.quirks.orderRangeCap === '90d',
+): void {
+  if (!capped) return;
   const span = (lt ?? ctx.nowS) - (ge ?? source.timeline.createTime(0));
   if (span > MAX_RANGE_S) throw Errors.orderRange(Math.round((span / DAY_S) * 10) / 10);
 }
@@ -41,11 +48,12 @@ function searchOrders(
   source: OrderSource,
   owner: string,
   programId: string | null,
+  capped?: boolean,
 ): HandlerResult {
   const size = pageSize(ctx, ORDER_PAGE);
   const ge = optInt(ctx, ctx.body, 'create_time_ge');
   const lt = optInt(ctx, ctx.body, 'create_time_lt');
-  checkRange(ctx, source, ge, lt);
+  checkRange(ctx, source, ge, lt, capped);
   // Defaults (api doc §4.1): only ge -> lt = now; only lt -> ge = the shop's earliest time.
   // Orders created after now do not exist yet, so "now" bounds the range in every case.
   const geS = ge ?? source.timeline.baseS;
@@ -88,4 +96,18 @@ export function creatorOrders(ctx: HandlerContext): HandlerResult {
   const source = ctx.world.creatorOrders.get(ctx.principal.account.id);
   if (!source) throw Errors.wrongUserType();
   return searchOrders(ctx, source, ctx.principal.account.id, null);
+}
+
+/**
+ * TAP orders: the 90-day range cap always applies here, whatever the orderRangeCap switch: the
+ * newer version of this search is reported to allow three months at most, so a client must
+ * already bound its ranges. `campaign_id` filters the orders with a line of that campaign.
+ */
+export function partnerOrders(ctx: HandlerContext): HandlerResult {
+  const asset = ctx.asset;
+  if (!asset) throw Errors.missingAssetCipher();
+  const source = ctx.world.partnerOrders.get(asset.cipher);
+  if (!source) throw Errors.internal();
+  const campaignId = optString(ctx, ctx.body, 'campaign_id');
+  return searchOrders(ctx, source, asset.cipher, campaignId === '' ? null : campaignId, true);
 }

@@ -6,8 +6,9 @@ import type { EndpointId } from '../endpoints.ts';
 import { authorizedCategoryAssets, authorizedShops } from './authorization.ts';
 import type { RouteDef } from './context.ts';
 import { openCollaborationProducts, openCollaborations } from './open-collaborations.ts';
-import { creatorOrders, sellerOrders } from './orders.ts';
+import { creatorOrders, partnerOrders, sellerOrders } from './orders.ts';
 import { campaignDetail, campaignProducts, campaigns, fulfillment } from './partner.ts';
+import { campaignProductPerformance } from './performance.ts';
 import { targetCollaborationDetail, targetCollaborations } from './target-collaborations.ts';
 
 const SELLER_SCOPE = 'seller.affiliate_collaboration.read';
@@ -135,6 +136,27 @@ export const ROUTES: RouteDef[] = [
     scope: PARTNER_SCOPE,
     family: 'partner',
     handler: fulfillment,
+  },
+  {
+    id: 'partner_orders',
+    method: 'POST',
+    path: '/affiliate_partner/202411/orders/search',
+    kind: 'partner',
+    cipher: 'asset_required',
+    scope: PARTNER_SCOPE,
+    family: 'partner',
+    handler: partnerOrders,
+  },
+  // No cipher is listed for this version: sending one is "unexpected".
+  {
+    id: 'campaign_product_performance',
+    method: 'GET',
+    path: '/affiliate_partner/202501/campaigns/{campaign_id}/products/performance',
+    kind: 'partner',
+    cipher: 'none',
+    scope: PARTNER_SCOPE,
+    family: 'partner',
+    handler: campaignProductPerformance,
   },
 ];
 

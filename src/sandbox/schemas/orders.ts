@@ -92,3 +92,47 @@ export const creatorOrders = z.strictObject({
   next_page_token: z.string(),
   total_count: int,
 });
+
+/** One TAP order line; rates are INTEGER bps. */
+export const partnerSku = z.strictObject({
+  id: digits,
+  campaign_id: digits,
+  creator_username: z.string(),
+  product_name: z.string(),
+  product_id: digits,
+  price: money,
+  quantity: int,
+  content_type: contentType,
+  content_id: z.string().optional(),
+  creator_commission_rate: int,
+  tap_commission_rate: int,
+  estimated_commission_base: money,
+  estimated_creator_commission: money,
+  estimated_tap_commission: money,
+  actual_commission_base: money.optional(),
+  actual_creator_commission: money.optional(),
+  actual_tap_commission: money.optional(),
+  refunded_quantity: int,
+  returned_quantity: int,
+  partner_commission_reward_rate: int,
+  estimated_partner_commission_reward_fee: money,
+  actual_partner_commission_reward_fee: money.optional(),
+  creator_commission_reward_rate: int,
+  estimated_creator_commission_reward_fee: money,
+  actual_creator_commission_reward_fee: money.optional(),
+});
+
+/** TAP orders 202411: `skus` is a single object as documented, or a list when an order has several lines. */
+export const partnerOrders = z.strictObject({
+  orders: z.array(
+    z.strictObject({
+      id: digits,
+      create_time: int,
+      delivery_time: int.optional(),
+      status: z.enum(['ALL', 'PROCESSING', 'COMPLETED', 'CANCELLED', 'FROZEN', 'DEDUCTED']),
+      skus: z.union([partnerSku, z.array(partnerSku).min(2)]),
+    }),
+  ),
+  next_page_token: z.string(),
+  total_count: int,
+});

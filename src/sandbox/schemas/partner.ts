@@ -105,3 +105,51 @@ export const fulfillment = z.strictObject({
   ),
   next_page_token: z.string(),
 });
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
+
+/** Campaign product statistics list 202501: strings everywhere, bare decimals without currency. */
+export const campaignProductPerformance = z.strictObject({
+  total_count: int,
+  next_page_token: z.string(),
+  campaign_product_statistics: z.array(
+    z.strictObject({
+      data_update_time: z.string().regex(/^\d{13}$/),
+      creator_sales_num: int,
+      collaborated_creators_num: int,
+      promoted_creator_num: int,
+      sample_requested_creator_num: int,
+      campaign_product_detail: z.strictObject({
+        product_id: digits,
+        product_status: z.enum([
+          'PRODUCT_UNSPECIFIED',
+          'PRODUCT_PENDING',
+          'PRODUCT_APPROVED',
+          'PRODUCT_REJECTED',
+          'PRODUCT_PENDING_CLOSED',
+          'PRODUCT_CLOSED',
+        ]),
+        product_name: z.string(),
+        product_stock_count: digits,
+        total_commission_percent: digits,
+        creator_commission_percent: digits,
+        partner_commission_percent: digits,
+        plan_commission_percent: digits,
+        product_price: z.strictObject({ min_price: decimal, max_price: decimal, currency: z.string() }),
+        product_thumbnail: z.strictObject({ uri: z.string(), url_list: z.array(z.string()) }),
+        indicator_data: z.strictObject({
+          paid_order_num: digits,
+          actual_order_num: digits,
+          estimated_amount: decimal,
+          actual_amount: decimal,
+          estimated_partner_commission: decimal,
+          actual_partner_commission: decimal,
+          creator_sales_num: digits,
+          collaborated_creators_num: digits,
+          promoted_creator_num: digits,
+          sample_requested_creator_num: digits,
+        }),
+      }),
+    }),
+  ),
+});

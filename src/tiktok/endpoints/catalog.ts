@@ -195,6 +195,30 @@ export const ENDPOINTS = {
     scope: PARTNER_SCOPE,
     pageSize: { min: 1, max: 50, default: 50 },
   }),
+  // TAP affiliate orders: partner token + category_asset_cipher, page_size 1-100, create-time
+  // bounds in the body. The newer 202603 version is reported to cap a range at three months.
+  partnerOrdersSearch: def({
+    name: 'partner_orders_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_partner/202411/orders/search',
+    cipher: 'category_asset_cipher',
+    cipherRequired: true,
+    scope: PARTNER_SCOPE,
+    pageSize: { min: 1, max: 100, default: 100 },
+  }),
+  // Campaign product statistics list 202501: no category_asset_cipher is listed for this version
+  // (sending an unlisted cipher is an error), page_size optional 1-50; the last page may say "0".
+  campaignProductPerformance: def({
+    name: 'campaign_product_performance',
+    method: 'GET',
+    host: 'api',
+    path: '/affiliate_partner/202501/campaigns/{campaign_id}/products/performance',
+    cipher: 'none',
+    cipherRequired: false,
+    scope: PARTNER_SCOPE,
+    pageSize: { min: 1, max: 50, default: 50 },
+  }),
 } as const satisfies Record<string, EndpointDef>;
 
 /** `METHOD /path/template`: how errors, logs and metrics name an endpoint. */

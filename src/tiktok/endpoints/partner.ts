@@ -2,7 +2,8 @@
 import type { ApiClient } from '../client.ts';
 import type { ApiRecord, CallOptions, ConnectionAuth, Page } from '../types.ts';
 import { ENDPOINTS } from './catalog.ts';
-import { pagingQuery, toPage, toRecord } from './page.ts';
+import { compact, pagingQuery, toPage, toRecord } from './page.ts';
+import { createTimeBody } from './params.ts';
 
 export interface PartnerCampaignsParams {
   pageSize?: number;
@@ -95,4 +96,60 @@ export async function getCreatorFulfillmentStatus(
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   return toPage(endpoint, data, requestId, 'promotion_creators', 'total_creator_count');
+}
+
+export interface PartnerOrdersParams {
+  /** Inclusive, epoch SECONDS. */
+  createTimeGe?: number;
+  /** Exclusive, epoch SECONDS. */
+  createTimeLt?: number;
+  /** Only the orders with a line of this campaign. */
+  campaignId?: string;
+  pageSize?: number;
+  pageToken?: string;
+}
+
+/**
+ * POST /affiliate_partner/202411/orders/search: the TAP orders credited to the partner's campaigns;
+ * records = data.orders. Each order's `skus` is documented as a single object, not a list: the
+ * normalizer accepts both shapes.
+ */
+export async function searchPartnerOrders(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  params: PartnerOrdersParams,
+  opts: CallOptions = {},
+): Promise<Page> {
+  const endpoint = ENDPOINTS.partnerOrdersSearch;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    query: pagingQuery(endpoint, params),
+    body: compact({ ...createTimeBody(params), campaign_id: params.campaignId }),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toPage(endpoint, data, requestId, 'orders');
+}
+
+/**
+ * GET /affiliate_partner/202501/campaigns/{campaign_id}/products/performance: per product of the
+ * campaign, order counts, amounts and partner commission; records = data.campaign_product_statistics.
+ * No category_asset_cipher is sent: this version does not list one.
+ */
+export async function listCampaignProductPerformance(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  campaignId: string,
+  params: PageParams,
+  opts: CallOptions = {},
+): Promise<Page> {
+  const endpoint = ENDPOINTS.campaignProductPerformance;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    pathParams: { campaign_id: campaignId },
+    query: pagingQuery(endpoint, params),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toPage(endpoint, data, requestId, 'campaign_product_statistics');
 }

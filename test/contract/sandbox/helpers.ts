@@ -97,6 +97,7 @@ export const PATHS = {
   campaign: (id: string) => `/affiliate_partner/202405/campaigns/${id}`,
   campaignProducts: (id: string) => `/affiliate_partner/202405/campaigns/${id}/products`,
   fulfillment: (c: string, p: string) => `/affiliate_partner/202508/campaigns/${c}/products/${p}/performance`,
+  partnerOrders: '/affiliate_partner/202411/orders/search',
   tokenGet: '/api/v2/token/get',
   tokenRefresh: '/api/v2/token/refresh',
 };

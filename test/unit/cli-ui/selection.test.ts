@@ -25,6 +25,8 @@ describe('selectSyncs', () => {
       { connectionId: 1, stream: 'target_collaborations' },
       { connectionId: 2, stream: 'partner_campaigns' },
       { connectionId: 2, stream: 'campaign_creator_fulfillment' },
+      { connectionId: 2, stream: 'partner_affiliate_orders' },
+      { connectionId: 2, stream: 'campaign_product_performance' },
     ]);
     expect(s.disabled).toEqual([{ connectionId: 3, stream: null, reason: null }]);
     expect(s.blocked).toEqual([

@@ -12,6 +12,8 @@ import { ORDER_LINES } from '../../../src/load/order-lines.ts';
 import * as transform from '../../../src/transform/index.ts';
 import type { NormalizeResult } from '../../../src/transform/types.ts';
 import { ctx, example, exampleList } from '../transform/examples.ts';
+import { tapOrderExample } from '../transform/partner-order-example.ts';
+import { performanceExample } from '../transform/performance-example.ts';
 
 const LOADER_OWNED = new Set<string>([...BOOKKEEPING_COLUMNS, ...SNAPSHOT_COLUMNS]);
 /** Order line tables get their order's create_time and status from the loader (order-lines.ts). */
@@ -109,6 +111,19 @@ const CASES: [string, () => NormalizeResult][] = [
         ctx('p', { campaign_id: 'c', product_id: 'x' }),
       ),
   ],
+  [
+    'partner orders (skus as one object and as a list)',
+    () => {
+      const single = tapOrderExample();
+      const listed = { ...tapOrderExample(), id: '576470906384928385', skus: [single['skus']] };
+      return transform.normalizePartnerOrders([single, listed], ctx('p'));
+    },
+  ],
+  [
+    'campaign product performance',
+    () =>
+      transform.normalizeCampaignProductPerformance([performanceExample()], ctx('p', { campaign_id: 'c' })),
+  ],
 ];
 
 describe.each(CASES)('%s rows match their tables', (_name, run) => {
@@ -138,7 +153,7 @@ describe.each(CASES)('%s rows match their tables', (_name, run) => {
   });
 });
 
-it('all 13 analytics tables are fed by some normalizer', () => {
+it('every analytics table is fed by some normalizer', () => {
   const fed = new Set(CASES.flatMap(([, run]) => Object.keys(run().rows)));
   expect(fed.size).toBe(analytics.analyticsDocs.length);
 });

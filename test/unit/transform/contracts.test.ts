@@ -10,6 +10,8 @@ import { NORMALIZERS } from '../../../src/jobs/normalizers.ts';
 import { contractLines, RECORD_CONTRACTS } from '../../../src/transform/index.ts';
 import type { NormalizeResult } from '../../../src/transform/types.ts';
 import { clone, ctx, example, exampleList } from './examples.ts';
+import { tapOrderExample } from './partner-order-example.ts';
+import { performanceExample } from './performance-example.ts';
 
 type Name = keyof typeof RECORD_CONTRACTS;
 
@@ -42,6 +44,12 @@ const GOOD: Record<Name, () => Record<string, unknown>> = {
     clone(exampleList('affiliate-partner-202405-campaign-products', 'products')[0]!),
   normalizeCampaignCreatorFulfillment: () =>
     clone(exampleList('affiliate-partner-202508-creator-fulfillment-status-info', 'promotion_creators')[0]!),
+  // skus as a one-item list: the paths below step into skus[0] (the single-object shape has its own tests).
+  normalizePartnerOrders: () => {
+    const order = tapOrderExample();
+    return { ...order, skus: [order['skus']] };
+  },
+  normalizeCampaignProductPerformance: performanceExample,
 };
 
 const SNAPSHOT: readonly Name[] = [
@@ -51,6 +59,7 @@ const SNAPSHOT: readonly Name[] = [
   'normalizePartnerCampaigns',
   'normalizePartnerCampaignProducts',
   'normalizeCampaignCreatorFulfillment',
+  'normalizeCampaignProductPerformance',
 ];
 
 function normalize(name: Name, records: unknown[]): NormalizeResult {
@@ -95,7 +104,11 @@ describe('record contracts', () => {
       contractLines(RECORD_CONTRACTS[name].contract)
         .filter((l) => l.required)
         .map((l) => l.path);
-    for (const name of ['normalizeSellerOrders', 'normalizeCreatorOrders'] as const) {
+    for (const name of [
+      'normalizeSellerOrders',
+      'normalizeCreatorOrders',
+      'normalizePartnerOrders',
+    ] as const) {
       expect(required(name)).toEqual(expect.arrayContaining(['id', 'status', 'create_time', 'skus']));
     }
     expect(required('normalizeCampaignCreatorFulfillment')).toEqual(
@@ -109,7 +122,9 @@ describe('record contracts', () => {
       ['null', null, /^missing_field:/],
       [
         'of the wrong type',
-        kind === 'object' || kind === 'list' || kind === 'money' ? 'x' : { nested: true },
+        kind === 'object' || kind === 'list' || kind === 'objects' || kind === 'money'
+          ? 'x'
+          : { nested: true },
         /^(wrong_type|bad_[a-z]+):/,
       ],
     ];
@@ -251,7 +266,7 @@ describe('hostile variants the contract must not refuse', () => {
 
 function ownerKeyOf(name: Name): Record<string, string> {
   if (name === 'normalizeOpenCollaborationProducts') return { search_id: 's1' };
-  if (name.startsWith('normalizePartner') || name === 'normalizeCampaignCreatorFulfillment')
+  if (name.startsWith('normalizePartner') || name.startsWith('normalizeCampaign'))
     return { partner_id: OWNER };
   return { shop_id: OWNER };
 }

@@ -133,17 +133,16 @@ describe('enqueueAndWait', () => {
 
   it("a failed run's summary (CLI table and sync_runs row) carries what it committed before failing", async () => {
     const seller = h.connections.find((c) => c.kind === 'seller')!;
-    // Every request carrying a page token is refused: each window's first page commits, then the
-    // window restarts until the run fails for good (a permanent, not retried, error).
-    h.sandbox.setFaults('page_token_expired=1');
-    const pageSize = h.deps.config.ordersPageSize;
-    h.deps.config.ordersPageSize = 1;
+    // Every marketplace request carrying a page token is refused: the first page commits, then the
+    // walk restarts from page 1 without getting further until it gives up (a page token that always
+    // fails is not retried forever).
+    h.sandbox.setFaults('open_collaboration_products:page_token_expired=1');
     try {
       const [summary] = await enqueueAndWait(h.deps, {
-        syncs: [{ connectionId: seller.id, stream: 'seller_affiliate_orders' }],
+        syncs: [{ connectionId: seller.id, stream: 'open_collaboration_products' }],
         processInline: true,
       });
-      expect(summary!.errorClass).toBe('InvalidRequestError');
+      expect(summary!.errorClass).toBe('PageTokenStalledError');
       expect(summary!.pages).toBeGreaterThan(0);
       expect(summary!.apiCalls).toBeGreaterThan(summary!.pages);
       expect(summary!.durationMs).toBeGreaterThan(0);
@@ -153,7 +152,6 @@ describe('enqueueAndWait', () => {
       expect(row).toEqual({ status: 'partial', pages: summary!.pages, api_calls: summary!.apiCalls });
     } finally {
       h.sandbox.setFaults(null);
-      h.deps.config.ordersPageSize = pageSize;
     }
   });
 

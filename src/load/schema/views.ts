@@ -13,6 +13,11 @@ import {
   campaignFulfillmentSummaryDoc,
   campaignFulfillmentSummarySql,
 } from './analytics-view-fulfillment.ts';
+import {
+  currentOpenCollaborationProductsDoc,
+  currentOpenCollaborationProductsSql,
+} from './analytics-view-open-products.ts';
+import { ownerFreshnessDoc, ownerFreshnessSql } from './analytics-view-owner-freshness.ts';
 import { creatorPerformanceDailyDoc, creatorPerformanceDailySql } from './analytics-view-performance.ts';
 import { ANALYTICS_SCHEMA } from './analytics-schema.ts';
 
@@ -32,6 +37,8 @@ export const views: AnalyticsView[] = [
   view(streamFreshnessSql, streamFreshnessDoc),
   view(creatorPerformanceDailySql, creatorPerformanceDailyDoc),
   view(campaignFulfillmentSummarySql, campaignFulfillmentSummaryDoc),
+  view(ownerFreshnessSql, ownerFreshnessDoc),
+  view(currentOpenCollaborationProductsSql, currentOpenCollaborationProductsDoc),
 ];
 
 /** Helper functions the views call, created (or replaced) before the views. */

@@ -114,11 +114,13 @@ describe('analytics schema as a whole', () => {
 });
 
 describe('views', () => {
-  it('are the three fixed WAREHOUSE.md views, documented, with a SELECT body', () => {
+  it('are the fixed analysts views, documented, with a SELECT body', () => {
     expect(views.map((v) => `${v.schema}.${v.name}`)).toEqual([
       'tiktok_affiliate.stream_freshness',
       'tiktok_affiliate.creator_performance_daily',
       'tiktok_affiliate.campaign_fulfillment_summary',
+      'tiktok_affiliate.owner_freshness',
+      'tiktok_affiliate.current_open_collaboration_products',
     ]);
     for (const v of views) {
       expect(v.sql).toMatch(/^(select|with)\b/i);

@@ -15,6 +15,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import type { Db } from './db.ts';
 import { saveCheckpoint } from './checkpoints.ts';
+import { noteCreators } from './creators.ts';
 import { keepRejectedSeen } from './keep-seen.ts';
 import { isRowDataError, upsertRowByRow } from './load-or-quarantine.ts';
 import { quarantine } from './quarantine.ts';
@@ -88,6 +89,13 @@ async function writePage(
   // mode's refusals included: a rejected record of a snapshot never lets its stored row be tombstoned.
   await keepRejectedSeen(tx, rejected, commit.runId);
   result.removed = moved + (await removeVanishedOrderLines(tx, commit.rows));
+  // The creators dimension follows the rows just written (bookkeeping of the page, not counted).
+  await noteCreators(tx, {
+    rows: commit.rows,
+    connectionId: commit.connectionId,
+    runId: commit.runId,
+    ...(opts.syncedAt ? { seenAt: opts.syncedAt } : {}),
+  });
   result.rejected = await quarantine(
     tx,
     { connectionId: commit.connectionId, stream: commit.stream, runId: commit.runId },

@@ -235,6 +235,21 @@ describe('upgrade from the previous layout', () => {
       record_key: 'nt',
       raw: { id: 'nt', skus: [{ sku: 1 }] },
     });
+    // The creators dimension starts with the creators the stored rows name, seen since those rows.
+    const seen = { first_seen_at: stamp.first_seen_at, last_seen_at: stamp.synced_at };
+    expect(
+      await oldSql`select creator_key, open_id, username, first_seen_at, last_seen_at
+        from tiktok_affiliate.creators order by creator_key`,
+    ).toEqual([
+      // A creator order's creator by open_id (no creator connection holds it: no name to give).
+      { creator_key: 'creator-1', open_id: 'creator-1', username: null, ...seen },
+      {
+        creator_key: 'exampleTikTokCreatorUsername',
+        open_id: null,
+        username: 'exampleTikTokCreatorUsername',
+        ...seen,
+      },
+    ]);
     // The view, re-created by the upgrade, reads the moved lines.
     const [day] = await oldSql`
       select orders, cancelled_orders from tiktok_affiliate.creator_performance_daily where order_date = '2024-05-31'`;

@@ -129,7 +129,7 @@ export async function runWarehouseBench(opts: WarehouseBenchOptions = {}): Promi
 /**
  * Orders and lines straight in SQL (the loader would take hours for 20 M lines, and its speed is
  * measured separately below). Shop rank: inverse CDF of a continuous Zipf (s = 1) over 1..SHOPS;
- * creators alike. Lines carry a raw object shaped like the API's (~600 bytes).
+ * creators alike. Each order's raw holds its lines shaped like the API's (~600 bytes each).
  */
 async function generate(sql: postgres.Sql, orders: number, start: Date): Promise<void> {
   const chunk = 200_000;
@@ -144,18 +144,8 @@ async function generate(sql: postgres.Sql, orders: number, start: Date): Promise
           (array['PROCESSING', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'CANCELLED'])[1 + floor(random() * 5)::int] as status,
           case when random() < ${LINES_PER_ORDER - 1} then 2 else 1 end as skus
         from generate_series(${first}::int, ${last}::int) as g`;
-      await tx`insert into tiktok_affiliate.seller_orders (shop_id, order_id, status, create_time, sku_count,
-          total_quantity, raw)
-        select shop_id, 'o' || n, status, create_time, skus, skus, jsonb_build_object('id', 'o' || n, 'status', status,
-          'create_time', extract(epoch from create_time)::bigint)
-        from gen`;
-      await tx`insert into tiktok_affiliate.seller_order_skus (shop_id, order_id, line_key, create_time, order_status,
-          line_index, product_id, content_type, creator_username, price_amount, price_currency, quantity,
-          estimated_paid_commission_amount, estimated_paid_commission_currency, actual_paid_commission_amount,
-          actual_paid_commission_currency, raw)
-        select g.shop_id, 'o' || g.n, 'k' || s.i, g.create_time, g.status, s.i - 1, p.product_id, 'VIDEO', p.creator,
-          p.price, 'USD', p.quantity, round(p.price * p.quantity * 0.1, 4), 'USD',
-          case when g.status = 'COMPLETED' then round(p.price * p.quantity * 0.1, 4) end, 'USD',
+      await tx`create temp table gen_lines on commit drop as
+        select g.n, s.i, p.product_id, p.creator, p.price, p.quantity,
           jsonb_build_object('product_id', p.product_id, 'creator_username', p.creator, 'content_type', 'VIDEO',
             'content_id', (7e18 + g.n)::bigint::text, 'price', jsonb_build_object('amount', p.price::text, 'currency', 'USD'),
             'quantity', p.quantity, 'commission_model', 'Tiered commission', 'commission_tier_setting', '3.0 OR 5.0',
@@ -163,7 +153,7 @@ async function generate(sql: postgres.Sql, orders: number, start: Date): Promise
             'estimated_paid_commission', jsonb_build_object('amount', round(p.price * p.quantity * 0.1, 2)::text, 'currency', 'USD'),
             'actual_commission_base', jsonb_build_object('amount', '0', 'currency', 'USD'),
             'actual_paid_commission', jsonb_build_object('amount', '0', 'currency', 'USD'),
-            'campaign_id', null, 'open_collaboration_id', (1e10 + g.n % 997)::bigint::text)
+            'campaign_id', null, 'open_collaboration_id', (1e10 + g.n % 997)::bigint::text) as raw
         from gen g
         cross join lateral generate_series(1, g.skus) as s(i)
         cross join lateral (select
@@ -171,6 +161,21 @@ async function generate(sql: postgres.Sql, orders: number, start: Date): Promise
           'creator_' || floor(exp(random() * ln(${CREATORS + 1})))::int as creator,
           round((1 + random() * 99)::numeric, 2) as price,
           1 + floor(random() * 3)::int as quantity) as p`;
+      // The order's raw is the whole order as the API sends it, its lines included (lines keep none).
+      await tx`insert into tiktok_affiliate.seller_orders (shop_id, order_id, status, create_time, sku_count,
+          total_quantity, raw)
+        select shop_id, 'o' || n, status, create_time, skus, skus, jsonb_build_object('id', 'o' || n, 'status', status,
+          'create_time', extract(epoch from create_time)::bigint,
+          'skus', (select jsonb_agg(l.raw order by l.i) from gen_lines l where l.n = g.n))
+        from gen g`;
+      await tx`insert into tiktok_affiliate.seller_order_skus (shop_id, order_id, line_key, create_time, order_status,
+          line_index, product_id, content_type, creator_username, price_amount, price_currency, quantity,
+          estimated_paid_commission_amount, estimated_paid_commission_currency, actual_paid_commission_amount,
+          actual_paid_commission_currency)
+        select g.shop_id, 'o' || g.n, 'k' || l.i, g.create_time, g.status, l.i - 1, l.product_id, 'VIDEO', l.creator,
+          l.price, 'USD', l.quantity, round(l.price * l.quantity * 0.1, 4), 'USD',
+          case when g.status = 'COMPLETED' then round(l.price * l.quantity * 0.1, 4) end, 'USD'
+        from gen g join gen_lines l on l.n = g.n`;
     });
   }
 }
@@ -201,7 +206,7 @@ async function pageUpserts(
         status: 'PROCESSING',
         create_time,
         sku_count: 1,
-        raw: { id },
+        raw: { id, skus: [{ product_id: 'p1', price: { amount: '10', currency: 'USD' } }] },
       });
       sellerOrderSkus.push({
         shop_id: shop,
@@ -212,7 +217,6 @@ async function pageUpserts(
         price_amount: '10.0000',
         price_currency: 'USD',
         quantity: 1,
-        raw: { id, product_id: 'p1', price: { amount: '10', currency: 'USD' } },
       });
     }
     const t = performance.now();

@@ -15,10 +15,11 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import type { Db } from './db.ts';
 import { saveCheckpoint } from './checkpoints.ts';
+import { noteCreators } from './creators.ts';
 import { keepRejectedSeen } from './keep-seen.ts';
 import { isRowDataError, upsertRowByRow } from './load-or-quarantine.ts';
 import { quarantine } from './quarantine.ts';
-import { removeVanishedOrderLines, withOrderColumns } from './order-lines.ts';
+import { removeMovedOrders, removeVanishedOrderLines, withOrderColumns } from './order-lines.ts';
 import { ensureOrderPartitions, pageMonths } from './order-partitions.ts';
 import { inLoadOrder, tableByName } from './tables.ts';
 import type { PageCommit, PageCommitResult } from './types.ts';
@@ -70,6 +71,8 @@ async function writePage(
   const result: PageCommitResult = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, removed: 0 };
   const rejected = [...commit.rejected];
   const upsertOptions = { runId: commit.runId, ...(opts.syncedAt ? { syncedAt: opts.syncedAt } : {}) };
+  // Before the upserts: an order whose create_time moved would otherwise be stored in both months.
+  const moved = await removeMovedOrders(tx, commit.rows);
   for (const { name, table } of tables) {
     const rows = commit.rows[name] ?? [];
     const counts = careful
@@ -85,7 +88,14 @@ async function writePage(
   // After the upserts (a key both loaded and rejected in one page is simply seen) and with the careful
   // mode's refusals included: a rejected record of a snapshot never lets its stored row be tombstoned.
   await keepRejectedSeen(tx, rejected, commit.runId);
-  result.removed = await removeVanishedOrderLines(tx, commit.rows);
+  result.removed = moved + (await removeVanishedOrderLines(tx, commit.rows));
+  // The creators dimension follows the rows just written (bookkeeping of the page, not counted).
+  await noteCreators(tx, {
+    rows: commit.rows,
+    connectionId: commit.connectionId,
+    runId: commit.runId,
+    ...(opts.syncedAt ? { seenAt: opts.syncedAt } : {}),
+  });
   result.rejected = await quarantine(
     tx,
     { connectionId: commit.connectionId, stream: commit.stream, runId: commit.runId },

@@ -15,6 +15,7 @@ import { monthsAhead } from './order-partitions.ts';
 import { postMigrate } from './post-migrate.ts';
 import { allDocs, viewFunctions, views } from './schema/index.ts';
 import { ensureOrderPartitionsSql } from './schema/order-partitions.ts';
+import { searchRetirementSql } from './schema/search-retirement.ts';
 
 /** Months of order partitions migrate creates ahead of the current one (the loader adds any other). */
 export const PARTITION_MONTHS_AHEAD = 3;
@@ -66,7 +67,7 @@ export async function runMigrations(
               ...(await postMigrate(sql, {
                 views,
                 docs: allDocs,
-                functions: [ensureOrderPartitionsSql.trim(), ...viewFunctions],
+                functions: [ensureOrderPartitionsSql.trim(), ...viewFunctions, ...searchRetirementSql],
               })),
               partitionsCreated: await createPartitionsAhead(sql),
             };

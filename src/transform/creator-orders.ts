@@ -12,7 +12,7 @@ import { CONTENT_TYPE, CREATOR_ORDER_STATUS } from './enums.ts';
 import { reject } from './errors.ts';
 import { moneyTotal, quantityTotal } from './order-totals.ts';
 import { type EnumTally, Reader } from './reader.ts';
-import { keyOfField, setMoney, without } from './row-columns.ts';
+import { keyOfField, setMoney } from './row-columns.ts';
 import { type Row, type RowsOf, runStream, type StreamSpec } from './run.ts';
 import type { NormalizeContext, NormalizeResult } from './types.ts';
 
@@ -83,7 +83,6 @@ function line(sku: Reader, creatorId: string, orderId: string, index: number): R
     shop_ads_commission_rate_bps: sku.bps('shop_ads_commission_rate'),
     creator_commission_reward_rate_bps: sku.bps('creator_commission_reward_rate'),
     tag: sku.text('tag'),
-    raw: sku.obj,
   };
   for (const f of MONEY_FIELDS) setMoney(row, f, sku.money(f));
   return row;
@@ -111,7 +110,9 @@ function mapOrder(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partia
     total_quantity: quantityTotal(lines),
     ...moneyTotal(lines, 'estimated_commission', 'total_estimated_commission'),
     ...moneyTotal(lines, 'actual_commission', 'total_actual_commission'),
-    raw: without(order.obj, 'skus'),
+    // The whole order as received, lines included: the lines' rows keep no copy of their own, so the
+    // wide order-line tables stay narrow (issue 18) and the order is rebuilt from this one value.
+    raw: order.obj,
   };
   return { creatorOrders: [header], creatorOrderSkus: lines };
 }

@@ -12,7 +12,7 @@ import { CONTENT_TYPE, SELLER_ORDER_STATUS } from './enums.ts';
 import { type LineIdentity, lineKeys } from './line-key.ts';
 import { moneyTotal, quantityTotal } from './order-totals.ts';
 import { type EnumTally, Reader } from './reader.ts';
-import { keyOfField, setMoney, without } from './row-columns.ts';
+import { keyOfField, setMoney } from './row-columns.ts';
 import { type Row, type RowsOf, runStream, type StreamSpec } from './run.ts';
 import type { NormalizeContext, NormalizeResult } from './types.ts';
 
@@ -82,7 +82,6 @@ function line(sku: Reader, shopId: string, orderId: string, index: number): Row 
     // Strings in 202410 ("1550" = 15.50 %), api doc §4.1 / §10; ints accepted too.
     commission_rate_bps: sku.bps('commission_rate'),
     shop_ads_commission_rate_bps: sku.bps('shop_ads_commission_rate'),
-    raw: sku.obj,
   };
   for (const f of MONEY_FIELDS) setMoney(row, f, sku.money(f));
   return row;
@@ -123,7 +122,9 @@ function mapOrder(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partia
     ...moneyTotal(lines, 'estimated_paid_commission', 'total_estimated_paid_commission'),
     ...moneyTotal(lines, 'actual_commission_base', 'total_actual_commission_base'),
     ...moneyTotal(lines, 'actual_paid_commission', 'total_actual_paid_commission'),
-    raw: without(order.obj, 'skus'),
+    // The whole order as received, lines included: the lines' rows keep no copy of their own, so the
+    // wide order-line tables stay narrow (issue 18) and the order is rebuilt from this one value.
+    raw: order.obj,
   };
   return { sellerOrders: [header], sellerOrderSkus: lines };
 }

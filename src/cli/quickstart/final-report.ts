@@ -4,6 +4,7 @@
  * key or an operator's password: those are referred to by their file or variable (shownUrl).
  */
 import type { RunSummary } from '../../jobs/index.ts';
+import { readerLoginSql } from '../../load/reader-login.ts';
 import type { ServiceSource } from '../../services/index.ts';
 import { renderRunSummaries } from '../render/run-summaries.ts';
 import { formatDurationMs } from '../ui/format.ts';
@@ -36,6 +37,10 @@ export function renderFinalReport(
     `  psql "${dbUrl}"`,
     `  psql "${dbUrl}" -c "select * from tiktok_affiliate.stream_freshness"`,
     '  Tables and views: \\dt tiktok_affiliate.*  and  \\dv tiktok_affiliate.*  (columns documented in docs/data-dictionary.md)',
+    '  Freshness per shop / creator: select * from tiktok_affiliate.owner_freshness',
+    'Read-only login for analysts (once, as a user allowed to create roles; it reads tiktok_affiliate, nothing of etl)',
+    `  psql "${dbUrl}" -c "${readerLoginSql('analyst')}"`,
+    '  then connect as user analyst with that password (docs/warehouse.md, "Logging in read-only")',
     '',
     ...nextSteps(s, opts.keepRunning, dbUrl),
   ];

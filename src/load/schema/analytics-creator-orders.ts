@@ -80,7 +80,6 @@ export const creatorOrderSkus = tiktokAffiliate.table(
     ...money('actual_shop_ads_commission'),
     ...money('actual_creator_commission_reward_fee'),
     tag: text(),
-    raw: jsonb().notNull(),
     ...bookkeeping(),
   },
   (t) => [
@@ -113,7 +112,10 @@ export const creatorOrdersDoc: RelationDoc = documentTable(
       'Sum of skus[].quantity; null when a line lacks quantity (or the sum exceeds the integer range).',
     ...moneyDocs('total_estimated_commission', 'sum of skus[].estimated_commission', ORDER_TOTAL_NOTE),
     ...moneyDocs('total_actual_commission', 'sum of skus[].actual_commission', ORDER_TOTAL_NOTE),
-    raw: 'The order object as received WITHOUT its skus array (each line is kept whole in creator_order_skus.raw).',
+    raw:
+      'The order object exactly as received, its skus array included (orders[]): everything the API sent ' +
+      'for the order and its lines. The line rows keep no copy (creator_order_skus.line_index is the ' +
+      "line's position in raw->'skus').",
     ...bookkeepingDocs(),
   },
 );
@@ -187,7 +189,6 @@ export const creatorOrderSkusDoc: RelationDoc = documentTable(
       'Actual TAP reward fee for the creator',
     ),
     tag: 'User-defined tracking metadata, as sent. Source: skus[].tag.',
-    raw: 'The sku line object as received (orders[].skus[i]).',
     ...bookkeepingDocs(),
   },
 );

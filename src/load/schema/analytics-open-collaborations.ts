@@ -129,7 +129,9 @@ export const openCollaborationProductsDoc: RelationDoc = documentTable(
   {
     search_id: 'The saved search (etl.saved_searches.search_id) whose criteria produced this result.',
     product_id: 'Product id. Source: products[].id.',
-    shop_id: "Owner: the shop id of the seller connection that ran the search (not the product's shop).",
+    shop_id:
+      "Owner: the shop id of the seller connection that ran the search, NOT the product's shop (the API " +
+      "names the product's shop only by shop_name). current_open_collaboration_products leaves it out.",
     title: 'Product title. Source: products[].title.',
     shop_name: "Name of the product's shop. Source: products[].shop.name.",
     has_inventory: 'Whether the product has stock. Source: products[].has_inventory.',

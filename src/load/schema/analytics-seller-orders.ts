@@ -78,7 +78,6 @@ export const sellerOrderSkus = tiktokAffiliate.table(
     ...money('actual_paid_shop_ads_commission'),
     ...money('estimated_cofunded_creator_bonus_amount'),
     ...money('actual_cofunded_creator_bonus_amount'),
-    raw: jsonb().notNull(),
     ...bookkeeping(),
   },
   (t) => [
@@ -131,8 +130,9 @@ export const sellerOrdersDoc: RelationDoc = documentTable(
     ...moneyDocs('total_actual_commission_base', 'sum of skus[].actual_commission_base', ORDER_TOTAL_NOTE),
     ...moneyDocs('total_actual_paid_commission', 'sum of skus[].actual_paid_commission', ORDER_TOTAL_NOTE),
     raw:
-      'The order object as received WITHOUT its skus array (each line is kept whole in ' +
-      'seller_order_skus.raw; ordering lines by line_index restores the original array).',
+      'The order object exactly as received, its skus array included (orders[]): everything the API sent ' +
+      'for the order and its lines. The line rows keep no copy (seller_order_skus.line_index is the ' +
+      "line's position in raw->'skus').",
     ...bookkeepingDocs(),
   },
 );
@@ -214,7 +214,6 @@ export const sellerOrderSkusDoc: RelationDoc = documentTable(
       'skus[].actual_cofunded_creator_bonus_amount',
       "Actual seller's co-funded part of the creator bonus",
     ),
-    raw: 'The sku line object as received (orders[].skus[i]).',
     ...bookkeepingDocs(),
   },
 );

@@ -12,7 +12,7 @@ import { type StreamName, STREAM_KIND, STREAMS } from '../../core/streams.ts';
 import type { RelationDoc } from './docs.ts';
 
 /** Which column is "the newest business timestamp" of each stream, and from which table. */
-const BUSINESS_TIME: Record<
+export const BUSINESS_TIME: Record<
   StreamName,
   { table: string; column: string; owner: 'shops' | 'open_id' | 'assets' }
 > = {
@@ -39,7 +39,7 @@ const BUSINESS_TIME: Record<
   },
 };
 
-const OWNER_COLUMN: Record<(typeof BUSINESS_TIME)[StreamName]['owner'], string> = {
+export const OWNER_COLUMN: Record<(typeof BUSINESS_TIME)[StreamName]['owner'], string> = {
   shops: 'shop_id',
   open_id: 'creator_id',
   assets: 'partner_id',

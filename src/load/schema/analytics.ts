@@ -4,6 +4,7 @@
  */
 import type { RelationDoc } from './docs.ts';
 import { creatorOrderSkusDoc, creatorOrdersDoc } from './analytics-creator-orders.ts';
+import { creatorsDoc } from './analytics-creators.ts';
 import {
   campaignCreatorFulfillmentDailyDoc,
   campaignCreatorFulfillmentDoc,
@@ -24,6 +25,7 @@ import {
 
 export { ANALYTICS_SCHEMA, tiktokAffiliate } from './analytics-schema.ts';
 export { creatorOrderSkus, creatorOrders } from './analytics-creator-orders.ts';
+export { creators } from './analytics-creators.ts';
 export { campaignCreatorFulfillment, campaignCreatorFulfillmentDaily } from './analytics-fulfillment.ts';
 export { openCollaborationProducts, openCollaborations } from './analytics-open-collaborations.ts';
 export { partnerCampaignProducts, partnerCampaigns } from './analytics-partner.ts';
@@ -58,4 +60,5 @@ export const analyticsDocs: RelationDoc[] = [
   partnerOrderSkusDoc,
   campaignProductPerformanceDoc,
   campaignProductPerformanceDailyDoc,
+  creatorsDoc,
 ];

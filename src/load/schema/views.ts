@@ -17,6 +17,11 @@ import {
   partnerCampaignOrdersMonthlyDoc,
   partnerCampaignOrdersMonthlySql,
 } from './analytics-view-partner-orders.ts';
+import {
+  currentOpenCollaborationProductsDoc,
+  currentOpenCollaborationProductsSql,
+} from './analytics-view-open-products.ts';
+import { ownerFreshnessDoc, ownerFreshnessSql } from './analytics-view-owner-freshness.ts';
 import { creatorPerformanceDailyDoc, creatorPerformanceDailySql } from './analytics-view-performance.ts';
 import { ANALYTICS_SCHEMA } from './analytics-schema.ts';
 
@@ -37,6 +42,8 @@ export const views: AnalyticsView[] = [
   view(creatorPerformanceDailySql, creatorPerformanceDailyDoc),
   view(campaignFulfillmentSummarySql, campaignFulfillmentSummaryDoc),
   view(partnerCampaignOrdersMonthlySql, partnerCampaignOrdersMonthlyDoc),
+  view(ownerFreshnessSql, ownerFreshnessDoc),
+  view(currentOpenCollaborationProductsSql, currentOpenCollaborationProductsDoc),
 ];
 
 /** Helper functions the views call, created (or replaced) before the views. */

@@ -75,3 +75,46 @@ it('leaves the lines of a page without order headers alone', async () => {
   expect(result.removed).toBe(0);
   expect(await lines()).toEqual(['1/a']);
 });
+
+it('stores an order whose create_time changed at the API once, in its new month, with its lines', async () => {
+  const july = new Date('2024-07-31T23:50:00Z');
+  const august = new Date('2024-08-01T00:10:00Z');
+  await commitPage(
+    db,
+    page({
+      sellerOrders: [sellerOrder('1', { create_time: july }), sellerOrder('2', { create_time: july })],
+      sellerOrderSkus: [sellerLine('1', 'a'), sellerLine('1', 'b'), sellerLine('2', 'a')],
+    }),
+  );
+  const moved = await commitPage(
+    db,
+    page({
+      sellerOrders: [sellerOrder('1', { create_time: august })],
+      sellerOrderSkus: [sellerLine('1', 'a')],
+    }),
+  );
+  // The old month's order row is removed, the new one inserted (lines follow their order).
+  expect(moved).toMatchObject({ inserted: 2, removed: 1 });
+  const where = async (table: string) =>
+    db.sql.unsafe<{ order_id: string; part: string; create_time: Date }[]>(
+      `select order_id, tableoid::regclass::text as part, create_time from tiktok_affiliate.${table} order by 1, 2`,
+    );
+  expect(await where('seller_orders')).toEqual([
+    { order_id: '1', part: 'tiktok_affiliate.seller_orders_2024_08', create_time: august },
+    { order_id: '2', part: 'tiktok_affiliate.seller_orders_2024_07', create_time: july },
+  ]);
+  expect(await where('seller_order_skus')).toEqual([
+    { order_id: '1', part: 'tiktok_affiliate.seller_order_skus_2024_08', create_time: august },
+    { order_id: '2', part: 'tiktok_affiliate.seller_order_skus_2024_07', create_time: july },
+  ]);
+  // Re-running the page changes nothing.
+  expect(
+    await commitPage(
+      db,
+      page({
+        sellerOrders: [sellerOrder('1', { create_time: august })],
+        sellerOrderSkus: [sellerLine('1', 'a')],
+      }),
+    ),
+  ).toMatchObject({ inserted: 0, updated: 0, removed: 0 });
+});

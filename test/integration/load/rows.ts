@@ -26,7 +26,6 @@ export function sellerLine(
     commission_rate_bps: 1000,
     actual_paid_commission_amount: '10000',
     actual_paid_commission_currency: 'VND',
-    raw: { product_id: '1729503179457070324', price: { amount: '1000', currency: 'VND' }, line: lineKey },
     ...over,
   };
 }

@@ -49,7 +49,7 @@ describe('upsertRows with a row_hash column', () => {
       await db.sql`select line_key, order_id, xmin::text, row_hash from hashed.seller_order_skus order by 1, 2`,
     ).toEqual(before);
     const changed = [
-      sellerLine('1', 'a', { raw: { changed: true } }),
+      sellerLine('1', 'a', { commission_model: 'changed' }),
       sellerLine('1', 'b'),
       sellerLine('3', 'a'),
     ];
@@ -59,8 +59,8 @@ describe('upsertRows with a row_hash column', () => {
       unchanged: 1,
     });
     const [row] =
-      await db.sql`select raw, run_id::int from hashed.seller_order_skus where order_id = '1' and line_key = 'a'`;
-    expect(row).toEqual({ raw: { changed: true }, run_id: 3 });
+      await db.sql`select commission_model, run_id::int from hashed.seller_order_skus where order_id = '1' and line_key = 'a'`;
+    expect(row).toEqual({ commission_model: 'changed', run_id: 3 });
   });
 
   it('treats a stale hash with equal content as unchanged and refreshes the hash', async () => {

@@ -164,15 +164,24 @@ describe('upgrade from the previous layout', () => {
       sku_count: 1,
       raw: { id: 'c1' },
     };
-    const creatorLine = {
-      creator_id: 'creator-1',
-      order_id: 'c1',
-      sku_id: 's1',
-      line_index: 0,
-      raw: { id: 's1' },
-    };
-    // The previous layout: lines without create_time / order_status, written by that release's loader.
-    const strip = ({ create_time: _t, order_status: _s, ...line }: Record<string, unknown>) => line;
+    const creatorLine = { creator_id: 'creator-1', order_id: 'c1', sku_id: 's1', line_index: 0 };
+    // The previous layout: lines without create_time / order_status but with a raw of their own (the
+    // order's raw without its skus), written by that release's loader.
+    const strip = ({ create_time: _t, order_status: _s, ...line }: Record<string, unknown>) => ({
+      ...line,
+      raw: { sku: `${String(line['order_id'])}/${String(line['line_index'])}` },
+    });
+    // A fresh load keeps the whole order in the order's raw, lines in their position.
+    const whole = (order: Record<string, unknown>, orderLines: Record<string, unknown>[]) => ({
+      ...order,
+      raw: {
+        ...(order['raw'] as object),
+        skus: orderLines
+          .filter((l) => l['order_id'] === order['order_id'])
+          .sort((a, b) => Number(a['line_index']) - Number(b['line_index']))
+          .map((l) => strip(l).raw),
+      },
+    });
     const put = (sql: postgres.Sql, table: string, rows: Record<string, unknown>[]) =>
       sql`insert into ${sql('tiktok_affiliate')}.${sql(table)} ${sql(
         rows.map((r) => ({ ...r, ...stamp })) as never,
@@ -180,7 +189,7 @@ describe('upgrade from the previous layout', () => {
     await put(oldSql, 'seller_orders', orders);
     await put(oldSql, 'seller_order_skus', lines.map(strip));
     await put(oldSql, 'creator_orders', [creatorOrder]);
-    await put(oldSql, 'creator_order_skus', [creatorLine]);
+    await put(oldSql, 'creator_order_skus', [strip(creatorLine)]);
     // An order stored without create_time (before records were checked against their contract).
     const connectionId = await oldSql<{ id: number }[]>`
       insert into etl.connections (kind, name, app_key, app_secret_enc, access_token_enc, refresh_token_enc,
@@ -194,9 +203,9 @@ describe('upgrade from the previous layout', () => {
     expect(await runMigrations(old.url)).toEqual({ applied: journal.entries.length - previous });
 
     const loaded = withOrderColumns({
-      sellerOrders: orders,
-      sellerOrderSkus: lines.map(strip),
-      creatorOrders: [creatorOrder],
+      sellerOrders: orders.map((o) => whole(o, lines)),
+      sellerOrderSkus: lines,
+      creatorOrders: [whole(creatorOrder, [creatorLine])],
       creatorOrderSkus: [creatorLine],
     });
     await freshSql`select etl.ensure_order_partitions('{2023-12-01,2024-05-01,2024-06-01}')`;
@@ -226,6 +235,21 @@ describe('upgrade from the previous layout', () => {
       record_key: 'nt',
       raw: { id: 'nt', skus: [{ sku: 1 }] },
     });
+    // The creators dimension starts with the creators the stored rows name, seen since those rows.
+    const seen = { first_seen_at: stamp.first_seen_at, last_seen_at: stamp.synced_at };
+    expect(
+      await oldSql`select creator_key, open_id, username, first_seen_at, last_seen_at
+        from tiktok_affiliate.creators order by creator_key`,
+    ).toEqual([
+      // A creator order's creator by open_id (no creator connection holds it: no name to give).
+      { creator_key: 'creator-1', open_id: 'creator-1', username: null, ...seen },
+      {
+        creator_key: 'exampleTikTokCreatorUsername',
+        open_id: null,
+        username: 'exampleTikTokCreatorUsername',
+        ...seen,
+      },
+    ]);
     // The view, re-created by the upgrade, reads the moved lines.
     const [day] = await oldSql`
       select orders, cancelled_orders from tiktok_affiliate.creator_performance_daily where order_date = '2024-05-31'`;

@@ -51,9 +51,10 @@ describe('normalized rows load into the tables unchanged', () => {
     const [line] = await sql`select * from tiktok_affiliate.seller_order_skus where shop_id = ${SHOP}`;
     const expected = seller.rows.sellerOrderSkus[0] as Record<string, unknown>;
     for (const [k, v] of Object.entries(expected)) expect(line?.[k], k).toEqual(v);
-    const [c] =
-      await sql`select price_amount, estimated_bonus_commission_amount, raw->'price'->>'amount' as shown
-      from tiktok_affiliate.creator_order_skus`;
+    const [c] = await sql`select price_amount, estimated_bonus_commission_amount,
+        (select o.raw->'skus'->l.line_index->'price'->>'amount' from tiktok_affiliate.creator_orders o
+         where o.creator_id = l.creator_id and o.order_id = l.order_id) as shown
+      from tiktok_affiliate.creator_order_skus l`;
     expect(c).toEqual({
       price_amount: '9900.0000',
       estimated_bonus_commission_amount: '1.0000',

@@ -181,7 +181,10 @@ export async function enqueueAndWait(deps: EngineDeps, input: EnqueueAndWaitInpu
   const followed = jobsOf(input);
   const byId = new Map(followed.map((f) => [f.jobId, f]));
   const shared = createEngineQueue(deps.redis, deps.config);
-  const inlineConfig = { ...deps.config, queueName: `${deps.config.queueName}-run-${randomUUID().slice(0, 8)}` };
+  const inlineConfig = {
+    ...deps.config,
+    queueName: `${deps.config.queueName}-run-${randomUUID().slice(0, 8)}`,
+  };
   let inline = null as { queue: EngineQueue; worker: RunningWorker } | null;
   const closers: (() => Promise<void> | void)[] = [];
   let wake: () => void = () => undefined;
@@ -321,8 +324,7 @@ export async function enqueueAndWait(deps: EngineDeps, input: EnqueueAndWaitInpu
       orphanedSince ??= now;
       if (now - orphanedSince < takeoverAfterMs) continue;
       const taken = await takeOver(orphans);
-      if (taken > 0)
-        input.onTakeover?.({ jobs: taken, orphanedForMs: now - orphanedSince, workers });
+      if (taken > 0) input.onTakeover?.({ jobs: taken, orphanedForMs: now - orphanedSince, workers });
       orphanedSince = null;
     }
     return followed.map((f) => f.summary as RunSummary);

@@ -5,6 +5,7 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { SandboxApi } from './api.ts';
+import type { ConsentResponse } from './routes/consent.ts';
 import type { StatsCollector } from './stats.ts';
 
 export type ControlHandler = (
@@ -42,7 +43,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export function createSandboxServer(api: SandboxApi, stats: StatsCollector, control: ControlHandler): Server {
+/** The auth host's authorization pages (routes/consent.ts): null when the path is not one of them. */
+export type ConsentHandler = (path: string, query: URLSearchParams) => ConsentResponse | null;
+
+export function createSandboxServer(
+  api: SandboxApi,
+  stats: StatsCollector,
+  control: ControlHandler,
+  consent: ConsentHandler = () => null,
+): Server {
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
     void handle(req, res).catch((error: unknown) => {
       // Never crash the simulator on one bad request.
@@ -61,6 +70,14 @@ export function createSandboxServer(api: SandboxApi, stats: StatsCollector, cont
     const query = new URLSearchParams(qi < 0 ? '' : url.slice(qi + 1));
     const method = req.method ?? 'GET';
     const rawBody = await readBody(req);
+    if (method === 'GET') {
+      const page = consent(path, query);
+      if (page) {
+        res.writeHead(page.status, { ...page.headers, 'content-length': Buffer.byteLength(page.body) });
+        res.end(page.body);
+        return;
+      }
+    }
     if (path.startsWith('/__sandbox/')) {
       const out = await control(method, path, query, rawBody);
       sendJson(res, out.status, out.body);

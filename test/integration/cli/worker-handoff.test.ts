@@ -84,8 +84,12 @@ describe('sync and workers in separate processes', () => {
       expect(cli.every((x) => x.connection_id === ids.partner && x.status === 'succeeded')).toBe(true);
       // The scheduled jobs are still there for the workers, the run's own queue is gone.
       expect(await ready(queue)).toBe(due);
-      const keys = await queue.client.then((c) => c.keys('bull:affiliate-etl-run-*'));
-      expect(keys).toEqual([]);
+      const redis = new Redis(h.redisUrl);
+      try {
+        expect(await redis.keys('bull:affiliate-etl-run-*')).toEqual([]);
+      } finally {
+        redis.disconnect();
+      }
     } finally {
       await close();
     }

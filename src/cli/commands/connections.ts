@@ -17,6 +17,7 @@ import { explainApiError } from '../render/api-error.ts';
 import { renderConnections, renderConnectionAdded } from '../render/connections.ts';
 import { addVerifiedConnection, type Credentials } from '../ui/add-connection.ts';
 import { parseConnectionId, parseEpochSeconds, parseKind, parseText } from '../ui/args.ts';
+import { confirmOrRefuse } from '../ui/confirm.ts';
 import { ProbeError } from '../ui/probe.ts';
 import { type Runtime, withRuntime } from '../ui/runtime.ts';
 import { integerIn } from '../options.ts';
@@ -223,10 +224,24 @@ export function registerConnections(program: Command, ctx: CliContext): void {
     .command('remove')
     .addArgument(idArgument())
     .description('delete a connection, its credentials, state, run history and schedules (synced rows stay)')
-    .action(async (id: number) => {
+    .option('--yes', 'confirm without being asked (needed when there is no terminal to ask on)')
+    .addHelpText(
+      'after',
+      '\nAsks for confirmation on a terminal; scripts pass --yes. To stop syncing but keep everything,\nuse `connections disable` instead.\n\nExamples:\n  $ affiliate-etl connections remove 3\n  $ affiliate-etl connections remove 3 --yes',
+    )
+    .action(async (id: number, opts: { yes?: boolean }) => {
       await withRuntime(ctx, 'connections', ['database'], async (rt) => {
         const sql = rt.db().sql;
         const conn = await requireConnection(sql, id);
+        await confirmOrRefuse(
+          ctx,
+          {
+            question: `Remove connection ${id} (${conn.kind} "${conn.name}"): its credentials, sync state, run history and schedules?`,
+            yesFlag: '--yes',
+            refusal: `connections remove deletes connection ${id}'s credentials, sync state and run history for good; nothing was removed.`,
+          },
+          opts.yes ?? false,
+        );
         await removeConnection(sql, id);
         ctx.stdout.write(
           `Connection ${id} (${conn.kind} "${conn.name}") removed. Rows already synced stay in tiktok_affiliate.\n`,

@@ -40,7 +40,7 @@ function commandPaths(cmd: Command, prefix: string[] = []): string[][] {
 }
 
 /** The `$ affiliate-etl ...` lines of a help text, continuation lines (trailing `\`) joined. */
-export function examplesIn(help: string): string[] {
+function examplesIn(help: string): string[] {
   const lines = help.split('\n');
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -57,7 +57,7 @@ export function examplesIn(help: string): string[] {
  * Minimal shell split: quotes, $VAR placeholders, env assignments, `||` / `#` tails. Null for an
  * example that runs something else (e.g. `npm run quickstart`).
  */
-export function shellArgs(example: string): string[] | null {
+function shellArgs(example: string): string[] | null {
   const words: string[] = [];
   let word = '';
   let inWord = false;

@@ -144,7 +144,8 @@ describe('sync and workers in separate processes', () => {
       // Bounded: takeover 5 s after the worker left (+ one poll), then the remaining syncs.
       const waited = finishedAt - stoppedAt;
       console.info(
-        `worker stopped ${((stoppedAt - started) / 1000).toFixed(1)} s into the sync; the CLI finished ${(waited / 1000).toFixed(1)} s later`,
+        `${pairs.length} syncs; worker stopped ${((stoppedAt - started) / 1000).toFixed(1)} s into the sync; ` +
+          `the CLI finished ${(waited / 1000).toFixed(1)} s later; ${/\d+ syncs? had no live worker for [\d.]+ s/.exec(r.stderr)?.[0]}`,
       );
       expect(waited).toBeLessThan(30_000);
     } finally {

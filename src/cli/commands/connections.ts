@@ -38,7 +38,9 @@ interface AddOptions {
 const ADD_HELP = `
 Give either an auth code (from the authorization redirect: ?code=...; single use, valid 30 minutes)
 or a token pair with the access token's absolute expiry (epoch seconds). --app-key and --app-secret
-default to TIKTOK_APP_KEY and TIKTOK_APP_SECRET.
+default to TIKTOK_APP_KEY and TIKTOK_APP_SECRET. \`connections authorize KIND\` gets the code for you
+(it prints the authorization link and receives the redirect). A creator added from tokens without
+--open-id gets it from the token endpoint (a refresh; the rotated pair is what is stored).
 
 Examples:
   $ affiliate-etl connections add seller --auth-code "$CODE" --name "EU shops"
@@ -78,7 +80,11 @@ export function registerConnections(program: Command, ctx: CliContext): void {
       'absolute expiry of the refresh token, Unix seconds',
       parseEpochSeconds,
     )
-    .option('--open-id <id>', "creator's open_id (creators with --access-token only)", parseText('--open-id'))
+    .option(
+      '--open-id <id>',
+      "creator's open_id (with --access-token; when absent it is learned from the token endpoint)",
+      parseText('--open-id'),
+    )
     .option(
       '--name <name>',
       'a label for tables and logs (default: the shop, creator or category name)',

@@ -120,7 +120,7 @@ export async function addVerifiedConnection(
       const actual = KIND_OF_USER_TYPE[pair.userType] ?? `user_type ${pair.userType}`;
       throw new CliError(
         `These tokens belong to a ${actual} account (user_type ${pair.userType}), not a creator. ` +
-          `Run \`affiliate-etl connections add ${actual} ...\` instead (the tokens were rotated by the check: use the stored pair by authorizing again).`,
+          `Nothing was stored, and the check refreshed them, so the refresh token you passed is used up: authorize the ${actual} account again (\`affiliate-etl connections authorize ${actual}\`).`,
         EXIT_USAGE,
       );
     }

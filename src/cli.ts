@@ -13,6 +13,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
   plain,
   logFormat: process.stderr.isTTY ? 'pretty' : 'json',
 });

@@ -2,7 +2,7 @@
  * What every command receives from the edge (src/cli.ts): the environment (process env over
  * `.env`), output streams, and how to build its logger. Commands never read process.env.
  */
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Env } from '../config.ts';
 import { createLogger } from '../log.ts';
 import type { Logger } from '../log.ts';
@@ -15,6 +15,8 @@ export interface CliContext {
   cwd: string;
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
+  /** Where a destructive command asks for confirmation, when it is a terminal (absent in tests). */
+  stdin?: Readable & { isTTY?: boolean };
   /** Plain progress lines instead of in-place updates (not a TTY, or CI=true). */
   plain: boolean;
   logFormat: LogFormat;

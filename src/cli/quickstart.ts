@@ -30,6 +30,7 @@ import {
   type QuickstartConnection,
 } from './quickstart/connections.ts';
 import { renderFinalReport } from './quickstart/final-report.ts';
+import { recordRunningQuickstart, servicesOfRunningQuickstart } from './quickstart/running.ts';
 import { startQuickstartSandbox } from './quickstart/sandbox-world.ts';
 import { describeSyncs, syncEverything } from './quickstart/sync.ts';
 import type { Step } from './steps.ts';
@@ -59,6 +60,8 @@ export interface QuickstartState {
   summaries?: RunSummary[];
   /** The rows-per-table, freshness and example-query part of the final output. */
   loaded?: string;
+  /** Postgres and Redis are those of another quick start running here (./quickstart/running.ts). */
+  reusedServices?: boolean;
   /** Run in reverse order when the quick start ends, fails or is interrupted. */
   cleanups: (() => Promise<void>)[];
 }
@@ -75,6 +78,16 @@ export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
       });
       s.cleanups.push(() => s.services!.stop());
       const { postgres, redis } = s.services.source;
+      if (!s.reusedServices && (postgres !== 'env' || redis !== 'env')) {
+        const forget = recordRunningQuickstart(s.dataDir, {
+          pid: process.pid,
+          startedAt: new Date().toISOString(),
+          databaseUrl: s.services.databaseUrl,
+          redisUrl: s.services.redisUrl,
+        });
+        s.cleanups.push(async () => forget());
+      }
+      if (s.reusedServices) return 'postgres and redis of the quick start already running here';
       return `postgres from ${postgres}, redis from ${redis}`;
     },
   },
@@ -225,11 +238,15 @@ export async function runQuickstart(ctx: CliContext, opts: QuickstartOptions = {
   // Validated up front: a malformed variable stops the quick start before it starts anything.
   const base = loadConfig(ctx.env);
   const log = commandLogger(ctx, base.logLevel, 'quickstart');
+  const dataDir = join(ctx.cwd, '.tmp', 'quickstart');
+  const running = servicesOfRunningQuickstart(ctx.env, dataDir);
+  if (running) ctx.stderr.write(`${running.note}\n`);
   const state: QuickstartState = {
-    cli: ctx,
+    cli: running ? { ...ctx, env: running.env } : ctx,
+    ...(running ? { reusedServices: true } : {}),
     log,
     projectDir: ctx.cwd,
-    dataDir: join(ctx.cwd, '.tmp', 'quickstart'),
+    dataDir,
     scale: opts.scale ?? 'medium',
     ...(opts.sandboxFaults ? { sandboxFaults: opts.sandboxFaults } : {}),
     cleanups: [],

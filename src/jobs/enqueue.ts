@@ -1,10 +1,20 @@
 /**
- * The programmatic entry of the CLI (`sync`, `backfill`): enqueue through the SAME BullMQ path as the
- * scheduled jobs (STYLE.md guideline 13), optionally process them in this process (when no worker is
- * running), and wait for every job's outcome.
+ * The programmatic entry of the CLI (`sync`, `backfill`): enqueue through the SAME BullMQ job path as
+ * the scheduled jobs (same processor, options, retries and stream locks), follow every job by its id,
+ * and never wait on a worker that is gone.
+ *
+ * Two queues are involved:
+ *   - the shared engine queue, when workers are running: they take the jobs. While waiting, every
+ *     poll checks that each unfinished job is either held (active, its lock renewed) or can be taken
+ *     (at least one worker connected: BullMQ lists workers by their named Redis connections, which
+ *     close when the process stops or dies). A job that stays orphaned for `takeoverAfterMs` (its
+ *     worker stopped, or died and its lock expired) is removed from the shared queue and run here.
+ *   - a private queue of this run, for the jobs this process runs itself (no worker at all, --inline,
+ *     or taken over): its worker sees ONLY the jobs of this run, never a scheduled job that happens
+ *     to be due in the shared queue (those stay for the workers). It is deleted when the run ends.
  */
 import { randomUUID } from 'node:crypto';
-import { type Job, QueueEvents } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import type { StreamName } from '../core/streams.ts';
 import type { RunTrigger } from '../load/types.ts';
 import type { EngineDeps } from './deps.ts';
@@ -43,6 +53,29 @@ export interface JobProgressEvent {
   summary?: RunSummary;
 }
 
+/** Where the unfinished jobs are, at every poll (for a progress line that tells the truth). */
+export interface WaitStatus {
+  total: number;
+  done: number;
+  /** Running on a worker (or in this process). */
+  active: number;
+  /** Queued, delayed (stream busy, retry backoff) or orphaned. */
+  waiting: number;
+  /** Workers connected to the shared queue. */
+  workers: number;
+  /** Jobs this process runs itself. */
+  inline: number;
+}
+
+export interface TakeoverEvent {
+  /** How many jobs this process now runs itself. */
+  jobs: number;
+  /** How long they had no live worker to hold or take them, ms. */
+  orphanedForMs: number;
+  /** Workers connected when it happened (0 unless the jobs' own worker died holding them). */
+  workers: number;
+}
+
 export interface EnqueueAndWaitInput {
   syncs?: SyncRequest[];
   backfills?: BackfillRequest[];
@@ -51,7 +84,18 @@ export interface EnqueueAndWaitInput {
   processInline: boolean;
   concurrency?: number;
   onProgress?: (event: JobProgressEvent) => void;
+  /** Called after every poll. */
+  onStatus?: (status: WaitStatus) => void;
+  /** Called when this process takes over jobs no live worker holds or can take. */
+  onTakeover?: (event: TakeoverEvent) => void;
+  /** How long jobs may have no live worker before this process runs them (default 5 s). */
+  takeoverAfterMs?: number;
+  /** How often job states and workers are checked (default 1 s). */
+  pollMs?: number;
 }
+
+export const DEFAULT_TAKEOVER_AFTER_MS = 5_000;
+const DEFAULT_POLL_MS = 1_000;
 
 /** True when at least one worker is connected to the engine queue. */
 export async function hasActiveWorkers(deps: EngineDeps): Promise<boolean> {
@@ -80,17 +124,22 @@ function failedSummary(data: EngineJobData, trigger: RunTrigger, reason: string)
   };
 }
 
-async function addJobs(
-  deps: EngineDeps,
-  queue: EngineQueue,
-  input: EnqueueAndWaitInput,
-): Promise<Job<EngineJobData>[]> {
+interface Followed {
+  jobId: string;
+  name: typeof SYNC_JOB | typeof BACKFILL_JOB;
+  data: EngineJobData;
+  trigger: RunTrigger;
+  where: 'shared' | 'inline';
+  summary: RunSummary | null;
+}
+
+function jobsOf(input: EnqueueAndWaitInput): Followed[] {
   const trigger = input.trigger ?? 'cli';
-  const jobs: Job<EngineJobData>[] = [];
+  const out: Followed[] = [];
   for (const s of input.syncs ?? []) {
     const data: SyncJobData = { connectionId: s.connectionId, stream: s.stream, trigger };
     const jobId = `${trigger}.${s.stream}.${s.connectionId}.${randomUUID()}`;
-    jobs.push(await queue.add(SYNC_JOB, data, { ...syncJobOptions(deps.config), jobId }));
+    out.push({ jobId, name: SYNC_JOB, data, trigger, where: 'shared', summary: null });
   }
   for (const b of input.backfills ?? []) {
     const data: BackfillJobData = {
@@ -100,84 +149,227 @@ async function addJobs(
       to: b.to.toISOString(),
     };
     const jobId = backfillJobId(b.stream, b.connectionId, data.from, data.to);
-    const job = await queue.add(BACKFILL_JOB, data, { ...backfillJobOptions(deps.config), jobId });
-    // Same id as an earlier attempt that failed for good: resume it (the ledger makes it continue).
-    if ((await job.getState()) === 'failed') await job.retry('failed');
-    jobs.push(job);
+    out.push({ jobId, name: BACKFILL_JOB, data, trigger: 'backfill', where: 'shared', summary: null });
   }
-  return jobs;
+  return out;
 }
 
+function optionsOf(deps: EngineDeps, f: Followed) {
+  const base = f.name === BACKFILL_JOB ? backfillJobOptions(deps.config) : syncJobOptions(deps.config);
+  return { ...base, jobId: f.jobId };
+}
+
+/**
+ * Adds a job. A backfill's id is deterministic: a finished job of the same range (completed or
+ * failed, kept for inspection) is removed first, so this run really runs (its done windows are
+ * skipped by the ledger) instead of handing back the earlier run's result. A job of the same range
+ * still queued or running is followed as it is.
+ */
+async function addJob(deps: EngineDeps, queue: EngineQueue, f: Followed): Promise<void> {
+  if (f.name === BACKFILL_JOB) {
+    const state = await queue.getJobState(f.jobId);
+    if (state === 'completed' || state === 'failed') await (await queue.getJob(f.jobId))?.remove();
+  }
+  await queue.add(f.name, f.data, optionsOf(deps, f));
+}
+
+const sleep = (ms: number, wake: Promise<void>) =>
+  Promise.race([new Promise<void>((resolve) => setTimeout(resolve, ms).unref()), wake]);
+
 export async function enqueueAndWait(deps: EngineDeps, input: EnqueueAndWaitInput): Promise<RunSummary[]> {
-  const queue = createEngineQueue(deps.redis, deps.config);
-  // QueueEvents blocks on XREAD: it needs a connection of its own, closed here.
-  const eventsRedis = deps.redis.duplicate();
-  const events = new QueueEvents(deps.config.queueName, {
-    connection: eventsRedis,
-    prefix: deps.config.queuePrefix,
+  const pollMs = input.pollMs ?? DEFAULT_POLL_MS;
+  const takeoverAfterMs = input.takeoverAfterMs ?? DEFAULT_TAKEOVER_AFTER_MS;
+  const followed = jobsOf(input);
+  const byId = new Map(followed.map((f) => [f.jobId, f]));
+  const shared = createEngineQueue(deps.redis, deps.config);
+  const inlineConfig = {
+    ...deps.config,
+    queueName: `${deps.config.queueName}-run-${randomUUID().slice(0, 8)}`,
+  };
+  let inline = null as { queue: EngineQueue; worker: RunningWorker } | null;
+  const closers: (() => Promise<void> | void)[] = [];
+  let wake: () => void = () => undefined;
+  let woken = new Promise<void>((resolve) => {
+    wake = resolve;
   });
-  let worker: RunningWorker | null = null;
-  try {
-    await events.waitUntilReady();
-    const jobs = await addJobs(deps, queue, input);
-    // Each waitUntilFinished() listens for its job's completed and failed events on this one
-    // QueueEvents, and for 'closing' on the queue: raise both caps so many syncs do not trip Node's
-    // leak warning.
-    events.setMaxListeners(jobs.length * 2 + 10);
-    queue.setMaxListeners(jobs.length + 10);
-    const ids = new Map(jobs.map((j) => [j.id as string, j]));
-    events.on('progress', ({ jobId, data }) => {
-      const job = ids.get(jobId);
-      if (job)
-        input.onProgress?.({
-          jobId,
-          connectionId: job.data.connectionId,
-          stream: job.data.stream,
-          state: 'progress',
-          progress: data,
-        });
+
+  const emit = (f: Followed, state: JobProgressEvent['state'], extra: Partial<JobProgressEvent> = {}) =>
+    input.onProgress?.({
+      jobId: f.jobId,
+      connectionId: f.data.connectionId,
+      stream: f.data.stream,
+      state,
+      ...extra,
     });
-    for (const job of jobs) {
-      input.onProgress?.({
-        jobId: job.id as string,
-        connectionId: job.data.connectionId,
-        stream: job.data.stream,
-        state: 'queued',
-      });
-    }
-    if (input.processInline) {
-      worker = await startWorker(deps, {
-        concurrency: input.concurrency ?? Math.min(4, Math.max(1, jobs.length)),
-        schedule: false,
-      });
-    }
-    return await Promise.all(
-      jobs.map(async (job) => {
-        const trigger = job.name === BACKFILL_JOB ? 'backfill' : (input.trigger ?? 'cli');
-        let summary: RunSummary;
-        let failed = false;
-        try {
-          summary = (await job.waitUntilFinished(events)) as RunSummary;
-        } catch (err) {
-          failed = true;
-          // What the run committed before failing, when it got as far as a run (processor.ts).
-          const attached = readFailedSummary(await queue.getJob(job.id as string).catch(() => undefined));
-          summary = attached ?? failedSummary(job.data, trigger, (err as Error).message);
-        }
-        input.onProgress?.({
-          jobId: job.id as string,
-          connectionId: job.data.connectionId,
-          stream: job.data.stream,
-          state: failed || summary.status === 'failed' ? 'failed' : 'completed',
-          summary,
-        });
-        return summary;
-      }),
+  const settle = (f: Followed, summary: RunSummary) => {
+    if (f.summary) return;
+    f.summary = summary;
+    emit(f, summary.status === 'failed' ? 'failed' : 'completed', { summary });
+    wake();
+    woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  };
+  /** QueueEvents blocks on XREAD: a connection of its own per queue, closed at the end. */
+  const listen = async (queueName: string, where: Followed['where']) => {
+    const connection = deps.redis.duplicate();
+    const events = new QueueEvents(queueName, { connection, prefix: deps.config.queuePrefix });
+    closers.push(async () => {
+      await events.close();
+      connection.disconnect();
+    });
+    const mine = (jobId: string) => {
+      const f = byId.get(jobId);
+      return f && f.where === where ? f : null;
+    };
+    events.on('progress', ({ jobId, data }) => {
+      const f = mine(jobId);
+      if (f && !f.summary) emit(f, 'progress', { progress: data });
+    });
+    events.on('completed', ({ jobId, returnvalue }) => {
+      const f = mine(jobId);
+      if (f) settle(f, returnvalue as unknown as RunSummary);
+    });
+    events.on('failed', ({ jobId, failedReason }) => {
+      const f = mine(jobId);
+      if (!f) return;
+      // What the run committed before failing, when it got as far as a run (processor.ts).
+      const queue = where === 'inline' && inline ? inline.queue : shared;
+      void queue
+        .getJob(jobId)
+        .catch(() => undefined)
+        .then((job) => settle(f, readFailedSummary(job) ?? failedSummary(f.data, f.trigger, failedReason)));
+    });
+    await events.waitUntilReady();
+  };
+  const startInline = async (count: number) => {
+    if (inline) return inline;
+    await listen(inlineConfig.queueName, 'inline');
+    const queue = createEngineQueue(deps.redis, inlineConfig);
+    const worker = await startWorker(
+      { ...deps, config: inlineConfig },
+      { concurrency: input.concurrency ?? Math.min(4, Math.max(1, count)), schedule: false },
     );
+    inline = { queue, worker };
+    closers.push(async () => {
+      await worker.close();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+    });
+    return inline;
+  };
+
+  try {
+    if (input.processInline) {
+      const { queue } = await startInline(followed.length);
+      for (const f of followed) {
+        f.where = 'inline';
+        await addJob(deps, queue, f);
+        emit(f, 'queued');
+      }
+    } else {
+      await listen(deps.config.queueName, 'shared');
+      for (const f of followed) {
+        await addJob(deps, shared, f);
+        emit(f, 'queued');
+      }
+    }
+    let orphanedSince: number | null = null;
+    while (followed.some((f) => !f.summary)) {
+      await sleep(pollMs, woken);
+      const open = followed.filter((f) => !f.summary);
+      if (open.length === 0) break;
+      const workers = (await shared.getWorkers()).length;
+      const status: WaitStatus = {
+        total: followed.length,
+        done: 0,
+        active: 0,
+        waiting: 0,
+        workers,
+        inline: followed.filter((f) => f.where === 'inline').length,
+      };
+      const orphans: Followed[] = [];
+      for (const f of open) {
+        const queue = f.where === 'inline' && inline ? inline.queue : shared;
+        const state = await queue.getJobState(f.jobId);
+        if (state === 'completed' || state === 'failed') {
+          // The event was missed (a reconnect, a trimmed stream): read the outcome from the job.
+          const job = await queue.getJob(f.jobId);
+          if (job && state === 'completed') settle(f, job.returnvalue as RunSummary);
+          else
+            settle(
+              f,
+              readFailedSummary(job) ??
+                failedSummary(f.data, f.trigger, job?.failedReason ?? 'Error: the job failed'),
+            );
+          continue;
+        }
+        if (state === 'unknown') {
+          settle(
+            f,
+            failedSummary(
+              f.data,
+              f.trigger,
+              `JobLostError: job ${f.jobId} disappeared from the queue before it finished (removed by another process?)`,
+            ),
+          );
+          continue;
+        }
+        if (state === 'active') {
+          status.active += 1;
+          // A held job has a lock its worker renews; a worker that died stops renewing it and the
+          // lock expires (after the worker's lock duration), which is what BullMQ calls stalled.
+          if (f.where === 'shared' && (await deps.redis.exists(shared.toKey(`${f.jobId}:lock`))) === 0)
+            orphans.push(f);
+        } else {
+          status.waiting += 1;
+          if (f.where === 'shared' && workers === 0) orphans.push(f);
+        }
+      }
+      status.done = followed.filter((f) => f.summary).length;
+      input.onStatus?.(status);
+      if (orphans.length === 0) {
+        orphanedSince = null;
+        continue;
+      }
+      const now = Date.now();
+      orphanedSince ??= now;
+      if (now - orphanedSince < takeoverAfterMs) continue;
+      const taken = await takeOver(orphans);
+      if (taken > 0) input.onTakeover?.({ jobs: taken, orphanedForMs: now - orphanedSince, workers });
+      orphanedSince = null;
+    }
+    return followed.map((f) => f.summary as RunSummary);
   } finally {
-    await worker?.close();
-    await events.close();
-    eventsRedis.disconnect();
-    await queue.close();
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        deps.log.debug({ event: 'close_failed', err: (err as Error).message }, 'closing a queue failed');
+      }
+    }
+    await shared.close();
+  }
+
+  /**
+   * Removes each orphan from the shared queue and runs it here. Removal fails on a job whose lock is
+   * held: a worker took it meanwhile, so it stays followed where it is.
+   */
+  async function takeOver(orphans: Followed[]): Promise<number> {
+    const { queue } = await startInline(orphans.length);
+    let taken = 0;
+    for (const f of orphans) {
+      const job = await shared.getJob(f.jobId);
+      if (!job) continue;
+      try {
+        await job.remove();
+      } catch {
+        continue;
+      }
+      f.where = 'inline';
+      await addJob(deps, queue, f);
+      taken += 1;
+    }
+    return taken;
   }
 }

@@ -16,11 +16,14 @@ export {
 } from './deps.ts';
 export {
   type BackfillRequest,
+  DEFAULT_TAKEOVER_AFTER_MS,
   type EnqueueAndWaitInput,
   enqueueAndWait,
   hasActiveWorkers,
   type JobProgressEvent,
   type SyncRequest,
+  type TakeoverEvent,
+  type WaitStatus,
 } from './enqueue.ts';
 export { ConnectionUnavailableError, isPermanentFailure, SyncRunError } from './failure.ts';
 export { backfillJobId, createEngineQueue, schedulerId } from './queues.ts';

@@ -15,6 +15,7 @@ import { groundTruth } from './ground-truth.ts';
 import { PageTokenCodec } from './page-token.ts';
 import { type SandboxQuirks, parseQuirks, resolveQuirks } from './quirks.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { type ConsentAccount, consentPage } from './routes/consent.ts';
 import { Router } from './routes/table.ts';
 import { isSandboxScale } from './scale.ts';
 import { type AwaitingAuth, createSandboxServer } from './server.ts';
@@ -48,6 +49,14 @@ function checkedLatency(ms: number): number {
   return ms;
 }
 
+/** The app's redirect URL when none is given: the localhost URL TikTok's guide shows as valid. */
+export const DEFAULT_REDIRECT_URL = 'http://localhost:8000/';
+
+/** The simulated app's service id (seller and partner authorization links name it), from its key. */
+function sandboxServiceId(appKey: string): string {
+  return `7${Number.parseInt(appKey, 16).toString().padStart(8, '0')}`;
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 1;
   const scale = options.scale ?? 'tiny';
@@ -67,9 +76,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // Accounts and their initial grants; the listing follows refreshes of that first token family.
   const accounts: SandboxAccount[] = [];
+  const consentAccounts: ConsentAccount[] = [];
   const families = new Map<number, SandboxAccount>();
   const add = (info: AccountInfo, build: (g: SandboxTokenGrant) => SandboxAccount) => {
     tokens.addAccount(info);
+    consentAccounts.push({ kind: info.kind, openId: info.id, name: info.name });
     const { family, ...g } = grant(tokens, info.id);
     const account = build(g);
     accounts.push(account);
@@ -135,6 +146,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const awaitingAuth = new Set<AwaitingAuth>();
   let sandbox: Sandbox | null = null;
+  const serviceId = sandboxServiceId(world.appKey);
+  const redirectUrl = options.redirectUrl ?? DEFAULT_REDIRECT_URL;
   const server = createSandboxServer(
     api,
     stats,
@@ -142,6 +155,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!sandbox) throw new Error('sandbox not started');
       return sandbox;
     }),
+    (path, query) =>
+      consentPage(
+        {
+          appKey: world.appKey,
+          serviceId,
+          redirectUrl,
+          accounts: () => consentAccounts,
+          newAuthCode: (openId) => tokens.newAuthCode(openId),
+        },
+        path,
+        query,
+      ),
     { latencyBeforeAuthMs: () => latencyBeforeAuthMs, awaitingAuth },
   );
   await new Promise<void>((resolve, reject) => {
@@ -154,7 +179,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const started: Sandbox = {
     url,
     authUrl: url,
-    app: { appKey: world.appKey, appSecret: world.appSecret },
+    app: { appKey: world.appKey, appSecret: world.appSecret, serviceId },
+    redirectUrl,
     get accounts() {
       freshCodes();
       return accounts;

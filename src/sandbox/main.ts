@@ -14,6 +14,8 @@ export interface SandboxCliOptions {
   /** Quirks spec (./quirks.ts), e.g. "terminal_page_token=absent,error_status=4xx" or "all". */
   quirks?: string | undefined;
   host: string;
+  /** The app's redirect URL (consent page target); default http://localhost:8000/. */
+  redirectUrl?: string | undefined;
   /** Where to print (default console.log); injected by tests. */
   print?: (line: string) => void;
 }
@@ -25,6 +27,8 @@ export function describeSandbox(sandbox: Sandbox): string[] {
     `  TIKTOK_AUTH_BASE_URL=${sandbox.authUrl}`,
     `  TIKTOK_APP_KEY=${sandbox.app.appKey}`,
     `  TIKTOK_APP_SECRET=${sandbox.app.appSecret}`,
+    `  TIKTOK_SERVICE_ID=${sandbox.app.serviceId}`,
+    `  redirect URL (app setting): ${sandbox.redirectUrl}  (affiliate-etl connections authorize listens there)`,
     '',
   ];
   for (const a of sandbox.accounts) {
@@ -61,6 +65,7 @@ export async function runSandboxCli(opts: SandboxCliOptions): Promise<void> {
     host: opts.host,
     ...(opts.faults ? { faults: opts.faults } : {}),
     ...(opts.quirks ? { quirks: parseQuirks(opts.quirks) } : {}),
+    ...(opts.redirectUrl ? { redirectUrl: opts.redirectUrl } : {}),
   });
   for (const line of describeSandbox(sandbox)) print(line);
   await new Promise<void>((resolve) => {

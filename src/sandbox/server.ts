@@ -5,6 +5,7 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { isAuthPath, type SandboxApi } from './api.ts';
+import type { ConsentResponse } from './routes/consent.ts';
 import type { StatsCollector } from './stats.ts';
 
 export type ControlHandler = (
@@ -55,10 +56,14 @@ export interface AwaitingAuth {
   sinceMs: number;
 }
 
+/** The auth host's authorization pages (routes/consent.ts): null when the path is not one of them. */
+export type ConsentHandler = (path: string, query: URLSearchParams) => ConsentResponse | null;
+
 export function createSandboxServer(
   api: SandboxApi,
   stats: StatsCollector,
   control: ControlHandler,
+  consent: ConsentHandler = () => null,
   options: SandboxServerOptions = {},
 ): Server {
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {
@@ -79,6 +84,14 @@ export function createSandboxServer(
     const query = new URLSearchParams(qi < 0 ? '' : url.slice(qi + 1));
     const method = req.method ?? 'GET';
     const rawBody = await readBody(req);
+    if (method === 'GET') {
+      const page = consent(path, query);
+      if (page) {
+        res.writeHead(page.status, { ...page.headers, 'content-length': Buffer.byteLength(page.body) });
+        res.end(page.body);
+        return;
+      }
+    }
     if (path.startsWith('/__sandbox/')) {
       const out = await control(method, path, query, rawBody);
       sendJson(res, out.status, out.body);

@@ -41,11 +41,18 @@ export interface SandboxOptions {
   errorStatusMode?: '200' | '4xx';
   /** Answers to the questions the API docs leave open (./quirks.ts); unset switches keep their defaults. */
   quirks?: Partial<SandboxQuirks>;
+  /**
+   * The app's redirect URL (an app setting on TikTok): where the consent page sends the browser with
+   * `?code=...&state=...&app_key=...`. Default http://localhost:8000/.
+   */
+  redirectUrl?: string;
 }
 
 export interface SandboxApp {
   appKey: string;
   appSecret: string;
+  /** Named by seller and partner authorization links (`service_id`). */
+  serviceId: string;
 }
 
 export interface SandboxTokenGrant {
@@ -97,6 +104,8 @@ export interface Sandbox {
   /** Token host base URL (TIKTOK_AUTH_BASE_URL); may be the same server. */
   authUrl: string;
   app: SandboxApp;
+  /** The app's redirect URL the consent page sends codes to. */
+  redirectUrl: string;
   accounts: SandboxAccount[];
   clock: {
     nowMs(): number;

@@ -37,7 +37,7 @@ import {
   serializeQuery,
 } from './request.ts';
 import { backoffMs, sleep } from './sleep.ts';
-import { revokedAfterRetry, tokenRefusal } from './token-refusal.ts';
+import { refreshRefused, revokedAfterRetry, tokenRefusal } from './token-refusal.ts';
 import { fetchTransport, type HttpReply, ResponseTooLargeError, undiciTransport } from './transport.ts';
 import type { ApiCallObserver, ConnectionAuth, RateBudget } from './types.ts';
 
@@ -322,7 +322,9 @@ export function createApiClient(options: ApiClientOptions): OwnedApiClient {
           { endpoint: req.endpoint.name, code: (err as TikTokApiError).code, refusal },
           'tiktok.api.token_refused',
         );
-        const next = await tokens.refreshAfterExpiry(token, req.signal);
+        const next = await tokens.refreshAfterExpiry(token, req.signal).catch((refreshErr: unknown) => {
+          throw refreshRefused(err as TikTokApiError, refreshErr);
+        });
         try {
           return await sendWithRetries(req, prep, next, state);
         } catch (again) {

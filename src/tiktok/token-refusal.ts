@@ -8,7 +8,13 @@
  * alike: re-read the connection's current pair (refreshing only if the refused token is still the
  * current one) and send once more. Only a refusal that survives that is a verdict on the connection.
  */
-import { InvalidRequestError, isApiError, TokenExpiredError, TokenRevokedError } from './errors.ts';
+import {
+  InvalidRequestError,
+  isApiError,
+  type TikTokApiError,
+  TokenExpiredError,
+  TokenRevokedError,
+} from './errors.ts';
 
 export type TokenRefusal = 'expired' | 'deauthorized' | 'invalid';
 
@@ -37,6 +43,24 @@ export function revokedAfterRetry(err: InvalidRequestError | TokenRevokedError):
     httpStatus: err.httpStatus,
     requestId: err.requestId,
     detail: `${err.detail}; the connection's current access token is refused even after a refresh`,
+    hint: 're-authorize the connection',
+  });
+}
+
+/**
+ * The refused token could not be replaced because the refresh itself was refused (the refresh token
+ * is revoked or expired): the verdict names the business call's refusal first, then the refresh's,
+ * so an operator reads what happened in order. Anything else the refresh threw (a transient fault,
+ * an abort) is passed on as it is.
+ */
+export function refreshRefused(refused: TikTokApiError, refreshErr: unknown): unknown {
+  if (!isApiError(refreshErr, TokenRevokedError)) return refreshErr;
+  return new TokenRevokedError({
+    endpoint: refused.endpoint,
+    code: refused.code,
+    httpStatus: refused.httpStatus,
+    requestId: refused.requestId,
+    detail: `${refused.detail}; refreshing the token was refused too: ${refreshErr.message}`,
     hint: 're-authorize the connection',
   });
 }

@@ -16,19 +16,52 @@ interface BackfillOptions {
   to: Date;
   connection?: number[];
   dryRun?: boolean;
+  force?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Orders that have not been created cannot be read yet: a range starting today or later is refused,
+ * and a range ending in the future is clipped to today's midnight UTC (a day boundary, so the ledger's
+ * windows stay the same all day; the scheduled syncs read what comes after). Returns the range to
+ * run and, when clipped, the sentence that says so.
+ */
+export function clipRangeToPast(
+  from: Date,
+  to: Date,
+  nowMs: number,
+): { from: Date; to: Date; note: string | null } {
+  const today = new Date(Math.floor(nowMs / DAY_MS) * DAY_MS);
+  if (from.getTime() >= today.getTime()) {
+    throw new CliError(
+      `Nothing to backfill: --from ${from.toISOString()} is not before today (${today.toISOString().slice(0, 10)}, UTC). ` +
+        'A backfill reads orders already created; the scheduled syncs (affiliate-etl sync) read the recent ones.',
+      EXIT_USAGE,
+    );
+  }
+  if (to.getTime() <= today.getTime()) return { from, to, note: null };
+  return {
+    from,
+    to: today,
+    note: `--to ${to.toISOString()} is in the future: the range is clipped to ${today.toISOString()} (today, midnight UTC); the scheduled syncs read what comes after.`,
+  };
 }
 
 const WINDOWED = STREAMS.filter((s) => STREAM_STRATEGY[s] === 'windowed');
 
 const HELP = `
 Backfills apply to the order streams (${WINDOWED.join(', ')}): the API filters them
-by create time only (api doc §4.1), so a range is split into windows of ORDERS_WINDOW_DAYS days.
-Dates are UTC (YYYY-MM-DD = midnight UTC); --to is exclusive.
+by create time only, so a range is split into windows of ORDERS_WINDOW_DAYS days.
+Dates are UTC (YYYY-MM-DD = midnight UTC); --to is exclusive. A range ending in the future is
+clipped to today (midnight UTC), said so; one starting today or later is refused.
+Windows the ledger already records as done are skipped, and said so; --force re-reads them.
 
 Examples:
   $ affiliate-etl backfill --stream seller_affiliate_orders --from 2024-01-01 --to 2024-07-01 --dry-run
   $ affiliate-etl backfill --stream seller_affiliate_orders --from 2024-01-01 --to 2024-07-01
-  $ affiliate-etl backfill --stream creator_affiliate_orders --from 2025-01-01 --to 2025-02-01 --connection 3`;
+  $ affiliate-etl backfill --stream creator_affiliate_orders --from 2025-01-01 --to 2025-02-01 --connection 3
+  $ affiliate-etl backfill --stream seller_affiliate_orders --from 2024-01-01 --to 2024-02-01 --force`;
 
 export function registerBackfill(program: Command, ctx: CliContext): void {
   program
@@ -47,6 +80,7 @@ export function registerBackfill(program: Command, ctx: CliContext): void {
       collect(parseConnectionId),
     )
     .option('--dry-run', 'print the windows it would run (and which are already done), run nothing')
+    .option('--force', 're-read windows the ledger already records as done')
     .addHelpText('after', HELP)
     .action(async (opts: BackfillOptions) => {
       if (STREAM_STRATEGY[opts.stream] !== 'windowed') {
@@ -61,11 +95,14 @@ export function registerBackfill(program: Command, ctx: CliContext): void {
           EXIT_USAGE,
         );
       }
+      const range = clipRangeToPast(opts.from, opts.to, Date.now());
+      if (range.note) ctx.stderr.write(`${range.note}\n`);
       const input = {
         stream: opts.stream,
-        from: opts.from,
-        to: opts.to,
+        from: range.from,
+        to: range.to,
         connectionIds: opts.connection ?? [],
+        force: opts.force ?? false,
       };
       const [mod, { checkOutcome }] = await Promise.all([
         import('../ui/backfill-run.ts'),

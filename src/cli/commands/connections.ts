@@ -2,7 +2,7 @@
  * `affiliate-etl connections add|list|remove|disable|enable|rotate-key` (CLI.md). Secrets go in
  * encrypted and never come out: `list` reads only the public columns, and errors are scrubbed.
  */
-import { Argument, type Command } from 'commander';
+import { Argument, type Command, Option } from 'commander';
 import type { ConnectionKind } from '../../core/streams.ts';
 import {
   getConnection,
@@ -17,8 +17,10 @@ import { explainApiError } from '../render/api-error.ts';
 import { renderConnections, renderConnectionAdded } from '../render/connections.ts';
 import { addVerifiedConnection, type Credentials } from '../ui/add-connection.ts';
 import { parseConnectionId, parseEpochSeconds, parseKind, parseText } from '../ui/args.ts';
+import { confirmOrRefuse } from '../ui/confirm.ts';
 import { ProbeError } from '../ui/probe.ts';
-import { withRuntime } from '../ui/runtime.ts';
+import { type Runtime, withRuntime } from '../ui/runtime.ts';
+import { integerIn } from '../options.ts';
 
 interface AddOptions {
   appKey?: string;
@@ -36,7 +38,9 @@ interface AddOptions {
 const ADD_HELP = `
 Give either an auth code (from the authorization redirect: ?code=...; single use, valid 30 minutes)
 or a token pair with the access token's absolute expiry (epoch seconds). --app-key and --app-secret
-default to TIKTOK_APP_KEY and TIKTOK_APP_SECRET.
+default to TIKTOK_APP_KEY and TIKTOK_APP_SECRET. \`connections authorize KIND\` gets the code for you
+(it prints the authorization link and receives the redirect). A creator added from tokens without
+--open-id gets it from the token endpoint (a refresh; the rotated pair is what is stored).
 
 Examples:
   $ affiliate-etl connections add seller --auth-code "$CODE" --name "EU shops"
@@ -76,7 +80,11 @@ export function registerConnections(program: Command, ctx: CliContext): void {
       'absolute expiry of the refresh token, Unix seconds',
       parseEpochSeconds,
     )
-    .option('--open-id <id>', "creator's open_id (creators with --access-token only)", parseText('--open-id'))
+    .option(
+      '--open-id <id>',
+      "creator's open_id (with --access-token; when absent it is learned from the token endpoint)",
+      parseText('--open-id'),
+    )
     .option(
       '--name <name>',
       'a label for tables and logs (default: the shop, creator or category name)',
@@ -87,37 +95,87 @@ export function registerConnections(program: Command, ctx: CliContext): void {
     .action(async (kind: ConnectionKind, opts: AddOptions) => {
       const credentials = credentialsFrom(opts);
       await withRuntime(ctx, 'connections', ['database', 'encryption'], async (rt) => {
-        const appKey = opts.appKey ?? rt.config.tiktok.appKey;
-        const appSecret = opts.appSecret ?? rt.config.tiktok.appSecret;
-        const missing = [
-          ...(appKey ? [] : ['--app-key (or set TIKTOK_APP_KEY)']),
-          ...(appSecret ? [] : ['--app-secret (or set TIKTOK_APP_SECRET)']),
-        ];
-        if (missing.length > 0 || !appKey || !appSecret) {
+        const app = appCredentials(rt, opts, 'connections add');
+        await addAndReport(ctx, rt, {
+          kind,
+          app,
+          name: opts.name ?? null,
+          idOnly: opts.idOnly ?? false,
+          credentials,
+        });
+      });
+    });
+
+  connections
+    .command('authorize')
+    .description(
+      'onboard a shop, creator or partner in one go: print the authorization link, receive the redirect, store the connection',
+    )
+    .addArgument(new Argument('<kind>', 'seller, creator or partner').argParser(parseKind))
+    .option(
+      '--redirect-uri <url>',
+      "where this command listens for the redirect: the app's redirect URL, as set in its settings",
+      DEFAULT_REDIRECT_URI,
+    )
+    .option(
+      '--service-id <id>',
+      "the app's service id (seller and partner links; default: TIKTOK_SERVICE_ID)",
+      parseText('--service-id'),
+    )
+    .option('--app-key <key>', 'app key (default: TIKTOK_APP_KEY)', parseText('--app-key'))
+    .option('--app-secret <secret>', 'app secret (default: TIKTOK_APP_SECRET)', parseText('--app-secret'))
+    .addOption(
+      new Option('--region <region>', 'which TikTok Shop authorization host the link uses')
+        .choices(['global', 'us'])
+        .default('global'),
+    )
+    .option(
+      '--authorize-url <url>',
+      "another authorization page base (default: TikTok's, or the auth host when TIKTOK_AUTH_BASE_URL names a sandbox)",
+      parseText('--authorize-url'),
+    )
+    .option('--timeout <seconds>', 'how long to wait for the redirect', integerIn(1, 86_400), 600)
+    .option(
+      '--name <name>',
+      'a label for tables and logs (default: the shop, creator or category name)',
+      parseText('--name'),
+    )
+    .option('--id-only', 'print only the new connection id (for scripts)')
+    .addHelpText('after', AUTHORIZE_HELP)
+    .action(async (kind: ConnectionKind, opts: AuthorizeOptions) => {
+      await withRuntime(ctx, 'connections', ['database', 'encryption'], async (rt) => {
+        const app = appCredentials(rt, opts, 'connections authorize');
+        const serviceId = opts.serviceId ?? ctx.env.TIKTOK_SERVICE_ID ?? null;
+        if (kind !== 'creator' && !serviceId)
           throw new CliError(
-            `connections add needs the app credentials: give ${missing.join(' and ')}.`,
+            `A ${kind} authorization link names the app's service id: give --service-id (or set TIKTOK_SERVICE_ID). ` +
+              "It is on the app's page in TikTok Shop Partner Center.",
             EXIT_USAGE,
           );
-        }
-        const db = rt.db();
+        const { authorizeConnection } = await import('../ui/authorize-run.ts');
+        const { code, finish } = await authorizeConnection(ctx, {
+          kind,
+          app,
+          serviceId,
+          redirectUri: opts.redirectUri,
+          region: opts.region,
+          authorizeBase: opts.authorizeUrl ?? sandboxAuthBase(rt.config.tiktok.authBaseUrl),
+          timeoutMs: opts.timeout * 1000,
+        });
         try {
-          const result = await addVerifiedConnection(
-            { sql: db.sql, box: rt.box(), api: rt.api(), nowMs: Date.now() },
-            { kind, name: opts.name ?? null, appKey, appSecret, credentials },
-          );
-          ctx.stdout.write(opts.idOnly ? `${result.id}\n` : renderConnectionAdded(kind, result, new Date()));
-        } catch (err) {
-          if (err instanceof CliError) throw err;
-          if (err instanceof ProbeError)
-            throw new CliError(`Connection not added: ${err.message}.`, EXIT_FAILURE);
-          const ctxInfo = {
+          const id = await addAndReport(ctx, rt, {
             kind,
-            appKey,
-            apiBaseUrl: rt.config.tiktok.apiBaseUrl,
-            authBaseUrl: rt.config.tiktok.authBaseUrl,
-          };
-          if (isApiError(err))
-            throw new CliError(`Connection not added: ${explainApiError(err, ctxInfo)}`, EXIT_FAILURE);
+            app,
+            name: opts.name ?? null,
+            idOnly: opts.idOnly ?? false,
+            credentials: { authCode: code },
+          });
+          await finish({
+            ok: true,
+            message: `Connection ${id} is stored; affiliate-etl syncs it from now on.`,
+          });
+        } catch (err) {
+          await finish({ ok: false, message: 'The terminal says why.' });
           throw err;
         }
       });
@@ -172,10 +230,24 @@ export function registerConnections(program: Command, ctx: CliContext): void {
     .command('remove')
     .addArgument(idArgument())
     .description('delete a connection, its credentials, state, run history and schedules (synced rows stay)')
-    .action(async (id: number) => {
+    .option('--yes', 'confirm without being asked (needed when there is no terminal to ask on)')
+    .addHelpText(
+      'after',
+      '\nAsks for confirmation on a terminal; scripts pass --yes. To stop syncing but keep everything,\nuse `connections disable` instead.\n\nExamples:\n  $ affiliate-etl connections remove 3\n  $ affiliate-etl connections remove 3 --yes',
+    )
+    .action(async (id: number, opts: { yes?: boolean }) => {
       await withRuntime(ctx, 'connections', ['database'], async (rt) => {
         const sql = rt.db().sql;
         const conn = await requireConnection(sql, id);
+        await confirmOrRefuse(
+          ctx,
+          {
+            question: `Remove connection ${id} (${conn.kind} "${conn.name}"): its credentials, sync state, run history and schedules?`,
+            yesFlag: '--yes',
+            refusal: `connections remove deletes connection ${id}'s credentials, sync state and run history for good; nothing was removed.`,
+          },
+          opts.yes ?? false,
+        );
         await removeConnection(sql, id);
         ctx.stdout.write(
           `Connection ${id} (${conn.kind} "${conn.name}") removed. Rows already synced stay in tiktok_affiliate.\n`,
@@ -263,4 +335,91 @@ async function lastSyncByConnection(sql: Parameters<typeof getConnection>[0]) {
 
 function isApiError(err: unknown): boolean {
   return err instanceof Error && typeof (err as { kind?: unknown }).kind === 'string' && 'requestId' in err;
+}
+
+const DEFAULT_REDIRECT_URI = 'http://localhost:8000/';
+/** TikTok's auth host: with any other TIKTOK_AUTH_BASE_URL (a sandbox), its own consent pages are used. */
+const TIKTOK_AUTH_HOST = 'https://auth.tiktok-shops.com';
+
+function sandboxAuthBase(authBaseUrl: string): string | null {
+  return authBaseUrl.replace(/\/+$/, '') === TIKTOK_AUTH_HOST ? null : authBaseUrl;
+}
+
+interface AuthorizeOptions {
+  redirectUri: string;
+  serviceId?: string;
+  appKey?: string;
+  appSecret?: string;
+  region: 'global' | 'us';
+  authorizeUrl?: string;
+  timeout: number;
+  name?: string;
+  idOnly?: boolean;
+}
+
+const AUTHORIZE_HELP = `
+Prints the authorization link of the app for this kind of account (with a fresh state), waits at
+--redirect-uri for the browser to come back with the code, checks the state, exchanges the code,
+discovers the shops or category assets and stores the connection, as \`connections add --auth-code\`
+does. The redirect URI must be the app's redirect URL in its settings (a localhost URL is valid).
+See docs/operations.md, "Onboarding a real shop, creator or partner".
+
+Examples:
+  $ affiliate-etl connections authorize seller --service-id 7123456789012345678
+  $ affiliate-etl connections authorize creator --redirect-uri http://localhost:8123/callback
+  $ affiliate-etl connections authorize partner --service-id 7123456789012345678 --region us --timeout 300`;
+
+type ConnectionsRuntime = Runtime<'database' | 'encryption'>;
+
+function appCredentials(
+  rt: ConnectionsRuntime,
+  opts: { appKey?: string; appSecret?: string },
+  command: string,
+): { appKey: string; appSecret: string } {
+  const appKey = opts.appKey ?? rt.config.tiktok.appKey;
+  const appSecret = opts.appSecret ?? rt.config.tiktok.appSecret;
+  if (!appKey || !appSecret) {
+    const missing = [
+      ...(appKey ? [] : ['--app-key (or set TIKTOK_APP_KEY)']),
+      ...(appSecret ? [] : ['--app-secret (or set TIKTOK_APP_SECRET)']),
+    ];
+    throw new CliError(`${command} needs the app credentials: give ${missing.join(' and ')}.`, EXIT_USAGE);
+  }
+  return { appKey, appSecret };
+}
+
+/** Verifies and stores a connection, prints what was stored; returns its id. */
+async function addAndReport(
+  ctx: CliContext,
+  rt: ConnectionsRuntime,
+  input: {
+    kind: ConnectionKind;
+    app: { appKey: string; appSecret: string };
+    name: string | null;
+    idOnly: boolean;
+    credentials: Credentials;
+  },
+): Promise<number> {
+  const { kind, app } = input;
+  try {
+    const result = await addVerifiedConnection(
+      { sql: rt.db().sql, box: rt.box(), api: rt.api(), nowMs: Date.now() },
+      { kind, name: input.name, ...app, credentials: input.credentials },
+    );
+    for (const note of result.notes) ctx.stderr.write(`${note}\n`);
+    ctx.stdout.write(input.idOnly ? `${result.id}\n` : renderConnectionAdded(kind, result, new Date()));
+    return result.id;
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    if (err instanceof ProbeError) throw new CliError(`Connection not added: ${err.message}.`, EXIT_FAILURE);
+    const ctxInfo = {
+      kind,
+      appKey: app.appKey,
+      apiBaseUrl: rt.config.tiktok.apiBaseUrl,
+      authBaseUrl: rt.config.tiktok.authBaseUrl,
+    };
+    if (isApiError(err))
+      throw new CliError(`Connection not added: ${explainApiError(err, ctxInfo)}`, EXIT_FAILURE);
+    throw err;
+  }
 }

@@ -14,6 +14,10 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     )
     .action(async () => {
       const config = loadConfig(ctx.env, { require: ['database'] });
+      // The same message as every other command for an unreachable database (host, port, hint),
+      // not the driver's bare "connect ECONNREFUSED".
+      const { requirePostgres } = await import('../ui/reach.ts');
+      await requirePostgres(config.databaseUrl);
       const log = commandLogger(ctx, config.logLevel, 'migrate');
       // Loaded on use: drizzle and the schema cost a second of startup that --help should not pay.
       const { runMigrations } = await import('../../load/migrate.ts');

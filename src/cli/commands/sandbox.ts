@@ -17,6 +17,7 @@ export interface SandboxCliOptions {
   scale: SandboxScale;
   faults: string | undefined;
   quirks: string | undefined;
+  redirectUrl: string | undefined;
 }
 
 /** Every spec shown in the help below; a unit test runs each through its parser. */
@@ -73,6 +74,11 @@ export function registerSandbox(program: Command): void {
         'order_range_cap, rotated_access_token, empty_body_signing, refresh_grant_type; see docs/sandbox.md)',
       checked(parseQuirks),
     )
+    .option(
+      '--redirect-url <url>',
+      "the app's redirect URL: where its consent page sends the browser with the auth code (affiliate-etl connections authorize listens there)",
+      'http://localhost:8000/',
+    )
     .addHelpText(
       'after',
       [
@@ -96,6 +102,7 @@ export function registerSandbox(program: Command): void {
         scale: opts.scale,
         faults: opts.faults,
         quirks: opts.quirks,
+        redirectUrl: opts.redirectUrl,
       });
     });
 }

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import type { StreamName } from '../../core/streams.ts';
 import type { CliContext } from '../context.ts';
-import { CliError, EXIT_FAILURE } from '../exit-codes.ts';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.ts';
 import { collect, parseConnectionId, parseStream } from '../ui/args.ts';
 
 interface StatusOptions {
@@ -41,6 +41,19 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         import('../render/status.ts'),
       ]);
       const failing = await withRuntime(ctx, 'status', ['database'], async (rt) => {
+        // An id that names no connection is a usage error (exit 2), as in sync, backfill and
+        // schedule, not an empty report.
+        const asked = opts.connection ?? [];
+        if (asked.length > 0) {
+          const found = await rt.db().sql<{ id: number }[]>`
+            select id from etl.connections where id = any(${asked}::int[])`;
+          const missing = asked.filter((id) => !found.some((r) => r.id === id));
+          if (missing.length > 0)
+            throw new CliError(
+              `There is no connection ${missing.join(', ')}; see \`affiliate-etl connections list\`.`,
+              EXIT_USAGE,
+            );
+        }
         const report = await gatherStatus(rt.db().sql, rt.config, {
           connectionIds: opts.connection ?? [],
           streams: opts.stream ?? [],

@@ -14,7 +14,16 @@ export interface FinalReportInput {
   cli: { plain: boolean; env: Record<string, string | undefined> };
   services?: { source: { postgres: ServiceSource | null; redis: ServiceSource | null } };
   config?: { databaseUrl: string; redisUrl: string };
-  sandbox?: { url: string; authUrl: string };
+  sandbox?: {
+    url: string;
+    authUrl: string;
+    /** The simulator's test app and accounts: printed with --keep-running, for `connections add`. */
+    app?: { appKey: string; appSecret: string; serviceId: string };
+    accounts?: readonly { kind: string; openId: string; authCode: string }[];
+    redirectUrl?: string;
+  };
+  /** Postgres and Redis belong to another quick start running here: their URLs are shown whole. */
+  reusedServices?: boolean;
   summaries?: readonly RunSummary[];
   loaded?: string;
 }
@@ -54,7 +63,8 @@ export function renderFinalReport(
  */
 function shownUrl(s: FinalReportInput, service: 'postgres' | 'redis'): string {
   const url = service === 'postgres' ? s.config?.databaseUrl : s.config?.redisUrl;
-  if (s.services?.source[service] === 'env') return service === 'postgres' ? '$DATABASE_URL' : '$REDIS_URL';
+  if (s.services?.source[service] === 'env' && !s.reusedServices)
+    return service === 'postgres' ? '$DATABASE_URL' : '$REDIS_URL';
   return url ?? '-';
 }
 
@@ -78,9 +88,11 @@ function nextSteps(s: FinalReportInput, keepRunning: boolean, dbUrl: string): st
       `  export DATABASE_URL="${dbUrl}" REDIS_URL="${shownUrl(s, 'redis')}"`,
       `  export TIKTOK_API_BASE_URL="${s.sandbox?.url ?? ''}" TIKTOK_AUTH_BASE_URL="${s.sandbox?.authUrl ?? ''}"`,
       `  export ETL_ENCRYPTION_KEY=${key}`,
+      ...sandboxCredentials(s),
       '  npx affiliate-etl status',
       '  npx affiliate-etl sync --stream seller_affiliate_orders',
       '',
+      ...sandboxAccounts(s),
     ];
   }
   return [
@@ -90,6 +102,30 @@ function nextSteps(s: FinalReportInput, keepRunning: boolean, dbUrl: string): st
     'Start again with `npm run quickstart` (it reuses the data and the connections, and syncs only what',
     'changed), or keep everything up to explore: `npm run quickstart -- --keep-running`',
     ...(reach ? [reach] : []),
+    '',
+  ];
+}
+
+/**
+ * The sandbox's test app, as `connections add` and `connections authorize` read it. These are the
+ * simulator's made-up credentials (the `sandbox` command prints them too), not an operator's.
+ */
+function sandboxCredentials(s: FinalReportInput): string[] {
+  const app = s.sandbox?.app;
+  if (!app) return [];
+  return [
+    `  export TIKTOK_APP_KEY="${app.appKey}" TIKTOK_APP_SECRET="${app.appSecret}" TIKTOK_SERVICE_ID="${app.serviceId}"`,
+  ];
+}
+
+function sandboxAccounts(s: FinalReportInput): string[] {
+  const accounts = s.sandbox?.accounts ?? [];
+  if (accounts.length === 0) return [];
+  return [
+    'Sandbox accounts (test credentials; an auth code is single use and valid 30 minutes):',
+    ...accounts.map((a) => `  ${a.kind.padEnd(8)} open_id ${a.openId}  auth code ${a.authCode}`),
+    'Add one again with `npx affiliate-etl connections add seller --auth-code CODE`, or walk the consent',
+    `flow with \`npx affiliate-etl connections authorize seller\` (its redirect: ${s.sandbox?.redirectUrl ?? 'http://localhost:8000/'}).`,
     '',
   ];
 }

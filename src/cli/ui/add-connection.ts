@@ -20,7 +20,7 @@ import {
 import type { Sql } from '../../load/db.ts';
 import { tokenStoreFor } from '../../load/token-store.ts';
 import type { ApiClient } from '../../tiktok/client.ts';
-import { exchangeAuthCode } from '../../tiktok/endpoints/token.ts';
+import { exchangeAuthCode, refreshTokens } from '../../tiktok/endpoints/token.ts';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.ts';
 import { MemoryTokens, type ProbeResult, probeConnection } from './probe.ts';
 
@@ -56,6 +56,8 @@ export interface AddConnectionResult {
   grantedScopes: string[];
   accessTokenExpiresAt: Date;
   refreshTokenExpiresAt: Date | null;
+  /** What was done beyond the obvious (e.g. the creator open_id learned from a refresh), for stderr. */
+  notes: string[];
 }
 
 export interface AddConnectionDeps {
@@ -102,11 +104,36 @@ export async function addVerifiedConnection(
       refreshTokenExpiresAt: c.refreshTokenExpiresAt ?? Number.MAX_SAFE_INTEGER,
     });
   }
+  const notes: string[] = [];
   if (input.kind === 'creator' && !openId) {
-    throw new CliError(
-      'A creator connection needs the creator open_id (its rows are keyed by it, WAREHOUSE.md): add it with an ' +
-        '--auth-code (the token response carries it) or pass --open-id with the tokens.',
-      EXIT_USAGE,
+    // Tokens given without --open-id: the token endpoint says whose they are. A refresh answers with
+    // open_id and user_type, and rotates the pair: the new pair is what gets stored (the old refresh
+    // token is spent, so the one the operator holds no longer matters).
+    const pair = await refreshTokens(
+      api,
+      { ...app, refreshToken: tokens.current.refreshToken },
+      {
+        nowMs: deps.nowMs,
+      },
+    );
+    if (pair.userType !== USER_TYPE.creator) {
+      const actual = KIND_OF_USER_TYPE[pair.userType] ?? `user_type ${pair.userType}`;
+      throw new CliError(
+        `These tokens belong to a ${actual} account (user_type ${pair.userType}), not a creator. ` +
+          `Nothing was stored, and the check refreshed them, so the refresh token you passed is used up: authorize the ${actual} account again (\`affiliate-etl connections authorize ${actual}\`).`,
+        EXIT_USAGE,
+      );
+    }
+    if (!pair.openId)
+      throw new CliError(
+        'The token endpoint did not say which creator these tokens belong to (no open_id): pass --open-id with the tokens.',
+        EXIT_USAGE,
+      );
+    openId = pair.openId;
+    tokens = new MemoryTokens(api, app, pair);
+    notes.push(
+      `Learned the creator open_id ${openId} from the token endpoint (a token refresh). The refresh rotated the ` +
+        'token pair: the new pair is stored, and the refresh token you passed is used up.',
     );
   }
   const probe = await probeConnection(
@@ -144,6 +171,7 @@ export async function addVerifiedConnection(
       grantedScopes,
       accessTokenExpiresAt,
       refreshTokenExpiresAt,
+      notes,
     };
   }
   const id = await addConnection(deps.sql, deps.box, {
@@ -169,6 +197,7 @@ export async function addVerifiedConnection(
     grantedScopes,
     accessTokenExpiresAt,
     refreshTokenExpiresAt,
+    notes,
   };
 }
 

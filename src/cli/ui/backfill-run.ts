@@ -17,6 +17,7 @@ import { withEngine } from './engine.ts';
 import { formatInstant } from './format.ts';
 import { createProgress } from './progress.ts';
 import { withRuntime } from './runtime.ts';
+import { takeoverMessage } from './sync-run.ts';
 import type { BlockedPair, DisabledItem } from './selection.ts';
 import { renderTable } from './table.ts';
 
@@ -25,6 +26,8 @@ export interface BackfillCommandInput {
   from: Date;
   to: Date;
   connectionIds: number[];
+  /** Re-read windows the ledger says are done (default: they are skipped, and said so). */
+  force?: boolean;
 }
 
 interface Chosen<C> {
@@ -104,48 +107,74 @@ interface LedgerRow {
   rows: number;
 }
 
+interface PlannedWindow {
+  connectionId: number;
+  owner: string;
+  start: Date;
+  end: Date;
+  /** The ledger's status, or null when the window was never started. */
+  ledger: LedgerRow | null;
+}
+
+/** Every window the backfill covers, per connection and owner, with what the ledger knows of it. */
+async function planWindows(
+  sql: Sql,
+  chosen: readonly ConnectionSummary[],
+  input: BackfillCommandInput,
+  windowDays: number,
+): Promise<PlannedWindow[]> {
+  const windows = splitRange(input.from, input.to, windowDays);
+  const ledger = await sql<LedgerRow[]>`
+    select connection_id, scope, window_start, window_end, status, pages, rows from etl.sync_windows
+    where stream = ${input.stream} and kind = 'backfill' and connection_id = any(${chosen.map((c) => c.id)}::int[])
+      and window_start >= ${input.from} and window_end <= ${input.to}`;
+  const key = (id: number, scope: string, s: Date, e: Date) => `${id}|${scope}|${s.getTime()}|${e.getTime()}`;
+  const known = new Map(ledger.map((l) => [key(l.connection_id, l.scope, l.window_start, l.window_end), l]));
+  const out: PlannedWindow[] = [];
+  for (const c of chosen) {
+    for (const owner of ownerIds(c)) {
+      for (const w of windows) {
+        const start = w.start as Date;
+        out.push({
+          connectionId: c.id,
+          owner,
+          start,
+          end: w.end,
+          ledger: known.get(key(c.id, owner, start, w.end)) ?? null,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const isDone = (w: PlannedWindow) => w.ledger?.status === 'done';
+
 export async function runBackfillDryRun(ctx: CliContext, input: BackfillCommandInput): Promise<void> {
   await withRuntime(ctx, 'backfill', ['database'], async (rt) => {
     const sql: Sql = rt.db().sql;
     const { chosen, blocked, disabled } = chooseConnections(await listConnections(sql), input);
-    const windows = splitRange(input.from, input.to, rt.config.orders.windowDays);
-    const ledger = await sql<LedgerRow[]>`
-      select connection_id, scope, window_start, window_end, status, pages, rows from etl.sync_windows
-      where stream = ${input.stream} and kind = 'backfill' and connection_id = any(${chosen.map((c) => c.id)}::int[])
-        and window_start >= ${input.from} and window_end <= ${input.to}`;
-    const key = (id: number, scope: string, s: Date, e: Date) =>
-      `${id}|${scope}|${s.getTime()}|${e.getTime()}`;
-    const known = new Map(
-      ledger.map((l) => [key(l.connection_id, l.scope, l.window_start, l.window_end), l]),
-    );
-    const rows: (string | number)[][] = [];
-    let done = 0;
-    for (const c of chosen) {
-      for (const owner of ownerIds(c)) {
-        for (const w of windows) {
-          const l = known.get(key(c.id, owner, w.start as Date, w.end));
-          if (l?.status === 'done') done += 1;
-          rows.push([
-            c.id,
-            owner,
-            formatInstant(w.start),
-            formatInstant(w.end),
-            l ? l.status : 'new',
-            l?.pages ?? 0,
-            l?.rows ?? 0,
-          ]);
-        }
-      }
-    }
+    const planned = await planWindows(sql, chosen, input, rt.config.orders.windowDays);
+    const rows = planned.map((w) => [
+      w.connectionId,
+      w.owner,
+      formatInstant(w.start),
+      formatInstant(w.end),
+      w.ledger ? w.ledger.status : 'new',
+      w.ledger?.pages ?? 0,
+      w.ledger?.rows ?? 0,
+    ]);
+    const done = planned.filter(isDone).length;
     ctx.stdout.write(
       renderTable(['conn', 'owner', 'window start', 'window end', 'ledger', 'pages', 'rows'], rows, {
         plain: ctx.plain,
         numeric: [0, 5, 6],
       }),
     );
+    const rerun = input.force ? done : 0;
     ctx.stdout.write(
       `Dry run: ${rows.length} window${rows.length === 1 ? '' : 's'} of up to ${rt.config.orders.windowDays} day(s) for ${input.stream}; ` +
-        `${done} already done, ${rows.length - done} would run. Nothing was written.\n`,
+        `${done} already done${input.force ? ' (re-read: --force)' : ''}, ${rows.length - done + rerun} would run. Nothing was written.\n`,
     );
     ctx.stdout.write(renderNotSynced(blocked, disabled));
   });
@@ -166,6 +195,24 @@ export async function runBackfillCommand(
     if (chosen.length === 0) {
       ctx.stdout.write(renderNotSynced(blocked, disabled));
       return { summaries: [], blocked, disabled };
+    }
+    const planned = await planWindows(deps.db.sql, chosen, input, deps.config.windows.windowDays);
+    const done = planned.filter(isDone).length;
+    const range = `${input.stream} ${formatInstant(input.from)} .. ${formatInstant(input.to)}`;
+    if (done > 0 && input.force) {
+      await reopenDoneWindows(deps.db.sql, chosen, input);
+      ctx.stderr.write(`Re-reading ${done} window${done === 1 ? '' : 's'} already done (--force).\n`);
+    } else if (done > 0 && done === planned.length) {
+      ctx.stdout.write(
+        `All ${done} window${done === 1 ? '' : 's'} of ${range} are already done (etl.sync_windows): nothing was re-read. ` +
+          'Run with --force to re-read them.\n',
+      );
+      ctx.stdout.write(renderNotSynced(blocked, disabled));
+      return { summaries: [], blocked, disabled };
+    } else if (done > 0) {
+      ctx.stderr.write(
+        `${done} of ${planned.length} windows are already done and are skipped (--force re-reads them).\n`,
+      );
     }
     const processInline = !(await jobs.hasActiveWorkers(deps));
     ctx.stderr.write(
@@ -215,6 +262,9 @@ export async function runBackfillCommand(
         })),
         processInline,
         onProgress,
+        onTakeover: (t) => {
+          ctx.stderr.write(`\n${takeoverMessage(t, 'backfill')}\n`);
+        },
       });
     } finally {
       progress.stop();
@@ -223,4 +273,17 @@ export async function runBackfillCommand(
     ctx.stdout.write(renderNotSynced(blocked, disabled));
     return { summaries, blocked, disabled };
   });
+}
+
+/** --force: the done windows of the range go back to pending, from their first page. */
+async function reopenDoneWindows(
+  sql: Sql,
+  chosen: readonly ConnectionSummary[],
+  input: BackfillCommandInput,
+): Promise<void> {
+  await sql`
+    update etl.sync_windows set status = 'pending', last_page_token = null, pages = 0, rows = 0, updated_at = now()
+    where stream = ${input.stream} and kind = 'backfill' and status = 'done'
+      and connection_id = any(${chosen.map((c) => c.id)}::int[])
+      and window_start >= ${input.from} and window_end <= ${input.to}`;
 }

@@ -8,8 +8,7 @@ import type { ConfigFor } from '../../config.ts';
 import type { OwnedEngineDeps } from '../../jobs/index.ts';
 import type { Logger } from '../../log.ts';
 import type { CliContext } from '../context.ts';
-import { CliError, EXIT_FAILURE } from '../exit-codes.ts';
-import { reachRedis } from './reach.ts';
+import { requireRedis } from './reach.ts';
 import { withRuntime } from './runtime.ts';
 
 export type EngineConfigNeeds = ConfigFor<'database' | 'redis' | 'encryption'>;
@@ -28,13 +27,7 @@ export async function withEngine<T>(
 ): Promise<T> {
   return withRuntime(ctx, name, ['database', 'redis', 'encryption'], async (rt) => {
     // Postgres was probed by withRuntime; Redis is probed here.
-    const redis = await reachRedis(rt.config.redisUrl);
-    if (!redis.ok) {
-      throw new CliError(
-        `${redis.detail}\nCheck DATABASE_URL / REDIS_URL and that the services run (affiliate-etl doctor).`,
-        EXIT_FAILURE,
-      );
-    }
+    await requireRedis(rt.config.redisUrl);
     const jobs = await import('../../jobs/index.ts');
     const deps = jobs.buildEngineDeps({
       databaseUrl: rt.config.databaseUrl,

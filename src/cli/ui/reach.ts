@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { maskUrlPassword } from '../../config.ts';
+import { CliError, EXIT_FAILURE } from '../exit-codes.ts';
 
 export interface Reach {
   ok: boolean;
@@ -96,4 +97,26 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Every command that needs a service says the same thing when it cannot reach it: which host and
+ * port, why, and what to check (exit 1).
+ */
+export async function requirePostgres(url: string): Promise<void> {
+  const pg = await reachPostgres(url);
+  if (!pg.ok)
+    throw new CliError(
+      `${pg.detail}\nCheck DATABASE_URL and that Postgres runs (affiliate-etl doctor).`,
+      EXIT_FAILURE,
+    );
+}
+
+export async function requireRedis(url: string): Promise<void> {
+  const redis = await reachRedis(url);
+  if (!redis.ok)
+    throw new CliError(
+      `${redis.detail}\nCheck DATABASE_URL / REDIS_URL and that the services run (affiliate-etl doctor).`,
+      EXIT_FAILURE,
+    );
 }

@@ -13,8 +13,8 @@ import { type ApiClient, createApiClient } from '../../tiktok/client.ts';
 import type { ApiCallObserver } from '../../tiktok/types.ts';
 import type { CliContext } from '../context.ts';
 import { commandLogger } from '../context.ts';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.ts';
-import { reachPostgres } from './reach.ts';
+import { CliError, EXIT_USAGE } from '../exit-codes.ts';
+import { requirePostgres } from './reach.ts';
 
 export interface Runtime<R extends Requirement> {
   config: ConfigFor<R>;
@@ -48,12 +48,7 @@ export async function withRuntime<const R extends Requirement, T>(
     config.databaseUrl &&
     (opts.probeDatabase ?? (require as readonly Requirement[]).includes('database'))
   ) {
-    const pg = await reachPostgres(config.databaseUrl);
-    if (!pg.ok)
-      throw new CliError(
-        `${pg.detail}\nCheck DATABASE_URL and that Postgres runs (affiliate-etl doctor).`,
-        EXIT_FAILURE,
-      );
+    await requirePostgres(config.databaseUrl);
   }
   const log = commandLogger(ctx, config.logLevel, name);
   const closers: (() => Promise<void> | void)[] = [];

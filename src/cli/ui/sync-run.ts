@@ -4,14 +4,14 @@
  * pulls in the engine).
  */
 import type { StreamName } from '../../core/streams.ts';
-import type { JobProgressEvent, RunSummary } from '../../jobs/index.ts';
+import type { JobProgressEvent, RunSummary, TakeoverEvent, WaitStatus } from '../../jobs/index.ts';
 import { listConnections } from '../../load/connections.ts';
 import type { CliContext } from '../context.ts';
 import { CliError, EXIT_USAGE } from '../exit-codes.ts';
 import { renderNotSynced } from '../render/not-synced.ts';
 import { renderRunSummaries } from '../render/run-summaries.ts';
 import { type EngineRuntime, withEngine } from './engine.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, type Progress } from './progress.ts';
 import { type BlockedPair, type DisabledItem, SelectionError, selectSyncs } from './selection.ts';
 
 export interface SyncCommandInput {
@@ -68,29 +68,66 @@ async function runPairs(
   const workerRunning = await jobs.hasActiveWorkers(deps);
   const processInline = forceInline || !workerRunning;
   const total = pairs.length;
+  const syncs = `${total} sync${total === 1 ? '' : 's'}`;
   ctx.stderr.write(
     processInline
-      ? `Running ${total} sync${total === 1 ? '' : 's'} in this process${workerRunning ? ' (--inline)' : ' (no worker is running)'}.\n`
-      : `Queued ${total} sync${total === 1 ? '' : 's'} for the running worker(s); waiting for them.\n`,
+      ? `Running ${syncs} in this process${workerRunning ? ' (--inline)' : ' (no worker is running)'}.\n`
+      : `Queued ${syncs} for the running worker(s); following them (this process runs any that no live worker holds or can take for ${jobs.DEFAULT_TAKEOVER_AFTER_MS / 1000} s).\n`,
   );
   const progress = createProgress({ out: ctx.stderr, plain: ctx.plain, label: 'sync', unit: 'syncs' });
-  let done = 0;
-  let rows = 0;
+  const follower = followProgress(progress, total);
   progress.update(0, total, 'starting');
-  const onProgress = (e: JobProgressEvent) => {
-    if (e.state !== 'completed' && e.state !== 'failed') return;
-    done += 1;
-    const s = e.summary;
-    if (s) rows += s.rowsInserted + s.rowsUpdated + s.rowsUnchanged;
-    progress.update(
-      done,
-      total,
-      `${e.stream} (connection ${e.connectionId}) ${s?.status ?? e.state}; ${rows.toLocaleString('en-US')} rows so far`,
-    );
-  };
   try {
-    return await jobs.enqueueAndWait(deps, { syncs: pairs, trigger: 'cli', processInline, onProgress });
+    return await jobs.enqueueAndWait(deps, {
+      syncs: pairs,
+      trigger: 'cli',
+      processInline,
+      onProgress: follower.onProgress,
+      onStatus: follower.onStatus,
+      onTakeover: (t) => {
+        ctx.stderr.write(`\n${takeoverMessage(t, 'sync')}\n`);
+      },
+    });
   } finally {
     progress.stop();
   }
+}
+
+/** The line printed when this process takes over jobs from a worker that stopped or died. */
+export function takeoverMessage(t: TakeoverEvent, what: 'sync' | 'backfill'): string {
+  const n = `${t.jobs} ${what}${t.jobs === 1 ? '' : 's'}`;
+  const why =
+    t.workers === 0
+      ? 'no worker is connected any more'
+      : 'the worker holding them stopped renewing their locks (it died or hangs)';
+  return `${n} had no live worker for ${(t.orphanedForMs / 1000).toFixed(1)} s (${why}): running ${t.jobs === 1 ? 'it' : 'them'} in this process.`;
+}
+
+/**
+ * Progress from what really happened: finished jobs from their events, and at every poll where the
+ * others are (running, waiting, how many workers), so a stalled run shows why instead of a frozen count.
+ */
+function followProgress(progress: Progress, total: number) {
+  let done = 0;
+  let rows = 0;
+  let last = 'starting';
+  return {
+    onProgress(e: JobProgressEvent) {
+      if (e.state !== 'completed' && e.state !== 'failed') return;
+      done += 1;
+      const s = e.summary;
+      if (s) rows += s.rowsInserted + s.rowsUpdated + s.rowsUnchanged;
+      last = `${e.stream} (connection ${e.connectionId}) ${s?.status ?? e.state}`;
+      progress.update(done, total, `${last}; ${rows.toLocaleString('en-US')} rows so far`);
+    },
+    onStatus(s: WaitStatus) {
+      const where = [
+        `${s.active} running`,
+        `${s.waiting} waiting`,
+        ...(s.inline > 0 ? [`${s.inline} in this process`] : []),
+        `${s.workers} worker${s.workers === 1 ? '' : 's'} connected`,
+      ].join(', ');
+      progress.update(s.done, total, `${where}; ${rows.toLocaleString('en-US')} rows so far`);
+    },
+  };
 }

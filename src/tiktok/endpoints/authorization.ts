@@ -86,3 +86,59 @@ export async function getAuthorizedCategoryAssets(
     };
   });
 }
+
+/** The real authorization hosts, per kind and region (TikTok Shop's authorization guide). */
+const AUTHORIZE_PAGES = {
+  seller: {
+    global: 'https://services.tiktokshop.com/open/authorize',
+    us: 'https://services.tiktokshops.us/open/authorize',
+  },
+  partner: {
+    global: 'https://partner.tiktokshop.com/open/authorize',
+    us: 'https://partner.us.tiktokshop.com/open/authorize',
+  },
+  creator: {
+    global: 'https://shop.tiktok.com/alliance/creator/auth',
+    us: 'https://shop.tiktok.com/alliance/creator/auth',
+  },
+} as const;
+
+/** Path of each kind's authorization page, on the real hosts and on a simulator's auth host. */
+export const AUTHORIZE_PATHS = {
+  seller: '/open/authorize',
+  partner: '/open/authorize',
+  creator: '/alliance/creator/auth',
+} as const;
+
+export interface AuthorizationUrlInput {
+  kind: 'seller' | 'creator' | 'partner';
+  /** Seller and partner links name the app's service id (Partner Center, the app's page). */
+  serviceId: string | null;
+  /** Creator links name the app key. */
+  appKey: string;
+  /** Echoed back on the redirect: the callback checks it. */
+  state: string;
+  region: 'global' | 'us';
+  /** Another page base (a simulator's auth host, a new regional host): the kind's path is appended. */
+  base?: string | null;
+}
+
+/**
+ * The link the account owner opens to grant the app access. TikTok redirects the browser to the
+ * redirect URL set in the app's settings with `?code=...&state=...` (the code is single use, valid
+ * 30 minutes). Seller and partner links take `service_id`, creator links take `app_key`; every link
+ * carries `state`.
+ */
+export function authorizationUrl(input: AuthorizationUrlInput): string {
+  const page = input.base
+    ? `${input.base.replace(/\/+$/, '')}${AUTHORIZE_PATHS[input.kind]}`
+    : AUTHORIZE_PAGES[input.kind][input.region];
+  const url = new URL(page);
+  if (input.kind === 'creator') url.searchParams.set('app_key', input.appKey);
+  else {
+    if (!input.serviceId) throw new Error(`a ${input.kind} authorization link needs the app's service id`);
+    url.searchParams.set('service_id', input.serviceId);
+  }
+  url.searchParams.set('state', input.state);
+  return url.toString();
+}

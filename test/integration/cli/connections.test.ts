@@ -179,8 +179,9 @@ describe('affiliate-etl connections', () => {
       '--access-token-expires-at',
       '1900000000',
     ]);
-    expect(noCreatorId.code).toBe(2);
-    expect(noCreatorId.stderr).toContain('--open-id');
+    // Without --open-id the token endpoint is asked whose the tokens are: made-up ones are refused there.
+    expect(noCreatorId.code).toBe(1);
+    expect(noCreatorId.stderr).toContain('Connection not added');
 
     const noApp = await h.runHere(['connections', 'add', 'seller', '--auth-code', 'abc'], {
       TIKTOK_APP_KEY: undefined,
@@ -235,7 +236,13 @@ describe('affiliate-etl connections', () => {
     const listed = await h.runHere(['connections', 'list'], { ETL_ENCRYPTION_KEY: newKey });
     expect(listed.code).toBe(0);
 
-    const r = await h.runHere(['connections', 'remove', '3']);
+    // Without a terminal to ask on, removal needs --yes: refused (exit 2), nothing deleted.
+    const unconfirmed = await h.runHere(['connections', 'remove', '3']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('Pass --yes to confirm');
+    expect((await sql`select id from etl.connections order by id`).map((x) => x.id)).toEqual([1, 2, 3]);
+
+    const r = await h.runHere(['connections', 'remove', '3', '--yes']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Connection 3 (creator');
     expect((await sql`select id from etl.connections order by id`).map((x) => x.id)).toEqual([1, 2]);

@@ -54,10 +54,10 @@ const count = async (table: string) =>
 describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
   it('syncs every stream of every connection and prints a summary table (exit 0)', async () => {
     const r = await h.run(['sync']);
-    expect(r.stderr).toContain('Running 7 syncs in this process (no worker is running)');
-    expect(r.stderr).toContain('[sync] 7/7 syncs');
+    expect(r.stderr).toContain('Running 9 syncs in this process (no worker is running)');
+    expect(r.stderr).toContain('[sync] 9/9 syncs');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('7 of 7 runs succeeded.');
+    expect(r.stdout).toContain('9 of 9 runs succeeded.');
     for (const stream of [
       'seller_affiliate_orders',
       'creator_affiliate_orders',
@@ -66,6 +66,8 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
       'target_collaborations',
       'partner_campaigns',
       'campaign_creator_fulfillment',
+      'partner_affiliate_orders',
+      'campaign_product_performance',
     ]) {
       expect(r.stdout).toMatch(new RegExp(`\\| +\\d+ \\| ${stream} +\\| succeeded \\|`));
     }
@@ -75,7 +77,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     const [runs] = await sql<
       { n: number }[]
     >`select count(*)::int as n from etl.sync_runs where trigger = 'cli' and status = 'succeeded'`;
-    expect(runs?.n).toBe(7);
+    expect(runs?.n).toBe(9);
   });
 
   it('a second sync of one stream reports its rows as unchanged', async () => {
@@ -123,7 +125,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     const set = await h.runHere(['schedule', 'set', '--stream', 'seller_affiliate_orders', '--every', '30m']);
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('now run every 30m: seller_affiliate_orders of connection 1');
-    expect(set.stdout).toMatch(/Applied to the job schedulers in Redis \(7 active, 0 removed\)/);
+    expect(set.stdout).toMatch(/Applied to the job schedulers in Redis \(9 active, 0 removed\)/);
     const cron = await h.runHere([
       'schedule',
       'set',
@@ -136,7 +138,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     ]);
     expect(cron.code).toBe(0);
     const off = await h.runHere(['schedule', 'disable', '--stream', 'open_collaboration_products']);
-    expect(off.stdout).toContain('(6 active, 1 removed)');
+    expect(off.stdout).toContain('(8 active, 1 removed)');
     const rows =
       await sql`select connection_id, stream, every_ms, cron, enabled from etl.schedules order by stream`;
     expect(

@@ -108,7 +108,7 @@ describe('affiliate-etl worker', () => {
 
   it('a CLI sync is handed to the running worker; status shows the scheduled next runs', async () => {
     const r = await h.run(['sync', '--stream', 'open_collaborations']);
-    expect(r.stderr).toContain('Queued 1 sync for the running worker(s); waiting for them.');
+    expect(r.stderr).toContain('Queued 1 sync for the running worker(s); following them');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('1 of 1 run succeeded.');
     expect(workerOut).toMatch(/"stream":"open_collaborations","trigger":"cli"/);

@@ -159,13 +159,16 @@ describe('enqueueAndWait', () => {
     const partner = h.connections.find((c) => c.kind === 'partner')!;
     const seller = h.connections.find((c) => c.kind === 'seller')!;
     await h.deps.db.sql`update etl.connections set shops = '[]'::jsonb where id = ${seller.id}`;
+    // A worker on the shared queue, so the failed job stays there to be inspected (a run's own
+    // in-process queue is deleted when the run ends).
+    const worker = await startWorker(h.deps, { schedule: false, concurrency: 2 });
     try {
       const [bad, good] = await enqueueAndWait(h.deps, {
         syncs: [
           { connectionId: seller.id, stream: 'open_collaborations' },
           { connectionId: partner.id, stream: 'partner_campaigns' },
         ],
-        processInline: true,
+        processInline: false,
       });
       expect(bad!.status).toBe('failed');
       expect(bad!.errorClass).toBe('ConnectionSetupError');
@@ -178,6 +181,7 @@ describe('enqueueAndWait', () => {
         await queue.close();
       }
     } finally {
+      await worker.close();
       await h.deps.db
         .sql`update etl.connections set shops = ${JSON.stringify(seller.account.kind === 'seller' ? seller.account.shops.map((s) => ({ ...s, code: '' })) : [])}::text::jsonb where id = ${seller.id}`;
     }
@@ -269,15 +273,19 @@ describe('backfill', () => {
       where shop_id = ${shop} and create_time >= ${from} and create_time < ${to}`;
     expect(Number(row!.n)).toBe(inRange.length);
 
-    // Enqueueing the same backfill again is a no-op: the same deterministic job id, its result.
+    // The same backfill again really runs (not the first run's result handed back): the ledger
+    // says every window is done, so it reads nothing.
     const [second] = await enqueueAndWait(h.deps, {
       backfills: [{ connectionId: seller.id, stream: 'seller_affiliate_orders', from, to }],
       processInline: true,
     });
-    expect(second).toEqual(first);
+    expect(second!.status).toBe('succeeded');
+    expect(second!.runId).not.toBe(first!.runId);
+    expect(second!.pages).toBe(0);
+    expect(second!.apiCalls).toBe(0);
     const [runs] = await h.deps.db.sql<{ n: string }[]>`
       select count(*) as n from etl.sync_runs where connection_id = ${seller.id} and trigger = 'backfill'`;
-    expect(Number(runs!.n)).toBe(1);
+    expect(Number(runs!.n)).toBe(2);
   });
 
   it('refuses snapshot streams and empty ranges with a clear message', async () => {

@@ -117,7 +117,10 @@ describe('runCli', () => {
   it('a failing command exits 1 with a scrubbed message', async () => {
     const io = inProcess({ DATABASE_URL: 'postgres://etl:pw@127.0.0.1:1/none?access_token=leak-me-123' });
     expect(await runCli(['migrate'], io.ctx)).toBe(1);
-    expect(io.err()).toMatch(/^error: /m);
+    // The same message as every command for an unreachable database: where, and what to check.
+    expect(io.err()).toMatch(/^cannot reach Postgres at 127\.0\.0\.1:1\/none: /m);
+    expect(io.err()).toContain('Check DATABASE_URL and that Postgres runs (affiliate-etl doctor).');
     expect(io.err()).not.toContain('leak-me-123');
+    expect(io.err()).not.toContain(':pw@');
   });
 });

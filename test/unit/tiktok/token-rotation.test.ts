@@ -147,6 +147,11 @@ describe('a refusal of the current token', () => {
     const err = await w.call(w.auth()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TokenRevokedError);
     expect(w.business()).toHaveLength(1);
+    // The verdict names the business call's refusal first, then the refresh's.
+    expect((err as TokenRevokedError).code).toBe(105001);
+    expect((err as Error).message).toMatch(
+      /code 105001.*refreshing the token was refused too: .*code 36004005/,
+    );
   });
 
   for (const rotated of ['105001', '36009004'] as const) {

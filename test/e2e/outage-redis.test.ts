@@ -20,7 +20,9 @@ beforeAll(async () => {
   redis = await throwawayRedis();
   h = await startHarness({
     sandbox: { scale: 'small', seed: 41, latencyMs: 20 },
-    engine: { windows: { windowDays: 2, overlapMs: 0, safetyLagMs: 0, maturityDays: 90, startDate: null } },
+    // Month-long windows: the schedulers' first syncs take a second or two, not ten, so the backfill
+    // (a lower priority than syncs) starts within the progress deadline.
+    engine: { windows: { windowDays: 30, overlapMs: 0, safetyLagMs: 0, maturityDays: 90, startDate: null } },
     label: 'outage-redis',
   });
 });
@@ -56,6 +58,12 @@ describe('Redis stops mid-backfill', () => {
       from: from.toISOString(),
       to: to.toISOString(),
     };
+    // Queued before the worker starts: its schedulers' first syncs (a first sync of every stream,
+    // seconds each) then wait behind the backfill instead of delaying it past the progress deadline.
+    const job = await queue.add(BACKFILL_JOB, data, {
+      ...backfillJobOptions(h.deps.config),
+      jobId: backfillJobId('seller_affiliate_orders', seller.id, data.from, data.to),
+    });
     const worker = spawnWorker(
       workerEnv(h, {
         REDIS_URL: redis.url,
@@ -63,6 +71,7 @@ describe('Redis stops mid-backfill', () => {
         // As `affiliate-etl worker` runs: schedulers registered (their queue client is one more
         // source of Redis errors).
         SCHEDULE: '1',
+        CONCURRENCY: '2',
         // Production-like lock: a 1.5 s outage must not make the job look stalled.
         LOCK_DURATION_MS: '10000',
         STALLED_INTERVAL_MS: '5000',
@@ -70,10 +79,6 @@ describe('Redis stops mid-backfill', () => {
     );
     try {
       await worker.started;
-      const job = await queue.add(BACKFILL_JOB, data, {
-        ...backfillJobOptions(h.deps.config),
-        jobId: backfillJobId('seller_affiliate_orders', seller.id, data.from, data.to),
-      });
       const pages = async () => {
         const [row] = await h.deps.db.sql<{ pages: string }[]>`
           select coalesce(sum(pages), 0) as pages from etl.sync_windows where connection_id = ${seller.id}`;

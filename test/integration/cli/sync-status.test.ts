@@ -190,6 +190,30 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
         `1:ten-percent-plus \\| +1 \\| Ten percent plus \\| \\{"commission_rate_range":\\{"rate_ge":1000\\}\\} \\| +${row?.n} \\|`,
       ),
     );
+    // A creator connection saves searches too, synced by creator_open_collaboration_products.
+    const creatorAdd = await h.runHere([
+      'searches',
+      'add',
+      '--connection',
+      '3',
+      '--name',
+      'Cheap',
+      '--price-max',
+      '20',
+    ]);
+    expect(creatorAdd.code).toBe(0);
+    const creatorSync = await h.runHere([
+      'sync',
+      '--stream',
+      'creator_open_collaboration_products',
+      '--connection',
+      '3',
+    ]);
+    expect(creatorSync.code).toBe(0);
+    const [mine] = await sql<{ n: number }[]>`
+      select count(*)::int as n from tiktok_affiliate.creator_open_collaboration_products
+      where search_id = '3:cheap' and is_active`;
+    expect(mine?.n).toBeGreaterThan(0);
   });
 
   it('backfill: the dry run plans ledger windows, the run fills them, a rerun has nothing left', async () => {
@@ -290,7 +314,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
       [['worker', '--concurrency', '0'], /expected a whole number from 1 to 256/],
       [
         ['searches', 'add', '--connection', '2', '--name', 'x'],
-        /saved searches belong to seller connections/,
+        /saved searches belong to seller and creator connections/,
       ],
       [['searches', 'add', '--connection', '1', '--name', 'x', '--price-min', '-1'], /is not an amount/],
     ];

@@ -50,6 +50,15 @@ export const STREAM_STRATEGY: Record<StreamName, StreamStrategy> = {
   creator_open_collaboration_products: 'snapshot',
 };
 
+/**
+ * Streams that read what another stream of the same connection loaded: the creator's invitations
+ * are searched per shop, and the shops are those its synced orders name. A full sync (the quick
+ * start) runs these after the rest; a schedule simply sees the orders of the previous runs.
+ */
+export const STREAM_READS: Partial<Record<StreamName, StreamName>> = {
+  creator_target_collaborations: 'creator_affiliate_orders',
+};
+
 export function isStreamName(value: string): value is StreamName {
   return (STREAMS as readonly string[]).includes(value);
 }

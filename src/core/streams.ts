@@ -15,6 +15,8 @@ export const STREAMS = [
   'campaign_creator_fulfillment',
   'partner_affiliate_orders',
   'campaign_product_performance',
+  'creator_target_collaborations',
+  'creator_open_collaboration_products',
 ] as const;
 export type StreamName = (typeof STREAMS)[number];
 
@@ -29,6 +31,8 @@ export const STREAM_KIND: Record<StreamName, ConnectionKind> = {
   campaign_creator_fulfillment: 'partner',
   partner_affiliate_orders: 'partner',
   campaign_product_performance: 'partner',
+  creator_target_collaborations: 'creator',
+  creator_open_collaboration_products: 'creator',
 };
 
 export type StreamStrategy = 'windowed' | 'snapshot';
@@ -42,6 +46,17 @@ export const STREAM_STRATEGY: Record<StreamName, StreamStrategy> = {
   campaign_creator_fulfillment: 'snapshot',
   partner_affiliate_orders: 'windowed',
   campaign_product_performance: 'snapshot',
+  creator_target_collaborations: 'snapshot',
+  creator_open_collaboration_products: 'snapshot',
+};
+
+/**
+ * Streams that read what another stream of the same connection loaded: the creator's invitations
+ * are searched per shop, and the shops are those its synced orders name. A full sync (the quick
+ * start) runs these after the rest; a schedule simply sees the orders of the previous runs.
+ */
+export const STREAM_READS: Partial<Record<StreamName, StreamName>> = {
+  creator_target_collaborations: 'creator_affiliate_orders',
 };
 
 export function isStreamName(value: string): value is StreamName {

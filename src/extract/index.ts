@@ -2,7 +2,9 @@
 import type { StreamName } from '../core/streams.ts';
 import { campaignCreatorFulfillmentSource } from './campaign-creator-fulfillment.ts';
 import { campaignProductPerformanceSource } from './campaign-product-performance.ts';
+import { creatorOpenCollaborationProductsSource } from './creator-open-collaboration-products.ts';
 import { creatorOrdersSource } from './creator-orders.ts';
+import { creatorTargetCollaborationsSource } from './creator-target-collaborations.ts';
 import { openCollaborationProductsSource } from './open-collaboration-products.ts';
 import { openCollaborationsSource } from './open-collaborations.ts';
 import { partnerCampaignsSource } from './partner-campaigns.ts';
@@ -21,6 +23,8 @@ export const STREAM_SOURCES: Record<StreamName, StreamSource> = {
   campaign_creator_fulfillment: campaignCreatorFulfillmentSource,
   partner_affiliate_orders: partnerOrdersSource,
   campaign_product_performance: campaignProductPerformanceSource,
+  creator_target_collaborations: creatorTargetCollaborationsSource,
+  creator_open_collaboration_products: creatorOpenCollaborationProductsSource,
 };
 
 export { defaultSavedSearch } from './open-collaboration-products.ts';

@@ -29,7 +29,9 @@ export type NormalizerName =
   | 'normalizePartnerCampaignProducts'
   | 'normalizeCampaignCreatorFulfillment'
   | 'normalizePartnerOrders'
-  | 'normalizeCampaignProductPerformance';
+  | 'normalizeCampaignProductPerformance'
+  | 'normalizeCreatorTargetCollaborations'
+  | 'normalizeCreatorOpenCollaborationProducts';
 
 /** A windowed (create-time) stream: the engine plans windows and walks each page by page. */
 export interface WindowedSource {
@@ -63,11 +65,21 @@ export interface SnapshotBatch {
 export interface TombstoneTarget {
   table: string;
   scopeColumn: string;
+  /**
+   * The owner column that also delimits the scope, for a scope column that is not the owner's
+   * (creator invitations: per creator AND shop; the tombstone then reads {creator_id, shop_id}).
+   */
+  withinOwner?: 'shop_id' | 'creator_id' | 'partner_id';
 }
 
 export interface SnapshotParams {
-  /** open_collaboration_products: the saved marketplace searches of the connection (etl.saved_searches). */
+  /**
+   * open_collaboration_products, creator_open_collaboration_products: the saved marketplace searches
+   * of the connection (etl.saved_searches).
+   */
   savedSearches?: SavedSearch[];
+  /** creator_target_collaborations: the shop ids the creator sells for (its orders name the shops). */
+  creatorShops?: string[];
 }
 
 export interface SavedSearch {

@@ -80,6 +80,8 @@ export const DEFAULT_EVERY_MS: Record<StreamName, number> = {
   campaign_creator_fulfillment: 6 * HOUR,
   partner_affiliate_orders: 15 * MINUTE,
   campaign_product_performance: 6 * HOUR,
+  creator_target_collaborations: HOUR,
+  creator_open_collaboration_products: HOUR,
 };
 
 export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {

@@ -16,4 +16,6 @@ export const NORMALIZERS: Record<NormalizerName, Normalizer> = {
   normalizeCampaignCreatorFulfillment: transform.normalizeCampaignCreatorFulfillment,
   normalizePartnerOrders: transform.normalizePartnerOrders,
   normalizeCampaignProductPerformance: transform.normalizeCampaignProductPerformance,
+  normalizeCreatorTargetCollaborations: transform.normalizeCreatorTargetCollaborations,
+  normalizeCreatorOpenCollaborationProducts: transform.normalizeCreatorOpenCollaborationProducts,
 };

@@ -107,6 +107,24 @@ export function createPgStore(db: Db, box: SecretBox): EngineStore {
         select search_id, name, criteria from etl.saved_searches where connection_id = ${connectionId} order by search_id`;
       return rows.map((r) => ({ searchId: r.search_id, name: r.name, criteria: r.criteria }));
     },
+    async creatorShops(creatorId) {
+      const rows = await sql<{ shop_name: string; shop_id: string | null }[]>`
+        with names as (
+          select distinct shop_name from tiktok_affiliate.creator_order_skus
+          where creator_id = ${creatorId} and shop_name is not null and shop_name <> ''),
+        known as (
+          select s->>'name' as name, s->>'id' as id
+          from etl.connections c
+          cross join lateral jsonb_array_elements(
+            case when jsonb_typeof(c.shops) = 'array' then c.shops else '[]'::jsonb end) s
+          where c.kind = 'seller' and s->>'id' is not null)
+        select distinct n.shop_name, k.id as shop_id
+        from names n left join known k on k.name = n.shop_name
+        order by 1, 2`;
+      const shopIds = [...new Set(rows.flatMap((r) => (r.shop_id === null ? [] : [r.shop_id])))];
+      const unresolved = rows.filter((r) => r.shop_id === null).map((r) => r.shop_name);
+      return { shopIds, unresolved };
+    },
     async schedules() {
       const rows = await sql<
         {

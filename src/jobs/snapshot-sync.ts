@@ -71,8 +71,12 @@ export async function syncSnapshotOwner(
   // The walk completed: everything of a complete scope that was not seen is gone upstream.
   const skipped: string[] = [];
   for (const target of source.tombstones) {
-    const ownerScoped = ['shop_id', 'partner_id', 'creator_id'].includes(target.scopeColumn);
+    const ownerScoped =
+      target.withinOwner === undefined &&
+      ['shop_id', 'partner_id', 'creator_id'].includes(target.scopeColumn);
     const values = ownerScoped ? [owner.ownerId] : [...(seenScopes.get(target.scopeColumn) ?? [])];
+    // A scope column that is not the owner's is delimited by the owner too when the target says so.
+    const within = target.withinOwner ? { [target.withinOwner]: owner.ownerId } : {};
     for (const value of values) {
       const unkeyed = completeness.unkeyedIn(target.scopeColumn, value, ownerScoped);
       if (unkeyed > 0) {
@@ -81,7 +85,7 @@ export async function syncSnapshotOwner(
           {
             event: 'snapshot_incomplete',
             table: target.table,
-            scope: { [target.scopeColumn]: value },
+            scope: { ...within, [target.scopeColumn]: value },
             unkeyed,
           },
           'records without a readable key were rejected: this scope tombstones nothing this run',
@@ -90,7 +94,7 @@ export async function syncSnapshotOwner(
       }
       run.counts.rowsRemoved += await run.store.tombstone(
         target.table,
-        { [target.scopeColumn]: value },
+        { ...within, [target.scopeColumn]: value },
         run.runId,
       );
     }

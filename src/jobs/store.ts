@@ -120,6 +120,12 @@ export interface EngineStore {
   }): Promise<Date[]>;
 
   savedSearches(connectionId: number): Promise<SavedSearch[]>;
+  /**
+   * The shops a creator sells for, by id: the shop names its order lines carry, resolved through the
+   * shops of this warehouse's seller connections (the creator APIs name a shop only by its name).
+   * Names no seller connection knows come back in `unresolved`.
+   */
+  creatorShops(creatorId: string): Promise<{ shopIds: string[]; unresolved: string[] }>;
   schedules(): Promise<ScheduleRow[]>;
 
   /** Backfill ledger (etl.sync_windows): inserts missing windows as pending, returns all of the range. */

@@ -112,7 +112,7 @@ async function runLocked(
     const tokens = connectionTokens(deps, conn, log);
     const source = STREAM_SOURCES[stream];
     const params: SnapshotParams = {};
-    if (stream === 'open_collaboration_products') {
+    if (stream === 'open_collaboration_products' || stream === 'creator_open_collaboration_products') {
       params.savedSearches = await store.savedSearches(connectionId);
       if (params.savedSearches.length === 0) {
         params.savedSearches = [defaultSavedSearch(connectionId)];
@@ -124,7 +124,12 @@ async function runLocked(
     }
     for (const owner of ownersFor(conn, stream, tokens)) {
       if (source.strategy === 'windowed') await syncWindowedOwner(run, source, owner);
-      else await syncSnapshotOwner(run, source, owner, params);
+      else {
+        if (stream === 'creator_target_collaborations') {
+          params.creatorShops = await creatorShopsOf(run, owner.ownerId);
+        }
+        await syncSnapshotOwner(run, source, owner, params);
+      }
     }
     const summary = summarize('succeeded', null);
     await store.closeRun(runId, { status: 'succeeded', counts: countsOf(summary) });
@@ -242,4 +247,26 @@ async function recordFailure(
   if (reauth) {
     await deps.store.setConnectionStatus(summary.connectionId, 'reauth_required', error.errorMessage);
   }
+}
+
+/**
+ * creator_target_collaborations needs the creator's shops by id (the search requires one); its orders
+ * name them. A name no seller connection resolves cannot be searched: logged, so that an operator
+ * can add the seller or accept the gap.
+ */
+async function creatorShopsOf(run: StreamRun, creatorId: string): Promise<string[]> {
+  const { shopIds, unresolved } = await run.store.creatorShops(creatorId);
+  if (unresolved.length > 0) {
+    run.log.warn(
+      { event: 'creator_shops_unresolved', creatorId, shopNames: unresolved },
+      'shops named by the creator orders that no seller connection identifies: their invitations are not searched',
+    );
+  }
+  if (shopIds.length === 0) {
+    run.log.info(
+      { event: 'creator_shops_none', creatorId },
+      'no shop of this creator is known by id yet (sync creator_affiliate_orders and the sellers first)',
+    );
+  }
+  return shopIds;
 }

@@ -19,13 +19,16 @@ interface CreatorSource {
   openId?: string;
   username?: string;
   displayName?: string;
+  /** The table belongs to a creator connection: the creator's display name is the connection's. */
+  ownConnection?: boolean;
 }
 
 /** Which columns of which tables name a creator. */
 export const CREATOR_SOURCES: readonly CreatorSource[] = [
   { table: 'sellerOrderSkus', username: 'creator_username' },
   { table: 'partnerOrderSkus', username: 'creator_username' },
-  { table: 'creatorOrders', openId: 'creator_id' },
+  { table: 'creatorOrders', openId: 'creator_id', ownConnection: true },
+  { table: 'creatorTargetCollaborations', openId: 'creator_id', ownConnection: true },
   {
     table: 'targetCollaborationCreators',
     openId: 'creator_open_id',
@@ -59,7 +62,7 @@ export function creatorMentions(rows: TableRows, connectionName: string | null =
         display_name: source.displayName ? text(row[source.displayName]) : null,
       };
       // A creator connection's orders name its creator by open_id; its name is the connection's.
-      if (source.table === 'creatorOrders') mention.display_name = connectionName;
+      if (source.ownConnection) mention.display_name = connectionName;
       if (!mention.open_id && !mention.username) continue;
       const key = JSON.stringify([mention.open_id, mention.username]);
       const before = seen.get(key);
@@ -125,7 +128,7 @@ export async function noteCreators(
   input: { rows: TableRows; connectionId: number; runId: number | null; seenAt?: Date },
 ): Promise<number> {
   let connectionName: string | null = null;
-  if ((input.rows['creatorOrders']?.length ?? 0) > 0) {
+  if (CREATOR_SOURCES.some((s) => s.ownConnection && (input.rows[s.table]?.length ?? 0) > 0)) {
     const [conn] = await sql<{ name: string }[]>`
       select name from etl.connections where id = ${input.connectionId} and kind = 'creator'`;
     connectionName = conn?.name ?? null;

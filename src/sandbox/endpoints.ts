@@ -18,6 +18,8 @@ export const ENDPOINT_IDS = [
   'fulfillment',
   'partner_orders',
   'campaign_product_performance',
+  'creator_target_collaborations',
+  'creator_open_collaboration_products',
 ] as const;
 export type EndpointId = (typeof ENDPOINT_IDS)[number];
 
@@ -34,7 +36,7 @@ export const ENDPOINT_ALIASES: Record<string, EndpointId[]> = {
     'target_collaborations',
     'target_collaboration_detail',
   ],
-  creator: ['creator_orders'],
+  creator: ['creator_orders', 'creator_target_collaborations', 'creator_open_collaboration_products'],
   partner: [
     'category_assets',
     'campaigns',

@@ -11,6 +11,12 @@ import {
   targetSearchRecord,
   targetStatus,
 } from './data/collab-records.ts';
+import {
+  creatorInvitations,
+  creatorMarketplaceRecord,
+  creatorSharesData,
+  creatorTargetRecord,
+} from './data/creator-collab-records.ts';
 import { matchesCriteria, parseCriteria } from './data/marketplace-query.ts';
 import type { OrderPager } from './data/order-source.ts';
 import {
@@ -93,6 +99,39 @@ export function groundTruth(
       const parsed = parseCriteria(criteria ?? {});
       const records = world.marketplace.filter((m) => matchesCriteria(m, parsed)).map(marketplaceRecord);
       groups.push({ endpoint: 'open_collaboration_products', scope: {}, records });
+      break;
+    }
+    case 'creator_target_collaborations': {
+      // One group per shop the creator buys through that has a seller in this world (the others
+      // have no collaborations to invite it to).
+      const creator = requireOwner(
+        world.creators.find((c) => c.openId === owner),
+        stream,
+        owner,
+      );
+      for (const shopId of world.shopsById.keys()) {
+        groups.push({
+          endpoint: 'creator_target_collaborations',
+          scope: { shop_id: shopId },
+          records: creatorInvitations(world, creator.openId, shopId, nowS).map((i) =>
+            creatorTargetRecord(i.model, i.status),
+          ),
+        });
+      }
+      break;
+    }
+    case 'creator_open_collaboration_products': {
+      const creator = requireOwner(
+        world.creators.find((c) => c.openId === owner),
+        stream,
+        owner,
+      );
+      const parsed = parseCriteria(criteria ?? {});
+      const shares = creatorSharesData(creator);
+      const records = world.marketplace
+        .filter((m) => matchesCriteria(m, parsed))
+        .map((m) => creatorMarketplaceRecord(m, shares));
+      groups.push({ endpoint: 'creator_open_collaboration_products', scope: {}, records });
       break;
     }
     case 'target_collaborations': {

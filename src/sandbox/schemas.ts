@@ -15,6 +15,8 @@ import {
 } from './schemas/partner.ts';
 import { envelope } from './schemas/common.ts';
 import {
+  creatorMarketplaceProducts,
+  creatorTargetCollaborations,
   marketplaceProducts,
   openCollaborations,
   targetDetailRecord,
@@ -45,4 +47,6 @@ export const RESPONSE_SCHEMAS: Record<EndpointId, z.ZodType> = {
   fulfillment: envelope(fulfillment),
   partner_orders: envelope(partnerOrders),
   campaign_product_performance: envelope(campaignProductPerformance),
+  creator_target_collaborations: envelope(creatorTargetCollaborations),
+  creator_open_collaboration_products: envelope(creatorMarketplaceProducts),
 };

@@ -5,7 +5,9 @@
 import { campaignCreatorFulfillmentContract } from './campaign-creator-fulfillment.ts';
 import { campaignProductPerformanceContract } from './campaign-product-performance.ts';
 import type { RecordContract } from './contract.ts';
+import { creatorOpenCollaborationProductContract } from './creator-open-collaboration-products.ts';
 import { creatorOrderContract } from './creator-orders.ts';
+import { creatorTargetCollaborationContract } from './creator-target-collaborations.ts';
 import { openCollaborationProductContract } from './open-collaboration-products.ts';
 import { openCollaborationContract } from './open-collaborations.ts';
 import { partnerCampaignProductContract } from './partner-campaign-products.ts';
@@ -45,5 +47,13 @@ export const RECORD_CONTRACTS = {
   normalizeCampaignProductPerformance: {
     tables: ['campaignProductPerformance', 'campaignProductPerformanceDaily'],
     contract: campaignProductPerformanceContract,
+  },
+  normalizeCreatorTargetCollaborations: {
+    tables: ['creatorTargetCollaborations', 'creatorTargetCollaborationProducts'],
+    contract: creatorTargetCollaborationContract,
+  },
+  normalizeCreatorOpenCollaborationProducts: {
+    tables: ['creatorOpenCollaborationProducts'],
+    contract: creatorOpenCollaborationProductContract,
   },
 } as const satisfies Record<string, StreamContract>;

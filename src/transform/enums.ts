@@ -44,6 +44,9 @@ export const TARGET_COLLABORATION_SEARCH_STATUS = [
   'COMPLETED',
 ] as const;
 /** §7.2 / §7.3 target collaboration type. */
+/** The creator-side state of an invitation (creator target collaboration search 202405). */
+export const CREATOR_TARGET_COLLABORATION_STATUS = ['LIVE', 'EXPIRED', 'DELETED', 'ENDED'] as const;
+
 export const TARGET_COLLABORATION_TYPE = ['STANDARD', 'TOP_CREATOR_PROGRAM'] as const;
 /** §7.3 membership status of a product / creator in a target collaboration. */
 export const MEMBER_COLLABORATION_STATUS = ['NORMAL', 'DELETING', 'DELETED'] as const;

@@ -14,7 +14,9 @@ export {
   type RecordContract,
 } from './contract.ts';
 export { RECORD_CONTRACTS } from './contracts.ts';
+export { normalizeCreatorOpenCollaborationProducts } from './creator-open-collaboration-products.ts';
 export { normalizeCreatorOrders } from './creator-orders.ts';
+export { normalizeCreatorTargetCollaborations } from './creator-target-collaborations.ts';
 export { FINAL_ORDER_STATUSES, isFinalOrderStatus } from './final-statuses.ts';
 export { lineKeyBase, lineKeys } from './line-key.ts';
 export { normalizeOpenCollaborationProducts } from './open-collaboration-products.ts';

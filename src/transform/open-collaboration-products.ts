@@ -23,13 +23,14 @@ export const openCollaborationProductContract: RecordContract = {
   ],
 };
 
-function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
-  const p = Reader.of(raw, '', tally);
+/**
+ * The columns of one marketplace product, shared with the creator's search (same record shape):
+ * everything but the owner and the search.
+ */
+export function marketplaceProductColumns(p: Reader): Record<string, unknown> {
   const commission = p.child('commission');
-  const row = {
-    search_id: ctx.scope?.['search_id'],
+  return {
     product_id: p.requireId('id'),
-    shop_id: ctx.ownerId,
     title: p.text('title'),
     shop_name: p.child('shop')?.text('name') ?? null,
     has_inventory: p.bool('has_inventory'),
@@ -48,6 +49,11 @@ function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Part
     ),
     raw: p.obj,
   };
+}
+
+function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<Tables>> {
+  const p = Reader.of(raw, '', tally);
+  const row = { search_id: ctx.scope?.['search_id'], shop_id: ctx.ownerId, ...marketplaceProductColumns(p) };
   return { openCollaborationProducts: [row] };
 }
 

@@ -26,6 +26,8 @@ const BY_ENDPOINT: Record<string, Normalize> = {
   fulfillment: transform.normalizeCampaignCreatorFulfillment,
   partner_orders: transform.normalizePartnerOrders,
   campaign_product_performance: transform.normalizeCampaignProductPerformance,
+  creator_target_collaborations: transform.normalizeCreatorTargetCollaborations,
+  creator_open_collaboration_products: transform.normalizeCreatorOpenCollaborationProducts,
 };
 
 /** Tables each stream writes, with the column that scopes an owner's rows. */
@@ -60,6 +62,13 @@ export const STREAM_TABLES: Record<StreamName, { table: string; scopeColumn: str
   campaign_product_performance: [
     { table: 'campaignProductPerformance', scopeColumn: 'partner_id' },
     { table: 'campaignProductPerformanceDaily', scopeColumn: 'partner_id' },
+  ],
+  creator_target_collaborations: [
+    { table: 'creatorTargetCollaborations', scopeColumn: 'creator_id' },
+    { table: 'creatorTargetCollaborationProducts', scopeColumn: 'creator_id' },
+  ],
+  creator_open_collaboration_products: [
+    { table: 'creatorOpenCollaborationProducts', scopeColumn: 'creator_id' },
   ],
 };
 
@@ -115,7 +124,9 @@ export async function expectedRows(
     }
     const scope = {
       ...group.scope,
-      ...(stream === 'open_collaboration_products' ? { search_id: opts.searchId ?? 'default' } : {}),
+      ...(stream === 'open_collaboration_products' || stream === 'creator_open_collaboration_products'
+        ? { search_id: opts.searchId ?? 'default' }
+        : {}),
     };
     const result = normalize(records, { ownerId, now: opts.now, scope });
     // As the loader stores them: order lines carry their order's create_time and status.

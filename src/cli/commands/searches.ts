@@ -1,6 +1,7 @@
 /**
  * `affiliate-etl searches add|list|remove`: the saved marketplace searches that the
- * open_collaboration_products stream snapshots, per seller connection (etl.saved_searches). The
+ * open_collaboration_products (seller) and creator_open_collaboration_products (creator) streams
+ * snapshot, per connection (etl.saved_searches). The
  * criteria are stored with the API's own body field names (api doc §6.1), so what is stored is
  * exactly what is sent. Without any saved search the stream syncs a default one (all products).
  */
@@ -23,13 +24,15 @@ Examples:
 export function registerSearches(program: Command, ctx: CliContext): void {
   const searches = program
     .command('searches')
-    .description('manage the saved marketplace searches synced by the open_collaboration_products stream')
+    .description(
+      'manage the saved marketplace searches synced by open_collaboration_products (seller) and creator_open_collaboration_products (creator)',
+    )
     .addHelpText('after', HELP);
 
   searches
     .command('add')
-    .description('save a marketplace product search for a seller connection')
-    .requiredOption('--connection <id>', 'the seller connection', parseConnectionId)
+    .description('save a marketplace product search for a seller or creator connection')
+    .requiredOption('--connection <id>', 'the seller or creator connection', parseConnectionId)
     .requiredOption(
       '--name <name>',
       'a label; also makes the search id unless --id is given',

@@ -5,7 +5,7 @@
  * terminal, throttled plain lines in CI and pipes (src/cli/ui/progress.ts).
  */
 import type { Writable } from 'node:stream';
-import { STREAMS } from '../../core/streams.ts';
+import { STREAM_READS, STREAMS } from '../../core/streams.ts';
 import type { JobProgressEvent, RunSummary } from '../../jobs/index.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../ui/engine.ts';
@@ -56,13 +56,18 @@ export async function syncEverything(ctx: CliContext, input: FullSyncInput): Pro
           `${inserted.toLocaleString('en-US')} rows written, ${unchanged.toLocaleString('en-US')} unchanged`,
       );
     };
+    // Streams that read another stream's rows (STREAM_READS) run once the rest is loaded.
+    const later = pairs.filter((p) => STREAM_READS[p.stream] !== undefined);
+    const first = pairs.filter((p) => STREAM_READS[p.stream] === undefined);
     try {
-      return await jobs.enqueueAndWait(deps, {
-        syncs: pairs,
-        trigger: 'cli',
-        processInline: true,
-        onProgress,
-      });
+      const summaries: RunSummary[] = [];
+      for (const syncs of [first, later]) {
+        if (syncs.length === 0) continue;
+        summaries.push(
+          ...(await jobs.enqueueAndWait(deps, { syncs, trigger: 'cli', processInline: true, onProgress })),
+        );
+      }
+      return summaries;
     } finally {
       progress.stop();
     }

@@ -94,9 +94,10 @@ export async function addSearchCommand(ctx: CliContext, input: SearchInput): Pro
         `There is no connection ${input.connection}; see \`affiliate-etl connections list\`.`,
         EXIT_USAGE,
       );
-    if (conn.kind !== 'seller') {
+    // Sellers and creators both search the open-collaboration marketplace, with the same criteria.
+    if (conn.kind === 'partner') {
       throw new CliError(
-        `Connection ${input.connection} is a ${conn.kind} connection; saved searches belong to seller connections (api doc §6.1).`,
+        `Connection ${input.connection} is a partner connection; saved searches belong to seller and creator connections (the open-collaboration product searches).`,
         EXIT_USAGE,
       );
     }

@@ -37,6 +37,17 @@ export const BUSINESS_TIME: Record<
     column: 'data_update_time',
     owner: 'assets',
   },
+  // An invitation carries no time of its own: when it was last loaded is what is known.
+  creator_target_collaborations: {
+    table: 'creator_target_collaborations',
+    column: 'synced_at',
+    owner: 'open_id',
+  },
+  creator_open_collaboration_products: {
+    table: 'creator_open_collaboration_products',
+    column: 'synced_at',
+    owner: 'open_id',
+  },
 };
 
 export const OWNER_COLUMN: Record<(typeof BUSINESS_TIME)[StreamName]['owner'], string> = {

@@ -9,6 +9,11 @@ import {
   campaignCreatorFulfillmentDailyDoc,
   campaignCreatorFulfillmentDoc,
 } from './analytics-fulfillment.ts';
+import {
+  creatorOpenCollaborationProductsDoc,
+  creatorTargetCollaborationProductsDoc,
+  creatorTargetCollaborationsDoc,
+} from './analytics-creator-collaborations.ts';
 import { openCollaborationProductsDoc, openCollaborationsDoc } from './analytics-open-collaborations.ts';
 import { partnerCampaignProductsDoc, partnerCampaignsDoc } from './analytics-partner.ts';
 import { partnerOrderSkusDoc, partnerOrdersDoc } from './analytics-partner-orders.ts';
@@ -27,6 +32,11 @@ export { ANALYTICS_SCHEMA, tiktokAffiliate } from './analytics-schema.ts';
 export { creatorOrderSkus, creatorOrders } from './analytics-creator-orders.ts';
 export { creators } from './analytics-creators.ts';
 export { campaignCreatorFulfillment, campaignCreatorFulfillmentDaily } from './analytics-fulfillment.ts';
+export {
+  creatorOpenCollaborationProducts,
+  creatorTargetCollaborationProducts,
+  creatorTargetCollaborations,
+} from './analytics-creator-collaborations.ts';
 export { openCollaborationProducts, openCollaborations } from './analytics-open-collaborations.ts';
 export { partnerCampaignProducts, partnerCampaigns } from './analytics-partner.ts';
 export { partnerOrderSkus, partnerOrders } from './analytics-partner-orders.ts';
@@ -60,5 +70,8 @@ export const analyticsDocs: RelationDoc[] = [
   partnerOrderSkusDoc,
   campaignProductPerformanceDoc,
   campaignProductPerformanceDailyDoc,
+  creatorTargetCollaborationsDoc,
+  creatorTargetCollaborationProductsDoc,
+  creatorOpenCollaborationProductsDoc,
   creatorsDoc,
 ];

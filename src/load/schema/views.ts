@@ -21,6 +21,7 @@ import {
   currentOpenCollaborationProductsDoc,
   currentOpenCollaborationProductsSql,
 } from './analytics-view-open-products.ts';
+import { creatorInvitationsDoc, creatorInvitationsSql } from './analytics-view-creator-invitations.ts';
 import { ownerFreshnessDoc, ownerFreshnessSql } from './analytics-view-owner-freshness.ts';
 import { creatorPerformanceDailyDoc, creatorPerformanceDailySql } from './analytics-view-performance.ts';
 import { ANALYTICS_SCHEMA } from './analytics-schema.ts';
@@ -44,6 +45,7 @@ export const views: AnalyticsView[] = [
   view(partnerCampaignOrdersMonthlySql, partnerCampaignOrdersMonthlyDoc),
   view(ownerFreshnessSql, ownerFreshnessDoc),
   view(currentOpenCollaborationProductsSql, currentOpenCollaborationProductsDoc),
+  view(creatorInvitationsSql, creatorInvitationsDoc),
 ];
 
 /** Helper functions the views call, created (or replaced) before the views. */

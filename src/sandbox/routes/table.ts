@@ -6,6 +6,7 @@ import type { EndpointId } from '../endpoints.ts';
 import { authorizedCategoryAssets, authorizedShops } from './authorization.ts';
 import type { RouteDef } from './context.ts';
 import { openCollaborationProducts, openCollaborations } from './open-collaborations.ts';
+import { creatorOpenCollaborationProducts, creatorTargetCollaborations } from './creator-collaborations.ts';
 import { creatorOrders, partnerOrders, sellerOrders } from './orders.ts';
 import { campaignDetail, campaignProducts, campaigns, fulfillment } from './partner.ts';
 import { campaignProductPerformance } from './performance.ts';
@@ -55,6 +56,26 @@ export const ROUTES: RouteDef[] = [
     scope: CREATOR_SCOPE,
     family: 'creator',
     handler: creatorOrders,
+  },
+  {
+    id: 'creator_target_collaborations',
+    method: 'POST',
+    path: '/affiliate_creator/202405/target_collaborations/search',
+    kind: 'creator',
+    cipher: 'none',
+    scope: CREATOR_SCOPE,
+    family: 'creator',
+    handler: creatorTargetCollaborations,
+  },
+  {
+    id: 'creator_open_collaboration_products',
+    method: 'POST',
+    path: '/affiliate_creator/202405/open_collaborations/products/search',
+    kind: 'creator',
+    cipher: 'none',
+    scope: CREATOR_SCOPE,
+    family: 'creator',
+    handler: creatorOpenCollaborationProducts,
   },
   {
     id: 'open_collaborations',

@@ -138,3 +138,26 @@ export const targetDetailRecord = z.strictObject({
   ),
   type: targetType,
 });
+
+/** The creator's marketplace search: the seller's shape, units_sold absent without data sharing. */
+export const creatorMarketplaceProducts = marketplaceProducts;
+
+export const creatorTargetCollaborations = z.strictObject({
+  total_count: int,
+  next_page_token: z.string(),
+  target_collaborations: z.array(
+    z.strictObject({
+      id: digits,
+      name: z.string(),
+      status: z.enum(['LIVE', 'EXPIRED', 'DELETED', 'ENDED']),
+      products: z.array(
+        z.strictObject({
+          id: digits,
+          title: z.string(),
+          main_image_url: z.string(),
+          commission: z.strictObject({ rate: int, amount: z.string(), currency: z.string() }),
+        }),
+      ),
+    }),
+  ),
+});

@@ -107,6 +107,29 @@ export const ENDPOINTS = {
     scope: CREATOR_SCOPE,
     pageSize: { min: 1, max: 100, default: 100 },
   }),
+  // Creator marketplace search: like the seller's, page_size 1-20, no cipher; units_sold is
+  // absent when the creator has not allowed precise data sharing.
+  creatorOpenCollaborationProductsSearch: def({
+    name: 'creator_open_collaboration_products_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_creator/202405/open_collaborations/products/search',
+    cipher: 'none',
+    cipherRequired: false,
+    scope: CREATOR_SCOPE,
+    pageSize: { min: 1, max: 20, default: 20 },
+  }),
+  // The creator's received invitations: shop_id is REQUIRED in the body; page_size up to 100.
+  creatorTargetCollaborationsSearch: def({
+    name: 'creator_target_collaborations_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_creator/202405/target_collaborations/search',
+    cipher: 'none',
+    cipherRequired: false,
+    scope: CREATOR_SCOPE,
+    pageSize: { min: 1, max: 100, default: 100 },
+  }),
   // api doc §6.3: shop_cipher required, page_size 1-100.
   openCollaborationsSearch: def({
     name: 'open_collaborations_search',

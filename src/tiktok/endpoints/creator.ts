@@ -4,6 +4,7 @@ import type { CallOptions, ConnectionAuth, Page } from '../types.ts';
 import { ENDPOINTS } from './catalog.ts';
 import { compact, pagingQuery, toPage } from './page.ts';
 import { createTimeBody } from './params.ts';
+import { type OpenCollaborationProductCriteria, productSearchBody } from './seller.ts';
 
 export interface CreatorOrdersParams {
   /** Inclusive, epoch SECONDS; defaults as for seller orders (api doc §5.1, §4.1). */
@@ -32,4 +33,59 @@ export async function searchCreatorOrders(
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   return toPage(endpoint, data, requestId, 'orders');
+}
+
+export interface CreatorOpenCollaborationProductsParams {
+  pageSize?: number;
+  pageToken?: string;
+  criteria: OpenCollaborationProductCriteria;
+}
+
+/**
+ * POST /affiliate_creator/202405/open_collaborations/products/search: the marketplace products a
+ * creator may join, same body as the seller's search; page_size <= 20; records = data.products.
+ */
+export async function searchCreatorOpenCollaborationProducts(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  params: CreatorOpenCollaborationProductsParams,
+  opts: CallOptions = {},
+): Promise<Page> {
+  const endpoint = ENDPOINTS.creatorOpenCollaborationProductsSearch;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    query: pagingQuery(endpoint, params),
+    body: productSearchBody(params.criteria),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toPage(endpoint, data, requestId, 'products');
+}
+
+export interface CreatorTargetCollaborationsParams {
+  /** The TikTok shop id: required, the search lists one shop's invitations. */
+  shopId: string;
+  pageSize?: number;
+  pageToken?: string;
+}
+
+/**
+ * POST /affiliate_creator/202405/target_collaborations/search: the invitations the creator received
+ * from one shop; records = data.target_collaborations.
+ */
+export async function searchCreatorTargetCollaborations(
+  api: ApiClient,
+  auth: ConnectionAuth,
+  params: CreatorTargetCollaborationsParams,
+  opts: CallOptions = {},
+): Promise<Page> {
+  const endpoint = ENDPOINTS.creatorTargetCollaborationsSearch;
+  const { data, requestId } = await api.call({
+    endpoint,
+    auth,
+    query: pagingQuery(endpoint, params),
+    body: { shop_id: params.shopId },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return toPage(endpoint, data, requestId, 'target_collaborations');
 }

@@ -92,7 +92,7 @@ export interface OpenCollaborationProductsParams {
   criteria: OpenCollaborationProductCriteria;
 }
 
-function productSearchBody(c: OpenCollaborationProductCriteria): Record<string, unknown> {
+export function productSearchBody(c: OpenCollaborationProductCriteria): Record<string, unknown> {
   const price = compact({ amount_ge: c.salesPriceGe, amount_lt: c.salesPriceLt });
   const rate = compact({ rate_ge: c.commissionRateGe, rate_lt: c.commissionRateLt });
   return compact({

@@ -54,10 +54,10 @@ const count = async (table: string) =>
 describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
   it('syncs every stream of every connection and prints a summary table (exit 0)', async () => {
     const r = await h.run(['sync']);
-    expect(r.stderr).toContain('Running 9 syncs in this process (no worker is running)');
-    expect(r.stderr).toContain('[sync] 9/9 syncs');
+    expect(r.stderr).toContain('Running 11 syncs in this process (no worker is running)');
+    expect(r.stderr).toContain('[sync] 11/11 syncs');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('9 of 9 runs succeeded.');
+    expect(r.stdout).toContain('11 of 11 runs succeeded.');
     for (const stream of [
       'seller_affiliate_orders',
       'creator_affiliate_orders',
@@ -68,6 +68,8 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
       'campaign_creator_fulfillment',
       'partner_affiliate_orders',
       'campaign_product_performance',
+      'creator_target_collaborations',
+      'creator_open_collaboration_products',
     ]) {
       expect(r.stdout).toMatch(new RegExp(`\\| +\\d+ \\| ${stream} +\\| succeeded \\|`));
     }
@@ -77,7 +79,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     const [runs] = await sql<
       { n: number }[]
     >`select count(*)::int as n from etl.sync_runs where trigger = 'cli' and status = 'succeeded'`;
-    expect(runs?.n).toBe(9);
+    expect(runs?.n).toBe(11);
   });
 
   it('a second sync of one stream reports its rows as unchanged', async () => {
@@ -125,7 +127,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     const set = await h.runHere(['schedule', 'set', '--stream', 'seller_affiliate_orders', '--every', '30m']);
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('now run every 30m: seller_affiliate_orders of connection 1');
-    expect(set.stdout).toMatch(/Applied to the job schedulers in Redis \(9 active, 0 removed\)/);
+    expect(set.stdout).toMatch(/Applied to the job schedulers in Redis \(11 active, 0 removed\)/);
     const cron = await h.runHere([
       'schedule',
       'set',
@@ -138,7 +140,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     ]);
     expect(cron.code).toBe(0);
     const off = await h.runHere(['schedule', 'disable', '--stream', 'open_collaboration_products']);
-    expect(off.stdout).toContain('(8 active, 1 removed)');
+    expect(off.stdout).toContain('(10 active, 1 removed)');
     const rows =
       await sql`select connection_id, stream, every_ms, cron, enabled from etl.schedules order by stream`;
     expect(
@@ -154,7 +156,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
       /seller_affiliate_orders +\| every 30m +\| custom +\| yes +\| \d{4}-\d\d-\d\d/,
     );
     expect(list.stdout).toMatch(
-      /campaign_creator_fulfillment \| cron 0 \*\/6 \* \* \* \| custom +\| yes +\| .*\(in /,
+      /campaign_creator_fulfillment +\| cron 0 \*\/6 \* \* \* \| custom +\| yes +\| .*\(in /,
     );
     expect(list.stdout).toMatch(
       /open_collaboration_products +\| every 1h +\| custom +\| no +\| not scheduled/,
@@ -188,6 +190,30 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
         `1:ten-percent-plus \\| +1 \\| Ten percent plus \\| \\{"commission_rate_range":\\{"rate_ge":1000\\}\\} \\| +${row?.n} \\|`,
       ),
     );
+    // A creator connection saves searches too, synced by creator_open_collaboration_products.
+    const creatorAdd = await h.runHere([
+      'searches',
+      'add',
+      '--connection',
+      '3',
+      '--name',
+      'Cheap',
+      '--price-max',
+      '20',
+    ]);
+    expect(creatorAdd.code).toBe(0);
+    const creatorSync = await h.runHere([
+      'sync',
+      '--stream',
+      'creator_open_collaboration_products',
+      '--connection',
+      '3',
+    ]);
+    expect(creatorSync.code).toBe(0);
+    const [mine] = await sql<{ n: number }[]>`
+      select count(*)::int as n from tiktok_affiliate.creator_open_collaboration_products
+      where search_id = '3:cheap' and is_active`;
+    expect(mine?.n).toBeGreaterThan(0);
   });
 
   it('backfill: the dry run plans ledger windows, the run fills them, a rerun has nothing left', async () => {
@@ -288,7 +314,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
       [['worker', '--concurrency', '0'], /expected a whole number from 1 to 256/],
       [
         ['searches', 'add', '--connection', '2', '--name', 'x'],
-        /saved searches belong to seller connections/,
+        /saved searches belong to seller and creator connections/,
       ],
       [['searches', 'add', '--connection', '1', '--name', 'x', '--price-min', '-1'], /is not an amount/],
     ];
@@ -336,10 +362,10 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     h.sandbox.revoke(creatorToken);
     const r = await h.run(['sync', '--connection', '3']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('0 of 1 run succeeded.');
+    expect(r.stdout).toContain('0 of 3 runs succeeded.');
     expect(r.stdout).toMatch(/connection 3 creator_affiliate_orders: failed: TokenRevokedError/);
     expect(r.stdout).toMatch(/What to do: The authorization is gone/);
-    expect(r.stderr).toContain('1 selected sync did not sync: 1 did not succeed');
+    expect(r.stderr).toContain('3 selected syncs did not sync: 3 did not succeed');
 
     const status = await h.runHere(['status', '--check']);
     expect(status.code).toBe(1);
@@ -357,7 +383,7 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     const skip = await h.runHere(['sync', '--connection', '3']);
     expect(skip.code).toBe(1);
     expect(skip.stdout).toMatch(
-      /connection 3 creator_affiliate_orders: needs re-authorization since .*, because TikTok API .*code 105001/,
+      /connection 3 creator_affiliate_orders, creator_target_collaborations, creator_open_collaboration_products: needs re-authorization since .*, because TikTok API .*code 105001/,
     );
   });
 

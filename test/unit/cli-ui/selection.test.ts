@@ -36,6 +36,14 @@ describe('selectSyncs', () => {
         since: new Date('2026-01-02T03:04:05Z'),
         reason: 'TokenRevokedError: code 105001',
       },
+      ...(['creator_target_collaborations', 'creator_open_collaboration_products'] as const).map(
+        (stream) => ({
+          connectionId: 4,
+          stream,
+          since: new Date('2026-01-02T03:04:05Z'),
+          reason: 'TokenRevokedError: code 105001',
+        }),
+      ),
     ]);
   });
 
@@ -75,7 +83,11 @@ describe('selectSyncs', () => {
 
   it('a connection asked for by id that needs re-authorization is blocked, not a usage error', () => {
     const s = selectSyncs(connections, [], { connectionIds: [4, 1], streams: [] });
-    expect(s.blocked.map((b) => [b.connectionId, b.stream])).toEqual([[4, 'creator_affiliate_orders']]);
+    expect(s.blocked.map((b) => [b.connectionId, b.stream])).toEqual([
+      [4, 'creator_affiliate_orders'],
+      [4, 'creator_target_collaborations'],
+      [4, 'creator_open_collaboration_products'],
+    ]);
     expect(s.pairs.map((p) => p.connectionId)).toEqual([1, 1, 1, 1]);
   });
 

@@ -49,6 +49,21 @@ const CONTRACT: Record<string, [string, string[], boolean]> = {
     ['partner_id', 'campaign_id', 'product_id', 'snapshot_date'],
     false,
   ],
+  creatorTargetCollaborations: [
+    'creator_target_collaborations',
+    ['creator_id', 'shop_id', 'target_collaboration_id'],
+    true,
+  ],
+  creatorTargetCollaborationProducts: [
+    'creator_target_collaboration_products',
+    ['creator_id', 'shop_id', 'target_collaboration_id', 'product_id'],
+    true,
+  ],
+  creatorOpenCollaborationProducts: [
+    'creator_open_collaboration_products',
+    ['creator_id', 'search_id', 'product_id'],
+    true,
+  ],
   // The creators dimension, kept by the loader from the other tables' rows (src/load/creators.ts).
   creators: ['creators', ['creator_key'], false],
 };
@@ -143,6 +158,7 @@ describe('views', () => {
       'tiktok_affiliate.partner_campaign_orders_monthly',
       'tiktok_affiliate.owner_freshness',
       'tiktok_affiliate.current_open_collaboration_products',
+      'tiktok_affiliate.creator_invitations',
     ]);
     for (const v of views) {
       expect(v.sql).toMatch(/^(select|with)\b/i);

@@ -66,6 +66,22 @@ const CASES: [string, () => NormalizeResult][] = [
       ),
   ],
   [
+    'creator target collaborations',
+    () =>
+      transform.normalizeCreatorTargetCollaborations(
+        exampleList('affiliate-creator-202405-target-collaborations-search', 'target_collaborations'),
+        ctx('c', { shop_id: 'shop1' }),
+      ),
+  ],
+  [
+    'creator open collaboration products',
+    () =>
+      transform.normalizeCreatorOpenCollaborationProducts(
+        exampleList('affiliate-seller-202405-open-collaborations-products-search', 'products'),
+        ctx('c', { search_id: 'q' }),
+      ),
+  ],
+  [
     'target collaborations',
     () =>
       transform.normalizeTargetCollaborations(

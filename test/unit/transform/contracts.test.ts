@@ -16,7 +16,7 @@ import { performanceExample } from './performance-example.ts';
 type Name = keyof typeof RECORD_CONTRACTS;
 
 const OWNER = '7000714532876273420';
-const SCOPE = { search_id: 's1', campaign_id: 'c1', product_id: 'p1' };
+const SCOPE = { search_id: 's1', campaign_id: 'c1', product_id: 'p1', shop_id: 'shop1' };
 
 /** One valid record per stream, built from the official examples as the extract layer pairs them. */
 const GOOD: Record<Name, () => Record<string, unknown>> = {
@@ -50,6 +50,11 @@ const GOOD: Record<Name, () => Record<string, unknown>> = {
     return { ...order, skus: [order['skus']] };
   },
   normalizeCampaignProductPerformance: performanceExample,
+  normalizeCreatorTargetCollaborations: () =>
+    clone(exampleList('affiliate-creator-202405-target-collaborations-search', 'target_collaborations')[0]!),
+  // The creator search answers the seller's record shape (units_sold may be absent).
+  normalizeCreatorOpenCollaborationProducts: () =>
+    clone(exampleList('affiliate-seller-202405-open-collaborations-products-search', 'products')[0]!),
 };
 
 const SNAPSHOT: readonly Name[] = [
@@ -60,6 +65,8 @@ const SNAPSHOT: readonly Name[] = [
   'normalizePartnerCampaignProducts',
   'normalizeCampaignCreatorFulfillment',
   'normalizeCampaignProductPerformance',
+  'normalizeCreatorTargetCollaborations',
+  'normalizeCreatorOpenCollaborationProducts',
 ];
 
 function normalize(name: Name, records: unknown[]): NormalizeResult {
@@ -180,6 +187,12 @@ describe('record contracts', () => {
       tables: ['targetCollaborations', 'targetCollaborationProducts', 'targetCollaborationCreators'],
       key: { shop_id: OWNER, target_collaboration_id: '789078671231123124' },
     });
+    expect(
+      keyOf('normalizeCreatorTargetCollaborations', GOOD.normalizeCreatorTargetCollaborations()),
+    ).toEqual({
+      tables: ['creatorTargetCollaborations', 'creatorTargetCollaborationProducts'],
+      key: { creator_id: OWNER, shop_id: 'shop1', target_collaboration_id: '789078671231123124' },
+    });
     expect(keyOf('normalizeCampaignCreatorFulfillment', GOOD.normalizeCampaignCreatorFulfillment())).toEqual({
       tables: ['campaignCreatorFulfillment'],
       key: {
@@ -266,6 +279,8 @@ describe('hostile variants the contract must not refuse', () => {
 
 function ownerKeyOf(name: Name): Record<string, string> {
   if (name === 'normalizeOpenCollaborationProducts') return { search_id: 's1' };
+  if (name === 'normalizeCreatorOpenCollaborationProducts') return { creator_id: OWNER, search_id: 's1' };
+  if (name === 'normalizeCreatorTargetCollaborations') return { creator_id: OWNER, shop_id: 'shop1' };
   if (name.startsWith('normalizePartner') || name.startsWith('normalizeCampaign'))
     return { partner_id: OWNER };
   return { shop_id: OWNER };

@@ -125,13 +125,17 @@ const CONTRACTS_INTRO = [
     'size bound is quarantined in [etl.rejected_records](#etl-rejected-records) with the field and the fault ' +
     'as its reason (`missing_field:skus[0].quantity`, `wrong_type:current_commission`, `empty_list:skus`, ' +
     '`record_too_large`...) and its raw payload, and it changes no stored row. Fields not listed are ' +
-    'optional: absent or null is stored as NULL; a present value of the wrong type still quarantines the record.',
+    'optional: absent or null is stored as NULL; a present value of the wrong type still quarantines the record ' +
+    '(the optional fields listed are those whose type is checked here, such as every JSON sub-document kept as jsonb).',
   '',
   '**Snapshot streams** (every stream below except the orders): a rejected record whose key can still be ' +
     'read keeps its stored rows (children included) counted as seen by the run, values untouched, so the ' +
     'snapshot does not mark them removed. A rejected record whose key cannot be read may stand for any row of ' +
     'its scope: that scope (the owner, or the saved search for marketplace products) tombstones nothing in ' +
     'this run; the run logs `snapshot_incomplete` and lists the skipped scopes in its checkpoint cursor. ' +
+    'A parent the walk could not fan out from (a campaign, campaign product or target collaboration listed ' +
+    'without a readable id: its children were never read) makes the owner incomplete the same way ' +
+    '(`skippedParents` in the log and the cursor). ' +
     '**Order streams:** a rejected order is not written at all, so its stored header, lines and totals stay as they were.',
   '',
   '**Size bounds** (every stream):',

@@ -5,9 +5,12 @@
  * stays correct when partner_campaigns has not run yet. Current state is a snapshot with tombstones;
  * the normalizer also emits one daily history row per creator (snapshot_date = the sync's UTC day).
  * page_size is at most 50 here (api doc §9.3).
+ * A campaign or product without a readable id cannot be fanned out from: its creators are not read,
+ * so the batch says so (skippedParents) and the owner's snapshot tombstones nothing this run.
  */
 import { getCreatorFulfillmentStatus } from '../tiktok/endpoints/partner.ts';
 import { campaignPages, campaignProductPages, idOf } from './partner-campaigns.ts';
+import { skippedParentBatch } from './fan-out.ts';
 import { restartablePages } from './restart.ts';
 import type { SnapshotBatch, SnapshotSource } from './types.ts';
 
@@ -19,12 +22,20 @@ export const campaignCreatorFulfillmentSource: SnapshotSource = {
       let listCalls = 1;
       for (const campaign of campaigns) {
         const campaignId = idOf(campaign);
-        if (campaignId === null) continue;
+        if (campaignId === null) {
+          yield skippedParentBatch('normalizeCampaignCreatorFulfillment', listCalls);
+          listCalls = 0;
+          continue;
+        }
         for await (const products of campaignProductPages(ctx, campaignId)) {
           listCalls += 1;
           for (const product of products) {
             const productId = idOf(product);
-            if (productId === null) continue;
+            if (productId === null) {
+              yield skippedParentBatch('normalizeCampaignCreatorFulfillment', listCalls);
+              listCalls = 0;
+              continue;
+            }
             const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
               getCreatorFulfillmentStatus(
                 ctx.api,

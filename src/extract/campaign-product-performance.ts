@@ -7,6 +7,7 @@
  */
 import { listCampaignProductPerformance } from '../tiktok/endpoints/partner.ts';
 import { campaignPages, idOf } from './partner-campaigns.ts';
+import { skippedParentBatch } from './fan-out.ts';
 import { restartablePages } from './restart.ts';
 import type { SnapshotBatch, SnapshotSource } from './types.ts';
 
@@ -18,7 +19,12 @@ export const campaignProductPerformanceSource: SnapshotSource = {
       let listCalls = 1;
       for (const campaign of campaigns) {
         const campaignId = idOf(campaign);
-        if (campaignId === null) continue;
+        if (campaignId === null) {
+          // Its products were not read: the owner's snapshot is incomplete this run.
+          yield skippedParentBatch('normalizeCampaignProductPerformance', listCalls);
+          listCalls = 0;
+          continue;
+        }
         const fetch = (pageToken: string | undefined, signal: AbortSignal | undefined) =>
           listCampaignProductPerformance(
             ctx.api,

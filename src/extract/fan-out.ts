@@ -1,3 +1,14 @@
+import type { NormalizerName, SnapshotBatch } from './types.ts';
+
+/**
+ * An empty batch that only reports one parent whose children could not be read (its id was
+ * unreadable): the engine then counts the owner's snapshot incomplete instead of tombstoning the
+ * children it never asked for. `apiCalls`: list calls spent so far and not yet reported.
+ */
+export function skippedParentBatch(normalizer: NormalizerName, apiCalls: number): SnapshotBatch {
+  return { normalizer, scope: {}, records: [], apiCalls, skippedParents: 1 };
+}
+
 /**
  * Bounded-concurrency map for detail fan-out (target collaboration details, campaign details): a few
  * calls in flight keep the shared rate budget busy under latency without holding more than one page of

@@ -9,7 +9,7 @@ import {
   listPartnerCampaigns,
 } from '../tiktok/endpoints/partner.ts';
 import type { ApiRecord } from '../tiktok/types.ts';
-import { mapLimit } from './fan-out.ts';
+import { mapLimit, skippedParentBatch } from './fan-out.ts';
 import { restartablePages } from './restart.ts';
 import type { ExtractContext, SnapshotBatch, SnapshotSource } from './types.ts';
 
@@ -72,7 +72,12 @@ export const partnerCampaignsSource: SnapshotSource = {
       };
       for (const summary of campaigns) {
         const campaignId = idOf(summary);
-        if (campaignId === null) continue;
+        if (campaignId === null) {
+          // Its products were not read: whatever the normalizer makes of the campaign record (it may
+          // read a small numeric id as a key), its stored products must not be tombstoned this run.
+          yield skippedParentBatch('normalizePartnerCampaignProducts', 0);
+          continue;
+        }
         for await (const products of campaignProductPages(ctx, campaignId)) {
           yield {
             normalizer: 'normalizePartnerCampaignProducts',

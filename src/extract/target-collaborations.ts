@@ -33,6 +33,11 @@ async function detailOrNull(ctx: ExtractContext, id: string): Promise<ApiRecord 
   }
 }
 
+function usableId(search: ApiRecord): string | null {
+  const id = search['id'];
+  return typeof id === 'string' && id !== '' ? id : null;
+}
+
 export const targetCollaborationsSource: SnapshotSource = {
   strategy: 'snapshot',
   tombstones: [
@@ -54,16 +59,22 @@ export const targetCollaborationsSource: SnapshotSource = {
         signal: ctx.signal,
         onRestart: ctx.onPageTokenRestart,
       })) {
-        const items = await mapLimit(page.records, DETAIL_CONCURRENCY, async (search) => ({
-          search,
-          detail: typeof search['id'] === 'string' ? await detailOrNull(ctx, search['id']) : null,
-          collaboration_status: status,
-        }));
+        const items = await mapLimit(page.records, DETAIL_CONCURRENCY, async (search) => {
+          const id = usableId(search);
+          return {
+            search,
+            detail: id === null ? null : await detailOrNull(ctx, id),
+            collaboration_status: status,
+          };
+        });
+        // A hit without a usable id has no detail, so its products and creators were not read.
+        const skippedParents = page.records.filter((search) => usableId(search) === null).length;
         yield {
           normalizer: 'normalizeTargetCollaborations',
           scope: { collaboration_status: status },
           records: items,
-          apiCalls: 1 + items.length,
+          apiCalls: 1 + items.length - skippedParents,
+          ...(skippedParents > 0 ? { skippedParents } : {}),
         };
       }
     }

@@ -59,6 +59,12 @@ export interface SnapshotBatch {
   records: unknown[];
   /** API calls spent to build this batch (fan-out details included), for the run summary. */
   apiCalls: number;
+  /**
+   * Parents (a campaign, a campaign product, a collaboration) the walk could not fan out from
+   * because their id was unreadable: their children were never read, so any stored child may still
+   * exist and the owner's snapshot is incomplete this run (no tombstones). Absent = 0.
+   */
+  skippedParents?: number;
 }
 
 /** A table whose unseen rows are tombstoned after a COMPLETE snapshot, and the column scoping it. */

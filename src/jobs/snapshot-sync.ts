@@ -6,7 +6,8 @@
  * rows seen by the previous run looking unseen). Rejected records count too: one whose key was
  * read keeps its stored rows seen (the loader stamps them, values untouched); one whose key could not
  * be read leaves its scope incomplete, and that scope tombstones nothing this run (logged, and named
- * in the final checkpoint cursor).
+ * in the final checkpoint cursor). So does a parent the walk skipped (a campaign or product without a
+ * readable id: its children were never read), which the walk reports as `skippedParents`.
  */
 import type { SnapshotParams, SnapshotSource } from '../extract/types.ts';
 import { SnapshotCompleteness } from '../load/tombstone.ts';
@@ -43,7 +44,7 @@ export async function syncSnapshotOwner(
       scope: batch.scope,
     });
     batches += 1;
-    completeness.observe(batch.scope, result.rejected);
+    completeness.observe(batch.scope, result.rejected, batch.skippedParents ?? 0);
     const committed = await run.store.commitPage({
       runId: run.runId,
       connectionId: run.connectionId,
@@ -79,7 +80,8 @@ export async function syncSnapshotOwner(
     const within = target.withinOwner ? { [target.withinOwner]: owner.ownerId } : {};
     for (const value of values) {
       const unkeyed = completeness.unkeyedIn(target.scopeColumn, value, ownerScoped);
-      if (unkeyed > 0) {
+      const skippedParents = completeness.skippedParentsIn(target.scopeColumn, value, ownerScoped);
+      if (unkeyed > 0 || skippedParents > 0) {
         skipped.push(`${target.table} ${target.scopeColumn}=${value}`);
         run.log.warn(
           {
@@ -87,8 +89,11 @@ export async function syncSnapshotOwner(
             table: target.table,
             scope: { ...within, [target.scopeColumn]: value },
             unkeyed,
+            ...(skippedParents > 0 ? { skippedParents } : {}),
           },
-          'records without a readable key were rejected: this scope tombstones nothing this run',
+          skippedParents > 0
+            ? 'parents without a readable id were not fanned out from: this scope tombstones nothing this run'
+            : 'records without a readable key were rejected: this scope tombstones nothing this run',
         );
         continue;
       }

@@ -51,15 +51,23 @@ export async function tombstoneScope(sql: Queryable, input: TombstoneInput): Pro
  * incomplete and tombstones nothing this run. The scope of a record is its batch's scope for a
  * column the batch names (a saved search's products), else the whole owner (every batch of an
  * owner-scoped table may hold any of its rows: a campaign without a readable id also hides its
- * products).
+ * products). A parent the walk could not fan out from (a campaign or product without a readable id:
+ * its children were never asked for) counts the same way: the scope of its batch is incomplete.
  */
 export class SnapshotCompleteness {
   private unkeyedTotal = 0;
   private keyedTotal = 0;
+  private skippedTotal = 0;
+  /** column -> value -> parents skipped in batches of that scope. */
+  private readonly skippedByScope = new Map<string, Map<string, number>>();
   /** column -> value -> rejected records without a readable key in batches of that scope. */
   private readonly unkeyedByScope = new Map<string, Map<string, number>>();
 
-  observe(batchScope: Readonly<Record<string, string>>, rejected: readonly RejectedRecord[]): void {
+  observe(
+    batchScope: Readonly<Record<string, string>>,
+    rejected: readonly RejectedRecord[],
+    skippedParents = 0,
+  ): void {
     for (const r of rejected) {
       // `stored` absent or null: no stored row can be vouched for, so the key counts as unknown.
       if (r.stored) {
@@ -67,11 +75,11 @@ export class SnapshotCompleteness {
         continue;
       }
       this.unkeyedTotal += 1;
-      for (const [column, value] of Object.entries(batchScope)) {
-        const byValue = this.unkeyedByScope.get(column) ?? new Map<string, number>();
-        byValue.set(value, (byValue.get(value) ?? 0) + 1);
-        this.unkeyedByScope.set(column, byValue);
-      }
+      countIn(this.unkeyedByScope, batchScope, 1);
+    }
+    if (skippedParents > 0) {
+      this.skippedTotal += skippedParents;
+      countIn(this.skippedByScope, batchScope, skippedParents);
     }
   }
 
@@ -84,8 +92,30 @@ export class SnapshotCompleteness {
     return this.unkeyedByScope.get(column)?.get(value) ?? 0;
   }
 
-  /** Rejected records kept seen (known key) and rejected records without a readable key. */
-  totals(): { keptSeen: number; unkeyed: number } {
-    return { keptSeen: this.keyedTotal, unkeyed: this.unkeyedTotal };
+  /** Parents skipped (children never read) that make the tombstone of `column = value` unsafe. */
+  skippedParentsIn(column: string, value: string, ownerScoped: boolean): number {
+    if (ownerScoped) return this.skippedTotal;
+    return this.skippedByScope.get(column)?.get(value) ?? 0;
+  }
+
+  /** Rejected records kept seen (known key), rejected records without a readable key, skipped parents. */
+  totals(): { keptSeen: number; unkeyed: number; skippedParents?: number } {
+    return {
+      keptSeen: this.keyedTotal,
+      unkeyed: this.unkeyedTotal,
+      ...(this.skippedTotal > 0 ? { skippedParents: this.skippedTotal } : {}),
+    };
+  }
+}
+
+function countIn(
+  counts: Map<string, Map<string, number>>,
+  scope: Readonly<Record<string, string>>,
+  n: number,
+): void {
+  for (const [column, value] of Object.entries(scope)) {
+    const byValue = counts.get(column) ?? new Map<string, number>();
+    byValue.set(value, (byValue.get(value) ?? 0) + n);
+    counts.set(column, byValue);
   }
 }

@@ -12,6 +12,12 @@
  * stored, and past the maturity horizon nothing re-reads the record to repair it. Fields outside
  * the contract stay optional: absent or null is stored as NULL.
  *
+ * An OPTIONAL field may be absent, never wrong: present with another type (a drifted object sent as
+ * a JSON string, a count as an object) it rejects the record like a required one would
+ * (`wrong_type:contact_info`), because storing it would replace the good stored value with garbage.
+ * Contracts declare the optional fields whose type the getters alone would not hold (every JSON
+ * sub-document kept as jsonb, which the reader also checks against its declared shape).
+ *
  * The same declarations render the "Record contracts" section of the data dictionary, so the
  * documentation cannot drift from what is enforced.
  */

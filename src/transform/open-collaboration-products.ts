@@ -20,6 +20,7 @@ export const openCollaborationProductContract: RecordContract = {
     { field: 'title', kind: 'text', required: true },
     { field: 'units_sold', kind: 'count', required: false, note: 'hidden without data-sharing consent' },
     { field: 'has_inventory', kind: 'bool', required: false },
+    { field: 'category_chains', kind: 'list', required: false, fields: [], note: 'stored as jsonb' },
   ],
 };
 
@@ -40,7 +41,7 @@ export function marketplaceProductColumns(p: Reader): Record<string, unknown> {
     detail_link: p.text('detail_link'),
     ...rangeCols('original_price', p.priceRange('original_price')),
     ...rangeCols('sales_price', p.priceRange('sales_price')),
-    category_chains: p.json('category_chains'),
+    category_chains: p.json('category_chains', 'list'),
     // commission = {rate: bps, currency, amount} (api doc §6.1): one rate and one money value.
     commission_rate_bps: commission?.bps('rate') ?? null,
     ...moneyCols(

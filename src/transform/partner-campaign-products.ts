@@ -20,6 +20,7 @@ export const partnerCampaignProductContract: RecordContract = {
     { field: 'review_status', kind: 'enum', required: true },
     { field: 'total_commission_rate', kind: 'bps', required: true },
     { field: 'product_sales', kind: 'count', required: false },
+    { field: 'sku_information_list', kind: 'list', required: false, fields: [], note: 'stored as jsonb' },
   ],
 };
 
@@ -47,7 +48,7 @@ function mapProduct(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Part
     category_name: category?.text('name') ?? null,
     sample_quota: p.count('sample_quota'),
     product_description: p.text('product_description'),
-    sku_information_list: p.json('sku_information_list'),
+    sku_information_list: p.json('sku_information_list', 'list'),
     raw: p.obj,
   };
   return { partnerCampaignProducts: [row] };

@@ -32,7 +32,17 @@ export const partnerCampaignContract: RecordContract = {
         { field: 'campaign_end_time', kind: 'epoch', required: true },
       ],
     },
-    { field: 'detail', kind: 'object', required: false, note: 'null when the detail GET failed' },
+    {
+      field: 'detail',
+      kind: 'object',
+      required: false,
+      note: 'null when the detail GET failed',
+      fields: [
+        { field: 'contact_info', kind: 'object', required: false, note: 'stored as jsonb' },
+        { field: 'target_shops', kind: 'list', required: false, fields: [], note: 'stored as jsonb' },
+        { field: 'commission_rate', kind: 'bps', required: false },
+      ],
+    },
   ],
 };
 
@@ -60,9 +70,9 @@ function mapItem(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial
     region: detail?.text('region') ?? null,
     commission_rate_bps: detail?.bps('commission_rate') ?? null,
     description: detail?.text('description') ?? null,
-    target_shops: detail?.json('target_shops') ?? null,
+    target_shops: detail?.json('target_shops', 'list') ?? null,
     target_seller_types: detail?.textArray('target_seller_types', SELLER_TYPE) ?? null,
-    contact_info: detail?.json('contact_info') ?? null,
+    contact_info: detail?.json('contact_info', 'object') ?? null,
     detail_fetched: detail !== null,
     raw: summary.obj,
     raw_detail: detail?.obj ?? null,

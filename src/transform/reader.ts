@@ -102,10 +102,16 @@ export class Reader {
     this.tally[key] = (this.tally[key] ?? 0) + 1;
   }
 
-  /** A JSON sub-document kept as is for a jsonb column (bounded in size). */
-  json(field: string): unknown {
+  /**
+   * A JSON sub-document kept as is for a jsonb column (bounded in size). Its shape is part of the
+   * call: a present value of another JSON type (an object that arrives as a JSON string, a list as
+   * an object) is rejected, never stored as if it were the document.
+   */
+  json(field: string, shape: 'object' | 'list'): unknown {
     const v = this.obj[field];
     if (v === undefined || v === null) return null;
+    const ok = shape === 'list' ? Array.isArray(v) : isObject(v);
+    if (!ok) reject(`wrong_type:${this.at(field)}`, `expected a JSON ${shape}, got ${preview(v)}`);
     const bytes = Buffer.byteLength(JSON.stringify(v), 'utf8');
     if (bytes > MAX_FIELD_BYTES)
       reject(`too_large:${this.at(field)}`, `field of ${bytes} bytes exceeds 64 KiB`);

@@ -6,8 +6,9 @@
  * `data.target_collaboration` object, or `data` itself; null when the GET failed) and the status
  * filter the search ran under. Where both carry a field the detail wins (it is the per-record read and
  * its counts are documented as "NORMAL only"). Without a detail only the header row is produced,
- * with detail_fetched = false. A bad product or creator rejects the whole item, as for order lines:
- * a partial member list would look complete. A product or creator listed twice in one detail is one
+ * with detail_fetched = false. A bad product or creator (one without its id, say) rejects the whole
+ * item, as for order lines: a partial member list would look complete. So does a detail without its
+ * products or creators list. A product or creator listed twice in one detail is one
  * membership stated twice (unlike an order line, which is a sale): the LAST occurrence is kept, the
  * same rule the loader applies to duplicate keys within a page, so both layers agree on the winner.
  */
@@ -147,10 +148,10 @@ function mapItem(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial
     raw_detail: detail ? without(detail.obj, 'products', 'creators') : null,
   };
   if (detail === null) return { targetCollaborations: [header] };
-  const products = (detail.array('products') ?? []).map((p, i) =>
+  const products = members(detail, 'products').map((p, i) =>
     product(Reader.of(p, `detail.products[${i}]`, tally), ctx.ownerId, id),
   );
-  const creators = (detail.array('creators') ?? []).map((c, i) =>
+  const creators = members(detail, 'creators').map((c, i) =>
     creator(Reader.of(c, `detail.creators[${i}]`, tally), ctx.ownerId, id),
   );
   return {
@@ -158,6 +159,21 @@ function mapItem(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial
     targetCollaborationProducts: lastByKey(products, 'product_id'),
     targetCollaborationCreators: lastByKey(creators, 'creator_key'),
   };
+}
+
+/**
+ * The member list of a fetched detail. A detail always lists its products and creators (an empty
+ * list when there are none); one that lacks the list says nothing about its members, and reading it
+ * as "no members" would tombstone every stored one. So the whole item is rejected: its key is
+ * known, so its stored membership stays seen, as for a member without its id.
+ */
+function members(detail: Reader, field: 'products' | 'creators'): unknown[] {
+  const list = detail.array(field);
+  if (list === null) {
+    const path = detail.path === '' ? field : `${detail.path}.${field}`;
+    return reject(`missing_field:${path}`, `the detail has no ${field} list: its membership is unknown`);
+  }
+  return list;
 }
 
 /** Keeps the last row per `key` value, in order of first appearance. */

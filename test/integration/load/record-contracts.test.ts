@@ -302,6 +302,31 @@ describe('snapshot completeness', () => {
     await commit([huge]);
     expect(await members()).toEqual(before);
     expect(before.every((m) => m['is_active'])).toBe(true);
+
+    // A drifted detail: a member without its key, or no products / creators list at all. Its
+    // membership is unknown, so the whole item is rejected and every stored member stays active.
+    const detailOf = (it: ReturnType<typeof item>) =>
+      (it.detail as Record<string, unknown>)['target_collaboration'] as Record<string, unknown>;
+    const unkeyedProduct = item();
+    delete (
+      (detailOf(unkeyedProduct)['products'] as Record<string, unknown>[])[0] as Record<string, unknown>
+    )['id'];
+    const noProducts = item();
+    delete detailOf(noProducts)['products'];
+    const noCreators = item();
+    detailOf(noCreators)['creators'] = null;
+    for (const drifted of [unkeyedProduct, noProducts, noCreators]) {
+      await commit([drifted]);
+      expect(await members()).toEqual(before);
+    }
+    const reasons = await db.sql<{ reason: string }[]>`
+      select reason from etl.rejected_records
+      where connection_id = ${connectionId} and stream = 'target_collaborations' order by id desc limit 3`;
+    expect(reasons.map((r) => r.reason).reverse()).toEqual([
+      'missing_field:detail.products[0].id',
+      'missing_field:detail.target_collaboration.products',
+      'missing_field:detail.target_collaboration.creators',
+    ]);
   });
 
   it('a row Postgres refuses (careful mode) keeps its stored row seen as well', async () => {

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderRecordContracts } from '../../../scripts/gen-data-dictionary.ts';
 import { NORMALIZERS } from '../../../src/jobs/normalizers.ts';
+import { RecordRejection } from '../../../src/transform/errors.ts';
 import { contractLines, RECORD_CONTRACTS } from '../../../src/transform/index.ts';
+import { Reader } from '../../../src/transform/reader.ts';
 import type { NormalizeResult } from '../../../src/transform/types.ts';
 import { clone, ctx, example, exampleList } from './examples.ts';
 import { tapOrderExample } from './partner-order-example.ts';
@@ -156,6 +158,35 @@ describe('record contracts', () => {
     });
   });
 
+  // An optional field may be absent, never present with another type: storing it would replace
+  // the good stored value (a drifted contact_info object arriving as a JSON string).
+  const optional = Object.entries(RECORD_CONTRACTS).flatMap(([name, { contract }]) =>
+    contractLines(contract)
+      .filter((l) => !l.required)
+      .map((l) => ({ name: name as Name, path: l.path, kind: l.kind })),
+  );
+  it.each(optional)(
+    '$name: optional $path ($kind) of the wrong type is quarantined',
+    ({ name, path, kind }) => {
+      const record = GOOD[name]();
+      const structured = kind === 'object' || kind === 'list' || kind === 'objects' || kind === 'money';
+      const concrete = setAt(record, path, structured ? '{"drifted":"as a JSON string"}' : { nested: true });
+      const r = normalize(name, [record]);
+      expect(r.rejected.map((x) => x.reason)).toEqual([expect.stringMatching(/^(wrong_type|bad_[a-z]+):/)]);
+      expect(r.rejected[0]!.reason.slice(r.rejected[0]!.reason.indexOf(':') + 1)).toBe(concrete);
+      for (const rows of Object.values(r.rows)) expect(rows).toEqual([]);
+    },
+  );
+
+  it('the jsonb sub-documents are declared with their shape', () => {
+    const optionalPaths = (n: Name) => optional.filter((o) => o.name === n).map((o) => `${o.path} ${o.kind}`);
+    expect(optionalPaths('normalizePartnerCampaigns')).toEqual(
+      expect.arrayContaining(['detail.contact_info object', 'detail.target_shops list']),
+    );
+    expect(optionalPaths('normalizePartnerCampaignProducts')).toContain('sku_information_list list');
+    expect(optionalPaths('normalizeOpenCollaborationProducts')).toContain('category_chains list');
+  });
+
   it.each(SNAPSHOT)('%s: a rejected record still names the stored rows it stands for', (name) => {
     const record = GOOD[name]();
     // A 2 MB field: over the whole-record bound, whatever the field.
@@ -300,5 +331,27 @@ describe('the data dictionary renders the contracts from the same declarations',
       }
     }
     expect(text).toContain('| whole record (UTF-8 JSON) | 1 MiB | `record_too_large` |');
+  });
+});
+
+describe('a jsonb sub-document is read with its shape', () => {
+  const reasonOf = (f: () => unknown) => {
+    try {
+      f();
+      return null;
+    } catch (err) {
+      return err instanceof RecordRejection ? err.reason : String(err);
+    }
+  };
+  it('an object sent as a JSON string, or a list sent as an object, is rejected; absent is null', () => {
+    const r = Reader.of(
+      { info: '{"email":"a@b"}', shops: { code: 'X' }, ok: { email: 'a@b' } },
+      'detail',
+      {},
+    );
+    expect(reasonOf(() => r.json('info', 'object'))).toBe('wrong_type:detail.info');
+    expect(reasonOf(() => r.json('shops', 'list'))).toBe('wrong_type:detail.shops');
+    expect(r.json('ok', 'object')).toEqual({ email: 'a@b' });
+    expect(r.json('absent', 'list')).toBeNull();
   });
 });

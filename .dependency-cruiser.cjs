@@ -1,5 +1,5 @@
 /**
- * Layer rules of ARCHITECTURE.md: jobs -> extract -> tiktok, jobs -> transform, jobs -> load.
+ * Layer rules of CONTRIBUTING.md#layer-rules: jobs -> extract -> tiktok, jobs -> transform, jobs -> load.
  * transform does no I/O; tiktok knows nothing of Postgres or BullMQ; load knows nothing of HTTP;
  * nothing in the pipeline imports the sandbox (it is met only over HTTP). Cycles are bugs.
  */

@@ -1,5 +1,5 @@
 /**
- * Test tiers (STYLE guideline 14), one vitest project each:
+ * Test tiers (CONTRIBUTING.md#test-tiers), one vitest project each:
  * - unit: pure code, milliseconds, no services;
  * - contract: the API client against the sandbox or recorded pages, no database;
  * - integration (+ e2e): real Postgres and Redis. Their global setup starts the services ONCE

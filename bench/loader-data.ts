@@ -1,6 +1,6 @@
 /**
  * Deterministic, realistic seller order lines for the loader benchmark: the row shape the seller
- * orders normalizer hands to tiktok_affiliate.seller_order_skus (api doc §4.1), raw of ~2 KB.
+ * orders normalizer hands to tiktok_affiliate.seller_order_skus (docs/tiktok-api.md#seller-orders), raw of ~2 KB.
  */
 type Row = Record<string, unknown>;
 
@@ -70,7 +70,7 @@ function makeLine(rand: () => number, orderId: string, index: number): Row {
     returned_quantity: 0,
     estimated_cofunded_creator_bonus_amount: money('0.00', 'USD'),
     actual_cofunded_creator_bonus_amount: money('0.00', 'USD'),
-    // Fields the live API may add (api doc §12.4) and a product title make the ~2 KB of the issue.
+    // Fields the live API may add (docs/tiktok-api.md#newer-seller-order-versions) and a product title make the ~2 KB of the issue.
     product_name: title,
     sku_name: `${title.slice(0, 40)} / ${quantity * 50} ml`,
     sales_attributes: Array.from({ length: 6 }, (_, i) => ({

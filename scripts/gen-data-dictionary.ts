@@ -194,7 +194,7 @@ export function renderDataDictionary(
       'Do not edit by hand: change the documentation beside the table and regenerate. -->',
     '',
     'Every table and column below also carries a `COMMENT ON` in the database, so any SQL client or BI tool ' +
-      'shows the same text. Conventions (WAREHOUSE.md): ids are text; money is `x_amount numeric(20,4)` + ' +
+      'shows the same text. Conventions (docs/warehouse.md#column-conventions): ids are text; money is `x_amount numeric(20,4)` + ' +
       '`x_currency` in major units; rates are `x_bps` (1234 = 12.34 %); times are `timestamptz` (UTC); ' +
       'enums are text as the API sends them; `raw` is the record as received.',
     '',

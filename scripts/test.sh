@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: the one test command (README "Tests"; CI runs it through .ci/run). Fails fast:
-# lint + format, types, layer rules, data dictionary freshness, then every vitest project. The
-# integration tier brings its own Postgres and Redis (DATABASE_URL/REDIS_URL, else Docker, else
-# local binaries, installed with apt-get when missing), so nothing needs to run beforehand.
+# lint + format, types, layer rules, data dictionary freshness, document references, then every
+# vitest project. The integration tier brings its own Postgres and Redis (DATABASE_URL/REDIS_URL,
+# else Docker, else local binaries, installed with apt-get when missing), so nothing needs to run
+# beforehand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,9 @@ if [ -f scripts/gen-data-dictionary.ts ]; then
   step "Data dictionary is up to date"
   "$bin/tsx" scripts/gen-data-dictionary.ts --check
 fi
+
+step "Document references resolve inside the repository"
+"$bin/tsx" scripts/check-doc-refs.ts
 
 step "Tests (vitest: unit, contract, integration, e2e)"
 mkdir -p .tmp

@@ -1,7 +1,7 @@
 /**
  * The program's configuration: the environment (and `.env` when present) parsed and validated ONCE
- * into a typed, frozen object (STYLE guideline 7). Variable names are the operator contract of
- * CLI.md; the tunables below them steer the sync engine (ARCHITECTURE.md "Windowed streams").
+ * into a typed, frozen object (CONTRIBUTING.md#validate-at-the-boundaries). Variable names are the operator contract of
+ * README.md#configuration; the tunables below them steer the sync engine (docs/architecture.md#windowed-streams).
  *
  * Commands ask only for what they need (`require`): `sandbox` needs nothing, `migrate` a database,
  * the worker everything. Every problem is collected and reported at once in a `ConfigError`, so an
@@ -37,16 +37,16 @@ export interface Config {
   };
   logLevel: LogLevel;
   metricsPort: number | undefined;
-  /** Requests/s per (app, shop) budget; api doc §9.2 documents 50 QPS per API per (app, shop). */
+  /** Requests/s per (app, shop) budget; docs/tiktok-api.md#rate-limits documents 50 QPS per API per (app, shop). */
   rateLimitPerSecond: number;
   orders: {
     windowDays: number;
     overlapMinutes: number;
     safetyLagMinutes: number;
     maturityDays: number;
-    /** Lower bound of a first sync; null = the API's earliest (api doc §4.1 default). */
+    /** Lower bound of a first sync; null = the API's earliest (docs/tiktok-api.md#seller-orders default). */
     startDate: Date | null;
-    /** page_size of the order searches, 1..100 (api doc §4.1). */
+    /** page_size of the order searches, 1..100 (docs/tiktok-api.md#seller-orders). */
     pageSize: number;
     /** Re-scan tiers by age (ascending maxAgeDays): open days younger than that are re-read every everyMs. */
     rescanTiers: { maxAgeDays: number; everyMs: number }[];
@@ -222,11 +222,11 @@ const EnvSchema = z.object({
   ),
   METRICS_PORT: z.preprocess(blankToUndefined, int(1, 65_535).optional()),
   RATE_LIMIT_PER_SECOND: intIn(1, 10_000, 50),
-  // api doc §12.3: the maximum create-time range per request is undocumented; 7 days stays far
+  // docs/tiktok-api.md#largest-create-time-range: the maximum create-time range per request is undocumented; 7 days stays far
   // below the 3 months third parties report, and small windows make resumable checkpoints cheap.
   ORDERS_WINDOW_DAYS: intIn(1, 90, 7),
   ORDERS_OVERLAP_MINUTES: intIn(0, 24 * 60, 10),
-  // ARCHITECTURE.md: the safety lag is a few minutes and at most 5, so recent orders arrive promptly.
+  // docs/architecture.md#windowed-streams: the safety lag is a few minutes and at most 5, so recent orders arrive promptly.
   ORDERS_SAFETY_LAG_MINUTES: intIn(0, 5, 2),
   ORDERS_MATURITY_DAYS: intIn(1, 3650, 90),
   ORDERS_START_DATE: z.preprocess(
@@ -242,7 +242,7 @@ const EnvSchema = z.object({
       })
       .optional(),
   ),
-  // api doc §4.1: page_size 1..100. Smaller pages mean more requests for the same rows: only worth it
+  // docs/tiktok-api.md#seller-orders: page_size 1..100. Smaller pages mean more requests for the same rows: only worth it
   // where a large page is slow to serve or to commit (each page is one transaction).
   ORDERS_PAGE_SIZE: intIn(1, 100, 100),
   // The re-scan policy by age (docs/operations.md "Steady state"): the defaults follow the settlement

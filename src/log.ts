@@ -1,12 +1,12 @@
 /**
- * The program's logger: pino JSON lines with secrets removed (ARCHITECTURE.md invariant 7).
+ * The program's logger: pino JSON lines with secrets removed (docs/architecture.md#invariant-7-no-secret-in-logs-or-errors).
  *
  * Two nets, both derived from SECRET_KEYS (src/core/secrets.ts):
  * 1. every value handed to a log call (message, merge object, child bindings, errors and their
  *    causes) is walked once: a property named like a secret becomes [REDACTED], and every string
  *    is passed through `scrubSecrets`, which removes `sign=`, `access_token=`... from URLs,
- *    headers and JSON text (api doc §1.1: the signature and app key travel in the query string;
- *    §3.1: the auth code and app secret travel in the token URL);
+ *    headers and JSON text (docs/tiktok-api.md#common-parameters: the signature and app key travel in the query string;
+ *    docs/tiktok-api.md#exchanging-an-auth-code: the auth code and app secret travel in the token URL);
  * 2. pino `redact` paths at several nesting depths, in case a value reaches the serializer some
  *    other way.
  */

@@ -74,7 +74,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   });
   const throttled = new Counter({
     name: `${p}api_throttled_seconds_total`,
-    help: 'Time spent waiting on the shared rate budget or on 429 cool-downs (api doc §9.2).',
+    help: 'Time spent waiting on the shared rate budget or on 429 cool-downs (docs/tiktok-api.md#rate-limits).',
     labelNames: ['endpoint'] as const,
     registers: [registry],
   });

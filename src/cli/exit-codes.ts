@@ -1,4 +1,4 @@
-/** Exit codes of CLI.md: operators' scripts and cron jobs branch on them. */
+/** Exit codes of CONTRIBUTING.md#stable-names: operators' scripts and cron jobs branch on them. */
 export const EXIT_OK = 0;
 /** A sync, a check or a command failed. */
 export const EXIT_FAILURE = 1;

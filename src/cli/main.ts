@@ -1,5 +1,5 @@
 /**
- * Runs the CLI and turns every outcome into CLI.md's exit codes: 0 success, 1 failure,
+ * Runs the CLI and turns every outcome into README.md#commands's exit codes: 0 success, 1 failure,
  * 2 bad usage (commander) or bad configuration (ConfigError). Error text is scrubbed of secrets
  * before it is printed.
  */

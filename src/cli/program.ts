@@ -1,5 +1,5 @@
 /**
- * The command tree of CLI.md. Each command lives in its own module and registers itself here;
+ * The command tree of README.md#commands. Each command lives in its own module and registers itself here;
  * names and flags are an operator contract (add freely, rename never).
  */
 import { createRequire } from 'node:module';

@@ -1,10 +1,10 @@
 /**
  * campaign_creator_fulfillment: GET /affiliate_partner/202508/campaigns/{c}/products/{p}/performance
- * (api doc §8.4) for every (campaign, product) of the owner, partner token + category_asset_cipher.
- * The stream lists campaigns and products itself (§8.1, §8.3) rather than reading the warehouse, so it
+ * (docs/tiktok-api.md#creator-fulfillment) for every (campaign, product) of the owner, partner token + category_asset_cipher.
+ * The stream lists campaigns and products itself (docs/tiktok-api.md#partner-campaigns, docs/tiktok-api.md#campaign-products) rather than reading the warehouse, so it
  * stays correct when partner_campaigns has not run yet. Current state is a snapshot with tombstones;
  * the normalizer also emits one daily history row per creator (snapshot_date = the sync's UTC day).
- * page_size is at most 50 here (api doc §9.3).
+ * page_size is at most 50 here (docs/tiktok-api.md#page-sizes).
  * A campaign or product without a readable id cannot be fanned out from: its creators are not read,
  * so the batch says so (skippedParents) and the owner's snapshot tombstones nothing this run.
  */

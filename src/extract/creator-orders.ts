@@ -1,6 +1,6 @@
 /**
- * creator_affiliate_orders: POST /affiliate_creator/202410/orders/search (api doc §5.1), creator token,
- * no cipher; same create-time window rules as the seller variant (§4.1 defaults).
+ * creator_affiliate_orders: POST /affiliate_creator/202410/orders/search (docs/tiktok-api.md#creator-orders), creator token,
+ * no cipher; same create-time window rules as the seller variant (docs/tiktok-api.md#seller-orders defaults).
  */
 import { searchCreatorOrders } from '../tiktok/endpoints/creator.ts';
 import { ORDERS_PAGE_SIZE } from './seller-orders.ts';

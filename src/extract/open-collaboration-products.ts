@@ -1,10 +1,10 @@
 /**
  * open_collaboration_products: POST /affiliate_seller/202405/open_collaborations/products/search
- * (api doc §6.1): a MARKETPLACE search, not the seller's own products, so the stream snapshots the
+ * (docs/tiktok-api.md#open-collaboration-product-search): a MARKETPLACE search, not the seller's own products, so the stream snapshots the
  * saved searches stored per connection (etl.saved_searches), each scoped by its search_id.
  * The engine passes the default search when none is stored (defaultSavedSearch).
- * page_size is at most 20 on this endpoint (api doc §9.3). shop_cipher is optional here and its effect
- * on region scoping is unknown (api doc §12.11): the client sends it when the connection has a shop.
+ * page_size is at most 20 on this endpoint (docs/tiktok-api.md#page-sizes). shop_cipher is optional here and its effect
+ * on region scoping is unknown (docs/tiktok-api.md#optional-shop-cipher-on-the-product-search): the client sends it when the connection has a shop.
  */
 import { searchOpenCollaborationProducts } from '../tiktok/endpoints/seller.ts';
 import { restartablePages } from './restart.ts';
@@ -21,7 +21,7 @@ export function defaultSavedSearch(connectionId: number): SavedSearch {
 
 type Criteria = Parameters<typeof searchOpenCollaborationProducts>[2]['criteria'];
 
-/** Saved criteria use the API's body field names (api doc §6.1); map them to the client's params. */
+/** Saved criteria use the API's body field names (docs/tiktok-api.md#open-collaboration-product-search); map them to the client's params. */
 export function toClientCriteria(c: Record<string, unknown>): Criteria {
   const out: Record<string, unknown> = {};
   const price = (c['sales_price_range'] ?? {}) as Record<string, unknown>;

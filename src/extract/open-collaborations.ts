@@ -1,5 +1,5 @@
 /**
- * open_collaborations: POST /affiliate_seller/202412/open_collaborations/search (api doc §6), seller
+ * open_collaborations: POST /affiliate_seller/202412/open_collaborations/search (docs/tiktok-api.md#open-collaboration-product-search), seller
  * token + shop_cipher, full snapshot of the shop's open collaborations with tombstones.
  */
 import { searchOpenCollaborations } from '../tiktok/endpoints/seller.ts';

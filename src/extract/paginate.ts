@@ -1,5 +1,5 @@
 /**
- * The one lazy page iterator of the pipeline (STYLE guideline 1): one request per step, early exit
+ * The one lazy page iterator of the pipeline (CONTRIBUTING.md#lazy-page-iteration): one request per step, early exit
  * allowed, never more than one page in memory.
  *
  * End of data is not documented precisely: the last page may carry an empty, null or missing

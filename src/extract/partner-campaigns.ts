@@ -1,6 +1,6 @@
 /**
  * partner_campaigns: GET /affiliate_partner/202405/campaigns, then per campaign its detail
- * (/campaigns/{id}) and its products (/campaigns/{id}/products) (api doc §8.1-§8.3), partner token +
+ * (/campaigns/{id}) and its products (/campaigns/{id}/products) (docs/tiktok-api.md#partner-campaigns), partner token +
  * category_asset_cipher. Snapshot with tombstones over campaigns and campaign products.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * seller_affiliate_orders: POST /affiliate_seller/202410/orders/search (api doc §4.1), seller token +
+ * seller_affiliate_orders: POST /affiliate_seller/202410/orders/search (docs/tiktok-api.md#seller-orders), seller token +
  * shop_cipher, create-time windows + settlement re-scan. page_size 100 is the documented maximum and
  * the default (operators may ask for smaller pages: ORDERS_PAGE_SIZE).
  */

@@ -1,11 +1,11 @@
 /**
  * target_collaborations: POST /affiliate_seller/202508/target_collaborations/search per status, then
- * GET /affiliate_seller/202508/target_collaborations/{id} per hit (api doc §7.2, §7.3), seller token +
+ * GET /affiliate_seller/202508/target_collaborations/{id} per hit (docs/tiktok-api.md#target-collaborations, docs/tiktok-api.md#target-collaboration-detail), seller token +
  * shop_cipher. Snapshot with tombstones over collaborations, their products and their creators.
  *
- * collaboration_status is REQUIRED on the search (api doc §7.2), and VALID = ONGOING + EXPIRING, so the
+ * collaboration_status is REQUIRED on the search (docs/tiktok-api.md#target-collaborations), and VALID = ONGOING + EXPIRING, so the
  * walk queries the four DISJOINT statuses only: each collaboration is seen once, under its own status.
- * page_size must be exactly 20, 50 or 100 (api doc §9.3).
+ * page_size must be exactly 20, 50 or 100 (docs/tiktok-api.md#page-sizes).
  */
 import { TikTokApiError } from '../tiktok/errors.ts';
 import { getTargetCollaborationDetail, searchTargetCollaborations } from '../tiktok/endpoints/seller.ts';
@@ -19,7 +19,7 @@ const DETAIL_CONCURRENCY = 4;
 
 /**
  * A detail the seller may no longer read (50001700 "seller cannot access", a collaboration deleted
- * between search and detail: api doc §7.3) becomes `detail: null` for the normalizer; every other
+ * between search and detail: docs/tiktok-api.md#target-collaboration-detail) becomes `detail: null` for the normalizer; every other
  * failure (auth, transient after the client's retries) fails the walk so nothing is tombstoned.
  */
 async function detailOrNull(ctx: ExtractContext, id: string): Promise<ApiRecord | null> {

@@ -11,7 +11,7 @@ import type { TimeWindow } from './windows.ts';
 export interface ExtractContext {
   api: ApiClient;
   auth: ConnectionAuth;
-  /** shop id, creator open_id or category asset cipher: the owner column of every row (WAREHOUSE.md). */
+  /** shop id, creator open_id or category asset cipher: the owner column of every row (docs/warehouse.md#owners). */
   ownerId: string;
   signal?: AbortSignal | undefined;
   /** Told when a list is read again from its first page after a rejected page token (for logs). */
@@ -43,7 +43,7 @@ export interface WindowedSource {
   ownerColumn: 'shop_id' | 'creator_id' | 'partner_id';
   /** Which FINAL_ORDER_STATUSES list applies (src/transform). */
   finalStatuses: 'seller' | 'creator';
-  /** One page of the window; pageSize defaults to the documented maximum (api doc §4.1, §5.1). */
+  /** One page of the window; pageSize defaults to the documented maximum (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#creator-orders). */
   fetchPage(
     ctx: ExtractContext,
     window: TimeWindow,

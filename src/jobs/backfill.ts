@@ -1,6 +1,6 @@
 /**
  * Backfill: its own job type over an explicit create-time range of an ORDER stream, split into windows
- * recorded in the etl.sync_windows ledger (status, pages, rows, last page token), ARCHITECTURE.md
+ * recorded in the etl.sync_windows ledger (status, pages, rows, last page token), docs/architecture.md
  * "Backfill". It never moves the incremental watermark and writes no sync_state checkpoint: each
  * window's resume point is its ledger row (last_page_token), committed with every page, so a killed
  * backfill resumes at its last committed page; upserts make the overlap with scheduled syncs harmless.

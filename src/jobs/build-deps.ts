@@ -26,7 +26,7 @@ export interface BuildEngineDepsOptions {
   log: Logger;
   clock?: Clock;
   config?: Partial<EngineConfig>;
-  /** Per (app, shop, endpoint) budget shared by every process on this Redis (api doc §9.2). */
+  /** Per (app, shop, endpoint) budget shared by every process on this Redis (docs/tiktok-api.md#rate-limits). */
   ratePerSecond?: number;
   /** Redis key prefix of the budget and the token mutex (tests isolate themselves with it). */
   redisKeyPrefix?: string;

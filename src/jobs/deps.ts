@@ -1,6 +1,6 @@
 /**
  * The engine's runtime dependencies, built ONCE at an edge (CLI, worker entry, test setup) and passed
- * in (STYLE.md guideline 11). `clock` is injectable so tests run on the sandbox's virtual clock.
+ * in (CONTRIBUTING.md#dependencies-passed-in). `clock` is injectable so tests run on the sandbox's virtual clock.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -46,7 +46,7 @@ export interface EngineConfig {
   backfillWindowConcurrency: number;
   /** Requests/s of one (app, owner, endpoint) budget key: what a backfill's windows must fill. */
   ratePerSecond: number;
-  /** page_size of the order searches (api doc §4.1: at most 100). */
+  /** page_size of the order searches (docs/tiktok-api.md#seller-orders: at most 100). */
   ordersPageSize: number;
   /** Graceful shutdown: active jobs get this long to finish before they are aborted. */
   shutdownTimeoutMs: number;

@@ -1,5 +1,5 @@
 /**
- * Which failures are permanent (ARCHITECTURE.md "Retry layers"): the job boundary turns them into
+ * Which failures are permanent (docs/architecture.md#retry-layers): the job boundary turns them into
  * BullMQ's UnrecoverableError so they fail fast and mark the stream; everything else is left to
  * BullMQ `attempts` + backoff. HTTP-level retries already happened inside the client: this layer
  * never retries an HTTP call itself. Errors are matched by `name` as well as class (BullMQ style),

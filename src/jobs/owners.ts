@@ -1,8 +1,8 @@
 /**
- * The owners a connection syncs a stream for, each with its ConnectionAuth (api doc §1.2): every shop
+ * The owners a connection syncs a stream for, each with its ConnectionAuth (docs/tiktok-api.md#token-types): every shop
  * of a seller (shop_cipher), the creator itself (no cipher), every category asset of a partner
- * (category_asset_cipher). The rate budget is partitioned per (app, shop) (api doc §9.2); for creators
- * and partners the keying is undocumented (§12.9), so the open_id / asset cipher stands in for the shop.
+ * (category_asset_cipher). The rate budget is partitioned per (app, shop) (docs/tiktok-api.md#rate-limits); for creators
+ * and partners the keying is undocumented (docs/tiktok-api.md#rate-limit-keying-without-a-shop), so the open_id / asset cipher stands in for the shop.
  */
 import type { StreamName } from '../core/streams.ts';
 import type { ConnectionAuth, TokenSource } from '../tiktok/types.ts';
@@ -26,7 +26,7 @@ export function ownersFor(conn: EngineConnection, stream: StreamName, tokens: To
         ownerId: s.id,
         auth: { ...base, shopCipher: s.cipher, budgetScope: s.id },
       }));
-      // The product search is a MARKETPLACE search (api doc §6.1), the same for every shop of the
+      // The product search is a MARKETPLACE search (docs/tiktok-api.md#open-collaboration-product-search), the same for every shop of the
       // seller: walking it once per shop would only repeat the same rows, so the first shop stands in.
       if (stream === 'open_collaboration_products') owners = owners.slice(0, 1);
       break;

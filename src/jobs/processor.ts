@@ -1,6 +1,6 @@
 /**
- * The job boundary (STYLE.md guideline 10): payload checked, one call into runSync / runBackfill, the
- * summary returned as the job's result. Failure policy (ARCHITECTURE.md "Retry layers"):
+ * The job boundary (CONTRIBUTING.md#thin-jobs): payload checked, one call into runSync / runBackfill, the
+ * summary returned as the job's result. Failure policy (docs/architecture.md#retry-layers):
  *   - stream lock taken: a scheduled job is skipped (the next tick comes anyway); a CLI or backfill job
  *     is delayed and tried again, never failed;
  *   - permanent faults (bad signature, missing scope, revoked token, unknown connection): BullMQ

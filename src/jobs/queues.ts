@@ -45,7 +45,7 @@ export function idStamp(iso: string): string {
 }
 
 /**
- * Deterministic backfill job id, `backfill.<stream>.<connection>.<from>.<to>` (STYLE.md guideline 10
+ * Deterministic backfill job id, `backfill.<stream>.<connection>.<from>.<to>` (CONTRIBUTING.md#thin-jobs
  * spells it with ':'; BullMQ rejects ':' in custom ids, so '.' separates): enqueueing the same range
  * twice is a no-op while the first job is kept.
  */

@@ -1,5 +1,5 @@
 /**
- * One owner of a snapshot stream, ARCHITECTURE.md "Snapshot streams": walk everything, committing each
+ * One owner of a snapshot stream, docs/architecture.md#snapshot-streams: walk everything, committing each
  * batch with last_seen_run_id = runId; ONLY when the walk completed, mark the rows of the scope that
  * this run did not see as removed. A walk that fails part-way tombstones nothing (its run fails and
  * the next one starts over: a snapshot is cheap next to orders, and resuming one mid-way would leave

@@ -73,7 +73,7 @@ export interface EngineStore {
 
   /**
    * Closes as failed the runs of this stream still marked running: called while holding the stream's
-   * lock, so any such run belongs to a process that died (ARCHITECTURE.md invariant 4 makes it exact,
+   * lock, so any such run belongs to a process that died (docs/architecture.md#invariant-4-one-sync-per-stream-at-a-time makes it exact,
    * no age guess needed). `backfill` selects the backfill runs (their own lock) or the others. Their
    * counts stay as last recorded (recordRunProgress); finished_at is their last heartbeat.
    */
@@ -102,7 +102,7 @@ export interface EngineStore {
   ): Promise<void>;
 
   /**
-   * Rows, rejects and checkpoint in ONE transaction (ARCHITECTURE.md invariant 3), with the backfill
+   * Rows, rejects and checkpoint in ONE transaction (docs/architecture.md#invariant-3-rows-and-checkpoint-commit-together), with the backfill
    * ledger's progress when given.
    */
   commitPage(commit: PageCommit, window?: { key: WindowKey; patch: WindowPatch }): Promise<PageCommitResult>;

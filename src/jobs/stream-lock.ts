@@ -1,5 +1,5 @@
 /**
- * At most one sync per (connection, stream) at a time, ACROSS machines (ARCHITECTURE.md invariant 4):
+ * At most one sync per (connection, stream) at a time, ACROSS machines (docs/architecture.md#invariant-4-one-sync-per-stream-at-a-time):
  * a Postgres SESSION advisory lock held on a connection of its own for the whole run. If the process
  * dies, its connection drops and Postgres releases the lock by itself: no lease to expire, no stale
  * owner to clean up. A job that finds the lock taken is delayed by the queue, not failed.

@@ -1,6 +1,6 @@
 /**
  * runSync: one run of one (connection, stream), the single code path of scheduled jobs, CLI syncs and
- * tests (STYLE.md guidelines 10, 13). It holds the cross-machine stream lock, records the run in
+ * tests (CONTRIBUTING.md#thin-jobs, 13). It holds the cross-machine stream lock, records the run in
  * etl.sync_runs, walks every owner of the connection, and logs ONE summary line (guideline 12).
  * Failures are recorded (run row, stream status, connection status on a revoked token) and rethrown
  * as SyncRunError for the job layer to judge; they are logged once, here.

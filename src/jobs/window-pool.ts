@@ -1,7 +1,7 @@
 /**
  * Runs a backfill's windows side by side so that every owner's rate budget is used (issue 5,
  * "Performance"). Two things decide the request rate of one backfill:
- *   - Which owners have windows in flight. The budget is per (app, shop, endpoint) (api doc §9.2), so
+ *   - Which owners have windows in flight. The budget is per (app, shop, endpoint) (docs/tiktok-api.md#rate-limits), so
  *     a pool that takes the windows owner after owner fills the first shop's budget while the other
  *     shops' budgets sit idle. Windows are therefore started per owner, every owner at once (the
  *     one furthest below its own target first).

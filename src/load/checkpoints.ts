@@ -2,7 +2,7 @@
  * Stream checkpoints (etl.sync_state): the watermark and the in-flight cursor of one
  * (connection, stream, scope), and the stream's health (ok / failing / blocked).
  *
- * STYLE.md guideline 2: the cursor is written with the page it follows (commit-page.ts calls
+ * CONTRIBUTING.md#checkpoint-with-the-data: the cursor is written with the page it follows (commit-page.ts calls
  * saveCheckpoint inside the page transaction) and the watermark only ever moves forward
  * (`where old < new`, graphile-worker style), so a stale or replayed writer cannot move it back.
  */

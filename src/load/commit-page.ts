@@ -1,5 +1,5 @@
 /**
- * One page, one transaction (ARCHITECTURE.md invariant 3, STYLE.md guideline 2): the page's rows
+ * One page, one transaction (docs/architecture.md#invariant-3-rows-and-checkpoint-commit-together, CONTRIBUTING.md#checkpoint-with-the-data): the page's rows
  * (every table, parents before children), its rejected records and its resume point (the stream
  * checkpoint, or a backfill window's ledger row) commit together or not at all. A crash anywhere
  * before COMMIT leaves the previous resume point, whose next page re-delivers the same rows; the

@@ -1,6 +1,6 @@
 /**
  * Connections (etl.connections): one authorized seller, creator or partner account with its
- * credentials encrypted at rest (ARCHITECTURE.md invariant 8). Listing never returns a secret;
+ * credentials encrypted at rest (docs/architecture.md#invariant-8-credentials-encrypted-refreshed-once). Listing never returns a secret;
  * only getCredentials decrypts, for the engine.
  */
 import type { ConnectionKind } from '../core/streams.ts';
@@ -9,7 +9,7 @@ import type { Queryable } from './queryable.ts';
 
 export type ConnectionStatus = 'active' | 'disabled' | 'reauth_required';
 
-/** An authorized shop (api doc §3.4), stored as received minus seller_type. */
+/** An authorized shop (docs/tiktok-api.md#authorized-shops), stored as received minus seller_type. */
 export interface ShopRef {
   id: string;
   name: string;
@@ -18,7 +18,7 @@ export interface ShopRef {
   code: string;
 }
 
-/** An authorized category asset (api doc §3.5; category.id is a number in the API, a string here). */
+/** An authorized category asset (docs/tiktok-api.md#authorized-category-assets; category.id is a number in the API, a string here). */
 export interface CategoryAssetRef {
   cipher: string;
   target_market: string;
@@ -33,7 +33,7 @@ export interface NewConnection {
   appSecret: string;
   accessToken: string;
   refreshToken: string;
-  /** Absolute instants (api doc §3.3: the *_expire_in fields are epoch seconds, not TTLs). */
+  /** Absolute instants (docs/tiktok-api.md#token-response: the *_expire_in fields are epoch seconds, not TTLs). */
   accessTokenExpiresAt: Date;
   refreshTokenExpiresAt?: Date | null;
   openId?: string | null;

@@ -1,5 +1,5 @@
 /**
- * Credentials at rest (ARCHITECTURE.md invariant 8): AES-256-GCM with ETL_ENCRYPTION_KEY.
+ * Credentials at rest (docs/architecture.md#invariant-8-credentials-encrypted-refreshed-once): AES-256-GCM with ETL_ENCRYPTION_KEY.
  *
  * Envelope: `v1.<key id>.<iv>.<tag>.<ciphertext>` (base64url parts). The key id is the first 12 hex
  * chars of sha256(key): it names the key without revealing it, so during a rotation values written
@@ -46,7 +46,7 @@ export interface SecretBox {
   isStale(envelope: string): boolean;
 }
 
-/** A 32-byte key given as base64 (standard or url) or hex (CLI.md ETL_ENCRYPTION_KEY). */
+/** A 32-byte key given as base64 (standard or url) or hex (README.md#configuration ETL_ENCRYPTION_KEY). */
 export function parseEncryptionKey(text: string): Buffer {
   const trimmed = text.trim();
   if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');

@@ -1,5 +1,5 @@
 /**
- * The process's Postgres access, built once at the edge and passed in (STYLE.md guideline 11):
+ * The process's Postgres access, built once at the edge and passed in (CONTRIBUTING.md#dependencies-passed-in):
  * - `sql`: a postgres.js pool with its standard type handling (timestamptz <-> Date, jsonb parsed),
  *   used by the loader's set-based SQL;
  * - `db`: drizzle over a SEPARATE pool. drizzle rewires the date and json (de)serializers of the

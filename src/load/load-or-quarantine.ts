@@ -1,5 +1,5 @@
 /**
- * Second net behind the normalizers (ARCHITECTURE.md invariant 6): when Postgres refuses a value of
+ * Second net behind the normalizers (docs/architecture.md#invariant-6-bad-records-are-quarantined): when Postgres refuses a value of
  * a page (a number out of range, a bad timestamp, a NULL in a NOT NULL column...), commit-page.ts
  * replays the page's transaction in careful mode, loading rows one by one under savepoints; the rows
  * Postgres refuses become quarantine records with the database's reason, and the rest of the page

@@ -1,6 +1,6 @@
 /**
  * Applies the drizzle-kit migrations (drizzle/) and then the repeatable post-migrate statements
- * (views, comments, read-only role, lz4) — safe from several processes at once (CLI.md `migrate`).
+ * (views, comments, read-only role, lz4) — safe from several processes at once (README.md#commands `migrate`).
  *
  * Everything runs on ONE dedicated connection holding a session advisory lock: a second process
  * waits, then finds nothing left to apply. The lock is released by unlock or, if the process dies,

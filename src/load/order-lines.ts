@@ -1,7 +1,7 @@
 /**
- * An order's lines are a set that the API re-sends whole with every order (api doc §4.1, §5.1: `skus[]`
+ * An order's lines are a set that the API re-sends whole with every order (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#creator-orders: `skus[]`
  * inside each order). Upserting them keeps changed lines current, but a line that VANISHED from an
- * order (a SKU swapped, a duplicate line gone, so `#2` of WAREHOUSE.md's line_key no longer exists)
+ * order (a SKU swapped, a duplicate line gone, so `#2` of docs/warehouse.md#tables's line_key no longer exists)
  * would otherwise outlive its order's truth. So, in the page's transaction, after the upserts, the
  * lines of every order in the page that the page no longer lists are deleted.
  *

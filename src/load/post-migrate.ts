@@ -1,7 +1,7 @@
 /**
  * The repeatable part of `migrate`, applied after the drizzle-kit migrations in ONE transaction:
  * views (re-created from src/load/schema/views.ts), COMMENT ON every relation and column, the
- * read-only role `affiliate_reader` with its grants (WAREHOUSE.md "Schemas"), and lz4 compression
+ * read-only role `affiliate_reader` with its grants (docs/warehouse.md#schemas), and lz4 compression
  * of every `raw` jsonb column when the server supports it (pglz dominated load time: issue 4).
  *
  * The statement list is hashed; when the hash equals the one stored by the previous run, nothing is

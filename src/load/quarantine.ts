@@ -1,5 +1,5 @@
 /**
- * Quarantine (etl.rejected_records, ARCHITECTURE.md invariant 6): records the normalizers could not
+ * Quarantine (etl.rejected_records, docs/architecture.md#invariant-6-bad-records-are-quarantined): records the normalizers could not
  * turn into rows, kept whole with their reason so they can be inspected and replayed, while the rest
  * of the page loads. The same raw record rejected again (every re-run of a window sees it) bumps
  * `occurrences` / `last_seen_at` instead of adding a row: dedupe key (connection, stream, sha256 of

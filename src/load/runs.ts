@@ -1,5 +1,5 @@
 /**
- * Run history (etl.sync_runs): one row per sync run with its counters and outcome (ARCHITECTURE.md
+ * Run history (etl.sync_runs): one row per sync run with its counters and outcome (docs/architecture.md
  * "Observability"); `tiktok_affiliate.stream_freshness` and `affiliate-etl status` read it.
  */
 import type { StreamName } from '../core/streams.ts';

@@ -1,5 +1,5 @@
 /**
- * Saved open-collaboration marketplace searches (etl.saved_searches, api doc §6.1): the
+ * Saved open-collaboration marketplace searches (etl.saved_searches, docs/tiktok-api.md#open-collaboration-product-search): the
  * open_collaboration_products stream syncs each one into rows keyed by its search_id.
  */
 import type { Queryable } from './queryable.ts';

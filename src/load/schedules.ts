@@ -1,5 +1,5 @@
 /**
- * When each stream of each connection runs (etl.schedules; CLI.md `schedule list` / `schedule set`).
+ * When each stream of each connection runs (etl.schedules; README.md#commands `schedule list` / `schedule set`).
  * Exactly one of every_ms and cron is set per row (a check constraint enforces it too).
  */
 import type { StreamName } from '../core/streams.ts';

@@ -1,14 +1,14 @@
 /**
- * What the loader needs to know about a drizzle table, read from the table itself (STYLE.md
+ * What the loader needs to know about a drizzle table, read from the table itself (CONTRIBUTING.md#conventions
  * guideline 8: the update list comes from the table's own columns, so a new column can never be
  * silently skipped).
  */
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { PARTITIONED_ORDER_TABLES } from './schema/order-partitions.ts';
 
-/** Loader-owned columns of every analytics table (WAREHOUSE.md); never compared, never sent by a normalizer. */
+/** Loader-owned columns of every analytics table (docs/warehouse.md#tables); never compared, never sent by a normalizer. */
 export const BOOKKEEPING = ['first_seen_at', 'synced_at', 'run_id'] as const;
-/** Loader-owned columns of snapshot tables (ARCHITECTURE.md "Snapshot streams"). */
+/** Loader-owned columns of snapshot tables (docs/architecture.md#snapshot-streams). */
 export const SNAPSHOT_BOOKKEEPING = ['is_active', 'removed_at', 'last_seen_run_id'] as const;
 /** Optional loader-owned digest of the business columns (row-hash.ts). */
 export const HASH_COLUMN = 'row_hash';

@@ -1,7 +1,7 @@
 /**
  * The TokenStore the API client's token source uses (src/tiktok/token-source.ts): loads the
  * decrypted token pair of a connection and saves a refreshed pair with an atomic compare-and-swap
- * (ARCHITECTURE.md invariant 8: a refresh rotates the pair atomically, one refresh at a time).
+ * (docs/architecture.md#invariant-8-credentials-encrypted-refreshed-once: a refresh rotates the pair atomically, one refresh at a time).
  *
  * The types are structurally identical to StoredTokens / TokenStore / TokenPair of
  * src/tiktok/token-source.ts and src/tiktok/types.ts, declared here so src/load stays free of
@@ -12,10 +12,10 @@ import type postgres from 'postgres';
 
 export interface StoredTokens {
   accessToken: string;
-  /** Absolute epoch seconds (api doc §3.3). */
+  /** Absolute epoch seconds (docs/tiktok-api.md#token-response). */
   accessTokenExpiresAt: number;
   refreshToken: string;
-  /** Absolute epoch seconds; Number.MAX_SAFE_INTEGER when the expiry was never reported (api doc §12.8). */
+  /** Absolute epoch seconds; Number.MAX_SAFE_INTEGER when the expiry was never reported (docs/tiktok-api.md#refresh-token-lifetime). */
   refreshTokenExpiresAt: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Builds the one set-based statement that upserts a batch into a table (STYLE.md guidelines 8, 9).
+ * Builds the one set-based statement that upserts a batch into a table (CONTRIBUTING.md#the-schema-is-the-source-of-truth, 9).
  *
  * The whole batch travels as ONE text parameter: one line per row, each row a JSON array of its
  * values in the table's column order (upsert.ts rowJson; JSON.stringify never emits a raw newline).

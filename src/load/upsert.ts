@@ -1,10 +1,10 @@
 /**
- * Generic bulk upsert of one page's rows into any drizzle table (STYLE.md guidelines 8, 9).
+ * Generic bulk upsert of one page's rows into any drizzle table (CONTRIBUTING.md#the-schema-is-the-source-of-truth, 9).
  *
  * - Duplicates inside the batch (same primary key) are collapsed first, last one wins: Postgres
  *   refuses to touch the same row twice in one INSERT .. ON CONFLICT.
  * - Unchanged rows (no business column IS DISTINCT FROM the stored one) are skipped: they keep
- *   synced_at / run_id, so running a sync twice changes nothing (ARCHITECTURE.md invariant 1).
+ *   synced_at / run_id, so running a sync twice changes nothing (docs/architecture.md#invariant-1-idempotent-runs).
  * - Snapshot tables: every row seen gets last_seen_run_id = runId even when unchanged. That is an
  *   observation, not a change, so it is NOT counted as an update (it is reported as `touched`).
  * - first_seen_at is written on insert only.

@@ -1,5 +1,5 @@
 /**
- * The windows ledger (etl.sync_windows, ARCHITECTURE.md "Backfill"): create-time windows of a
+ * The windows ledger (etl.sync_windows, docs/architecture.md#backfill): create-time windows of a
  * backfill / re-scan with their status, progress and resume point. A window's progress can be written
  * inside a page transaction (commit-page.ts `window` option), so "rows loaded" and "where to resume"
  * can never disagree.

@@ -1,5 +1,5 @@
 /**
- * Freshness readings for the metrics, from the tiktok_affiliate.stream_freshness view (WAREHOUSE.md):
+ * Freshness readings for the metrics, from the tiktok_affiliate.stream_freshness view (docs/warehouse.md#views):
  * the view knows the runs of every worker, so each worker reports the same truth.
  */
 import type { Sql } from '../load/db.ts';

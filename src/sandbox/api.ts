@@ -1,7 +1,7 @@
 /**
  * The request pipeline of the simulated API, independent of the HTTP server: route match,
- * injected faults, common-parameter checks (api doc §1.1, §11), signature (§2), token and cipher
- * rules (§1.2), scope, throttling (§9.2), then the endpoint handler and the envelope (§1.3).
+ * injected faults, common-parameter checks (docs/tiktok-api.md#common-parameters, docs/sandbox.md), signature (docs/tiktok-api.md#signing), token and cipher
+ * rules (docs/tiktok-api.md#token-types), scope, throttling (docs/tiktok-api.md#rate-limits), then the endpoint handler and the envelope (docs/tiktok-api.md#response-envelope).
  */
 import { verifySign } from '../tiktok/sign.ts';
 import { BufferPool } from './buffer-pool.ts';
@@ -127,7 +127,7 @@ export class SandboxApi {
     pathKey: string,
     extra: Partial<ApiResponse> = {},
   ): ApiResponse {
-    // Error bodies carry code, message and request_id only, no data (api doc §1.3).
+    // Error bodies carry code, message and request_id only, no data (docs/tiktok-api.md#response-envelope).
     const body = JSON.stringify({ code: error.code, message: error.message, request_id: this.requestId() });
     const status = httpStatusFor(error, this.deps.faults().spec.errorMode ?? this.deps.quirks().errorStatus);
     const headers: Record<string, string> = { ...JSON_HEADERS };
@@ -228,7 +228,7 @@ export class SandboxApi {
     if (!sign) throw Errors.missingSign();
     const ts = q.get('timestamp') ?? '';
     const nowS = this.deps.clock.nowSeconds();
-    // Window [now - 300 s, now + 30 s] on the virtual clock (api doc §1.1, §2).
+    // Window [now - 300 s, now + 30 s] on the virtual clock (docs/tiktok-api.md#common-parameters, docs/tiktok-api.md#signing).
     if (!/^\d{1,12}$/.test(ts) || Number(ts) < nowS - 300 || Number(ts) > nowS + 30)
       throw Errors.badTimestamp();
     // A body of exactly `{}` is signed as no body at all in `none` mode: the official Node SDK
@@ -251,7 +251,7 @@ export class SandboxApi {
     return principal;
   }
 
-  /** Cipher rules (api doc §1.1, §11.3): exactly the cipher the endpoint declares. */
+  /** Cipher rules (docs/tiktok-api.md#common-parameters, docs/sandbox.md): exactly the cipher the endpoint declares. */
   private ciphers(
     q: URLSearchParams,
     route: RouteDef,
@@ -367,7 +367,7 @@ export class SandboxApi {
     };
     try {
       const data = endpoint === 'token_get' ? tokenGet(deps, req.query) : tokenRefresh(deps, req.query);
-      // The auth host answers message "success" in lower case (api doc §3.3 example).
+      // The auth host answers message "success" in lower case (docs/tiktok-api.md#token-response example).
       const body = JSON.stringify({ code: 0, message: 'success', data, request_id: this.requestId() });
       const refreshed = endpoint === 'token_refresh';
       return this.mangle(

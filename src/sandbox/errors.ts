@@ -1,6 +1,6 @@
 /**
- * Error codes and messages of the simulated API (api doc §9.1). The HTTP status of non-throttling
- * errors is undocumented (§12.2): by default the sandbox answers HTTP 200 with a non-zero `code`;
+ * Error codes and messages of the simulated API (docs/tiktok-api.md#error-codes). The HTTP status of non-throttling
+ * errors is undocumented (docs/tiktok-api.md#http-status-of-errors): by default the sandbox answers HTTP 200 with a non-zero `code`;
  * in `4xx` mode it maps each error class to a 4xx status so clients are tested on both.
  */
 
@@ -39,13 +39,13 @@ const STATUS_4XX: Record<ErrorClass, number> = {
 };
 
 export function httpStatusFor(error: ApiError, mode: ErrorStatusMode): number {
-  if (error.errorClass === 'throttle') return 429; // documented (api doc §9.2)
+  if (error.errorClass === 'throttle') return 429; // documented (docs/tiktok-api.md#rate-limits)
   return mode === '4xx' ? STATUS_4XX[error.errorClass] : 200;
 }
 
 const e = (code: number, message: string, cls: ErrorClass) => new ApiError(code, message, cls);
 
-/** Constructors for every error the sandbox emits; messages follow api doc §9.1 where given. */
+/** Constructors for every error the sandbox emits; messages follow docs/tiktok-api.md#error-codes where given. */
 export const Errors = {
   badSign: () => e(106001, 'Invalid credentials. The `sign` query parameter is invalid.', 'auth'),
   missingSign: () => e(36009004, 'Invalid credentials. The `sign` query parameter is missing.', 'auth'),
@@ -104,12 +104,12 @@ export const Errors = {
       'param',
     ),
   /**
-   * The docs list no code for a rejected page_token (api doc §12 is silent): the sandbox answers
-   * 36009004 (the generic invalid-parameter family of §9.1) with a message naming page_token.
+   * The docs list no code for a rejected page_token (docs/tiktok-api.md#open-questions is silent): the sandbox answers
+   * 36009004 (the generic invalid-parameter family of docs/tiktok-api.md#error-codes) with a message naming page_token.
    */
   pageToken: (why: string) =>
     e(36009004, `Invalid request. The \`page_token\` query parameter is invalid: ${why}.`, 'param'),
-  /** Family-specific "invalid parameter" codes (§9.1): seller 98001004, creator/partner 16015001. */
+  /** Family-specific "invalid parameter" codes (docs/tiktok-api.md#error-codes): seller 98001004, creator/partner 16015001. */
   param: (family: 'seller' | 'creator' | 'partner' | 'auth', detail: string) =>
     family === 'seller'
       ? e(98001004, `invalid params: ${detail}`, 'param')
@@ -140,7 +140,7 @@ export const Errors = {
     ),
   campaignNotFound: () => e(16032005, 'Campaign not found', 'not_found'),
   targetNotFound: () => e(50001700, 'seller cannot access this target collaboration', 'not_found'),
-  // Auth host (api doc §3, S-ISSUES): codes seen in practice.
+  // Auth host (docs/tiktok-api.md#tokens, S-ISSUES): codes seen in practice.
   authRecordNotFound: () => e(36004005, 'can not find related auth record', 'auth'),
   refreshExpired: () => e(36004001, 'rt has expired', 'auth'),
   badAppCredentials: () =>

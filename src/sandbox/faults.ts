@@ -11,7 +11,7 @@
  * Kinds (P is a probability in [0, 1] per matching request):
  *   5xx=P                  HTTP 500/502/503 (JSON 36009003 body or a plain-text gateway page)
  *   internal=P             code 36009003 "Internal error" (HTTP 200, or 500 in 4xx mode)
- *   timeout=P              code 36009007 "Request timeout" (retryable, api doc §9.1)
+ *   timeout=P              code 36009007 "Request timeout" (retryable, docs/tiktok-api.md#error-codes)
  *   429=P                  a single HTTP 429 {"code":36009002}
  *   429burst=PxN           with probability P, start a burst of N consecutive 429s
  *   latency=DIST           added delay: 120 | fixed(120) | uniform(50,200) | normal(150,30) | exp(100)

@@ -95,7 +95,7 @@ export function groundTruth(
       break;
     }
     case 'open_collaboration_products': {
-      // The marketplace is shared by all sellers (api doc §6.1): the owner only names the caller.
+      // The marketplace is shared by all sellers (docs/tiktok-api.md#open-collaboration-product-search): the owner only names the caller.
       const parsed = parseCriteria(criteria ?? {});
       const records = world.marketplace.filter((m) => matchesCriteria(m, parsed)).map(marketplaceRecord);
       groups.push({ endpoint: 'open_collaboration_products', scope: {}, records });

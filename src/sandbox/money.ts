@@ -1,5 +1,5 @@
 /**
- * Money as decimal strings built from integer minor units (never floats), api doc §10 "Money".
+ * Money as decimal strings built from integer minor units (never floats), docs/tiktok-api.md#field-conventions.
  */
 
 /** Minor-unit exponent per currency; IDR, VND and JPY have no decimals in TikTok payloads. */
@@ -28,7 +28,7 @@ export function formatMinor(minor: number, currency: string): string {
 
 /**
  * Localized IDR display amount as in the official creator-orders example ("Rp9.900" = 9900 IDR,
- * dot as thousands separator), api doc §5.1 / §10. Only some creator records carry this form.
+ * dot as thousands separator), docs/tiktok-api.md#creator-orders / docs/tiktok-api.md#field-conventions. Only some creator records carry this form.
  */
 export function formatLocalizedIdr(minor: number): string {
   const digits = String(Math.abs(Math.round(minor)));

@@ -2,7 +2,7 @@
  * Opaque page tokens: base64url of a versioned, HMAC-tagged cursor `[v, fingerprint, issuedAtMs, key]`.
  * The fingerprint binds the token to one query (endpoint, owner, filters); `key` is the keyset
  * position (last index or last sort key served). Real tokens look like base64 of "offset=N" or of
- * a JSON array (api doc §1.4); clients must treat them as opaque either way.
+ * a JSON array (docs/tiktok-api.md#pagination); clients must treat them as opaque either way.
  * A token from another query, a tampered token, or one older than the max age (2 h of virtual
  * time) is rejected with 36009004 naming page_token (undocumented, see errors.ts).
  */

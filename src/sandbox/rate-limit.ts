@@ -1,6 +1,6 @@
 /**
- * Throttling per (app, shop|asset|creator, path), default 50 requests/s (api doc §9.2: 50 QPS per
- * API per app, counted per (app, shop); keying for partner/creator tokens is undocumented, §12.9,
+ * Throttling per (app, shop|asset|creator, path), default 50 requests/s (docs/tiktok-api.md#rate-limits: 50 QPS per
+ * API per app, counted per (app, shop); keying for partner/creator tokens is undocumented, docs/tiktok-api.md#rate-limit-keying-without-a-shop,
  * so the category asset / creator open_id plays the shop's role). An exact sliding 1 s window in
  * real time: a request is admitted when fewer than `limit` were admitted in the last 1000 ms.
  */

@@ -1,7 +1,7 @@
 /**
- * zod schemas of every response the sandbox serves, per endpoint (api doc §3-§8). Strict objects:
+ * zod schemas of every response the sandbox serves, per endpoint (docs/tiktok-api.md#tokens). Strict objects:
  * an unknown field fails, so the tests catch typos and drift. Fields the sandbox sometimes omits
- * (§10 "Optionality") are optional; the recorded official examples must validate too.
+ * (docs/tiktok-api.md#field-conventions "Optionality") are optional; the recorded official examples must validate too.
  * Used by tests only (never on the serving path).
  */
 import type { EndpointId } from './endpoints.ts';

@@ -1,7 +1,7 @@
 /**
- * Token life cycle of the auth host (api doc §3): single-use auth codes valid 30 min, token pairs
+ * Token life cycle of the auth host (docs/tiktok-api.md#tokens): single-use auth codes valid 30 min, token pairs
  * with ABSOLUTE expiries (default access 7 days, refresh 30 days of virtual time; the refresh
- * lifetime is undocumented, §12.8), refresh that rotates the pair and invalidates the old access AND
+ * lifetime is undocumented, docs/tiktok-api.md#refresh-token-lifetime), refresh that rotates the pair and invalidates the old access AND
  * refresh token, revocation and forced expiry for tests.
  */
 import type { VirtualClock } from './clock.ts';
@@ -13,7 +13,7 @@ import type { SandboxQuirks } from './quirks.ts';
 export type AccountKind = 'seller' | 'creator' | 'partner';
 export const USER_TYPE: Record<AccountKind, 0 | 1 | 3> = { seller: 0, creator: 1, partner: 3 };
 
-/** Scope keys (seller key from the guide example; creator/partner keys are [3P]/[INF], §12.10). */
+/** Scope keys (seller key from the guide example; creator/partner keys are [3P]/[INF], docs/tiktok-api.md#scope-keys). */
 export const DEFAULT_SCOPES: Record<AccountKind, string[]> = {
   seller: [
     'seller.affiliate_collaboration.read',
@@ -159,7 +159,7 @@ export class TokenStore {
     return code;
   }
 
-  /** /api/v2/token/get: codes are single use and expire after 30 minutes (api doc §3.1). */
+  /** /api/v2/token/get: codes are single use and expire after 30 minutes (docs/tiktok-api.md#exchanging-an-auth-code). */
   exchangeCode(code: string): IssuedPair {
     const record = this.codes.get(code);
     if (!record || record.used || this.clock.nowMs() > record.expiresAtMs) throw Errors.authRecordNotFound();
@@ -187,7 +187,7 @@ export class TokenStore {
     return pair;
   }
 
-  /** Validates the x-tts-access-token header (api doc §11.2). */
+  /** Validates the x-tts-access-token header (docs/sandbox.md). */
   authenticate(accessToken: string | undefined): Principal {
     if (!accessToken) throw Errors.missingToken();
     const record = this.access.get(accessToken);

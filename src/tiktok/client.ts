@@ -1,8 +1,8 @@
 /**
- * The only module that speaks HTTP to TikTok (ARCHITECTURE.md). One `call()` does, per request:
+ * The only module that speaks HTTP to TikTok (docs/architecture.md). One `call()` does, per request:
  * build + sign (request.ts), await the shared rate budget, send over a keep-alive pool (transport.ts:
  * undici by default; tests inject a `fetch`), parse the envelope (envelope.ts) and own exactly these
- * retry layers (ARCHITECTURE.md "Retry layers"):
+ * retry layers (docs/architecture.md#retry-layers):
  *   - transient faults (network, timeout, 5xx, 36009003/36009007/45101001, broken JSON): p-retry,
  *     jittered exponential backoff, bounded by `retry.retries`;
  *   - throttling (36009002, or HTTP 429 without a known code): tell the budget (which slows the key
@@ -52,7 +52,7 @@ export interface ApiCallRequest {
    * object = no body (serializeBody says why).
    */
   body?: unknown;
-  /** Required for business endpoints (signed); null for the unsigned token host (api doc §3). */
+  /** Required for business endpoints (signed); null for the unsigned token host (docs/tiktok-api.md#tokens). */
   auth: ConnectionAuth | null;
   /** Extra secret values in this request (e.g. app_secret, auth code in the token query). */
   secrets?: readonly string[];
@@ -172,7 +172,7 @@ export function createApiClient(options: ApiClientOptions): OwnedApiClient {
   /** One HTTP exchange: no retries here. */
   async function sendOnce(req: ApiCallRequest, prep: Prepared, token: string | null, state: CallState) {
     const { endpoint, signal } = req;
-    // Timestamp and signature are fresh per attempt (api doc §1.1 window); the signed bytes are
+    // Timestamp and signature are fresh per attempt (docs/tiktok-api.md#common-parameters window); the signed bytes are
     // exactly the body serialized once in call().
     const built = buildRequest({
       baseUrl: endpoint.host === 'auth' ? options.authBaseUrl : options.apiBaseUrl,

@@ -1,9 +1,9 @@
 /**
- * One HTTP response -> `data` or a typed error (api doc §1.3, §9, §12.2).
+ * One HTTP response -> `data` or a typed error (docs/tiktok-api.md#response-envelope, docs/tiktok-api.md#errors, docs/tiktok-api.md#http-status-of-errors).
  *
- * - Success is `code == 0` in the body, not the HTTP status (api doc §1.3); a 200 with a non-zero
+ * - Success is `code == 0` in the body, not the HTTP status (docs/tiktok-api.md#response-envelope); a 200 with a non-zero
  *   code is an error.
- * - Which HTTP status accompanies non-throttling errors is undocumented (§12.2): a known envelope
+ * - Which HTTP status accompanies non-throttling errors is undocumented (docs/tiktok-api.md#http-status-of-errors): a known envelope
  *   code decides whatever the status (429 and 5xx included); a 4xx/5xx WITHOUT a usable envelope,
  *   with code 0 or with a code we do not know is classified by its status (429 throttled, 5xx
  *   transient, 403 permission, other 4xx invalid).
@@ -35,7 +35,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+/** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 docs/tiktok-api.md#field-conventions). */
 export function parseRetryAfter(header: string | null, nowMs: number): number | null {
   if (header === null || header.trim() === '') return null;
   const trimmed = header.trim();
@@ -45,7 +45,7 @@ export function parseRetryAfter(header: string | null, nowMs: number): number | 
   return Math.max(0, at - nowMs);
 }
 
-// The sandbox and real-world messages say "page_token" / "page token" / "pageToken" (§12 leaves it open).
+// The sandbox and real-world messages say "page_token" / "page token" / "pageToken" (docs/tiktok-api.md#open-questions leaves it open).
 const PAGE_TOKEN_MESSAGE = /page[\s_-]?token/i;
 
 function hintFor(kind: ApiErrorKind, code: number | null, ctx: EnvelopeContext): string | undefined {
@@ -124,7 +124,7 @@ export function parseEnvelope(
     throw fail(kind, ctx, { code: code === 0 ? null : code, httpStatus, requestId, detail }, retryAfterMs);
   }
 
-  // Success. Every response field is optional in the spec (api doc §10): a missing `data` is read
+  // Success. Every response field is optional in the spec (docs/tiktok-api.md#field-conventions): a missing `data` is read
   // as an empty object; a `data` of the wrong type is shape drift.
   const data = envelope?.data;
   if (data === undefined || data === null) return { data: {}, requestId: requestId ?? '' };

@@ -1,5 +1,5 @@
 /**
- * The client's typed error hierarchy (STYLE.md guideline 3, ARCHITECTURE.md "Retry layers").
+ * The client's typed error hierarchy (CONTRIBUTING.md#typed-errors, docs/architecture.md#retry-layers).
  * Matched by class AND `name` (BullMQ style), so a check survives duplicated module instances:
  * `err instanceof TokenExpiredError || err.name === 'TokenExpiredError'`.
  *
@@ -74,7 +74,7 @@ export class TikTokApiError extends Error {
   }
 }
 
-/** 36009002 / HTTP 429 (api doc §9.2): wait on the shared budget, then try again. */
+/** 36009002 / HTTP 429 (docs/tiktok-api.md#rate-limits): wait on the shared budget, then try again. */
 export class RateLimitedError extends TikTokApiError {
   override name = 'RateLimitedError';
   override readonly kind = 'rate_limited';
@@ -92,7 +92,7 @@ export class TransientError extends TikTokApiError {
   }
 }
 
-/** 105002: refresh the token once, then retry the call once (api doc §9.1). */
+/** 105002: refresh the token once, then retry the call once (docs/tiktok-api.md#error-codes). */
 export class TokenExpiredError extends TikTokApiError {
   override name = 'TokenExpiredError';
   override readonly kind = 'token_expired';
@@ -123,7 +123,7 @@ export class InvalidRequestError extends TikTokApiError {
   override readonly kind = 'invalid_request';
   /**
    * True when the request carried a page_token and the API rejected it (expired, tampered, from
-   * another query): the engine restarts the window instead of failing (ARCHITECTURE.md).
+   * another query): the engine restarts the window instead of failing (docs/architecture.md).
    */
   readonly pageTokenRejected: boolean;
 
@@ -137,7 +137,7 @@ export class InvalidRequestError extends TikTokApiError {
   }
 }
 
-/** The envelope or `data` is not the documented shape (api doc §1.3): fatal, never retried. */
+/** The envelope or `data` is not the documented shape (docs/tiktok-api.md#response-envelope): fatal, never retried. */
 export class ResponseShapeError extends TikTokApiError {
   override name = 'ResponseShapeError';
   override readonly kind = 'response_shape';

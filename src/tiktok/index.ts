@@ -1,7 +1,7 @@
 /**
  * Public surface of the TikTok Shop API client (the pipeline imports from here or the files).
  *
- * Wiring, once per process (STYLE.md guideline 11):
+ * Wiring, once per process (CONTRIBUTING.md#dependencies-passed-in):
  *   const budget = createRedisRateBudget(redis, { ratePerSecond: config.rateLimitPerSecond });
  *   const api = createApiClient({ apiBaseUrl, authBaseUrl, budget, log, observer });
  *   const mutex = createRedisMutex(redis);

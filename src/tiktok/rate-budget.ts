@@ -1,5 +1,5 @@
 /**
- * The shared rate budget (ARCHITECTURE.md invariant 5): every API call of an (app, scope, endpoint)
+ * The shared rate budget (docs/architecture.md#invariant-5-one-rate-budget-per-key): every API call of an (app, scope, endpoint)
  * key, from every worker process, draws from one budget; a 429 slows the key down for ALL processes
  * instead of failing the run. Algorithm: rate-gcra.ts (GCRA pacing + AIMD after throttles).
  *
@@ -22,7 +22,7 @@ import { sleep } from './sleep.ts';
 import type { RateBudget } from './types.ts';
 
 export interface RateBudgetOptions {
-  /** The server's limit per key; default 50 (api doc §9.2). */
+  /** The server's limit per key; default 50 (docs/tiktok-api.md#rate-limits). */
   ratePerSecond?: number;
   /** Pace this fraction below the limit (see rate-gcra.ts); default 0.04. */
   safetyMargin?: number;
@@ -70,7 +70,7 @@ function params(o: RateBudgetOptions): GcraParams {
     // under the limit; a second of silence on top cost ~50 requests per 429 at 50/s (8 % of the
     // budget in the e2e bench, 4 throttles in 20 s). 250 ms still outlasts the responses already in
     // flight at this latency, so their 429s fall inside the cool-down and halve the pace only once;
-    // a server that keeps throttling gets halved again and again (api doc §9.2: back off).
+    // a server that keeps throttling gets halved again and again (docs/tiktok-api.md#rate-limits: back off).
     defaultCooldownMs: o.defaultCooldownMs ?? 250,
   };
 }

@@ -4,7 +4,7 @@
  *   - GCRA keeps a "theoretical arrival time" (tat) per key: the next free slot. A caller reserves
  *     the next slot (tat advances by 1/rate s) and sleeps until it, so requests are spaced evenly
  *     and any 1 s window holds at most `rate` of them (+ burst - 1), whatever window alignment the
- *     server counts with (api doc §9.2: 50 QPS per API per (app, shop)). Reserving instead of
+ *     server counts with (docs/tiktok-api.md#rate-limits: 50 QPS per API per (app, shop)). Reserving instead of
  *     polling means a waiter that wakes a few ms late (timers, Redis round trips on a busy box)
  *     costs no capacity, and each request needs one Redis round trip, not one per wake-up.
  *   - Reservations reach at most `horizonMs` ahead; a caller beyond it waits and asks again, so a

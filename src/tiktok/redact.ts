@@ -1,6 +1,6 @@
 /**
  * Secret scrubbing for everything the client echoes (error messages, log fields).
- * STYLE.md guideline 5: redact where secrets are created; pino `redact` is only the second net.
+ * CONTRIBUTING.md#redact-at-the-source: redact where secrets are created; pino `redact` is only the second net.
  *
  * Two nets: (1) the exact secret values the client knows it used for a call (app secret, tokens,
  * sign, auth code) are replaced wherever they appear; (2) `key=value` / `"key":"value"` pairs whose
@@ -20,7 +20,7 @@ const KEY_VALUE_PATTERN = new RegExp(
   'gi',
 );
 
-/** TikTok tokens are prefixed `TTP_` / `ROW_` ... in examples (api doc §3.3); mask `TTP_` long strings. */
+/** TikTok tokens are prefixed `TTP_` / `ROW_` ... in examples (docs/tiktok-api.md#token-response); mask `TTP_` long strings. */
 const TOKEN_SHAPE_PATTERN = /\bTTP_[A-Za-z0-9_-]{16,}/g;
 
 /** Replace each known secret value and each secret-named key's value with [REDACTED]. */

@@ -1,6 +1,6 @@
 /**
- * Building one HTTP request: path parameters, the common query (api doc §1.1), the declared
- * cipher only, the JSON body serialized ONCE and the signature over exactly those bytes (§2).
+ * Building one HTTP request: path parameters, the common query (docs/tiktok-api.md#common-parameters), the declared
+ * cipher only, the JSON body serialized ONCE and the signature over exactly those bytes (docs/tiktok-api.md#signing).
  */
 import { type EndpointDef, endpointLabel } from './endpoints/catalog.ts';
 import { InvalidRequestError } from './errors.ts';
@@ -9,7 +9,7 @@ import type { ConnectionAuth } from './types.ts';
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | null | undefined;
 
-/** Keys the client owns; a caller passing one is a bug (ciphers: api doc §1.1 36009004). */
+/** Keys the client owns; a caller passing one is a bug (ciphers: docs/tiktok-api.md#common-parameters 36009004). */
 const RESERVED_QUERY_KEYS = new Set([
   'app_key',
   'timestamp',
@@ -43,7 +43,7 @@ export function fillPath(endpoint: EndpointDef, params: Readonly<Record<string, 
   });
 }
 
-/** Query values as strings; arrays comma-joined, which is also what gets signed (api doc §1.1). */
+/** Query values as strings; arrays comma-joined, which is also what gets signed (docs/tiktok-api.md#common-parameters). */
 export function serializeQuery(query: Readonly<Record<string, QueryValue>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(query)) {
@@ -75,13 +75,13 @@ export function serializeBody(body: unknown): string | null {
   return JSON.stringify(body);
 }
 
-/** The one cipher this endpoint declares, taken from `auth`; never any other (api doc §1.1). */
+/** The one cipher this endpoint declares, taken from `auth`; never any other (docs/tiktok-api.md#common-parameters). */
 export function cipherParam(endpoint: EndpointDef, auth: ConnectionAuth | null): Record<string, string> {
   if (endpoint.cipher === 'none') return {};
   const value = endpoint.cipher === 'shop_cipher' ? auth?.shopCipher : auth?.categoryAssetCipher;
   if (value) return { [endpoint.cipher]: value };
   if (!endpoint.cipherRequired) return {};
-  // api doc §9.1: the API would answer 106013 (missing shop_cipher); fail before sending.
+  // docs/tiktok-api.md#error-codes: the API would answer 106013 (missing shop_cipher); fail before sending.
   throw new InvalidRequestError({
     endpoint: endpointLabel(endpoint),
     code: null,
@@ -92,7 +92,7 @@ export function cipherParam(endpoint: EndpointDef, auth: ConnectionAuth | null):
 }
 
 function checkReserved(endpoint: EndpointDef, query: Record<string, string>): void {
-  if (endpoint.host === 'auth') return; // token endpoints carry app_key/app_secret themselves (§3)
+  if (endpoint.host === 'auth') return; // token endpoints carry app_key/app_secret themselves (docs/tiktok-api.md#tokens)
   for (const key of Object.keys(query)) {
     if (!RESERVED_QUERY_KEYS.has(key)) continue;
     throw new InvalidRequestError({
@@ -131,14 +131,14 @@ export function buildRequest(input: BuildInput): BuiltRequest {
       ...params,
       ...cipherParam(endpoint, auth),
       app_key: auth.appKey,
-      // 10-digit seconds; valid within [now-300 s, now+30 s] (api doc §1.1). Fresh per attempt.
+      // 10-digit seconds; valid within [now-300 s, now+30 s] (docs/tiktok-api.md#common-parameters). Fresh per attempt.
       timestamp: String(Math.floor(input.nowMs / 1000)),
     };
     const sign = computeSign(auth.appSecret, input.path, params, input.rawBody);
     params.sign = sign;
     secrets.push(sign, auth.appSecret);
     if (input.accessToken !== null) {
-      // api doc §1.1: versions >= 202309 take the token in this header, never in the query.
+      // docs/tiktok-api.md#common-parameters: versions >= 202309 take the token in this header, never in the query.
       headers['x-tts-access-token'] = input.accessToken;
       secrets.push(input.accessToken);
     }

@@ -1,5 +1,5 @@
 /**
- * Request signing, exactly per api doc §2 (proven by test vectors A, B and C in test/unit/tiktok/sign.test.ts).
+ * Request signing, exactly per docs/tiktok-api.md#signing (proven by test vectors A, B and C in test/unit/tiktok/sign.test.ts).
  *
  *   string = path + concat(sorted(query without sign/access_token) as key+value) + rawBody
  *   sign   = hex(HMAC-SHA256(key = app_secret, app_secret + string + app_secret))
@@ -10,7 +10,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Query keys never part of the signature (api doc §2 step 1; S-PHP also drops x-tts-access-token). */
+/** Query keys never part of the signature (docs/tiktok-api.md#signing step 1; S-PHP also drops x-tts-access-token). */
 const UNSIGNED_KEYS = new Set(['sign', 'access_token', 'x-tts-access-token']);
 
 export type QueryInput = Record<string, string> | URLSearchParams | Iterable<[string, string]>;

@@ -1,6 +1,6 @@
 /**
- * Access tokens for one connection (api doc §3): refreshed ahead of expiry and after a 105002,
- * one refresh at a time per connection ACROSS PROCESSES (ARCHITECTURE.md invariant 8):
+ * Access tokens for one connection (docs/tiktok-api.md#tokens): refreshed ahead of expiry and after a 105002,
+ * one refresh at a time per connection ACROSS PROCESSES (docs/architecture.md#invariant-8-credentials-encrypted-refreshed-once):
  *   take the connection's lock -> re-load from the store (another process may have refreshed
  *   already) -> refresh only if still needed -> save (compare-and-swap on the old refresh token)
  *   -> release.
@@ -17,7 +17,7 @@ import type { TokenPair, TokenSource } from './types.ts';
 
 export interface StoredTokens {
   accessToken: string;
-  /** Absolute epoch seconds (api doc §3.3). */
+  /** Absolute epoch seconds (docs/tiktok-api.md#token-response). */
   accessTokenExpiresAt: number;
   refreshToken: string;
   refreshTokenExpiresAt: number;

@@ -1,13 +1,14 @@
 /**
  * Contract of the TikTok Shop API client (src/tiktok). Everything the rest of the pipeline may
  * know about the API goes through these types; the client is the only module speaking HTTP to TikTok.
- * Facts: ../../shared/api/tiktok-shop-affiliate.md (cited as "api doc §N").
+ * The API facts it relies on are in docs/tiktok-api.md (cited by section anchor in the code);
+ * recorded response examples are in test/fixtures/api-examples.
  */
 
 /** A raw API record: validated only as "a JSON object" here; the normalizers check fields. */
 export type ApiRecord = Record<string, unknown>;
 
-/** One page of a list/search endpoint (api doc §1.4). */
+/** One page of a list/search endpoint (docs/tiktok-api.md#pagination). */
 export interface Page<T = ApiRecord> {
   records: T[];
   /** null when the API signalled the last page (empty or missing token). */
@@ -21,7 +22,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Access tokens come from here; the implementation refreshes ahead of expiry (api doc §3). */
+/** Access tokens come from here; the implementation refreshes ahead of expiry (docs/tiktok-api.md#tokens). */
 export interface TokenSource {
   /** A currently valid access token (refreshing first when it is about to expire). */
   accessToken(signal?: AbortSignal): Promise<string>;
@@ -35,7 +36,7 @@ export interface TokenSource {
   refreshAfterExpiry(rejected: string, signal?: AbortSignal): Promise<string>;
 }
 
-/** Who is calling: app credentials, token source, and the cipher of the owner (api doc §1.1-1.2). */
+/** Who is calling: app credentials, token source, and the cipher of the owner (docs/tiktok-api.md#common-parameters). */
 export interface ConnectionAuth {
   appKey: string;
   appSecret: string;
@@ -45,13 +46,13 @@ export interface ConnectionAuth {
   /** Partner endpoints. Never sent to endpoints that do not declare it. */
   categoryAssetCipher?: string;
   /**
-   * Partition of the shared rate budget (api doc §9.2: quota per (app, shop)): the shop id for
+   * Partition of the shared rate budget (docs/tiktok-api.md#rate-limits: quota per (app, shop)): the shop id for
    * sellers, the category asset cipher for partners, the creator open_id for creators.
    */
   budgetScope: string;
 }
 
-/** Result of token get / refresh (api doc §3.3). Expiries are ABSOLUTE epoch seconds. */
+/** Result of token get / refresh (docs/tiktok-api.md#token-response). Expiries are ABSOLUTE epoch seconds. */
 export interface TokenPair {
   accessToken: string;
   accessTokenExpiresAt: number;
@@ -80,7 +81,7 @@ export interface AuthorizedCategoryAsset {
   categoryName: string;
 }
 
-/** A process-wide or cross-process rate budget (api doc §9.2). */
+/** A process-wide or cross-process rate budget (docs/tiktok-api.md#rate-limits). */
 export interface RateBudget {
   /** Waits until one request for `key` may go out; resolves with the ms spent waiting. */
   acquire(key: string, signal?: AbortSignal): Promise<number>;

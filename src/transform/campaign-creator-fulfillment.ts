@@ -1,14 +1,14 @@
 /**
- * Creator fulfillment of one campaign product (api doc §8.4, GET
+ * Creator fulfillment of one campaign product (docs/tiktok-api.md#creator-fulfillment, GET
  * /affiliate_partner/202508/campaigns/{c}/products/{p}/performance, data.promotion_creators[]) ->
  * campaignCreatorFulfillment (current state) + campaignCreatorFulfillmentDaily (one row per UTC day of
  * ctx.now). ctx.ownerId is the category asset cipher; ctx.scope has campaign_id and product_id.
  *
- * Quirks (api doc §8.4, §10): `commission` is a STRING rate in bps, not money; effective_*_time are
+ * Quirks (docs/tiktok-api.md#creator-fulfillment, docs/tiktok-api.md#field-conventions): `commission` is a STRING rate in bps, not money; effective_*_time are
  * STRING milliseconds although documented as epoch (both s and ms accepted: > 1e12 means ms);
  * paid_amount/room_count/... exist only per creator, never at the top level of data.
  * creator_open_id keys the grain; a record with only the 202501 `creator_temp_id` (valid one hour,
- * api doc §8.4) is rejected, since a temporary id would fork every creator's history hourly.
+ * docs/tiktok-api.md#creator-fulfillment) is rejected, since a temporary id would fork every creator's history hourly.
  */
 import type { RecordContract } from './contract.ts';
 import { FREE_SAMPLE_STATUS } from './enums.ts';

@@ -1,9 +1,9 @@
 /**
- * Creator affiliate orders (api doc §5.1, POST /affiliate_creator/202410/orders/search) ->
+ * Creator affiliate orders (docs/tiktok-api.md#creator-orders, POST /affiliate_creator/202410/orders/search) ->
  * creatorOrders + creatorOrderSkus. ctx.ownerId is the creator's open_id.
  *
  * Quirks handled: localized amounts such as "Rp9.900" (parse-money.ts); rates documented as
- * "formatted as a string" but typed int (api doc §5.1: both accepted). As for seller orders, an order
+ * "formatted as a string" but typed int (docs/tiktok-api.md#creator-orders: both accepted). As for seller orders, an order
  * with one bad line is rejected whole (its header totals and line set must stay consistent), and so is
  * an order repeating a sku id: two lines on one grain key would silently collapse into one.
  */

@@ -1,9 +1,9 @@
 /**
- * Documented enum values per field (api doc sections cited). Values outside these lists are kept as
+ * Documented enum values per field (docs/tiktok-api.md sections cited). Values outside these lists are kept as
  * sent and counted in NormalizeResult.unknownEnums; they are never a reason to reject a record.
  */
 
-/** §4.1 seller order status (ALL is a filter value, listed because the enum declares it). */
+/** docs/tiktok-api.md#seller-orders seller order status (ALL is a filter value, listed because the enum declares it). */
 export const SELLER_ORDER_STATUS = [
   'ALL',
   'PROCESSING',
@@ -12,7 +12,7 @@ export const SELLER_ORDER_STATUS = [
   'FROZEN',
   'DEDUCTED',
 ] as const;
-/** §5.1 creator order status (differs from the seller enum). */
+/** docs/tiktok-api.md#creator-orders creator order status (differs from the seller enum). */
 export const CREATOR_ORDER_STATUS = [
   'UNSPECIFIED',
   'ORDERED',
@@ -21,11 +21,11 @@ export const CREATOR_ORDER_STATUS = [
   'FROZEN',
   'DEDUCTED',
 ] as const;
-/** §4.1 / §5.1 skus[].content_type. */
+/** docs/tiktok-api.md#seller-orders / docs/tiktok-api.md#creator-orders skus[].content_type. */
 export const CONTENT_TYPE = ['SHOP', 'VIDEO', 'LIVE', 'PRE_LIVE', 'PROMOTION_PAGE', 'LINKSHARE'] as const;
-/** §6.3 open collaboration status. */
+/** docs/tiktok-api.md#open-collaborations open collaboration status. */
 export const OPEN_COLLABORATION_STATUS = ['NORMAL', 'TERMINATING'] as const;
-/** §6.3 / §7.3 product status. */
+/** docs/tiktok-api.md#open-collaborations / docs/tiktok-api.md#target-collaboration-detail product status. */
 export const PRODUCT_STATUS = [
   'LIVE',
   'OUT_OF_STOCK',
@@ -35,7 +35,7 @@ export const PRODUCT_STATUS = [
   'DELETE',
   'OTHER',
 ] as const;
-/** §7.2 collaboration_status search filter (VALID = ONGOING + EXPIRING). */
+/** docs/tiktok-api.md#target-collaborations collaboration_status search filter (VALID = ONGOING + EXPIRING). */
 export const TARGET_COLLABORATION_SEARCH_STATUS = [
   'ONGOING',
   'EXPIRING',
@@ -43,22 +43,22 @@ export const TARGET_COLLABORATION_SEARCH_STATUS = [
   'CANCELING',
   'COMPLETED',
 ] as const;
-/** §7.2 / §7.3 target collaboration type. */
+/** docs/tiktok-api.md#target-collaborations / docs/tiktok-api.md#target-collaboration-detail target collaboration type. */
 /** The creator-side state of an invitation (creator target collaboration search 202405). */
 export const CREATOR_TARGET_COLLABORATION_STATUS = ['LIVE', 'EXPIRED', 'DELETED', 'ENDED'] as const;
 
 export const TARGET_COLLABORATION_TYPE = ['STANDARD', 'TOP_CREATOR_PROGRAM'] as const;
-/** §7.3 membership status of a product / creator in a target collaboration. */
+/** docs/tiktok-api.md#target-collaboration-detail membership status of a product / creator in a target collaboration. */
 export const MEMBER_COLLABORATION_STATUS = ['NORMAL', 'DELETING', 'DELETED'] as const;
-/** §7.3 commission_effective_status / product_effective_status. */
+/** docs/tiktok-api.md#target-collaboration-detail commission_effective_status / product_effective_status. */
 export const EFFECTIVE_STATUS = ['EFFECTIVE_ALL', 'EFFECTIVE_PARTIALLY', 'EFFECTIVE_NONE'] as const;
-/** §8.1 / §8.2 campaign status. */
+/** docs/tiktok-api.md#partner-campaigns / docs/tiktok-api.md#campaign-detail campaign status. */
 export const CAMPAIGN_STATUS = ['READY', 'UPCOMING', 'ONGOING', 'CLOSED'] as const;
-/** §8.2 target_seller_types[]. */
+/** docs/tiktok-api.md#campaign-detail target_seller_types[]. */
 export const SELLER_TYPE = ['LOCAL', 'CROSS_BORDER'] as const;
-/** §8.3 review_status. */
+/** docs/tiktok-api.md#campaign-products review_status. */
 export const REVIEW_STATUS = ['PENDING', 'APPROVED', 'REJECTED', 'PENDING_CLOSED', 'CLOSED'] as const;
-/** §8.4 free_sample_status: all 17 documented values. */
+/** docs/tiktok-api.md#creator-fulfillment free_sample_status: all 17 documented values. */
 export const FREE_SAMPLE_STATUS = [
   'NOT_REQUESTED',
   'PENDING',

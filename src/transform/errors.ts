@@ -1,6 +1,6 @@
 /**
  * The one error a field parser raises. It never leaves src/transform: the per-record runner turns it
- * into a RejectedRecord (reason + detail) so the rest of the page goes on (ARCHITECTURE.md invariant 6).
+ * into a RejectedRecord (reason + detail) so the rest of the page goes on (docs/architecture.md#invariant-6-bad-records-are-quarantined).
  */
 export class RecordRejection extends Error {
   override readonly name = 'RecordRejection';

@@ -1,14 +1,14 @@
 /**
  * Order statuses after which a line is not expected to change any more. The engine's settlement
- * re-scan (ARCHITECTURE.md "Windowed streams") keeps re-reading windows that still hold orders whose
+ * re-scan (docs/architecture.md#windowed-streams) keeps re-reading windows that still hold orders whose
  * status is NOT in these sets, up to the maturity horizon.
  *
- * Seller (api doc §4.1 enum ALL | PROCESSING | COMPLETED | CANCELLED | FROZEN | DEDUCTED):
+ * Seller (docs/tiktok-api.md#seller-orders enum ALL | PROCESSING | COMPLETED | CANCELLED | FROZEN | DEDUCTED):
  *  - COMPLETED: settled, actual commission fields are filled;
  *  - CANCELLED: no commission will ever be paid;
  *  - DEDUCTED: the outcome of a FROZEN (suspected fraud) order once the deduction is applied.
  *  - PROCESSING and FROZEN still move; ALL is only a filter value and never a real state.
- * Creator (api doc §5.1 enum UNSPECIFIED | ORDERED | SETTLED | REFUNDED | FROZEN | DEDUCTED):
+ * Creator (docs/tiktok-api.md#creator-orders enum UNSPECIFIED | ORDERED | SETTLED | REFUNDED | FROZEN | DEDUCTED):
  *  - SETTLED, REFUNDED ("returned/refunded/cancelled, no commission") and DEDUCTED are outcomes;
  *  - ORDERED and FROZEN still move; UNSPECIFIED is not a known outcome, so it is re-scanned.
  * [INF] The doc does not say whether a COMPLETED/SETTLED order can later become DEDUCTED. If it can,

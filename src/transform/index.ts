@@ -1,5 +1,5 @@
 /**
- * The pure normalizers, one per stream (ARCHITECTURE.md "src/transform"): API records -> table rows
+ * The pure normalizers, one per stream (docs/architecture.md#streams): API records -> table rows
  * keyed by the drizzle table export name, plus rejected records and unknown-enum counts. No I/O,
  * no clock: the sync time comes in NormalizeContext.now.
  */

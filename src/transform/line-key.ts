@@ -1,5 +1,5 @@
 /**
- * `line_key` of a seller order line. The seller API has no sku id (api doc §4.1: "There is no sku `id`"),
+ * `line_key` of a seller order line. The seller API has no sku id (docs/tiktok-api.md#seller-orders: "There is no sku `id`"),
  * so a line is identified by the fields that say WHAT was sold and WHO/WHAT it is attributed to:
  *
  *   base = first 16 hex chars of SHA-256( JSON.stringify([product_id, content_type, content_id,

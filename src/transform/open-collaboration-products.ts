@@ -1,8 +1,8 @@
 /**
- * Open-collaboration marketplace products of a saved search (api doc §6.1, POST
+ * Open-collaboration marketplace products of a saved search (docs/tiktok-api.md#open-collaboration-product-search, POST
  * /affiliate_seller/202405/open_collaborations/products/search) -> openCollaborationProducts.
  * ctx.ownerId is the shop id that ran the search; ctx.scope.search_id names the saved search.
- * `units_sold` may be absent (api doc §10 "Optionality"): null, not zero.
+ * `units_sold` may be absent (docs/tiktok-api.md#field-conventions): null, not zero.
  */
 import type { RecordContract } from './contract.ts';
 import { type EnumTally, Reader } from './reader.ts';
@@ -42,7 +42,7 @@ export function marketplaceProductColumns(p: Reader): Record<string, unknown> {
     ...rangeCols('original_price', p.priceRange('original_price')),
     ...rangeCols('sales_price', p.priceRange('sales_price')),
     category_chains: p.json('category_chains', 'list'),
-    // commission = {rate: bps, currency, amount} (api doc §6.1): one rate and one money value.
+    // commission = {rate: bps, currency, amount} (docs/tiktok-api.md#open-collaboration-product-search): one rate and one money value.
     commission_rate_bps: commission?.bps('rate') ?? null,
     ...moneyCols(
       'commission',

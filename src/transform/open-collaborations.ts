@@ -1,5 +1,5 @@
 /**
- * The shop's own open collaborations (api doc §6.3, POST /affiliate_seller/202412/open_collaborations/search)
+ * The shop's own open collaborations (docs/tiktok-api.md#open-collaborations, POST /affiliate_seller/202412/open_collaborations/search)
  * -> openCollaborations. ctx.ownerId is the shop id. Snapshot stream: the loader stamps and tombstones.
  */
 import type { RecordContract } from './contract.ts';
@@ -62,7 +62,7 @@ function mapCollaboration(raw: unknown, ctx: NormalizeContext, tally: EnumTally)
     product_status: product?.enumOf('status', PRODUCT_STATUS) ?? null,
     product_inventory: product?.count('inventory') ?? null,
     ...rangeCols('product_original_price', product?.priceRange('original_price') ?? EMPTY_RANGE),
-    // 202409 only; 202412 dropped it (api doc §6.3), so null on the current version.
+    // 202409 only; 202412 dropped it (docs/tiktok-api.md#open-collaborations), so null on the current version.
     require_seller_approve_creator: c.bool('require_seller_approve_creator'),
     raw: c.obj,
   };

@@ -1,8 +1,8 @@
 /**
- * Money amounts -> exact decimal strings (decimal.js, never floats), api doc §10 "Money".
+ * Money amounts -> exact decimal strings (decimal.js, never floats), docs/tiktok-api.md#field-conventions.
  *
  * The API sends `{amount: string, currency}`, usually a plain decimal ("12.21", "1000"), but the
- * official creator-orders example (api doc §5.1) carries LOCALIZED display strings for IDR: "Rp9.900"
+ * official creator-orders example (docs/tiktok-api.md#creator-orders) carries LOCALIZED display strings for IDR: "Rp9.900"
  * (= 9900 IDR, '.' as thousands separator) next to "Rp1.00" (= 1.00). The rule, applied after removing
  * an optional sign and a currency marker (letters and currency symbols, e.g. "Rp", "$", "US$", "₫",
  * "VND ", before or after the digits):
@@ -28,7 +28,7 @@
 import { Decimal } from 'decimal.js';
 import { reject } from './errors.ts';
 
-/** ISO 4217 currencies with 0 minor units, plus IDR which TikTok formats without decimals (api doc §5.1). */
+/** ISO 4217 currencies with 0 minor units, plus IDR which TikTok formats without decimals (docs/tiktok-api.md#creator-orders). */
 export const ZERO_MINOR_UNIT_CURRENCIES: ReadonlySet<string> = new Set([
   'BIF',
   'CLP',

@@ -1,5 +1,5 @@
 /**
- * Lenient-but-safe decoding of the API's scalar fields (api doc §10 "Field conventions"): numeric-looking
+ * Lenient-but-safe decoding of the API's scalar fields (docs/tiktok-api.md#field-conventions): numeric-looking
  * fields arrive as int OR string, epochs as seconds OR milliseconds, ids as strings (rarely numbers).
  * Each function returns the decoded value or null for "absent" (undefined / null), and raises a
  * RecordRejection (via `reject`) for a value that is present but wrong. `path` names the field in
@@ -14,7 +14,7 @@ export const MAX_ID_BYTES = 1024;
 const INT4_MAX = 2_147_483_647;
 /** 9999-12-31T23:59:59Z: a later instant is absurd and would not fit a timestamptz sensibly. */
 const MAX_EPOCH_S = 253_402_300_799;
-/** Api doc §10 [INF]: "For epoch fields, treat values > 1e12 as milliseconds". */
+/** docs/tiktok-api.md#field-conventions [INF]: "For epoch fields, treat values > 1e12 as milliseconds". */
 export const EPOCH_MS_THRESHOLD = 1e12;
 export const BPS_MIN = 0;
 /** 100 % in basis points; the documented commission ranges stay within [100, 8000]. */
@@ -83,7 +83,7 @@ export function parseCount(v: unknown, path: string): number | null {
   return n;
 }
 
-/** Basis points (api doc §10 "Rates"): int or digit string -> integer in [0, 10000]. */
+/** Basis points (docs/tiktok-api.md#field-conventions): int or digit string -> integer in [0, 10000]. */
 export function parseBps(v: unknown, path: string): number | null {
   if (typeof v === 'string' && v.trim() === '') reject(`bad_bps:${path}`, 'empty rate');
   const n = toInteger(v, path, 'bps');
@@ -94,7 +94,7 @@ export function parseBps(v: unknown, path: string): number | null {
 }
 
 /**
- * Epoch seconds or milliseconds, int or digit string -> Date (api doc §10: most fields are seconds,
+ * Epoch seconds or milliseconds, int or digit string -> Date (docs/tiktok-api.md#field-conventions: most fields are seconds,
  * fulfillment `effective_*_time` are string ms although documented as epoch; values > 1e12 are ms).
  * [INF] 0 means "not set" (e.g. an undelivered order's delivery_time) and becomes null.
  * Limitation of the threshold: a millisecond value at or below 1e12 (an instant before 2001-09-09) would

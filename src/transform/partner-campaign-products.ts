@@ -1,7 +1,7 @@
 /**
- * Products of one partner campaign (api doc §8.3, GET /affiliate_partner/202405/campaigns/{id}/products)
+ * Products of one partner campaign (docs/tiktok-api.md#campaign-products, GET /affiliate_partner/202405/campaigns/{id}/products)
  * -> partnerCampaignProducts. ctx.ownerId is the category asset cipher; ctx.scope.campaign_id the campaign.
- * All rates here are int bps; prices are `{currency, amount}` money values (api doc §8.3).
+ * All rates here are int bps; prices are `{currency, amount}` money values (docs/tiktok-api.md#campaign-products).
  */
 import type { RecordContract } from './contract.ts';
 import { REVIEW_STATUS } from './enums.ts';

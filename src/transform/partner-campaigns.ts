@@ -1,5 +1,5 @@
 /**
- * Affiliate partner campaigns (api doc §8.1 list + §8.2 detail) -> partnerCampaigns.
+ * Affiliate partner campaigns (docs/tiktok-api.md#partner-campaigns list + docs/tiktok-api.md#campaign-detail detail) -> partnerCampaigns.
  * ctx.ownerId is the category asset cipher the sync used (partner_id).
  *
  * Each item is `{ summary, detail }`: the list record and the GET detail `data` (null when the GET

@@ -134,7 +134,7 @@ export class Reader {
   }
 
   /**
-   * `{amount, currency}` (api doc §10). Absent object -> both null. A present object with a null or
+   * `{amount, currency}` (docs/tiktok-api.md#field-conventions). Absent object -> both null. A present object with a null or
    * missing amount -> null amount; an amount present but unparseable -> rejection, never zero.
    */
   money(field: string): Money {
@@ -153,7 +153,7 @@ export class Reader {
     return { amount: parsed.value, currency };
   }
 
-  /** `{currency, minimum_amount, maximum_amount}` (api doc §10 "Ranges"). */
+  /** `{currency, minimum_amount, maximum_amount}` (docs/tiktok-api.md#field-conventions). */
   priceRange(field: string): PriceRange {
     const r = this.child(field);
     if (r === null) return { min: null, max: null, currency: null };

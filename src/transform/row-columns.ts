@@ -1,6 +1,6 @@
 /**
  * Row-side twin of src/load/schema/columns.ts (transform may not import load): the same mechanical
- * WAREHOUSE.md naming of money, price-range and bps columns. The schema tests check that every
+ * docs/warehouse.md#column-conventions naming of money, price-range and bps columns. The schema tests check that every
  * normalizer emits exactly its table's non-bookkeeping columns, so the two cannot drift apart.
  */
 import type { Money, PriceRange } from './reader.ts';

@@ -1,5 +1,5 @@
 /**
- * Seller affiliate orders (api doc §4.1, POST /affiliate_seller/202410/orders/search) ->
+ * Seller affiliate orders (docs/tiktok-api.md#seller-orders, POST /affiliate_seller/202410/orders/search) ->
  * sellerOrders + sellerOrderSkus. ctx.ownerId is the shop id.
  *
  * An order with one bad line is rejected WHOLE: its lines are keyed by position among identical
@@ -79,7 +79,7 @@ function line(sku: Reader, shopId: string, orderId: string, index: number): Row 
     returned_quantity: sku.count('returned_quantity'),
     commission_model: sku.text('commission_model'),
     commission_tier_setting: sku.text('commission_tier_setting'),
-    // Strings in 202410 ("1550" = 15.50 %), api doc §4.1 / §10; ints accepted too.
+    // Strings in 202410 ("1550" = 15.50 %), docs/tiktok-api.md#seller-orders / docs/tiktok-api.md#field-conventions; ints accepted too.
     commission_rate_bps: sku.bps('commission_rate'),
     shop_ads_commission_rate_bps: sku.bps('shop_ads_commission_rate'),
   };

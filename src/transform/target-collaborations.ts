@@ -1,5 +1,5 @@
 /**
- * Target collaborations (api doc §7.2 search 202508 + §7.3 GET detail) -> targetCollaborations,
+ * Target collaborations (docs/tiktok-api.md#target-collaborations search 202508 + docs/tiktok-api.md#target-collaboration-detail GET detail) -> targetCollaborations,
  * targetCollaborationProducts, targetCollaborationCreators. ctx.ownerId is the shop id.
  *
  * Each item is `{ search, detail, collaboration_status }`: the search record, the detail (the
@@ -77,9 +77,9 @@ function product(p: Reader, shopId: string, collaborationId: string): Row {
     commission_effective_status: p.enumOf('commission_effective_status', EFFECTIVE_STATUS),
     ...rangeCols('original_price', p.priceRange('original_price')),
     commission_rate_bps: commission?.bps('rate') ?? null,
-    // 202508 only (api doc §7.3).
+    // 202508 only (docs/tiktok-api.md#target-collaboration-detail).
     shop_ads_commission_rate_bps: commission?.bps('shop_ads_commission_rate') ?? null,
-    // Unix seconds sent AS A STRING (api doc §7.3, §10).
+    // Unix seconds sent AS A STRING (docs/tiktok-api.md#target-collaboration-detail, docs/tiktok-api.md#field-conventions).
     commission_effective_time: commission?.time('effective_time') ?? null,
     ...rangeCols('commission', commission?.priceRangeHere() ?? { min: null, max: null, currency: null }),
     raw: p.obj,
@@ -87,8 +87,8 @@ function product(p: Reader, shopId: string, collaborationId: string): Row {
 }
 
 function creator(c: Reader, shopId: string, collaborationId: string): Row {
-  // creator_open_id only from 202508, user_id only in 202409, neither in 202412 (api doc §7.3):
-  // WAREHOUSE.md keys the creator by open id where given, else by username.
+  // creator_open_id only from 202508, user_id only in 202409, neither in 202412 (docs/tiktok-api.md#target-collaboration-detail):
+  // docs/warehouse.md#owners keys the creator by open id where given, else by username.
   const openId = c.id('creator_open_id');
   const username = c.text('username');
   const key = openId ?? (username === '' ? null : username);
@@ -134,7 +134,7 @@ function mapItem(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial
     start_time: pick((r) => r.time('start_time')),
     end_time: pick((r) => r.time('end_time')),
     update_time: pick((r) => r.time('update_time')),
-    // The search spells it "creator_inivited_count" (api doc §7.2), the detail correctly; a fixed
+    // The search spells it "creator_inivited_count" (docs/tiktok-api.md#target-collaborations), the detail correctly; a fixed
     // search spelling is accepted too.
     creator_invited_count: pick((r) => r.count('creator_invited_count') ?? r.count('creator_inivited_count')),
     showcase_creator_count: pick((r) => r.count('showcase_creator_count')),

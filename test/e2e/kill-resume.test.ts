@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md invariant 2: worker PROCESSES killed with SIGKILL at >= 10 different points of a
+ * docs/architecture.md#invariant-2-kill-and-resume: worker PROCESSES killed with SIGKILL at >= 10 different points of a
  * backfill, then restarted, end with exactly the rows of the ground truth: no gap, no duplicate, every
  * window of the ledger done. Each kill lands after the victim committed at least one page of its own,
  * so every kill interrupts a different position. The next worker is started before the kill, so its

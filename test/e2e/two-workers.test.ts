@@ -1,6 +1,6 @@
 /**
  * Two worker PROCESSES on one queue: one (connection, stream) is never synced by both at once
- * (ARCHITECTURE.md invariant 4: runs of a stream never overlap in etl.sync_runs, duplicates are
+ * (docs/architecture.md#invariant-4-one-sync-per-stream-at-a-time: runs of a stream never overlap in etl.sync_runs, duplicates are
  * delayed, not failed), and together they stay under the shared per-key rate budget (invariant 5:
  * the sandbox's peakRpsPerKey, measured over 1 s windows, stays at the budget).
  */

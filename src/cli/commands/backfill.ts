@@ -1,5 +1,5 @@
 /**
- * `affiliate-etl backfill --stream S --from DATE --to DATE [--connection ID] [--dry-run]` (CLI.md):
+ * `affiliate-etl backfill --stream S --from DATE --to DATE [--connection ID] [--dry-run]` (README.md#commands):
  * backfills a create-time range of an order stream as windows recorded in the etl.sync_windows
  * ledger, with a progress bar. It never moves the incremental watermark, and it is resumable: the
  * job id is deterministic and done windows are skipped, so running it again continues.

@@ -1,5 +1,5 @@
 /**
- * `affiliate-etl connections add|list|remove|disable|enable|rotate-key` (CLI.md). Secrets go in
+ * `affiliate-etl connections add|list|remove|disable|enable|rotate-key` (README.md#commands). Secrets go in
  * encrypted and never come out: `list` reads only the public columns, and errors are scrubbed.
  */
 import { Argument, type Command, Option } from 'commander';

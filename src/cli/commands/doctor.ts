@@ -1,5 +1,5 @@
 /**
- * `affiliate-etl doctor` (CLI.md): Postgres and Redis reachable (and Redis never evicting), the
+ * `affiliate-etl doctor` (README.md#commands): Postgres and Redis reachable (and Redis never evicting), the
  * migrations applied and current, every connection's tokens, scopes and endpoint versions with one
  * cheap call each. Exit 1 when any check FAILs, 2 when the configuration itself is bad.
  */

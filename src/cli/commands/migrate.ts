@@ -1,4 +1,4 @@
-/** `affiliate-etl migrate`: applies the migrations; safe from several processes at once (CLI.md). */
+/** `affiliate-etl migrate`: applies the migrations; safe from several processes at once (README.md#commands). */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import type { CliContext } from '../context.ts';

@@ -1,6 +1,6 @@
 /**
  * `affiliate-etl schedule list` / `schedule set --stream S --every DURATION|--cron EXPR
- * [--connection ID]` (CLI.md), plus `schedule disable|enable|reset`. Rules live in etl.schedules;
+ * [--connection ID]` (README.md#commands), plus `schedule disable|enable|reset`. Rules live in etl.schedules;
  * every worker start upserts one BullMQ Job Scheduler per (connection, stream) from them, and a
  * change made here is applied to the schedulers at once when Redis is reachable.
  */

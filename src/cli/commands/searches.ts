@@ -2,7 +2,7 @@
  * `affiliate-etl searches add|list|remove`: the saved marketplace searches that the
  * open_collaboration_products (seller) and creator_open_collaboration_products (creator) streams
  * snapshot, per connection (etl.saved_searches). The
- * criteria are stored with the API's own body field names (api doc §6.1), so what is stored is
+ * criteria are stored with the API's own body field names (docs/tiktok-api.md#open-collaboration-product-search), so what is stored is
  * exactly what is sent. Without any saved search the stream syncs a default one (all products).
  */
 import { Argument, type Command, InvalidArgumentError } from 'commander';
@@ -11,7 +11,7 @@ import { collect, parseConnectionId, parseText } from '../ui/args.ts';
 import type { SearchInput } from '../ui/searches-run.ts';
 
 const HELP = `
-Criteria (all optional, AND-combined; api doc §6.1): --keyword (repeatable, up to 20), --price-min /
+Criteria (all optional, AND-combined; docs/tiktok-api.md#open-collaboration-product-search): --keyword (repeatable, up to 20), --price-min /
 --price-max (decimal, the product's sales price), --category (first-level category id),
 --commission-min / --commission-max (percent, e.g. 12.5), or the raw request body with --criteria.
 
@@ -84,7 +84,7 @@ function parseSearchId(value: string): string {
   return id;
 }
 
-/** Money stays a decimal string (never a float); api doc §6.1: amounts must be > 0. */
+/** Money stays a decimal string (never a float); docs/tiktok-api.md#open-collaboration-product-search: amounts must be > 0. */
 function parseAmount(value: string): string {
   const text = value.trim();
   if (!/^\d{1,12}(\.\d{1,4})?$/.test(text) || Number(text) <= 0) {
@@ -93,7 +93,7 @@ function parseAmount(value: string): string {
   return text;
 }
 
-/** Percent -> basis points (api doc §10: 1234 = 12.34 %). */
+/** Percent -> basis points (docs/tiktok-api.md#field-conventions: 1234 = 12.34 %). */
 function parsePercent(value: string): number {
   const text = value.trim().replace(/%$/, '');
   if (!/^\d{1,3}(\.\d{1,2})?$/.test(text) || Number(text) > 100) {

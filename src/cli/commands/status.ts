@@ -1,5 +1,5 @@
 /**
- * `affiliate-etl status` (CLI.md): per connection x stream, the last run (when, how long, rows
+ * `affiliate-etl status` (README.md#commands): per connection x stream, the last run (when, how long, rows
  * inserted / updated / unchanged / rejected), freshness of the newest business timestamp, the next
  * scheduled run; problems first, each led by its cause (re-authorization needed since when and why,
  * failing since when with which error, not succeeded for how many intervals) with its remedy.

@@ -1,6 +1,6 @@
 /**
- * `affiliate-etl sync [--stream S]... [--connection ID]...` (CLI.md): runs the selected syncs now
- * through the SAME BullMQ job path as the scheduled ones (STYLE.md guideline 13), processing them in
+ * `affiliate-etl sync [--stream S]... [--connection ID]...` (README.md#commands): runs the selected syncs now
+ * through the SAME BullMQ job path as the scheduled ones (CONTRIBUTING.md#the-cli-runs-the-job-path), processing them in
  * this process when no worker is running, waits, prints a summary table and what did not sync. Exit 0
  * only when every selected sync succeeded, 1 otherwise (a connection awaiting re-authorization
  * included), 2 for a bad selection or a wrong ETL_ENCRYPTION_KEY.

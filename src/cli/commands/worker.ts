@@ -1,5 +1,5 @@
 /**
- * `affiliate-etl worker [--concurrency N]` (CLI.md): the long-running process. Registers the job
+ * `affiliate-etl worker [--concurrency N]` (README.md#commands): the long-running process. Registers the job
  * schedulers, processes sync and backfill jobs, serves Prometheus metrics plus /healthz and /readyz
  * on METRICS_PORT, and stops gracefully on SIGTERM/SIGINT (active jobs get SHUTDOWN_TIMEOUT_MS to
  * finish, then are aborted at their last committed page).

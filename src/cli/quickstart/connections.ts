@@ -1,7 +1,7 @@
 /**
  * Adds the sandbox's test accounts (sellers, creators, the partner) as connections, through the very
  * function `affiliate-etl connections add` uses (src/cli/ui/add-connection.ts): the auth code is
- * exchanged for tokens (api doc §3.1), the account is probed (shops §3.4, category assets §3.5, one
+ * exchanged for tokens (docs/tiktok-api.md#exchanging-an-auth-code), the account is probed (shops docs/tiktok-api.md#authorized-shops, category assets docs/tiktok-api.md#authorized-category-assets, one
  * page of its main endpoint), and the tokens are stored encrypted.
  *
  * Running it again adds nothing: the restarted sandbox serves the same accounts (same seed), and

@@ -1,6 +1,6 @@
 /**
  * Three questions analysts ask first, as SQL they can paste into psql or a BI tool. They read the
- * documented views and tables only (WAREHOUSE.md), so they keep working as the pipeline evolves.
+ * documented views and tables only (docs/warehouse.md#views), so they keep working as the pipeline evolves.
  */
 import { FINAL_ORDER_STATUSES } from '../../transform/final-statuses.ts';
 

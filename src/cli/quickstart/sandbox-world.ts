@@ -52,7 +52,7 @@ export async function startQuickstartSandbox(
     ...(opts.faults ? { faults: opts.faults } : {}),
   });
   // The pipeline signs requests with the real clock and the sandbox checks timestamps against its
-  // virtual one (api doc §1.1: within [now - 5 min, now + 30 s]): both must read the same time.
+  // virtual one (docs/tiktok-api.md#common-parameters: within [now - 5 min, now + 30 s]): both must read the same time.
   const advancedMs = Math.max(0, now() - sandbox.clock.nowMs());
   sandbox.clock.advance(advancedMs);
   return { sandbox, reused: known !== undefined, advancedMs };

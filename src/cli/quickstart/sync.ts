@@ -1,6 +1,6 @@
 /**
  * The quick start's full sync: every stream of every quick-start connection, through the same
- * BullMQ job path as `affiliate-etl sync` and the scheduled runs (STYLE.md guideline 13), processed
+ * BullMQ job path as `affiliate-etl sync` and the scheduled runs (CONTRIBUTING.md#the-cli-runs-the-job-path), processed
  * in this process (enqueueAndWait with processInline), with a progress display: a bar on a
  * terminal, throttled plain lines in CI and pipes (src/cli/ui/progress.ts).
  */

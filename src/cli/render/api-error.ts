@@ -1,7 +1,7 @@
 /**
  * Turns an API client error into what an operator must DO about it. The client's message already
  * says what happened (endpoint, code, request_id, scrubbed); this adds the remedy, keyed on the
- * API code first (api doc §9.1) and on the error class second.
+ * API code first (docs/tiktok-api.md#error-codes) and on the error class second.
  */
 import type { ConnectionKind } from '../../core/streams.ts';
 
@@ -20,7 +20,7 @@ export interface ExplainContext {
   authBaseUrl?: string;
 }
 
-/** Scope packages per connection kind (api doc §4, §5, §8; the creator and partner keys are [3P]/[INF], §12.10). */
+/** Scope packages per connection kind (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#creator-orders, docs/tiktok-api.md#partner-campaigns; the creator and partner keys are [3P]/[INF], docs/tiktok-api.md#scope-keys). */
 export const SCOPE_PACKAGE: Record<ConnectionKind, { title: string; key: string }> = {
   seller: { title: 'Read Seller Affiliate Collaboration', key: 'seller.affiliate_collaboration.read' },
   creator: { title: 'Read Creator Affiliate Collaborations', key: 'creator.affiliate_collaboration.read' },
@@ -52,15 +52,15 @@ export function remedyFor(err: unknown, ctx: ExplainContext = {}): string | null
   switch (e.code) {
     case 106001:
       return (
-        `The request signature was rejected (106001, api doc §2): the app secret does not belong to the app key${app}. ` +
+        `The request signature was rejected (106001, docs/tiktok-api.md#signing): the app secret does not belong to the app key${app}. ` +
         'Copy the App secret from TikTok Shop Partner Center (App & Service > your app > Basic information) into ' +
         '--app-secret or TIKTOK_APP_SECRET.'
       );
     case 36009004:
       return (
-        'The API refused the app key, the token or the request timestamp (36009004, api doc §9.1): check --app-key / ' +
+        'The API refused the app key, the token or the request timestamp (36009004, docs/tiktok-api.md#error-codes): check --app-key / ' +
         'TIKTOK_APP_KEY and --app-secret / TIKTOK_APP_SECRET, that the token belongs to this app, and that this ' +
-        "machine's clock is right (timestamps must be within 5 minutes of TikTok's, api doc §1.1)."
+        "machine's clock is right (timestamps must be within 5 minutes of TikTok's, docs/tiktok-api.md#common-parameters)."
       );
     case 105005: {
       const pkg = ctx.kind ? SCOPE_PACKAGE[ctx.kind] : null;
@@ -72,7 +72,7 @@ export function remedyFor(err: unknown, ctx: ExplainContext = {}): string | null
     }
     case 101000:
       return (
-        `The token is not of the right kind for this endpoint (101000, api doc §1.2)${ctx.kind ? `: a ${ctx.kind} connection needs a ${ctx.kind} token (user_type ${ctx.kind === 'seller' ? 0 : ctx.kind === 'creator' ? 1 : 3})` : ''}. ` +
+        `The token is not of the right kind for this endpoint (101000, docs/tiktok-api.md#token-types)${ctx.kind ? `: a ${ctx.kind} connection needs a ${ctx.kind} token (user_type ${ctx.kind === 'seller' ? 0 : ctx.kind === 'creator' ? 1 : 3})` : ''}. ` +
         'Check that you chose seller, creator or partner correctly.'
       );
     case 36009033:
@@ -101,7 +101,7 @@ export function remedyFor(err: unknown, ctx: ExplainContext = {}): string | null
         `${ctx.apiBaseUrl ? ` (${ctx.apiBaseUrl})` : ''} / TIKTOK_AUTH_BASE_URL and the network, then try again.`
       );
     case 'ResponseShapeError':
-      return 'The API answered with an unexpected shape: the endpoint version may have changed (api doc §0, versioning). Report it with the request_id.';
+      return 'The API answered with an unexpected shape: the endpoint version may have changed (docs/tiktok-api.md#sources, versioning). Report it with the request_id.';
     case 'InvalidRequestError':
       return 'The API rejected the request; the message above says which parameter. Check the values given on the command line.';
     default:

@@ -1,9 +1,9 @@
 /**
  * `connections add`: from an auth code or a token pair to a stored, verified connection.
- *   1. auth code -> tokens (api doc §3.1; single use, 30 min), checking the token's user_type is the
- *      kind asked for (§1.2: 0 seller, 1 creator, 3 partner);
+ *   1. auth code -> tokens (docs/tiktok-api.md#exchanging-an-auth-code; single use, 30 min), checking the token's user_type is the
+ *      kind asked for (docs/tiktok-api.md#token-types: 0 seller, 1 creator, 3 partner);
  *   2. probe: discovery of shops / category assets plus one 1-record page (probe.ts); an expired
- *      access token is refreshed on the way (§3.2) and the fresh pair is what gets stored;
+ *      access token is refreshed on the way (docs/tiktok-api.md#refreshing) and the fresh pair is what gets stored;
  *   3. store, encrypted (src/load/connections.ts). The same account and app added again (a
  *      re-authorization) replaces the tokens of the existing connection instead of duplicating it.
  * Nothing is stored unless every call succeeded.
@@ -32,7 +32,7 @@ export type Credentials =
   | {
       accessToken: string;
       refreshToken: string;
-      /** Absolute epoch seconds (api doc §3.3). */
+      /** Absolute epoch seconds (docs/tiktok-api.md#token-response). */
       accessTokenExpiresAt: number;
       refreshTokenExpiresAt: number | null;
       openId: string | null;
@@ -100,7 +100,7 @@ export async function addVerifiedConnection(
       accessToken: c.accessToken,
       refreshToken: c.refreshToken,
       accessTokenExpiresAt: c.accessTokenExpiresAt,
-      // api doc §12.8: the refresh lifetime is undocumented; unknown = never expires as far as we know.
+      // docs/tiktok-api.md#refresh-token-lifetime: the refresh lifetime is undocumented; unknown = never expires as far as we know.
       refreshTokenExpiresAt: c.refreshTokenExpiresAt ?? Number.MAX_SAFE_INTEGER,
     });
   }

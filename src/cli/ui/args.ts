@@ -1,6 +1,6 @@
 /**
  * Argument parsers for the operator commands. Each throws commander's InvalidArgumentError, which
- * the CLI turns into exit code 2 with a message that says what a good value looks like (CLI.md:
+ * the CLI turns into exit code 2 with a message that says what a good value looks like (README.md#commands:
  * "bad usage ... message says what to fix").
  */
 import { InvalidArgumentError } from 'commander';
@@ -98,7 +98,7 @@ export function parseDate(value: string): Date {
 }
 
 /**
- * Token expiries are absolute epoch seconds (api doc §3.3: `*_expire_in` is a timestamp, not a TTL).
+ * Token expiries are absolute epoch seconds (docs/tiktok-api.md#token-response: `*_expire_in` is a timestamp, not a TTL).
  * Milliseconds (13 digits) are accepted and converted, since that is what a JS `Date.now()` prints.
  */
 export function parseEpochSeconds(value: string): number {

@@ -184,7 +184,7 @@ async function connectionChecks(
       detail: 'granted scopes unknown (tokens were given directly); the API call below checks access',
     });
   } else if (missing.length > 0) {
-    // Creator and partner scope keys are known only from third-party notes (api doc §12.10): the
+    // Creator and partner scope keys are known only from third-party notes (docs/tiktok-api.md#scope-keys): the
     // API call below is the real test, so a key mismatch alone is a warning.
     out.push({
       verdict: 'warn',

@@ -1,5 +1,5 @@
 /**
- * The token-refresh lock doctor uses if a probe has to refresh a token (api doc §3.2: a refresh
+ * The token-refresh lock doctor uses if a probe has to refresh a token (docs/tiktok-api.md#refreshing: a refresh
  * rotates the pair, so two concurrent refreshes would leave one holder with dead credentials). The
  * same Redis lock keys as the engine (src/jobs/build-deps.ts) when Redis answers; otherwise a
  * process-local lock, which is enough when no worker can be running without Redis anyway.

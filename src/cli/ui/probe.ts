@@ -1,7 +1,7 @@
 /**
  * One cheap round of calls that proves a connection works, shared by `connections add` (before
- * anything is stored) and `doctor`: discovery (seller: authorized shops, api doc §3.4; partner:
- * category assets, §3.5) and one 1-record page of the kind's main endpoint, which proves the
+ * anything is stored) and `doctor`: discovery (seller: authorized shops, docs/tiktok-api.md#authorized-shops; partner:
+ * category assets, docs/tiktok-api.md#authorized-category-assets) and one 1-record page of the kind's main endpoint, which proves the
  * signature, the token, the scope package and the endpoint version in one go.
  */
 import type { ConnectionKind } from '../../core/streams.ts';
@@ -111,7 +111,7 @@ export async function probeConnection(
 
 /**
  * Tokens held in memory for a connection that is not stored yet: `connections add` with an access
- * token that turns out to be expired refreshes it here (api doc §3.2), and the fresh pair is what
+ * token that turns out to be expired refreshes it here (docs/tiktok-api.md#refreshing), and the fresh pair is what
  * gets stored.
  */
 export class MemoryTokens implements TokenSource {

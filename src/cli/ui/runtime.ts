@@ -1,5 +1,5 @@
 /**
- * What the operator commands open, built once per command at the CLI edge (STYLE.md guideline 11):
+ * What the operator commands open, built once per command at the CLI edge (CONTRIBUTING.md#dependencies-passed-in):
  * the validated config, a logger on stderr, a small Postgres pool, the credentials box, an API
  * client. `withRuntime` closes everything it opened, whatever happens, so a failed command never
  * leaves a pool keeping the process alive.

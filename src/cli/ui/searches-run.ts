@@ -22,7 +22,7 @@ export interface SearchInput {
 
 const BODY_FIELDS = ['title_keywords', 'sales_price_range', 'category', 'commission_rate_range'];
 
-/** The request body of api doc §6.1 from the flags (field names exactly as the API spells them). */
+/** The request body of docs/tiktok-api.md#open-collaboration-product-search from the flags (field names exactly as the API spells them). */
 export function criteriaFrom(input: SearchInput): Record<string, unknown> {
   const flagsUsed =
     input.keyword !== undefined ||
@@ -36,7 +36,7 @@ export function criteriaFrom(input: SearchInput): Record<string, unknown> {
     const unknown = Object.keys(input.criteria).filter((k) => !BODY_FIELDS.includes(k));
     if (unknown.length > 0) {
       throw new CliError(
-        `--criteria has unknown field(s) ${unknown.join(', ')}; the API accepts ${BODY_FIELDS.join(', ')} (api doc §6.1).`,
+        `--criteria has unknown field(s) ${unknown.join(', ')}; the API accepts ${BODY_FIELDS.join(', ')} (docs/tiktok-api.md#open-collaboration-product-search).`,
         EXIT_USAGE,
       );
     }
@@ -44,9 +44,15 @@ export function criteriaFrom(input: SearchInput): Record<string, unknown> {
   }
   const keywords = input.keyword ?? [];
   if (keywords.length > 20)
-    throw new CliError(`At most 20 --keyword values (api doc §6.1); got ${keywords.length}.`, EXIT_USAGE);
+    throw new CliError(
+      `At most 20 --keyword values (docs/tiktok-api.md#open-collaboration-product-search); got ${keywords.length}.`,
+      EXIT_USAGE,
+    );
   if (keywords.some((k) => k.length > 255))
-    throw new CliError('A --keyword may be at most 255 characters (api doc §6.1).', EXIT_USAGE);
+    throw new CliError(
+      'A --keyword may be at most 255 characters (docs/tiktok-api.md#open-collaboration-product-search).',
+      EXIT_USAGE,
+    );
   if (input.priceMin && input.priceMax && Number(input.priceMin) >= Number(input.priceMax)) {
     throw new CliError('--price-min must be below --price-max.', EXIT_USAGE);
   }
@@ -83,7 +89,7 @@ export function slug(name: string): string {
 
 export async function addSearchCommand(ctx: CliContext, input: SearchInput): Promise<void> {
   const criteria = criteriaFrom(input);
-  // The products table's grain is (search_id, product_id), across connections (WAREHOUSE.md), so
+  // The products table's grain is (search_id, product_id), across connections (docs/warehouse.md), so
   // the default id carries the connection id.
   const searchId = input.id ?? `${input.connection}:${slug(input.name)}`;
   await withRuntime(ctx, 'searches', ['database'], async (rt) => {

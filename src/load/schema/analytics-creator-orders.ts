@@ -1,6 +1,6 @@
 /**
- * Creator affiliate orders (stream creator_affiliate_orders, api doc §5.1 v202410).
- * Grain (WAREHOUSE.md): creator_orders (creator_id, order_id); creator_order_skus (creator_id, order_id, sku_id).
+ * Creator affiliate orders (stream creator_affiliate_orders, docs/tiktok-api.md#creator-orders v202410).
+ * Grain (docs/warehouse.md#tables): creator_orders (creator_id, order_id); creator_order_skus (creator_id, order_id, sku_id).
  * Orders are a windowed stream (not a snapshot): no tombstone columns.
  */
 import { sql } from 'drizzle-orm';
@@ -12,7 +12,7 @@ import { notFinalStatusSql } from './analytics-final.ts';
 import { ORDER_LINE_CARRIED_DOCS, orderDateSql } from './order-partitions.ts';
 
 const CREATOR_STATUS_DOC =
-  'Order status as sent, creator enum (api doc §5.1): UNSPECIFIED, ORDERED (placed, estimate available), ' +
+  'Order status as sent, creator enum (docs/tiktok-api.md#creator-orders): UNSPECIFIED, ORDERED (placed, estimate available), ' +
   'SETTLED, REFUNDED (returned/refunded/cancelled, no commission), FROZEN (possible fraud), DEDUCTED ' +
   '(additional deduction). Final: SETTLED, REFUNDED, DEDUCTED.';
 
@@ -98,7 +98,7 @@ const ORDER_TOTAL_NOTE =
 
 export const creatorOrdersDoc: RelationDoc = documentTable(
   creatorOrders,
-  'Creator affiliate orders, one row per order credited to a creator (api doc §5.1, POST ' +
+  'Creator affiliate orders, one row per order credited to a creator (docs/tiktok-api.md#creator-orders, POST ' +
     '/affiliate_creator/202410/orders/search). Grain: (creator_id, order_id). Lines are in creator_order_skus.',
   {
     creator_id: "Owner: the creator's open_id from the creator token (etl.connections.open_id).",
@@ -122,7 +122,7 @@ export const creatorOrdersDoc: RelationDoc = documentTable(
 
 export const creatorOrderSkusDoc: RelationDoc = documentTable(
   creatorOrderSkus,
-  'Creator affiliate order lines (api doc §5.1 orders[].skus[]). Grain: (creator_id, order_id, sku_id).',
+  'Creator affiliate order lines (docs/tiktok-api.md#creator-orders orders[].skus[]). Grain: (creator_id, order_id, sku_id).',
   {
     creator_id: "Owner: the creator's open_id. Joins creator_orders on (creator_id, order_id).",
     order_id: 'TikTok order id. Source: orders[].id.',

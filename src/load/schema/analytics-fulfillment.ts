@@ -1,8 +1,8 @@
 /**
- * Creator fulfillment of a partner campaign product (api doc §8.4, GET
+ * Creator fulfillment of a partner campaign product (docs/tiktok-api.md#creator-fulfillment, GET
  * /affiliate_partner/202508/campaigns/{c}/products/{p}/performance): the current state (snapshot per
  * campaign x product) and one history row a day for trends.
- * Grain (WAREHOUSE.md): campaign_creator_fulfillment (partner_id, campaign_id, product_id, creator_open_id);
+ * Grain (docs/warehouse.md#tables): campaign_creator_fulfillment (partner_id, campaign_id, product_id, creator_open_id);
  * campaign_creator_fulfillment_daily (+ snapshot_date).
  */
 import { sql } from 'drizzle-orm';
@@ -22,7 +22,7 @@ import {
 import { tiktokAffiliate } from './analytics-schema.ts';
 
 export const FREE_SAMPLE_STATUS_DOC =
-  'Free sample status as sent (17 values, api doc §8.4): NOT_REQUESTED, PENDING, AWAITING_SHIPMENT, ' +
+  'Free sample status as sent (17 values, docs/tiktok-api.md#creator-fulfillment): NOT_REQUESTED, PENDING, AWAITING_SHIPMENT, ' +
   'AWAITING_COLLECTION, SHIPPED, CONTENT_PENDING, REJECT_CANCELLED, OVERDUE_CANCELLED, UNFULFIL_CANCELLED, ' +
   'DEL_PLAN_CANCELLED, SELLER_NOT_SHIP_CANCELLED, WITHDRAW_CANCELLED, UNFULFILLABLE_CANCELLED, ' +
   'OPERATOR_MANUAL_CANCELLED, OPERATOR_MANUAL_FAILED, OPERATOR_MANUAL_COMPLETED, COMPLETED.';
@@ -51,7 +51,7 @@ function fulfillmentMetricsDocs(): Record<string, string> {
     free_sample_status: FREE_SAMPLE_STATUS_DOC + ' Source: promotion_creators[].free_sample_status.',
     ...bpsDocs(
       'commission',
-      'promotion_creators[].commission (a STRING, and a rate, not money: api doc §8.4)',
+      'promotion_creators[].commission (a STRING, and a rate, not money: docs/tiktok-api.md#creator-fulfillment)',
       "The creator's commission rate",
     ),
     creator_follower_num: 'Follower count of the creator. Source: promotion_creators[].creator.follower_num.',
@@ -109,7 +109,7 @@ export const campaignCreatorFulfillmentDaily = tiktokAffiliate.table(
 
 export const campaignCreatorFulfillmentDoc: RelationDoc = documentTable(
   campaignCreatorFulfillment,
-  'Current fulfillment of each creator promoting a campaign product (api doc §8.4, 202508). ' +
+  'Current fulfillment of each creator promoting a campaign product (docs/tiktok-api.md#creator-fulfillment, 202508). ' +
     'Grain: (partner_id, campaign_id, product_id, creator_open_id). Snapshot per (campaign, product); ' +
     'day-by-day history in campaign_creator_fulfillment_daily.',
   {
@@ -128,7 +128,7 @@ export const campaignCreatorFulfillmentDoc: RelationDoc = documentTable(
     ...fulfillmentMetricsDocs(),
     effective_start_time:
       'Start of the promotion (UTC). The API sends a STRING of Unix MILLISECONDS although its doc says epoch ' +
-      '(api doc §8.4, §10); values > 1e12 are read as ms. Source: promotion_creators[].effective_start_time.',
+      '(docs/tiktok-api.md#creator-fulfillment, docs/tiktok-api.md#field-conventions); values > 1e12 are read as ms. Source: promotion_creators[].effective_start_time.',
     effective_end_time:
       'End of the promotion (UTC; string ms, see effective_start_time). Source: effective_end_time.',
     raw: 'The promotion_creators[] record as received.',

@@ -1,7 +1,7 @@
 /**
- * Open collaborations of a shop (api doc §6.3, 202412) and open-collaboration marketplace product
- * searches (api doc §6.1, 202405). Both are snapshot streams: rows carry tombstone columns.
- * Grain (WAREHOUSE.md): open_collaborations (shop_id, open_collaboration_id);
+ * Open collaborations of a shop (docs/tiktok-api.md#open-collaborations, 202412) and open-collaboration marketplace product
+ * searches (docs/tiktok-api.md#open-collaboration-product-search, 202405). Both are snapshot streams: rows carry tombstone columns.
+ * Grain (docs/warehouse.md#tables): open_collaborations (shop_id, open_collaboration_id);
  * open_collaboration_products (search_id, product_id).
  */
 import { sql } from 'drizzle-orm';
@@ -83,7 +83,7 @@ export const openCollaborationProducts = tiktokAffiliate.table(
 
 export const openCollaborationsDoc: RelationDoc = documentTable(
   openCollaborations,
-  "The shop's own open collaborations (api doc §6.3, POST /affiliate_seller/202412/open_collaborations/search). " +
+  "The shop's own open collaborations (docs/tiktok-api.md#open-collaborations, POST /affiliate_seller/202412/open_collaborations/search). " +
     'Grain: (shop_id, open_collaboration_id). Snapshot: expired collaborations disappear from the API and ' +
     'are tombstoned (is_active = false).',
   {
@@ -123,7 +123,7 @@ export const openCollaborationsDoc: RelationDoc = documentTable(
 
 export const openCollaborationProductsDoc: RelationDoc = documentTable(
   openCollaborationProducts,
-  'Results of a saved open-collaboration marketplace search (api doc §6.1, POST ' +
+  'Results of a saved open-collaboration marketplace search (docs/tiktok-api.md#open-collaboration-product-search, POST ' +
     '/affiliate_seller/202405/open_collaborations/products/search): products of ANY shop in open ' +
     'collaboration. Grain: (search_id, product_id). Snapshot per saved search.',
   {

@@ -1,6 +1,6 @@
 /**
- * Affiliate partner (TAP) campaigns: list + detail (api doc §8.1, §8.2) and campaign products (§8.3).
- * Snapshot streams. Grain (WAREHOUSE.md): partner_campaigns (partner_id, campaign_id);
+ * Affiliate partner (TAP) campaigns: list + detail (docs/tiktok-api.md#partner-campaigns, docs/tiktok-api.md#campaign-detail) and campaign products (docs/tiktok-api.md#campaign-products).
+ * Snapshot streams. Grain (docs/warehouse.md#tables): partner_campaigns (partner_id, campaign_id);
  * partner_campaign_products (partner_id, campaign_id, product_id).
  */
 import { sql } from 'drizzle-orm';
@@ -87,7 +87,7 @@ export const partnerCampaignProducts = tiktokAffiliate.table(
 
 export const partnerCampaignsDoc: RelationDoc = documentTable(
   partnerCampaigns,
-  "An affiliate partner's campaigns (api doc §8.1 GET /affiliate_partner/202405/campaigns, with §8.2 " +
+  "An affiliate partner's campaigns (docs/tiktok-api.md#partner-campaigns GET /affiliate_partner/202405/campaigns, with docs/tiktok-api.md#campaign-detail " +
     'GET .../campaigns/{id} for the detail fields). Grain: (partner_id, campaign_id). Snapshot.',
   {
     partner_id:
@@ -116,15 +116,16 @@ export const partnerCampaignsDoc: RelationDoc = documentTable(
       'Contact channels as sent: {whatsapp, email, phone, zalo, viber, line} (detail only). Source: detail contact_info.',
     detail_fetched:
       'Whether the GET detail succeeded in the last sync; when false, detail-only columns are null.',
-    raw: 'The campaign list record as received (api doc §8.1).',
-    raw_detail: 'The campaign detail as received (api doc §8.2); null when not fetched.',
+    raw: 'The campaign list record as received (docs/tiktok-api.md#partner-campaigns).',
+    raw_detail:
+      'The campaign detail as received (docs/tiktok-api.md#campaign-detail); null when not fetched.',
     ...snapshotBookkeepingDocs(),
   },
 );
 
 export const partnerCampaignProductsDoc: RelationDoc = documentTable(
   partnerCampaignProducts,
-  'Products of a partner campaign (api doc §8.3 GET /affiliate_partner/202405/campaigns/{id}/products). ' +
+  'Products of a partner campaign (docs/tiktok-api.md#campaign-products GET /affiliate_partner/202405/campaigns/{id}/products). ' +
     'Grain: (partner_id, campaign_id, product_id). Snapshot per campaign.',
   {
     partner_id: 'Owner: the category asset cipher the sync used. Joins partner_campaigns.',

@@ -1,4 +1,4 @@
-/** The analysts' Postgres schema (WAREHOUSE.md "Schemas"): every analytics table and view lives here. */
+/** The analysts' Postgres schema (docs/warehouse.md#views): every analytics table and view lives here. */
 import { pgSchema } from 'drizzle-orm/pg-core';
 
 export const ANALYTICS_SCHEMA = 'tiktok_affiliate';

@@ -1,6 +1,6 @@
 /**
- * Seller affiliate orders (stream seller_affiliate_orders, api doc §4.1 v202410).
- * Grain (WAREHOUSE.md): seller_orders (shop_id, order_id); seller_order_skus (shop_id, order_id, line_key).
+ * Seller affiliate orders (stream seller_affiliate_orders, docs/tiktok-api.md#seller-orders v202410).
+ * Grain (docs/warehouse.md#tables): seller_orders (shop_id, order_id); seller_order_skus (shop_id, order_id, line_key).
  * Orders are a windowed stream (not a snapshot): no tombstone columns.
  */
 import { sql } from 'drizzle-orm';
@@ -12,7 +12,7 @@ import { notFinalStatusSql } from './analytics-final.ts';
 import { ORDER_LINE_CARRIED_DOCS, orderDateSql } from './order-partitions.ts';
 
 const SELLER_STATUS_DOC =
-  'Order status as sent (api doc §4.1): PROCESSING, COMPLETED, CANCELLED, FROZEN, DEDUCTED (ALL is a ' +
+  'Order status as sent (docs/tiktok-api.md#seller-orders): PROCESSING, COMPLETED, CANCELLED, FROZEN, DEDUCTED (ALL is a ' +
   'filter value). Final (no further change expected): COMPLETED, CANCELLED, DEDUCTED.';
 const CONTENT_TYPE_DOC =
   'How the sale was attributed, as sent: SHOP, VIDEO, LIVE, PRE_LIVE, PROMOTION_PAGE, LINKSHARE.';
@@ -39,7 +39,7 @@ export const sellerOrders = tiktokAffiliate.table(
     primaryKey({ name: 'seller_orders_pkey', columns: [t.shop_id, t.order_id, t.create_time] }),
     index('seller_orders_shop_create_time_idx').on(t.shop_id, t.create_time),
     index('seller_orders_shop_status_idx').on(t.shop_id, t.status),
-    // The settlement re-scan (ARCHITECTURE.md) looks for non-final orders by create time per shop.
+    // The settlement re-scan (docs/architecture.md) looks for non-final orders by create time per shop.
     index('seller_orders_open_create_time_idx')
       .on(t.shop_id, t.create_time)
       .where(notFinalStatusSql('seller')),
@@ -104,7 +104,7 @@ const ORDER_TOTAL_NOTE =
 
 export const sellerOrdersDoc: RelationDoc = documentTable(
   sellerOrders,
-  'Seller affiliate orders, one row per order of a shop (api doc §4.1, POST ' +
+  'Seller affiliate orders, one row per order of a shop (docs/tiktok-api.md#seller-orders, POST ' +
     '/affiliate_seller/202410/orders/search). Grain: (shop_id, order_id). Lines are in seller_order_skus. ' +
     'Status and commissions keep changing for weeks after create_time; the sync re-scans non-final orders.',
   {
@@ -139,14 +139,14 @@ export const sellerOrdersDoc: RelationDoc = documentTable(
 
 export const sellerOrderSkusDoc: RelationDoc = documentTable(
   sellerOrderSkus,
-  'Seller affiliate order lines (api doc §4.1 orders[].skus[]). Grain: (shop_id, order_id, line_key). ' +
+  'Seller affiliate order lines (docs/tiktok-api.md#seller-orders orders[].skus[]). Grain: (shop_id, order_id, line_key). ' +
     'The seller API has no sku id, so line_key is derived from the identifying fields of the line.',
   {
     shop_id: 'Owner: the TikTok shop id. Joins seller_orders on (shop_id, order_id).',
     order_id: 'TikTok order id. Source: orders[].id.',
     ...ORDER_LINE_CARRIED_DOCS('seller_orders'),
     line_key:
-      'Deterministic line key (the seller API has no sku id, api doc §4.1): first 16 hex chars of SHA-256 over ' +
+      'Deterministic line key (the seller API has no sku id, docs/tiktok-api.md#seller-orders): first 16 hex chars of SHA-256 over ' +
       'the JSON array [product_id, content_type, content_id, creator_username, campaign_id, ' +
       'open_collaboration_id, target_collaboration_id], plus "#n" (n >= 2) only for the n-th exact duplicate ' +
       'of those fields in the same order, counted in order of appearance. Stable across runs and under ' +

@@ -1,7 +1,7 @@
 /**
- * Target collaborations of a shop: the 202508 search per collaboration_status (api doc §7.2) plus the
- * GET detail of each (api doc §7.3) with its products and creators. Snapshot stream.
- * Grain (WAREHOUSE.md): target_collaborations (shop_id, target_collaboration_id);
+ * Target collaborations of a shop: the 202508 search per collaboration_status (docs/tiktok-api.md#target-collaborations) plus the
+ * GET detail of each (docs/tiktok-api.md#target-collaboration-detail) with its products and creators. Snapshot stream.
+ * Grain (docs/warehouse.md#tables): target_collaborations (shop_id, target_collaboration_id);
  * target_collaboration_products (+ product_id); target_collaboration_creators (+ creator_key).
  */
 import { sql } from 'drizzle-orm';
@@ -113,8 +113,8 @@ export const targetCollaborationCreators = tiktokAffiliate.table(
 
 export const targetCollaborationsDoc: RelationDoc = documentTable(
   targetCollaborations,
-  'Target collaborations of a shop (api doc §7.2 POST /affiliate_seller/202508/target_collaborations/search, ' +
-    'run once per collaboration_status, and §7.3 GET .../target_collaborations/{id} for the detail). ' +
+  'Target collaborations of a shop (docs/tiktok-api.md#target-collaborations POST /affiliate_seller/202508/target_collaborations/search, ' +
+    'run once per collaboration_status, and docs/tiktok-api.md#target-collaboration-detail GET .../target_collaborations/{id} for the detail). ' +
     'Grain: (shop_id, target_collaboration_id). Snapshot.',
   {
     shop_id: 'Owner: the TikTok shop id whose shop_cipher the sync used.',
@@ -130,7 +130,7 @@ export const targetCollaborationsDoc: RelationDoc = documentTable(
     update_time: 'Last update (UTC; API sends Unix seconds). Source: update_time.',
     creator_invited_count:
       'Creators invited (detail counts NORMAL ones only). Source: detail creator_invited_count, else the ' +
-      'search field creator_inivited_count (sic: the typo is the real field name in the search, api doc §7.2).',
+      'search field creator_inivited_count (sic: the typo is the real field name in the search, docs/tiktok-api.md#target-collaborations).',
     showcase_creator_count: 'Creators showcasing the products. Source: showcase_creator_count.',
     content_creator_count: 'Creators who made content. Source: content_creator_count.',
     product_count: 'Products in the collaboration. Source: product_count.',
@@ -141,7 +141,7 @@ export const targetCollaborationsDoc: RelationDoc = documentTable(
     detail_fetched:
       'Whether the GET detail succeeded in the last sync; when false, detail-only columns are null and the ' +
       'products/creators rows were not refreshed.',
-    raw: 'The search record as received (api doc §7.2).',
+    raw: 'The search record as received (docs/tiktok-api.md#target-collaborations).',
     raw_detail:
       'The detail object as received WITHOUT products[] and creators[] (kept row by row in ' +
       'target_collaboration_products.raw / target_collaboration_creators.raw); null when not fetched.',
@@ -151,7 +151,7 @@ export const targetCollaborationsDoc: RelationDoc = documentTable(
 
 export const targetCollaborationProductsDoc: RelationDoc = documentTable(
   targetCollaborationProducts,
-  'Products of a target collaboration (api doc §7.3 detail products[]). ' +
+  'Products of a target collaboration (docs/tiktok-api.md#target-collaboration-detail detail products[]). ' +
     'Grain: (shop_id, target_collaboration_id, product_id). Snapshot.',
   {
     shop_id: 'Owner: the TikTok shop id.',
@@ -175,7 +175,7 @@ export const targetCollaborationProductsDoc: RelationDoc = documentTable(
       'Shop-ads commission rate',
     ),
     commission_effective_time:
-      'When the commission takes effect (UTC). The API sends Unix seconds AS A STRING (api doc §10). ' +
+      'When the commission takes effect (UTC). The API sends Unix seconds AS A STRING (docs/tiktok-api.md#field-conventions). ' +
       'Source: products[].commission.effective_time.',
     ...priceRangeDocs('commission', 'products[].commission', 'Estimated commission range per unit'),
     raw: 'The product object as received (detail products[i]).',
@@ -185,13 +185,13 @@ export const targetCollaborationProductsDoc: RelationDoc = documentTable(
 
 export const targetCollaborationCreatorsDoc: RelationDoc = documentTable(
   targetCollaborationCreators,
-  'Creators invited to a target collaboration (api doc §7.3 detail creators[]). ' +
+  'Creators invited to a target collaboration (docs/tiktok-api.md#target-collaboration-detail detail creators[]). ' +
     'Grain: (shop_id, target_collaboration_id, creator_key). Snapshot.',
   {
     shop_id: 'Owner: the TikTok shop id.',
     target_collaboration_id: 'Target collaboration id. Joins target_collaborations.',
     creator_key:
-      'creator_open_id when the API gives it (202508), else the username (WAREHOUSE.md). A creator first ' +
+      'creator_open_id when the API gives it (202508), else the username (docs/warehouse.md). A creator first ' +
       'seen without an open id and later with one appears under the new key; the old row is tombstoned.',
     creator_open_id: 'Per-app creator Open ID (202508 only). Source: creators[].creator_open_id.',
     user_id: 'Plain creator id (202409 only, deprecated by TikTok). Source: creators[].user_id.',

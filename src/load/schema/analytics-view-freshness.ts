@@ -1,5 +1,5 @@
 /**
- * tiktok_affiliate.stream_freshness (WAREHOUSE.md "Views"): per connection x stream, the last run,
+ * tiktok_affiliate.stream_freshness (docs/warehouse.md#views): per connection x stream, the last run,
  * the last successful run and its age, the newest business timestamp loaded and the last error class.
  * Reads etl.connections / etl.sync_runs; the view runs with its owner's rights, so affiliate_reader
  * needs no grant in etl (and sees no secret: only id, name, kind and status of a connection).
@@ -149,7 +149,7 @@ export const streamFreshnessDoc: RelationDoc = {
     connection_kind: 'seller, creator or partner.',
     connection_status: 'active, disabled or reauth_required (etl.connections.status).',
     stream:
-      'Stream name (CLI.md): seller_affiliate_orders, creator_affiliate_orders, open_collaborations, ...',
+      'Stream name (README.md#commands): seller_affiliate_orders, creator_affiliate_orders, open_collaborations, ...',
     last_run_id: 'etl.sync_runs.id of the most recent run (any status); null if never run.',
     last_run_status: 'Status of that run: running, succeeded, failed, partial.',
     last_run_started_at: 'When the most recent run started (UTC).',

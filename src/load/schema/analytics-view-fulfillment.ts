@@ -1,11 +1,11 @@
 /**
- * tiktok_affiliate.campaign_fulfillment_summary (WAREHOUSE.md "Views"): per partner campaign x product,
+ * tiktok_affiliate.campaign_fulfillment_summary (docs/warehouse.md#views): per partner campaign x product,
  * the creators promoting it, their free-sample status counts, videos, live rooms and paid amount, over
  * the CURRENT fulfillment state (active rows of campaign_creator_fulfillment).
  */
 import type { RelationDoc } from './docs.ts';
 
-/** Sample statuses (api doc §8.4) grouped into the stages analysts count. */
+/** Sample statuses (docs/tiktok-api.md#creator-fulfillment) grouped into the stages analysts count. */
 const IN_PROGRESS = ['PENDING', 'AWAITING_SHIPMENT', 'AWAITING_COLLECTION', 'SHIPPED', 'CONTENT_PENDING'];
 const COMPLETED = ['COMPLETED', 'OPERATOR_MANUAL_COMPLETED'];
 const list = (values: string[]) => values.map((v) => `'${v}'`).join(', ');
@@ -57,7 +57,7 @@ export const campaignFulfillmentSummaryDoc: RelationDoc = {
   kind: 'view',
   description:
     'Current creator fulfillment per partner campaign x product (active rows of campaign_creator_fulfillment, ' +
-    'api doc §8.4): creators, free-sample status counts, videos, live rooms, paid amount. ' +
+    'docs/tiktok-api.md#creator-fulfillment): creators, free-sample status counts, videos, live rooms, paid amount. ' +
     'For day-by-day trends use campaign_creator_fulfillment_daily.',
   columns: {
     partner_id: 'Category asset cipher owning the campaign (partner_campaigns.partner_id).',

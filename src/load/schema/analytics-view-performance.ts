@@ -1,5 +1,5 @@
 /**
- * tiktok_affiliate.creator_performance_daily (WAREHOUSE.md "Views"): per shop x creator x UTC day x
+ * tiktok_affiliate.creator_performance_daily (docs/warehouse.md#views): per shop x creator x UTC day x
  * currency, from the seller's view of affiliate orders (seller_orders + seller_order_skus).
  */
 import type { RelationDoc } from './docs.ts';

@@ -1,5 +1,5 @@
 /**
- * The analytics warehouse (schema tiktok_affiliate, WAREHOUSE.md): every table analysts query, with
+ * The analytics warehouse (schema tiktok_affiliate, docs/warehouse.md#schemas): every table analysts query, with
  * its documentation. Split by stream family into analytics-*.ts files; this module is the one entry.
  */
 import type { RelationDoc } from './docs.ts';

@@ -1,5 +1,5 @@
 /**
- * Column helpers shared by every analytics table, so the WAREHOUSE.md conventions are applied
+ * Column helpers shared by every analytics table, so the docs/warehouse.md#column-conventions conventions are applied
  * mechanically (and identically) everywhere:
  *  - money `{amount, currency}` field x -> `x_amount numeric(20,4)` + `x_currency text`
  *    (a field already ending in `_amount` keeps its name: `paid_amount`, `paid_amount_currency`);
@@ -21,7 +21,7 @@ type MoneyAmountName<N extends string> = N extends `${string}_amount` ? N : `${N
 type MoneyAmountCol = ReturnType<typeof moneyAmount>;
 type TextCol = ReturnType<typeof text>;
 
-/** The SQL name of the amount column of money field `name` (WAREHOUSE.md column conventions). */
+/** The SQL name of the amount column of money field `name` (docs/warehouse.md#column-conventions column conventions). */
 export function moneyAmountName<N extends string>(name: N): MoneyAmountName<N> {
   return (name.endsWith('_amount') ? name : `${name}_amount`) as MoneyAmountName<N>;
 }
@@ -50,9 +50,9 @@ export function bps<N extends string>(name: N): { [K in `${N}_bps`]: ReturnType<
   return { [`${name}_bps`]: bpsColumn() } as { [K in `${N}_bps`]: ReturnType<typeof bpsColumn> };
 }
 
-/** Loader-owned columns of every analytics table (WAREHOUSE.md). Normalizers never emit them. */
+/** Loader-owned columns of every analytics table (docs/warehouse.md#tables). Normalizers never emit them. */
 export const BOOKKEEPING_COLUMNS = ['first_seen_at', 'synced_at', 'run_id'] as const;
-/** Loader-owned columns snapshot tables add (tombstones: ARCHITECTURE.md "Snapshot streams"). */
+/** Loader-owned columns snapshot tables add (tombstones: docs/architecture.md#snapshot-streams). */
 export const SNAPSHOT_COLUMNS = ['is_active', 'removed_at', 'last_seen_run_id'] as const;
 
 export function bookkeeping() {

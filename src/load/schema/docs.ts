@@ -1,7 +1,7 @@
 /**
  * Documentation of every warehouse relation, kept beside the drizzle definitions.
  * It feeds `COMMENT ON TABLE/COLUMN` (applied by migrate) and docs/data-dictionary.md, so that any
- * SQL client or BI tool shows the same data dictionary (WAREHOUSE.md: every column carries a comment).
+ * SQL client or BI tool shows the same data dictionary (docs/warehouse.md#column-conventions: every column carries a comment).
  *
  * Convention: drizzle property names ARE the SQL column names (snake_case), so rows produced by the
  * normalizers map 1:1 onto columns.

@@ -26,21 +26,22 @@ export const etlDocs: RelationDoc[] = [
     'One authorized TikTok Shop account (seller, creator or affiliate partner) with its encrypted credentials.',
     {
       id: 'Connection id (identity).',
-      kind: 'Token type: seller (user_type 0), creator (1) or partner (3) (api doc §1.2).',
+      kind: 'Token type: seller (user_type 0), creator (1) or partner (3) (docs/tiktok-api.md#token-types).',
       name: 'Operator-chosen display name.',
       app_key: 'TikTok Shop app key the tokens belong to (not secret).',
       app_secret_enc: `App secret. ${SECRET}`,
       access_token_enc: `Access token (x-tts-access-token). ${SECRET}`,
       refresh_token_enc: `Refresh token. ${SECRET}`,
       access_token_expires_at:
-        'Absolute expiry of the access token (api doc §3.3: access_token_expire_in is an epoch, not a TTL).',
+        'Absolute expiry of the access token (docs/tiktok-api.md#token-response: access_token_expire_in is an epoch, not a TTL).',
       refresh_token_expires_at:
-        'Absolute expiry of the refresh token (refresh_token_expire_in, api doc §3.3).',
+        'Absolute expiry of the refresh token (refresh_token_expire_in, docs/tiktok-api.md#token-response).',
       open_id: 'open_id of the authorizing user from the token response; the creator_id of creator streams.',
-      granted_scopes: 'Scope keys granted to the token (granted_scopes, api doc §3.3).',
-      shops: 'Seller: authorized shops [{id, name, region, cipher, code}] (api doc §3.4). Empty otherwise.',
+      granted_scopes: 'Scope keys granted to the token (granted_scopes, docs/tiktok-api.md#token-response).',
+      shops:
+        'Seller: authorized shops [{id, name, region, cipher, code}] (docs/tiktok-api.md#authorized-shops). Empty otherwise.',
       category_assets:
-        'Partner: authorized category assets [{cipher, target_market, category_id, category_name}] (api doc §3.5).',
+        'Partner: authorized category assets [{cipher, target_market, category_id, category_name}] (docs/tiktok-api.md#authorized-category-assets).',
       status: 'active | disabled (by an operator) | reauth_required (refresh token revoked or expired).',
       status_reason: 'Why the status was last changed (error class and message, never a secret).',
       created_at: 'When the connection was added.',
@@ -71,8 +72,9 @@ export const etlDocs: RelationDoc[] = [
       connection_id: CONNECTION,
       stream: STREAM,
       scope: "Sub-scope of the window (shop id of seller streams); '' when none.",
-      window_start: 'Inclusive lower bound of create_time (create_time_ge, api doc §4.1).',
-      window_end: 'Exclusive upper bound of create_time (create_time_lt, api doc §4.1).',
+      window_start:
+        'Inclusive lower bound of create_time (create_time_ge, docs/tiktok-api.md#seller-orders).',
+      window_end: 'Exclusive upper bound of create_time (create_time_lt, docs/tiktok-api.md#seller-orders).',
       kind: 'backfill | rescan | incremental.',
       status: 'pending | running | done | failed.',
       pages: 'Pages committed in this window so far.',
@@ -136,7 +138,7 @@ export const etlDocs: RelationDoc[] = [
   }),
   documentTable(
     savedSearches,
-    'Saved open-collaboration marketplace searches (api doc §6.1) synced into open_collaboration_products.',
+    'Saved open-collaboration marketplace searches (docs/tiktok-api.md#open-collaboration-product-search) synced into open_collaboration_products.',
     {
       connection_id: CONNECTION,
       search_id: 'Operator-chosen search id; search_id of tiktok_affiliate.open_collaboration_products.',

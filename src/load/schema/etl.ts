@@ -1,5 +1,5 @@
 /**
- * The pipeline's own state (WAREHOUSE.md, schema `etl`): connections, checkpoints, windows ledger,
+ * The pipeline's own state (docs/warehouse.md#schemas, schema `etl`): connections, checkpoints, windows ledger,
  * run history, quarantine, schedules and saved marketplace searches. Analysts never read these
  * directly (affiliate_reader has no grant here); the stream_freshness view exposes what they need.
  *
@@ -23,7 +23,7 @@ import { CONNECTION_KINDS, STREAMS } from '../../core/streams.ts';
 
 export const etl = pgSchema('etl');
 
-/** Every instant is a timestamptz read as a JS Date (WAREHOUSE.md column conventions). */
+/** Every instant is a timestamptz read as a JS Date (docs/warehouse.md#column-conventions column conventions). */
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));

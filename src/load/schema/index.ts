@@ -1,5 +1,5 @@
 /**
- * The single source of truth of the database (STYLE.md guideline 8): every table drizzle-kit
+ * The single source of truth of the database (CONTRIBUTING.md#the-schema-is-the-source-of-truth): every table drizzle-kit
  * generates migrations from, the analysts' views, and every relation's documentation (COMMENT ON,
  * data dictionary).
  */

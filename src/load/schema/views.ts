@@ -1,5 +1,5 @@
 /**
- * The analysts' views (WAREHOUSE.md "Views for analysts", names fixed). Each is a SELECT body plus its
+ * The analysts' views (docs/warehouse.md#views, names fixed). Each is a SELECT body plus its
  * documentation; migrate (the loader's post-migrate step) drops and re-creates them in this order,
  * applies COMMENT ON from `doc`, and grants them to affiliate_reader with the rest of tiktok_affiliate.
  */

@@ -1,6 +1,6 @@
 /**
  * Builds the affiliate partner (TAP) side: category assets -> campaigns -> products -> fulfillment
- * creators (api doc §8), and the open-collaboration product marketplace (§6.1).
+ * creators (docs/tiktok-api.md#partner-campaigns), and the open-collaboration product marketplace (docs/tiktok-api.md#open-collaboration-product-search).
  */
 import { Rng, hashString, numericId } from '../prng.ts';
 import { randomToken } from './build-sellers.ts';
@@ -186,7 +186,7 @@ export function makeMarketplaceProduct(rng: Rng, index: number, seed: number): M
     shopName: rng.pick(SHOP_NAMES),
     saleRegion: region,
     hasInventory: rng.chance(0.85),
-    // units_sold is hidden for some records (no data-sharing consent, api doc §6.2 / §10).
+    // units_sold is hidden for some records (no data-sharing consent, docs/tiktok-api.md#endpoints-not-synced / docs/tiktok-api.md#field-conventions).
     unitsSold: rng.chance(0.1) ? null : rng.int(0, 20_000),
     rate: rng.int(1, 80) * 100,
     originalMaxMinor: product.maxPriceMinor + rng.int(0, product.priceMinor),

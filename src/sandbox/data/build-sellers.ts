@@ -1,6 +1,6 @@
 /**
  * Builds the seller side of the world: shops with catalogs, open collaborations and target
- * collaborations (each status class of api doc §7.2 represented at the start time).
+ * collaborations (each status class of docs/tiktok-api.md#target-collaborations represented at the start time).
  */
 import { Rng, hashString, numericId, worldId } from '../prng.ts';
 import { CURRENCY_BY_REGION, type CreatorProfile, makeProduct } from './catalog.ts';
@@ -92,7 +92,7 @@ export function buildOpenCollabs(
       startS - rng.int(DAY, 180 * DAY),
     );
     if (i % 10 === 3) {
-      // Removed by the seller: TERMINATING until its commission ends, then gone (api doc §6.3).
+      // Removed by the seller: TERMINATING until its commission ends, then gone (docs/tiktok-api.md#open-collaborations).
       collab.terminating = true;
       collab.endS = startS + rng.int(1, 20) * DAY;
     }

@@ -11,7 +11,7 @@ export interface Category {
   isLeaf: boolean;
 }
 
-/** First-level categories and one leaf each (ids as strings, api doc §10 "IDs"). */
+/** First-level categories and one leaf each (ids as strings, docs/tiktok-api.md#field-conventions). */
 export const TOP_CATEGORIES: Category[] = [
   { id: '600001', name: 'Beauty & Personal Care', parentId: '0', isLeaf: false },
   { id: '601152', name: 'Phones & Electronics', parentId: '0', isLeaf: false },
@@ -92,7 +92,7 @@ export interface CreatorProfile {
   index: number;
   username: string;
   nickname: string;
-  /** Per-app pseudonymous id (api doc §10 "Creator identity"). */
+  /** Per-app pseudonymous id (docs/tiktok-api.md#field-conventions). */
   openId: string;
   avatarUrl: string;
   followers: number;

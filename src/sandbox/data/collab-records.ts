@@ -1,6 +1,6 @@
 /**
- * API projections of the seller's open collaborations (api doc §6.3) and target collaborations
- * (§7.2 search, §7.3 detail). Visibility and status are pure functions of (model, virtual now).
+ * API projections of the seller's open collaborations (docs/tiktok-api.md#open-collaborations) and target collaborations
+ * (docs/tiktok-api.md#target-collaborations search, docs/tiktok-api.md#target-collaboration-detail detail). Visibility and status are pure functions of (model, virtual now).
  */
 import { applyBps, formatMinor } from '../money.ts';
 import type { ProductModel } from './catalog.ts';
@@ -16,7 +16,7 @@ export function priceRange(p: ProductModel): Record<string, string> {
   };
 }
 
-/** TERMINATING collaborations vanish once their commission ends (§6.3); removed ones at once. */
+/** TERMINATING collaborations vanish once their commission ends (docs/tiktok-api.md#open-collaborations); removed ones at once. */
 export function openCollabVisible(m: OpenCollabModel, nowS: number): boolean {
   return !m.removed && m.createdAtS <= nowS && !(m.terminating && nowS >= m.endS);
 }
@@ -43,7 +43,7 @@ export type TargetStatus = 'ONGOING' | 'EXPIRING' | 'CANCELING' | 'COMPLETED';
 export const TARGET_STATUSES: TargetStatus[] = ['ONGOING', 'EXPIRING', 'CANCELING', 'COMPLETED'];
 
 /**
- * Disjoint status of a target collaboration (api doc §7.2): ONGOING (>7 days left), EXPIRING
+ * Disjoint status of a target collaboration (docs/tiktok-api.md#target-collaborations): ONGOING (>7 days left), EXPIRING
  * (<7 days), CANCELING (cancel requested, winding down for 3 days), COMPLETED (expired or
  * cancelled). null = not visible (deleted, or not created yet).
  */
@@ -56,13 +56,13 @@ export function targetStatus(m: TargetCollabModel, nowS: number): TargetStatus |
   return m.endS - nowS > 7 * DAY ? 'ONGOING' : 'EXPIRING';
 }
 
-/** VALID = ONGOING + EXPIRING (api doc §7.2). */
+/** VALID = ONGOING + EXPIRING (docs/tiktok-api.md#target-collaborations). */
 export function statusMatches(filter: string, status: TargetStatus): boolean {
   return filter === 'VALID' ? status === 'ONGOING' || status === 'EXPIRING' : filter === status;
 }
 
 function counts(m: TargetCollabModel): Record<string, number> {
-  // Counts include NORMAL members only (api doc §7.3).
+  // Counts include NORMAL members only (docs/tiktok-api.md#target-collaboration-detail).
   const normal = m.creators.filter((c) => c.collaborationStatus === 'NORMAL');
   return {
     showcase_creator_count: normal.filter((c) => c.showcaseProducts > 0).length,
@@ -81,7 +81,7 @@ export function targetSearchRecord(m: TargetCollabModel): Record<string, unknown
     start_time: m.startS,
     end_time: m.endS,
     update_time: m.updateS,
-    // The search response really spells it "inivited" (api doc §7.2); the detail does not.
+    // The search response really spells it "inivited" (docs/tiktok-api.md#target-collaborations); the detail does not.
     creator_inivited_count: c['invited'],
     showcase_creator_count: c['showcase_creator_count'],
     content_creator_count: c['content_creator_count'],
@@ -113,7 +113,7 @@ export function targetDetailRecord(m: TargetCollabModel): Record<string, unknown
       original_price: priceRange(p.product),
       commission: {
         rate: p.rate,
-        // effective_time is Unix SECONDS as a STRING in this endpoint (api doc §7.3, §10).
+        // effective_time is Unix SECONDS as a STRING in this endpoint (docs/tiktok-api.md#target-collaboration-detail, docs/tiktok-api.md#field-conventions).
         effective_time: String(p.effectiveS),
         currency: p.product.currency,
         minimum_amount: formatMinor(applyBps(p.product.priceMinor, p.rate), p.product.currency),

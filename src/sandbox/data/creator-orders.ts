@@ -1,9 +1,9 @@
 /**
- * Creator affiliate orders of one creator (api doc §5.1, POST /affiliate_creator/202410/orders/search),
+ * Creator affiliate orders of one creator (docs/tiktok-api.md#creator-orders, POST /affiliate_creator/202410/orders/search),
  * generated lazily. Differences from the seller variant reproduced here: the creator status enum
  * (ORDERED/SETTLED/REFUNDED/FROZEN/DEDUCTED), a sku `id` per line (unique within an order),
  * product_name/shop_name, rates as INTEGER bps, and localized display amounts such as "Rp9.900"
- * for IDR in some records (the official example does this, §5.1/§10).
+ * for IDR in some records (the official example does this, docs/tiktok-api.md#creator-orders/docs/tiktok-api.md#field-conventions).
  */
 import type { ByteWriter } from '../byte-writer.ts';
 import { applyBps, formatLocalizedIdr, money } from '../money.ts';
@@ -29,7 +29,7 @@ export class CreatorOrderSource implements OrderSource {
     private readonly shops: CreatorShop[],
   ) {}
 
-  /** The creator endpoint has no program_id filter (api doc §5.1). */
+  /** The creator endpoint has no program_id filter (docs/tiktok-api.md#creator-orders). */
   matchesProgram(): boolean {
     return false;
   }
@@ -109,7 +109,7 @@ export class CreatorOrderSource implements OrderSource {
       line['content_id'] = numericId('749', hash4(seed, 17) & 0x7fffffff, 0x3b9aca07);
     }
     line['quantity'] = quantity;
-    // Rates are INTEGER bps here, unlike the seller variant (api doc §5.1, §10 "Rates").
+    // Rates are INTEGER bps here, unlike the seller variant (docs/tiktok-api.md#creator-orders, docs/tiktok-api.md#field-conventions "Rates").
     line['commission_rate'] = rate;
     if (hash4(seed, 18) % 100 < 15) {
       line['commission_tier_setting'] = '3.0 OR 5.0';

@@ -1,5 +1,5 @@
 /**
- * Criteria of the open-collaboration product search (api doc §6.1), shared by the endpoint and
+ * Criteria of the open-collaboration product search (docs/tiktok-api.md#open-collaboration-product-search), shared by the endpoint and
  * by ground truth. Throws plain Errors with a message; the route turns them into API errors.
  */
 import { applyBps, decimalsOf } from '../money.ts';
@@ -63,12 +63,12 @@ export function parseCriteria(body: Record<string, unknown>): MarketplaceCriteri
 export function matchesCriteria(m: MarketplaceProductModel, c: MarketplaceCriteria): boolean {
   if (m.removed) return false;
   const title = m.product.title.toLowerCase();
-  // AND-combined loose match (api doc §6.1).
+  // AND-combined loose match (docs/tiktok-api.md#open-collaboration-product-search).
   for (const k of c.keywords) if (!title.includes(k)) return false;
   const price = m.product.priceMinor / 10 ** decimalsOf(m.product.currency);
   if (c.priceGe !== null && price < c.priceGe) return false;
   if (c.priceLt !== null && price >= c.priceLt) return false;
-  // First-level categories only (api doc §6.1).
+  // First-level categories only (docs/tiktok-api.md#open-collaboration-product-search).
   if (c.categoryId !== null && m.product.top.id !== c.categoryId) return false;
   if (c.rateGe !== null && m.rate < c.rateGe) return false;
   if (c.rateLt !== null && m.rate >= c.rateLt) return false;

@@ -39,7 +39,7 @@ export interface OpenCollabModel {
   rate: number;
   startS: number;
   endS: number;
-  /** Set when the seller removed it: TERMINATING until endS, then gone (api doc §6.3). */
+  /** Set when the seller removed it: TERMINATING until endS, then gone (docs/tiktok-api.md#open-collaborations). */
   terminating: boolean;
   /** Hard-deleted by a mutation: gone from search at once. */
   removed: boolean;
@@ -90,7 +90,7 @@ export interface MarketplaceProductModel {
   shopName: string;
   saleRegion: string;
   hasInventory: boolean;
-  /** null = hidden (no data-sharing consent, api doc §6.2 / §10 "Optionality"). */
+  /** null = hidden (no data-sharing consent, docs/tiktok-api.md#endpoints-not-synced / docs/tiktok-api.md#field-conventions "Optionality"). */
   unitsSold: number | null;
   rate: number;
   originalMaxMinor: number;

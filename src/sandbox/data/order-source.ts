@@ -1,6 +1,6 @@
 /**
  * Paging over a lazily generated order stream (seller or creator). Create-time windows are index
- * ranges of the timeline (api doc §4.1: create_time_ge inclusive, create_time_lt exclusive); the
+ * ranges of the timeline (docs/tiktok-api.md#seller-orders: create_time_ge inclusive, create_time_lt exclusive); the
  * cursor is the last index served, so orders arriving between pages are appended, never shifted.
  */
 import type { ByteWriter } from '../byte-writer.ts';
@@ -15,7 +15,7 @@ export interface OrderSource {
   buildJson(index: number, nowS: number): string;
   /** The same record as UTF-8 JSON appended to `w` (the hot path of the HTTP endpoint); returns its sku line count. */
   writeJson(index: number, nowS: number, w: ByteWriter): number;
-  /** Whether any line of the order belongs to the program (seller `program_id` filter, §4.1). */
+  /** Whether any line of the order belongs to the program (seller `program_id` filter, docs/tiktok-api.md#seller-orders). */
   matchesProgram(index: number, programId: string): boolean;
 }
 

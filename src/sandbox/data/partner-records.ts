@@ -1,6 +1,6 @@
 /**
- * API projections of partner campaigns (api doc §8.1-§8.3), creator fulfillment (§8.4) and the
- * open-collaboration marketplace (§6.1).
+ * API projections of partner campaigns (docs/tiktok-api.md#partner-campaigns), creator fulfillment (docs/tiktok-api.md#creator-fulfillment) and the
+ * open-collaboration marketplace (docs/tiktok-api.md#open-collaboration-product-search).
  */
 import { applyBps, formatMinor, money } from '../money.ts';
 import { numericId } from '../prng.ts';
@@ -12,7 +12,7 @@ import type {
   MarketplaceProductModel,
 } from './model.ts';
 
-/** Status follows the campaign's own times (READY, UPCOMING, ONGOING, CLOSED; api doc §8.1). */
+/** Status follows the campaign's own times (READY, UPCOMING, ONGOING, CLOSED; docs/tiktok-api.md#partner-campaigns). */
 export function campaignStatus(c: CampaignModel, nowS: number): string {
   if (nowS >= c.campaignEndS) return 'CLOSED';
   if (nowS >= c.campaignStartS) return 'ONGOING';
@@ -64,7 +64,7 @@ export function campaignProductRecord(p: CampaignProductModel, region: string): 
     skus.push({
       sku_name: `${p.product.title} / option ${k + 1}`,
       sku_id: numericId('17296', k, Number(p.product.id.slice(-9))),
-      // available_quantity is a STRING here (api doc §8.3).
+      // available_quantity is a STRING here (docs/tiktok-api.md#campaign-products).
       inventory: { available_quantity: String(Math.floor(p.inventory / p.skuCount)) },
       base_price: price,
       region_prices: [{ ...price }],
@@ -90,7 +90,7 @@ export function campaignProductRecord(p: CampaignProductModel, region: string): 
     sample_quota: p.sampleQuota,
     sku_information_list: skus,
   };
-  // Optional and sometimes absent (api doc §10 "Optionality").
+  // Optional and sometimes absent (docs/tiktok-api.md#field-conventions).
   if (p.productSales % 5 !== 0)
     record['product_description'] = `<p>${p.product.title}: sandbox description.</p>`;
   return record;
@@ -102,9 +102,9 @@ export function fulfillmentRecord(f: FulfillmentModel, currency: string): Record
     room_count: f.rooms,
     video_count: f.videos,
     free_sample_status: f.freeSampleStatus,
-    // A rate in bps as a STRING, not money (api doc §8.4).
+    // A rate in bps as a STRING, not money (docs/tiktok-api.md#creator-fulfillment).
     commission: String(f.commissionBps),
-    // STRING MILLISECONDS although the doc text says "Unix epoch" (api doc §8.4, §10).
+    // STRING MILLISECONDS although the doc text says "Unix epoch" (docs/tiktok-api.md#creator-fulfillment, docs/tiktok-api.md#field-conventions).
     effective_end_time: String(f.effectiveEndMs),
     effective_start_time: String(f.effectiveStartMs),
     creator: {

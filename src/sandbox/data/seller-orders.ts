@@ -1,9 +1,9 @@
 /**
- * Seller affiliate orders of one shop (api doc §4.1, POST /affiliate_seller/202410/orders/search),
+ * Seller affiliate orders of one shop (docs/tiktok-api.md#seller-orders, POST /affiliate_seller/202410/orders/search),
  * generated lazily: order i is a pure function of (shop key, i, virtual now).
  * Quirks reproduced: commission rates are STRINGS in bps; lines have NO sku id; some orders carry
  * exact duplicate lines; actual_* amounts appear only once the order settles; optional fields are
- * sometimes absent (§10 "Optionality").
+ * sometimes absent (docs/tiktok-api.md#field-conventions "Optionality").
  * Performance: the JSON is written directly as UTF-8 bytes, mostly from per-shop fragments memoized
  * in the world's page space and gathered into the page in one call per page (byte-writer.ts);
  * every value is a number, a digit id, an enum, an amount or a generated [a-z0-9_] username, so
@@ -50,7 +50,7 @@ const RATES = [500, 800, 1000, 1200, 1500, 2000];
 const ADS_RATES = [500, 1000, 5000];
 
 type ProgramKind = 'open' | 'target' | 'campaign';
-/** Each line is attributed to one program; the other two id fields are absent (api doc §4.1). */
+/** Each line is attributed to one program; the other two id fields are absent (docs/tiktok-api.md#seller-orders). */
 const PROGRAM_FIELD: Record<ProgramKind, string> = {
   open: 'open_collaboration_id',
   target: 'target_collaboration_id',
@@ -143,7 +143,7 @@ export class SellerOrderSource implements OrderSource {
     if (this.idFill > 0) w.digits(idFill(index, this.key, this.idFill), this.idFill);
     w.constant(CREATE_TIME);
     w.digits(createS);
-    // delivery_time is absent until the parcel is delivered (optional field, api doc §10).
+    // delivery_time is absent until the parcel is delivered (optional field, docs/tiktok-api.md#field-conventions).
     if (fate.deliveryAtS !== null && nowS >= fate.deliveryAtS) {
       w.constant(DELIVERY_TIME);
       w.digits(fate.deliveryAtS);
@@ -192,7 +192,7 @@ export class SellerOrderSource implements OrderSource {
     if (phase !== 'open') {
       if (phase === 'cancelled') refunded = q;
       else if (hashWith(s, 18) % 10 === 0) returned = 1;
-      // Actual amounts appear at settlement (api doc §4.1: price x (qty - returned/refunded)).
+      // Actual amounts appear at settlement (docs/tiktok-api.md#seller-orders: price x (qty - returned/refunded)).
       f.amounts(w, ACTUAL, p, q - refunded - returned, ri, ai, phase === 'deducted' ? 1 : 0, bonus);
     }
     w.constant(TAILS[(refunded * 4 + returned) * 2 + (last ? 1 : 0)] as Constant);
@@ -210,7 +210,7 @@ const TAILS = Array.from({ length: 32 }, (_, k) => {
     `,"refunded_quantity":${Math.floor(tail / 4)},"returned_quantity":${tail % 4}}${after}`,
   );
 });
-// Rates are STRINGS of basis points in this endpoint (api doc §4.1, §10 "Rates").
+// Rates are STRINGS of basis points in this endpoint (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#field-conventions "Rates").
 const RATE_PAIRS = Array.from(
   { length: RATES.length * 4 },
   (_, k) =>
@@ -318,7 +318,7 @@ class Fragments {
 
   /**
    * The four amounts of one kind (estimated, or actual at settlement) for `qty` units; a deducted
-   * order's actual commissions are zero (api doc §4.1).
+   * order's actual commissions are zero (docs/tiktok-api.md#seller-orders).
    */
   amounts(
     w: ByteWriter,

@@ -1,6 +1,6 @@
 /**
- * Order life cycle as a pure function of (order, virtual now). Seller enum (api doc §4.1):
- * PROCESSING -> COMPLETED | CANCELLED, or FROZEN -> DEDUCTED | COMPLETED. Creator enum (§5.1):
+ * Order life cycle as a pure function of (order, virtual now). Seller enum (docs/tiktok-api.md#seller-orders):
+ * PROCESSING -> COMPLETED | CANCELLED, or FROZEN -> DEDUCTED | COMPLETED. Creator enum (docs/tiktok-api.md#creator-orders):
  * ORDERED -> SETTLED | REFUNDED, or FROZEN -> DEDUCTED | SETTLED. Settlement happens 3-60 days
  * after creation; every order is final within 80 days.
  */

@@ -8,7 +8,7 @@ import { hash4, unit } from '../prng.ts';
 
 export class OrderTimeline {
   constructor(
-    /** Earliest shop time (epoch s): the default lower bound of create_time (api doc §4.1). */
+    /** Earliest shop time (epoch s): the default lower bound of create_time (docs/tiktok-api.md#seller-orders). */
     readonly baseS: number,
     /** Mean seconds between orders. */
     readonly intervalS: number,

@@ -105,7 +105,7 @@ export function buildWorld(seed: number, scale: SandboxScale, startMs: number): 
       new SellerOrderSource(pageSpace, timeline, key, shop, programs, creatorPool.slice(0, 40)),
     );
   }
-  // Creators buy through the world's shops and an Indonesian shop (localized "Rp" amounts, §5.1).
+  // Creators buy through the world's shops and an Indonesian shop (localized "Rp" amounts, docs/tiktok-api.md#creator-orders).
   const idrRng = new Rng(seed ^ hashString('idr-shop'));
   const idrProducts = Array.from({ length: 8 }, (_, i) => makeProduct(idrRng, '17297', i, seed, 'IDR'));
   const creatorShops: CreatorShop[] = [

@@ -1,6 +1,6 @@
 /**
- * Auth host endpoints (api doc §3.1-§3.3): not signed, credentials in the query string,
- * response `data` exactly as §3.3 with ABSOLUTE expiry epochs.
+ * Auth host endpoints (docs/tiktok-api.md#exchanging-an-auth-code): not signed, credentials in the query string,
+ * response `data` exactly as docs/tiktok-api.md#token-response with ABSOLUTE expiry epochs.
  */
 import { Errors } from '../errors.ts';
 import type { SandboxQuirks } from '../quirks.ts';

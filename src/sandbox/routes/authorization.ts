@@ -1,6 +1,6 @@
 /**
- * Authorization endpoints: Get Authorized Shops (api doc §3.4, seller token, no cipher) and Get
- * Authorized Category Assets (§3.5, partner token, no cipher; category.id is a NUMBER).
+ * Authorization endpoints: Get Authorized Shops (docs/tiktok-api.md#authorized-shops, seller token, no cipher) and Get
+ * Authorized Category Assets (docs/tiktok-api.md#authorized-category-assets, partner token, no cipher; category.id is a NUMBER).
  */
 import type { HandlerContext, HandlerResult } from './context.ts';
 

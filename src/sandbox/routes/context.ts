@@ -51,7 +51,7 @@ export interface RouteDef {
   path: string;
   kind: AccountKind;
   cipher: CipherRule;
-  /** Required scope key (api doc §12.10), or null when none is checked. */
+  /** Required scope key (docs/tiktok-api.md#scope-keys), or null when none is checked. */
   scope: string | null;
   family: Family;
   handler: (ctx: HandlerContext) => HandlerResult;

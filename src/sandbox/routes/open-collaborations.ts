@@ -1,6 +1,6 @@
 /**
- * The seller's open collaborations (api doc §6.3, 202412) and the open-collaboration product
- * marketplace search (§6.1, 202405).
+ * The seller's open collaborations (docs/tiktok-api.md#open-collaborations, 202412) and the open-collaboration product
+ * marketplace search (docs/tiktok-api.md#open-collaboration-product-search, 202405).
  */
 import { openCollabRecord, openCollabVisible } from '../data/collab-records.ts';
 import {
@@ -20,7 +20,7 @@ export function openCollaborations(ctx: HandlerContext): HandlerResult {
   const shop = ctx.shop;
   if (!shop) throw Errors.missingShopCipher();
   const size = pageSize(ctx, { min: 1, max: 100, fallback: 20, required: true });
-  // Default order is creation time DESC (api doc §6.3); sort_field product_original_price optional.
+  // Default order is creation time DESC (docs/tiktok-api.md#open-collaborations); sort_field product_original_price optional.
   const sortOrder = optEnum(ctx, ctx.query.get('sort_order'), 'sort_order', ['ASC', 'DESC']) ?? 'DESC';
   const sortField = optEnum(ctx, ctx.query.get('sort_field'), 'sort_field', ['product_original_price']);
   const keywordType = optEnum(ctx, optString(ctx, ctx.body, 'keyword_type'), 'keyword_type', [
@@ -69,7 +69,7 @@ export function openCollaborationProducts(ctx: HandlerContext): HandlerResult {
   const sign = sortOrder === 'DESC' ? -1 : 1;
   const keyOf = (m: MarketplaceProductModel): CursorKey => [sign * sortValue(m, sortField), m.product.id];
   const matching = ctx.world.marketplace.filter((m) => matchesCriteria(m, criteria));
-  // The marketplace spans all shops of the seller's regions, not the seller's own (api doc §6.1).
+  // The marketplace spans all shops of the seller's regions, not the seller's own (docs/tiktok-api.md#open-collaboration-product-search).
   const fp = queryFingerprint(ctx, ctx.principal.account.id, [sortField, sortOrder, criteria]);
   const page = keysetPage(ctx, sortByKey(matching, keyOf), keyOf, size, fp);
   const records = page.items.map(marketplaceRecord);

@@ -19,7 +19,7 @@ import {
 const ORDERS_OPEN = new Constant('{"orders":[');
 const COMMA = new Constant(',');
 
-/** page_size is required, 1-100, default 20 on both order endpoints (api doc §9.3). */
+/** page_size is required, 1-100, default 20 on both order endpoints (docs/tiktok-api.md#page-sizes). */
 const ORDER_PAGE = { min: 1, max: 100, fallback: 20, required: true };
 
 const DAY_S = 86_400;
@@ -54,7 +54,7 @@ function searchOrders(
   const ge = optInt(ctx, ctx.body, 'create_time_ge');
   const lt = optInt(ctx, ctx.body, 'create_time_lt');
   checkRange(ctx, source, ge, lt, capped);
-  // Defaults (api doc §4.1): only ge -> lt = now; only lt -> ge = the shop's earliest time.
+  // Defaults (docs/tiktok-api.md#seller-orders): only ge -> lt = now; only lt -> ge = the shop's earliest time.
   // Orders created after now do not exist yet, so "now" bounds the range in every case.
   const geS = ge ?? source.timeline.baseS;
   const ltS = lt ?? ctx.nowS + 1;
@@ -66,7 +66,7 @@ function searchOrders(
   if (!Number.isInteger(afterIndex) || afterIndex < -1) throw Errors.pageToken('malformed position');
   const page = ctx.pager.page(source, { geS, ltS, programId, afterIndex, pageSize: size, nowS: ctx.nowS });
   const next = page.hasMore ? ctx.codec.encode(fp, [page.lastIndex], ctx.nowMs) : terminalToken(ctx);
-  // total_count counts ORDERS, not sku lines (api doc §4.1; §12.1 notes the doubt).
+  // total_count counts ORDERS, not sku lines (docs/tiktok-api.md#seller-orders; docs/tiktok-api.md#last-page-marker notes the doubt).
   const w = ctx.out;
   w.constant(ORDERS_OPEN);
   const { indices } = page;

@@ -1,6 +1,6 @@
 /**
- * Shared request parsing: page_size bounds (api doc §9.3), page tokens (§1.4), body fields.
- * page_size and page_token are QUERY params even on POST endpoints (§1.4).
+ * Shared request parsing: page_size bounds (docs/tiktok-api.md#page-sizes), page tokens (docs/tiktok-api.md#pagination), body fields.
+ * page_size and page_token are QUERY params even on POST endpoints (docs/tiktok-api.md#pagination).
  */
 import { Errors } from '../errors.ts';
 import { type CursorKey, fingerprint } from '../page-token.ts';
@@ -12,7 +12,7 @@ export interface PageSizeRule {
   /** Used when the param is absent and not required. */
   fallback: number;
   required: boolean;
-  /** Only these values are accepted (target collaboration search: 20, 50 or 100, §7.2). */
+  /** Only these values are accepted (target collaboration search: 20, 50 or 100, docs/tiktok-api.md#target-collaborations). */
   allowed?: number[];
 }
 

@@ -1,5 +1,5 @@
 /**
- * Affiliate partner (TAP) endpoints (api doc §8.1-§8.4). All require category_asset_cipher.
+ * Affiliate partner (TAP) endpoints (docs/tiktok-api.md#partner-campaigns). All require category_asset_cipher.
  */
 import type { CampaignModel, CampaignProductModel, FulfillmentModel } from '../data/model.ts';
 import {
@@ -58,7 +58,7 @@ export function campaignDetail(ctx: HandlerContext): HandlerResult {
 
 export function campaignProducts(ctx: HandlerContext): HandlerResult {
   const campaign = findCampaign(ctx);
-  // page_size is required; no range is documented (api doc §8.3): accept 1-100.
+  // page_size is required; no range is documented (docs/tiktok-api.md#campaign-products): accept 1-100.
   const size = pageSize(ctx, { min: 1, max: 100, fallback: 20, required: true });
   const review = optEnum(ctx, ctx.query.get('review_status'), 'review_status', REVIEW_STATUSES);
   const name = ctx.query.get('product_name')?.toLowerCase() || null;
@@ -94,13 +94,13 @@ export function fulfillment(ctx: HandlerContext): HandlerResult {
   const productId = ctx.params['product_id'] ?? '';
   const product = campaign.products.find((p) => p.product.id === productId);
   if (!product) throw Errors.campaignNotFound();
-  // page_size optional, [1-50] (api doc §8.4).
+  // page_size optional, [1-50] (docs/tiktok-api.md#creator-fulfillment).
   const size = pageSize(ctx, { min: 1, max: 50, fallback: 20, required: false });
   const keyOf = (f: FulfillmentModel): CursorKey => [f.joinedAtMs, f.profile.openId];
   const fp = queryFingerprint(ctx, `${ctx.asset?.cipher}:${campaign.id}:${productId}`, []);
   const page = keysetPage(ctx, sortByKey(product.creators, keyOf), keyOf, size, fp);
   const records = page.items.map((f) => fulfillmentRecord(f, product.product.currency));
-  // No total_count here: total_creator_count plays that role (api doc §8.4).
+  // No total_count here: total_creator_count plays that role (docs/tiktok-api.md#creator-fulfillment).
   return {
     data: {
       total_creator_count: product.creators.length,

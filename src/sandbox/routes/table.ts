@@ -1,6 +1,6 @@
 /**
  * Route table of the business API: real paths, versions, methods, token types, cipher rules and
- * scopes (api doc §3.4-§8.4, §1.1-§1.2).
+ * scopes (docs/tiktok-api.md#authorized-shops, docs/tiktok-api.md#common-parameters).
  */
 import type { EndpointId } from '../endpoints.ts';
 import { authorizedCategoryAssets, authorizedShops } from './authorization.ts';
@@ -87,7 +87,7 @@ export const ROUTES: RouteDef[] = [
     family: 'seller',
     handler: openCollaborations,
   },
-  // shop_cipher is OPTIONAL on the marketplace product search (api doc §6.1, §12.11).
+  // shop_cipher is OPTIONAL on the marketplace product search (docs/tiktok-api.md#open-collaboration-product-search, docs/tiktok-api.md#optional-shop-cipher-on-the-product-search).
   {
     id: 'open_collaboration_products',
     method: 'POST',

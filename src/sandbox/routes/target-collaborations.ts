@@ -1,5 +1,5 @@
 /**
- * Seller target collaborations: search (api doc §7.2, 202508) and detail (§7.3, 202508).
+ * Seller target collaborations: search (docs/tiktok-api.md#target-collaborations, 202508) and detail (docs/tiktok-api.md#target-collaboration-detail, 202508).
  */
 import {
   statusMatches,
@@ -41,9 +41,9 @@ function matchesKeyword(m: TargetCollabModel, type: string, keyword: string): bo
 export function targetCollaborations(ctx: HandlerContext): HandlerResult {
   const shop = ctx.shop;
   if (!shop) throw Errors.missingShopCipher();
-  // page_size is optional but must be 20, 50 or 100 (api doc §7.2).
+  // page_size is optional but must be 20, 50 or 100 (docs/tiktok-api.md#target-collaborations).
   const size = pageSize(ctx, { min: 20, max: 100, fallback: 20, required: false, allowed: [20, 50, 100] });
-  // collaboration_status is REQUIRED in 202508 (api doc §7.2).
+  // collaboration_status is REQUIRED in 202508 (docs/tiktok-api.md#target-collaborations).
   const status = optEnum(
     ctx,
     optString(ctx, ctx.body, 'collaboration_status'),

@@ -1,4 +1,4 @@
-/** Token (api doc §3.3) and authorization (§3.4, §3.5) responses. */
+/** Token (docs/tiktok-api.md#token-response) and authorization (docs/tiktok-api.md#authorized-shops, docs/tiktok-api.md#authorized-category-assets) responses. */
 import { z } from 'zod';
 import { digits, int } from './common.ts';
 
@@ -29,7 +29,7 @@ export const shops = z.strictObject({
 
 export const categoryAssets = z.strictObject({
   category_assets: z.array(
-    // category.id is a NUMBER here (api doc §3.5).
+    // category.id is a NUMBER here (docs/tiktok-api.md#authorized-category-assets).
     z.strictObject({
       cipher: z.string(),
       target_market: z.string(),

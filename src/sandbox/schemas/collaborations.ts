@@ -1,4 +1,4 @@
-/** Open collaborations (api doc §6.1, §6.3) and target collaborations (§7.2, §7.3). */
+/** Open collaborations (docs/tiktok-api.md#open-collaboration-product-search, docs/tiktok-api.md#open-collaborations) and target collaborations (docs/tiktok-api.md#target-collaborations, docs/tiktok-api.md#target-collaboration-detail). */
 import { z } from 'zod';
 import { digits, int, priceRange } from './common.ts';
 
@@ -77,7 +77,7 @@ export const targetSearchRecord = z.strictObject({
   start_time: int,
   end_time: int,
   update_time: int,
-  creator_inivited_count: int, // sic (api doc §7.2)
+  creator_inivited_count: int, // sic (docs/tiktok-api.md#target-collaborations)
   showcase_creator_count: int,
   content_creator_count: int,
   product_count: int,
@@ -112,7 +112,7 @@ export const targetDetailRecord = z.strictObject({
       original_price: priceRange,
       commission: z.strictObject({
         rate: int,
-        effective_time: digits, // STRING seconds (api doc §7.3)
+        effective_time: digits, // STRING seconds (docs/tiktok-api.md#target-collaboration-detail)
         currency: z.string(),
         minimum_amount: z.string(),
         maximum_amount: z.string(),

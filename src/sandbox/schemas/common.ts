@@ -1,4 +1,4 @@
-/** Shared pieces of the response schemas (api doc §1.3, §10). */
+/** Shared pieces of the response schemas (docs/tiktok-api.md#response-envelope, docs/tiktok-api.md#field-conventions). */
 import { z } from 'zod';
 
 export const money = z.strictObject({ amount: z.string(), currency: z.string() });

@@ -1,4 +1,4 @@
-/** Order search responses: seller (api doc §4.1) and creator (§5.1), 202410. */
+/** Order search responses: seller (docs/tiktok-api.md#seller-orders) and creator (docs/tiktok-api.md#creator-orders), 202410. */
 import { z } from 'zod';
 import { digits, int, money } from './common.ts';
 
@@ -16,7 +16,7 @@ export const sellerSku = z.strictObject({
   product_id: digits,
   commission_model: z.string(),
   commission_tier_setting: z.string().optional(),
-  // STRING bps in the seller variant (api doc §4.1).
+  // STRING bps in the seller variant (docs/tiktok-api.md#seller-orders).
   commission_rate: digits,
   shop_ads_commission_rate: digits,
   estimated_commission_base: money,
@@ -57,7 +57,7 @@ export const creatorSku = z.strictObject({
   content_type: contentType,
   content_id: z.string().optional(),
   quantity: int,
-  // INTEGER bps in the creator variant (api doc §5.1).
+  // INTEGER bps in the creator variant (docs/tiktok-api.md#creator-orders).
   commission_rate: int,
   commission_tier_setting: z.string().optional(),
   commission_model: z.string(),

@@ -1,4 +1,4 @@
-/** Partner campaigns, products and creator fulfillment (api doc §8.1-§8.4). */
+/** Partner campaigns, products and creator fulfillment (docs/tiktok-api.md#partner-campaigns). */
 import { z } from 'zod';
 import { digits, int, money } from './common.ts';
 
@@ -90,7 +90,7 @@ export const fulfillment = z.strictObject({
       room_count: int,
       video_count: int,
       free_sample_status: z.string(),
-      commission: digits, // STRING bps (api doc §8.4)
+      commission: digits, // STRING bps (docs/tiktok-api.md#creator-fulfillment)
       effective_end_time: z.string().regex(/^\d{13}$/), // STRING milliseconds
       effective_start_time: z.string().regex(/^\d{13}$/),
       creator: z.strictObject({

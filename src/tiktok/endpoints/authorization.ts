@@ -1,5 +1,5 @@
 /**
- * Discovery endpoints (api doc §3.4, §3.5): which shops / category assets a token may act on, and
+ * Discovery endpoints (docs/tiktok-api.md#authorized-shops, docs/tiktok-api.md#authorized-category-assets): which shops / category assets a token may act on, and
  * the ciphers to use for them. Neither takes a cipher.
  */
 import type { ApiClient } from '../client.ts';
@@ -57,7 +57,7 @@ export async function getAuthorizedShops(
 
 /**
  * GET /authorization/202405/category_assets (partner token). `category.id` is a NUMBER in the API
- * (api doc §3.5, an exception to "ids are strings"): converted to a string here.
+ * (docs/tiktok-api.md#authorized-category-assets, an exception to "ids are strings"): converted to a string here.
  */
 export async function getAuthorizedCategoryAssets(
   api: ApiClient,

@@ -3,7 +3,7 @@
  * declares, whether it is signed, its scope package and its page_size bounds.
  *
  * The cipher column matters: sending a cipher the endpoint does not declare is an error
- * (36009004 "Unexpected identifier", api doc §1.1), so the client attaches exactly this one.
+ * (36009004 "Unexpected identifier", docs/tiktok-api.md#common-parameters), so the client attaches exactly this one.
  */
 
 export type CipherKind = 'shop_cipher' | 'category_asset_cipher' | 'none';
@@ -21,21 +21,21 @@ export interface EndpointDef {
   /** Stable short name: metrics, budget keys. */
   name: string;
   method: 'GET' | 'POST';
-  /** `auth` = the token host (api doc §3), unsigned; `api` = the business host, signed (§2). */
+  /** `auth` = the token host (docs/tiktok-api.md#tokens), unsigned; `api` = the business host, signed (docs/tiktok-api.md#signing). */
   host: 'api' | 'auth';
   /** Path template; `{param}` segments are filled URL-encoded. */
   path: string;
   cipher: CipherKind;
-  /** A declared cipher may be optional (open-collaboration products, api doc §6.1). */
+  /** A declared cipher may be optional (open-collaboration products, docs/tiktok-api.md#open-collaboration-product-search). */
   cipherRequired: boolean;
-  /** Scope package named in the 105005 hint (api doc §4, §5, §8; keys [3P] where noted). */
+  /** Scope package named in the 105005 hint (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#creator-orders, docs/tiktok-api.md#partner-campaigns; keys [3P] where noted). */
   scope: string | null;
   pageSize: PageSizeRule | null;
 }
 
 const SELLER_SCOPE = 'Read Seller Affiliate Collaboration (seller.affiliate_collaboration.read)';
 const CREATOR_SCOPE = 'Read Creator Affiliate Collaborations';
-// The key partner.tap_campaign.read is third-party only (api doc §8, §12.10).
+// The key partner.tap_campaign.read is third-party only (docs/tiktok-api.md#partner-campaigns, docs/tiktok-api.md#scope-keys).
 const PARTNER_SCOPE = 'Read Affiliate Partner Campaigns (partner.tap_campaign.read)';
 
 function def(e: EndpointDef): EndpointDef {
@@ -63,7 +63,7 @@ export const ENDPOINTS = {
     scope: null,
     pageSize: null,
   }),
-  // api doc §3.4: seller token, NO shop_cipher (S-PHP strips it from /authorization/*).
+  // docs/tiktok-api.md#authorized-shops: seller token, NO shop_cipher (S-PHP strips it from /authorization/*).
   authorizedShops: def({
     name: 'authorized_shops',
     method: 'GET',
@@ -74,7 +74,7 @@ export const ENDPOINTS = {
     scope: null,
     pageSize: null,
   }),
-  // api doc §3.5: partner token, no cipher.
+  // docs/tiktok-api.md#authorized-category-assets: partner token, no cipher.
   authorizedCategoryAssets: def({
     name: 'authorized_category_assets',
     method: 'GET',
@@ -85,7 +85,7 @@ export const ENDPOINTS = {
     scope: null,
     pageSize: null,
   }),
-  // api doc §4.1 (page_size 1-100). category_asset_cipher is listed optional there: never sent [INF].
+  // docs/tiktok-api.md#seller-orders (page_size 1-100). category_asset_cipher is listed optional there: never sent [INF].
   sellerOrdersSearch: def({
     name: 'seller_orders_search',
     method: 'POST',
@@ -96,7 +96,7 @@ export const ENDPOINTS = {
     scope: SELLER_SCOPE,
     pageSize: { min: 1, max: 100, default: 100 },
   }),
-  // api doc §5.1: creator token, no cipher, page_size 1-100.
+  // docs/tiktok-api.md#creator-orders: creator token, no cipher, page_size 1-100.
   creatorOrdersSearch: def({
     name: 'creator_orders_search',
     method: 'POST',
@@ -130,7 +130,7 @@ export const ENDPOINTS = {
     scope: CREATOR_SCOPE,
     pageSize: { min: 1, max: 100, default: 100 },
   }),
-  // api doc §6.3: shop_cipher required, page_size 1-100.
+  // docs/tiktok-api.md#open-collaborations: shop_cipher required, page_size 1-100.
   openCollaborationsSearch: def({
     name: 'open_collaborations_search',
     method: 'POST',
@@ -141,7 +141,7 @@ export const ENDPOINTS = {
     scope: SELLER_SCOPE,
     pageSize: { min: 1, max: 100, default: 100 },
   }),
-  // api doc §6.1: shop_cipher OPTIONAL (§12.11), page_size 1-20.
+  // docs/tiktok-api.md#open-collaboration-product-search: shop_cipher OPTIONAL (docs/tiktok-api.md#optional-shop-cipher-on-the-product-search), page_size 1-20.
   openCollaborationProductsSearch: def({
     name: 'open_collaboration_products_search',
     method: 'POST',
@@ -152,7 +152,7 @@ export const ENDPOINTS = {
     scope: SELLER_SCOPE,
     pageSize: { min: 1, max: 20, default: 20 },
   }),
-  // api doc §7.2: page_size must be 20, 50 or 100; shop_cipher required.
+  // docs/tiktok-api.md#target-collaborations: page_size must be 20, 50 or 100; shop_cipher required.
   targetCollaborationsSearch: def({
     name: 'target_collaborations_search',
     method: 'POST',
@@ -163,7 +163,7 @@ export const ENDPOINTS = {
     scope: SELLER_SCOPE,
     pageSize: { min: 20, max: 100, default: 100, allowed: [20, 50, 100] },
   }),
-  // api doc §7.3: no pagination.
+  // docs/tiktok-api.md#target-collaboration-detail: no pagination.
   targetCollaborationDetail: def({
     name: 'target_collaboration_detail',
     method: 'GET',
@@ -174,7 +174,7 @@ export const ENDPOINTS = {
     scope: SELLER_SCOPE,
     pageSize: null,
   }),
-  // api doc §8.1: page_size 1-100.
+  // docs/tiktok-api.md#partner-campaigns: page_size 1-100.
   partnerCampaigns: def({
     name: 'partner_campaigns',
     method: 'GET',
@@ -185,7 +185,7 @@ export const ENDPOINTS = {
     scope: PARTNER_SCOPE,
     pageSize: { min: 1, max: 100, default: 100 },
   }),
-  // api doc §8.2.
+  // docs/tiktok-api.md#campaign-detail.
   partnerCampaignDetail: def({
     name: 'partner_campaign_detail',
     method: 'GET',
@@ -196,7 +196,7 @@ export const ENDPOINTS = {
     scope: PARTNER_SCOPE,
     pageSize: null,
   }),
-  // api doc §8.3: page_size required but no range documented; 1-100 like the campaign list [INF].
+  // docs/tiktok-api.md#campaign-products: page_size required but no range documented; 1-100 like the campaign list [INF].
   partnerCampaignProducts: def({
     name: 'partner_campaign_products',
     method: 'GET',
@@ -207,7 +207,7 @@ export const ENDPOINTS = {
     scope: PARTNER_SCOPE,
     pageSize: { min: 1, max: 100, default: 100 },
   }),
-  // api doc §8.4: 202508 requires category_asset_cipher (202501 did not list it, §12.5); page_size 1-50.
+  // docs/tiktok-api.md#creator-fulfillment: 202508 requires category_asset_cipher (202501 did not list it, docs/tiktok-api.md#cipher-on-the-older-fulfillment-endpoints); page_size 1-50.
   creatorFulfillmentStatus: def({
     name: 'creator_fulfillment_status',
     method: 'GET',

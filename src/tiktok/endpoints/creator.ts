@@ -1,4 +1,4 @@
-/** Creator-token endpoints (api doc §5): no cipher (api doc §1.2). */
+/** Creator-token endpoints (docs/tiktok-api.md#creator-orders): no cipher (docs/tiktok-api.md#token-types). */
 import type { ApiClient } from '../client.ts';
 import type { CallOptions, ConnectionAuth, Page } from '../types.ts';
 import { ENDPOINTS } from './catalog.ts';
@@ -7,7 +7,7 @@ import { createTimeBody } from './params.ts';
 import { type OpenCollaborationProductCriteria, productSearchBody } from './seller.ts';
 
 export interface CreatorOrdersParams {
-  /** Inclusive, epoch SECONDS; defaults as for seller orders (api doc §5.1, §4.1). */
+  /** Inclusive, epoch SECONDS; defaults as for seller orders (docs/tiktok-api.md#creator-orders, docs/tiktok-api.md#seller-orders). */
   createTimeGe?: number;
   /** Exclusive, epoch SECONDS. */
   createTimeLt?: number;
@@ -15,7 +15,7 @@ export interface CreatorOrdersParams {
   pageToken?: string;
 }
 
-/** POST /affiliate_creator/202410/orders/search (api doc §5.1); records = data.orders. */
+/** POST /affiliate_creator/202410/orders/search (docs/tiktok-api.md#creator-orders); records = data.orders. */
 export async function searchCreatorOrders(
   api: ApiClient,
   auth: ConnectionAuth,

@@ -1,6 +1,6 @@
 /**
- * Shared by the endpoint modules: page_size bounds (api doc §9.3) and turning `data` into a Page
- * (api doc §1.4) or a detail record, with shape checks at this boundary (STYLE.md guideline 7).
+ * Shared by the endpoint modules: page_size bounds (docs/tiktok-api.md#page-sizes) and turning `data` into a Page
+ * (docs/tiktok-api.md#pagination) or a detail record, with shape checks at this boundary (CONTRIBUTING.md#validate-at-the-boundaries).
  */
 import { ResponseShapeError } from '../errors.ts';
 import { isPlainObject } from '../envelope.ts';
@@ -10,7 +10,7 @@ import { type EndpointDef, endpointLabel } from './catalog.ts';
 /**
  * The page_size to send. Omitted -> the endpoint's default. Above the maximum -> clamped to it
  * (asking for more than allowed is never useful). Non-integers and values below the minimum are
- * rejected: they are caller bugs. For endpoints accepting only some sizes (api doc §7.2: 20, 50 or
+ * rejected: they are caller bugs. For endpoints accepting only some sizes (docs/tiktok-api.md#target-collaborations: 20, 50 or
  * 100) the smallest allowed size >= the request is used.
  */
 export function pageSizeFor(endpoint: EndpointDef, requested: number | undefined): number {
@@ -26,7 +26,7 @@ export function pageSizeFor(endpoint: EndpointDef, requested: number | undefined
   return Math.min(rule.max, Math.max(rule.min, requested));
 }
 
-/** The paging query parameters of a list endpoint (api doc §1.4: query params even on POST). */
+/** The paging query parameters of a list endpoint (docs/tiktok-api.md#pagination: query params even on POST). */
 export function pagingQuery(
   endpoint: EndpointDef,
   params: { pageSize?: number | undefined; pageToken?: string | undefined },
@@ -45,7 +45,7 @@ function shapeError(endpoint: EndpointDef, requestId: string, detail: string): R
   });
 }
 
-/** A non-negative integer count; tolerates a numeric string (api doc §10 "decode leniently"). */
+/** A non-negative integer count; tolerates a numeric string (docs/tiktok-api.md#field-conventions). */
 function readCount(value: unknown): number | null {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
@@ -67,10 +67,10 @@ export function isTerminalPageToken(token: string | null | undefined): token is 
 
 /**
  * `data` -> Page. Records: `data[recordsKey]`; missing or null means an empty page (every field is
- * optional in the spec, api doc §10), anything but an array is shape drift (fatal).
+ * optional in the spec, docs/tiktok-api.md#field-conventions), anything but an array is shape drift (fatal).
  * Decision: elements that are not JSON objects are passed through as they are, so the normalizer
  * quarantines that one record with its raw payload and the rest of the page still loads
- * (ARCHITECTURE.md invariant 6), instead of one bad element failing the whole run.
+ * (docs/architecture.md#invariant-6-bad-records-are-quarantined), instead of one bad element failing the whole run.
  * nextPageToken: null on every way the last page may say "no more": the key missing, null, "" or
  * "0" (isTerminalPageToken), so the walk stops without asking for an empty page.
  */

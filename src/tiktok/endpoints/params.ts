@@ -5,8 +5,8 @@ const MIN_EPOCH_S = 1e9;
 const MAX_EPOCH_S = 1e11;
 
 /**
- * An epoch-SECONDS bound (api doc §4.1 create_time_ge/lt are int seconds). Milliseconds are the
- * classic mix-up (api doc §10 has both), so they are rejected with a clear message.
+ * An epoch-SECONDS bound (docs/tiktok-api.md#seller-orders create_time_ge/lt are int seconds). Milliseconds are the
+ * classic mix-up (docs/tiktok-api.md#field-conventions has both), so they are rejected with a clear message.
  */
 export function epochSeconds(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -16,7 +16,7 @@ export function epochSeconds(name: string, value: number | undefined): number | 
   return value;
 }
 
-/** The create-time window body of the order searches (api doc §4.1, §5.1: ge inclusive, lt exclusive). */
+/** The create-time window body of the order searches (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#creator-orders: ge inclusive, lt exclusive). */
 export function createTimeBody(params: {
   createTimeGe?: number | undefined;
   createTimeLt?: number | undefined;

@@ -1,4 +1,4 @@
-/** Affiliate partner (TAP) endpoints (api doc §8): partner token + category_asset_cipher. */
+/** Affiliate partner (TAP) endpoints (docs/tiktok-api.md#partner-campaigns): partner token + category_asset_cipher. */
 import type { ApiClient } from '../client.ts';
 import type { ApiRecord, CallOptions, ConnectionAuth, Page } from '../types.ts';
 import { ENDPOINTS } from './catalog.ts';
@@ -9,11 +9,11 @@ export interface PartnerCampaignsParams {
   pageSize?: number;
   pageToken?: string;
   status?: 'READY' | 'UPCOMING' | 'ONGOING' | 'CLOSED';
-  /** Default MY_CAMPAIGNS (api doc §8.1). */
+  /** Default MY_CAMPAIGNS (docs/tiktok-api.md#partner-campaigns). */
   type?: 'MY_CAMPAIGNS' | 'GS_SELLING_CAMPAIGNS' | 'SELLER_CAMPAIGNS' | 'EXCLUSIVE_TIKTOK_SHOP';
 }
 
-/** GET /affiliate_partner/202405/campaigns (api doc §8.1); records = data.campaigns. */
+/** GET /affiliate_partner/202405/campaigns (docs/tiktok-api.md#partner-campaigns); records = data.campaigns. */
 export async function listPartnerCampaigns(
   api: ApiClient,
   auth: ConnectionAuth,
@@ -34,7 +34,7 @@ export async function listPartnerCampaigns(
   return toPage(endpoint, data, requestId, 'campaigns');
 }
 
-/** GET /affiliate_partner/202405/campaigns/{campaign_id} (api doc §8.2): the record is `data` itself. */
+/** GET /affiliate_partner/202405/campaigns/{campaign_id} (docs/tiktok-api.md#campaign-detail): the record is `data` itself. */
 export async function getPartnerCampaignDetail(
   api: ApiClient,
   auth: ConnectionAuth,
@@ -56,7 +56,7 @@ export interface PageParams {
   pageToken?: string;
 }
 
-/** GET /affiliate_partner/202405/campaigns/{campaign_id}/products (api doc §8.3); data.products. */
+/** GET /affiliate_partner/202405/campaigns/{campaign_id}/products (docs/tiktok-api.md#campaign-products); data.products. */
 export async function listPartnerCampaignProducts(
   api: ApiClient,
   auth: ConnectionAuth,
@@ -76,7 +76,7 @@ export async function listPartnerCampaignProducts(
 }
 
 /**
- * GET /affiliate_partner/202508/campaigns/{c}/products/{p}/performance (api doc §8.4): page_size
+ * GET /affiliate_partner/202508/campaigns/{c}/products/{p}/performance (docs/tiktok-api.md#creator-fulfillment): page_size
  * <= 50; records = data.promotion_creators; total = total_creator_count.
  */
 export async function getCreatorFulfillmentStatus(

@@ -1,7 +1,7 @@
 /**
- * Seller-token endpoints (api doc §4, §6, §7). Each returns ONE page or record; iterating pages is
+ * Seller-token endpoints (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#open-collaboration-product-search, docs/tiktok-api.md#target-collaborations). Each returns ONE page or record; iterating pages is
  * the engine's job (src/extract/paginate.ts). page_size / page_token are query parameters even on
- * POST searches; the body carries only the filters (api doc §1.4).
+ * POST searches; the body carries only the filters (docs/tiktok-api.md#pagination).
  */
 import type { ApiClient } from '../client.ts';
 import type { ApiRecord, CallOptions, ConnectionAuth, Page } from '../types.ts';
@@ -10,7 +10,7 @@ import { compact, pagingQuery, toPage, toRecord } from './page.ts';
 import { createTimeBody } from './params.ts';
 
 export interface SellerOrdersParams {
-  /** Inclusive lower bound, epoch SECONDS (api doc §4.1). Omitted: the shop's earliest time. */
+  /** Inclusive lower bound, epoch SECONDS (docs/tiktok-api.md#seller-orders). Omitted: the shop's earliest time. */
   createTimeGe?: number;
   /** Exclusive upper bound, epoch SECONDS. Omitted: now. */
   createTimeLt?: number;
@@ -20,7 +20,7 @@ export interface SellerOrdersParams {
   programId?: string;
 }
 
-/** POST /affiliate_seller/202410/orders/search (api doc §4.1); records = data.orders. */
+/** POST /affiliate_seller/202410/orders/search (docs/tiktok-api.md#seller-orders); records = data.orders. */
 export async function searchSellerOrders(
   api: ApiClient,
   auth: ConnectionAuth,
@@ -46,11 +46,11 @@ export interface OpenCollaborationsParams {
   pageToken?: string;
   keywordType?: 'PRODUCT_ID' | 'PRODUCT_NAME';
   keyword?: string;
-  /** First-level category only (api doc §6.3). */
+  /** First-level category only (docs/tiktok-api.md#open-collaborations). */
   topLevelCategoryId?: string;
 }
 
-/** POST /affiliate_seller/202412/open_collaborations/search (api doc §6.3); data.open_collaborations. */
+/** POST /affiliate_seller/202412/open_collaborations/search (docs/tiktok-api.md#open-collaborations); data.open_collaborations. */
 export async function searchOpenCollaborations(
   api: ApiClient,
   auth: ConnectionAuth,
@@ -73,7 +73,7 @@ export async function searchOpenCollaborations(
 }
 
 export interface OpenCollaborationProductCriteria {
-  /** AND-combined loose match; <= 20 keywords (api doc §6.1). */
+  /** AND-combined loose match; <= 20 keywords (docs/tiktok-api.md#open-collaboration-product-search). */
   titleKeywords?: string[];
   /** Decimal strings (money is never a float). */
   salesPriceGe?: string;
@@ -104,9 +104,9 @@ export function productSearchBody(c: OpenCollaborationProductCriteria): Record<s
 }
 
 /**
- * POST /affiliate_seller/202405/open_collaborations/products/search (api doc §6.1): the
+ * POST /affiliate_seller/202405/open_collaborations/products/search (docs/tiktok-api.md#open-collaboration-product-search): the
  * marketplace search; page_size <= 20; shop_cipher optional (sent when the connection has one,
- * §12.11); data.products.
+ * docs/tiktok-api.md#optional-shop-cipher-on-the-product-search); data.products.
  */
 export async function searchOpenCollaborationProducts(
   api: ApiClient,
@@ -132,13 +132,13 @@ export async function searchOpenCollaborationProducts(
 export type TargetCollaborationStatus = 'ONGOING' | 'EXPIRING' | 'VALID' | 'CANCELING' | 'COMPLETED';
 
 export interface TargetCollaborationsParams {
-  /** Required in 202508 (api doc §7.2). */
+  /** Required in 202508 (docs/tiktok-api.md#target-collaborations). */
   collaborationStatus: TargetCollaborationStatus;
   pageSize?: 20 | 50 | 100;
   pageToken?: string;
 }
 
-/** POST /affiliate_seller/202508/target_collaborations/search (api doc §7.2); data.target_collaborations. */
+/** POST /affiliate_seller/202508/target_collaborations/search (docs/tiktok-api.md#target-collaborations); data.target_collaborations. */
 export async function searchTargetCollaborations(
   api: ApiClient,
   auth: ConnectionAuth,
@@ -156,7 +156,7 @@ export async function searchTargetCollaborations(
   return toPage(endpoint, data, requestId, 'target_collaborations');
 }
 
-/** GET /affiliate_seller/202508/target_collaborations/{id} (api doc §7.3); data.target_collaboration. */
+/** GET /affiliate_seller/202508/target_collaborations/{id} (docs/tiktok-api.md#target-collaboration-detail); data.target_collaboration. */
 export async function getTargetCollaborationDetail(
   api: ApiClient,
   auth: ConnectionAuth,

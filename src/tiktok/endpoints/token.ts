@@ -1,5 +1,5 @@
 /**
- * Token host endpoints (api doc §3.1-§3.3): GET, NOT signed, no access token header, and the app
+ * Token host endpoints (docs/tiktok-api.md#exchanging-an-auth-code): GET, NOT signed, no access token header, and the app
  * secret travels in the query string. Every value of that query (app_secret, auth_code,
  * refresh_token) is handed to the client as a secret, so it is scrubbed from every error and log.
  */
@@ -19,7 +19,7 @@ const MIN_ABSOLUTE_EXPIRY_S = 1e9;
 function expiry(value: unknown, nowMs: number): number | null {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) return null;
-  // api doc §3.3: `*_expire_in` are ABSOLUTE epoch seconds despite the name. A small value would
+  // docs/tiktok-api.md#token-response: `*_expire_in` are ABSOLUTE epoch seconds despite the name. A small value would
   // be a TTL (what the name suggests); accept it as one rather than expiring the token in 1970.
   return n >= MIN_ABSOLUTE_EXPIRY_S ? n : Math.floor(nowMs / 1000) + n;
 }
@@ -53,7 +53,7 @@ export function parseTokenPair(
     accessToken: data.access_token,
     accessTokenExpiresAt: accessExp,
     refreshToken: data.refresh_token,
-    // Lifetime undocumented (api doc §12.8); absent -> treat as expiring with the access token.
+    // Lifetime undocumented (docs/tiktok-api.md#refresh-token-lifetime); absent -> treat as expiring with the access token.
     refreshTokenExpiresAt: refreshExp ?? accessExp,
     openId: typeof data.open_id === 'string' ? data.open_id : '',
     userType,
@@ -80,7 +80,7 @@ async function tokenCall(
   return parseTokenPair(endpoint, data, requestId, opts.nowMs ?? Date.now());
 }
 
-/** GET /api/v2/token/get: a single-use auth code (valid 30 min) -> tokens (api doc §3.1). */
+/** GET /api/v2/token/get: a single-use auth code (valid 30 min) -> tokens (docs/tiktok-api.md#exchanging-an-auth-code). */
 export function exchangeAuthCode(
   api: ApiClient,
   p: { appKey: string; appSecret: string; authCode: string },

@@ -18,8 +18,8 @@ function app() {
   return { app_key: f.sb.app.appKey, app_secret: f.sb.app.appSecret };
 }
 
-describe('auth host (api doc §3)', () => {
-  it('exchanges an auth code once for a token pair with ABSOLUTE expiries (§3.1, §3.3)', async () => {
+describe('auth host (docs/tiktok-api.md#tokens)', () => {
+  it('exchanges an auth code once for a token pair with ABSOLUTE expiries (docs/tiktok-api.md#exchanging-an-auth-code, docs/tiktok-api.md#token-response)', async () => {
     const code = f.sb.issueGrant(f.seller.openId).authCode;
     const nowS = Math.floor(f.sb.clock.nowMs() / 1000);
     const res = await plain(
@@ -66,7 +66,7 @@ describe('auth host (api doc §3)', () => {
     expect(grant.json.message).toContain('grant_type');
   });
 
-  it('refresh rotates the pair and invalidates the old access AND refresh token (§3.2)', async () => {
+  it('refresh rotates the pair and invalidates the old access AND refresh token (docs/tiktok-api.md#refreshing)', async () => {
     const g = f.sb.issueGrant(f.partner.openId);
     const res = await plain(
       authUrl(PATHS.tokenRefresh, { ...app(), refresh_token: g.refreshToken, grant_type: 'refresh_token' }),
@@ -84,7 +84,7 @@ describe('auth host (api doc §3)', () => {
     expect(reuse.json.code).toBe(36004005);
   });
 
-  it("accepts the official Node SDK's grant_type=authorized_code on refresh (§3.2, §12.7)", async () => {
+  it("accepts the official Node SDK's grant_type=authorized_code on refresh (docs/tiktok-api.md#refreshing, docs/tiktok-api.md#refresh-grant-type)", async () => {
     const g = f.sb.issueGrant(f.seller.openId);
     const res = await plain(
       authUrl(PATHS.tokenRefresh, { ...app(), refresh_token: g.refreshToken, grant_type: 'authorized_code' }),

@@ -13,7 +13,7 @@ afterAll(async () => {
 
 const flip = (s: string, i = 0) => s.slice(0, i) + (s[i] === 'a' ? 'b' : 'a') + s.slice(i + 1);
 
-/** The §2 algorithm written out independently of src/tiktok/sign.ts. */
+/** The docs/tiktok-api.md#signing algorithm written out independently of src/tiktok/sign.ts. */
 function docSign(secret: string, path: string, query: Record<string, string>, body: string): string {
   const keys = Object.keys(query)
     .filter((k) => k !== 'sign' && k !== 'access_token')
@@ -22,7 +22,7 @@ function docSign(secret: string, path: string, query: Record<string, string>, bo
   return createHmac('sha256', secret).update(text).digest('hex');
 }
 
-describe('signature (api doc §2)', () => {
+describe('signature (docs/tiktok-api.md#signing)', () => {
   it('accepts a request signed by hand with the documented algorithm', async () => {
     const path = PATHS.sellerOrders;
     const body = '{"create_time_lt":1999999999}';
@@ -91,7 +91,7 @@ describe('signature (api doc §2)', () => {
   });
 });
 
-describe('token types and ciphers (api doc §1.1-§1.2, §11)', () => {
+describe('token types and ciphers (docs/tiktok-api.md#common-parameters, docs/sandbox.md)', () => {
   it('missing shop_cipher on a seller endpoint is 106013', async () => {
     const res = await f.call(PATHS.sellerOrders, {
       token: f.seller.accessToken,
@@ -146,7 +146,7 @@ describe('token types and ciphers (api doc §1.1-§1.2, §11)', () => {
     expect(missingAsset.json.code).toBe(36009004);
   });
 
-  it('the open-collaboration product search takes shop_cipher optionally (§6.1)', async () => {
+  it('the open-collaboration product search takes shop_cipher optionally (docs/tiktok-api.md#open-collaboration-product-search)', async () => {
     const without = await f.call(PATHS.products, {
       token: f.seller.accessToken,
       query: { page_size: 5 },
@@ -162,7 +162,7 @@ describe('token types and ciphers (api doc §1.1-§1.2, §11)', () => {
   });
 });
 
-describe('page_size bounds (api doc §9.3)', () => {
+describe('page_size bounds (docs/tiktok-api.md#page-sizes)', () => {
   const cases: [string, string, () => Record<string, unknown>, number[], number[]][] = [
     [
       'seller orders 1-100',
@@ -240,7 +240,7 @@ describe('page_size bounds (api doc §9.3)', () => {
     ).not.toBe(0);
   });
 
-  it('collaboration_status is required on the 202508 target search (§7.2)', async () => {
+  it('collaboration_status is required on the 202508 target search (docs/tiktok-api.md#target-collaborations)', async () => {
     const res = await f.call(PATHS.targets, {
       token: f.seller.accessToken,
       query: { shop_cipher: f.shop.cipher },
@@ -268,7 +268,7 @@ describe('paths, methods, bodies and HTTP status modes', () => {
     expect(bad.json.code).toBe(36009022);
   });
 
-  it('answers errors with HTTP 200 by default and 4xx when configured (§12.2)', async () => {
+  it('answers errors with HTTP 200 by default and 4xx when configured (docs/tiktok-api.md#http-status-of-errors)', async () => {
     const res200 = await f.call(PATHS.shops, { token: 'TTP_unknown' });
     expect(res200.status).toBe(200);
     f.sb.setFaults('errors=4xx');

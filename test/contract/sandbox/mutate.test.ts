@@ -11,7 +11,7 @@ afterAll(async () => {
 
 const ids = (records: Record<string, unknown>[]) => new Set(records.map((r) => String(r['id'])));
 
-describe('time moves: statuses are functions of (record, virtual now) (api doc §4.1, §5.1)', () => {
+describe('time moves: statuses are functions of (record, virtual now) (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#creator-orders)', () => {
   it('seller orders settle (PROCESSING -> final) and all are final within 80 days', async () => {
     const before = (await f.sb.groundTruth('seller_affiliate_orders', f.shop.id)).groups[0]?.records ?? [];
     const processing = before.filter((o) => o['status'] === 'PROCESSING');

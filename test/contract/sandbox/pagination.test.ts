@@ -18,7 +18,7 @@ function expectSameRecords(got: Record<string, unknown>[], want: Record<string, 
   expect(sorted(got)).toEqual(sorted(want)); // complete and identical
 }
 
-describe('pages are stable and complete: union of pages == ground truth (api doc §1.4)', () => {
+describe('pages are stable and complete: union of pages == ground truth (docs/tiktok-api.md#pagination)', () => {
   for (const size of [3, 7, 100]) {
     it(`seller orders at page_size ${size}`, async () => {
       const truth = (await f.sb.groundTruth('seller_affiliate_orders', f.shop.id)).groups[0]?.records ?? [];
@@ -188,7 +188,7 @@ describe('pages are stable and complete: union of pages == ground truth (api doc
   });
 });
 
-describe('create-time windows (api doc §4.1)', () => {
+describe('create-time windows (docs/tiktok-api.md#seller-orders)', () => {
   it('create_time_ge is inclusive and create_time_lt exclusive', async () => {
     const truth = (await f.sb.groundTruth('seller_affiliate_orders', f.shop.id)).groups[0]?.records ?? [];
     const t = Number(truth[50]?.['create_time']);
@@ -242,7 +242,7 @@ describe('create-time windows (api doc §4.1)', () => {
   });
 });
 
-describe('page tokens are opaque, bound to their query, tamper-proof and expire (api doc §1.4)', () => {
+describe('page tokens are opaque, bound to their query, tamper-proof and expire (docs/tiktok-api.md#pagination)', () => {
   async function firstToken(): Promise<string> {
     const res = await f.call(PATHS.sellerOrders, {
       token: f.seller.accessToken,

@@ -20,7 +20,7 @@ const burst = (n: number, shopCipher: string, path = PATHS.sellerOrders) =>
     ),
   );
 
-describe('rate limit per (app, shop, path) (api doc §9.2)', () => {
+describe('rate limit per (app, shop, path) (docs/tiktok-api.md#rate-limits)', () => {
   it('throttles beyond the limit with HTTP 429 {"code":36009002}, no Retry-After by default', async () => {
     f.sb.resetStats();
     const t0 = performance.now();

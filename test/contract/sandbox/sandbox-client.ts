@@ -1,6 +1,6 @@
 /**
  * A minimal signed HTTP client for exercising the sandbox in tests and the benchmark, written
- * straight from api doc §2 (it deliberately does not use the pipeline's client).
+ * straight from docs/tiktok-api.md#signing (it deliberately does not use the pipeline's client).
  */
 import { computeSign } from '../../../src/tiktok/sign.ts';
 

@@ -5,7 +5,7 @@ import { RESPONSE_SCHEMAS } from '../../../src/sandbox/schemas.ts';
 import { type Fixture, PATHS, pageAll, plain, startFixture } from './helpers.ts';
 import type { CallOptions } from './sandbox-client.ts';
 
-// Copied verbatim from shared/api/examples so the test runs from any clone.
+// The official reference's response samples, kept verbatim in the repository (docs/tiktok-api.md#sources).
 const EXAMPLES = new URL('../../fixtures/api-examples/', import.meta.url).pathname;
 /** Recorded official examples of the endpoints the sandbox serves. */
 const EXAMPLE_FILES: [string, EndpointId][] = [
@@ -44,7 +44,7 @@ describe('recorded official examples validate against the sandbox schemas', () =
     example.data.orders[0].skus[0].surprise = 1;
     expect(RESPONSE_SCHEMAS.seller_orders.safeParse(example).success).toBe(false);
     const typed = JSON.parse(readFileSync(`${EXAMPLES}/affiliate-seller-202410-orders-search.json`, 'utf8'));
-    typed.data.orders[0].skus[0].commission_rate = 1000; // must be a STRING here (api doc §4.1)
+    typed.data.orders[0].skus[0].commission_rate = 1000; // must be a STRING here (docs/tiktok-api.md#seller-orders)
     expect(RESPONSE_SCHEMAS.seller_orders.safeParse(typed).success).toBe(false);
   });
 });

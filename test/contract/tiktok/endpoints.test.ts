@@ -107,7 +107,7 @@ describe('every endpoint against the sandbox: signed, accepted, pages walk to th
       );
       byStatus[status] = ids(got.records);
     }
-    // VALID = ONGOING + EXPIRING (api doc §7.2).
+    // VALID = ONGOING + EXPIRING (docs/tiktok-api.md#target-collaborations).
     expect([...(byStatus.VALID ?? [])].sort()).toEqual(
       [...(byStatus.ONGOING ?? []), ...(byStatus.EXPIRING ?? [])].sort(),
     );

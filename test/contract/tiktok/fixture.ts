@@ -1,5 +1,5 @@
 /**
- * The client against the real sandbox over HTTP (STYLE.md guideline 14, contract tier). Each test
+ * The client against the real sandbox over HTTP (CONTRIBUTING.md#test-tiers, contract tier). Each test
  * file starts its own sandbox (tiny scale, a free port) and builds ConnectionAuth values from the
  * sandbox's accounts, exactly as the pipeline would from stored connections.
  */

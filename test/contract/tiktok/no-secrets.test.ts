@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md invariant 7 against the sandbox: a faulty run (throttling, 5xx, broken bodies,
+ * docs/architecture.md#invariant-7-no-secret-in-logs-or-errors against the sandbox: a faulty run (throttling, 5xx, broken bodies,
  * token expiry mid-run, a rejected page token, a revoked token, a bad secret) leaves no app
  * secret, token, auth code or signature in any log line or error.
  */

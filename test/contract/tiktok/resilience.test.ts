@@ -12,7 +12,7 @@ afterEach(async () => {
   f = null;
 });
 
-describe('throttling against the sandbox (api doc §9.2)', () => {
+describe('throttling against the sandbox (docs/tiktok-api.md#rate-limits)', () => {
   it('429s are waited out: every call of a burst above the rate limit succeeds', async () => {
     f = await startFixture({ rateLimitPerSecond: 10 });
     const fx = f;
@@ -90,7 +90,7 @@ describe('transient faults are retried; the data comes out the same', () => {
   });
 });
 
-describe('non-zero codes (api doc §9.1, §12.2)', () => {
+describe('non-zero codes (docs/tiktok-api.md#error-codes, docs/tiktok-api.md#http-status-of-errors)', () => {
   it.each([['200'], ['4xx']])(
     'errors=%s: not found and bad signature are InvalidRequestError, sent once',
     async (mode) => {

@@ -39,7 +39,7 @@ function storedConnection(fx: Fixture, kind: 'seller' | 'creator') {
   return { auth, store, account: { ...account } };
 }
 
-describe('token host (api doc §3)', () => {
+describe('token host (docs/tiktok-api.md#tokens)', () => {
   it('exchanges a single-use auth code, and refresh rotates the pair', async () => {
     f = await startFixture();
     const seller = f.sb.accounts.find((a) => a.kind === 'seller');
@@ -52,7 +52,7 @@ describe('token host (api doc §3)', () => {
     );
     expect(pair.userType).toBe(0);
     expect(pair.openId).toBe(seller.openId);
-    // Absolute epoch seconds, about 7 days ahead of the virtual now (api doc §3.3).
+    // Absolute epoch seconds, about 7 days ahead of the virtual now (docs/tiktok-api.md#token-response).
     const nowS = f.sb.clock.nowMs() / 1000;
     expect(pair.accessTokenExpiresAt - nowS).toBeGreaterThan(6 * 86400);
     expect(pair.accessTokenExpiresAt - nowS).toBeLessThan(8 * 86400);

@@ -11,7 +11,7 @@ import { type CliHarness, startCliHarness } from './cli-harness.ts';
 
 let h: CliHarness;
 let sql: postgres.Sql;
-/** An auth code already exchanged (single use, api doc §3.1). */
+/** An auth code already exchanged (single use, docs/tiktok-api.md#exchanging-an-auth-code). */
 let usedCode = '';
 
 beforeAll(async () => {

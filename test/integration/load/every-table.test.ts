@@ -43,7 +43,7 @@ function expected(column: ColumnShape, value: unknown): unknown {
 describe('upsertRows on every analytics table', () => {
   const tables = [...analyticsTables().entries()];
 
-  it('covers the thirteen WAREHOUSE.md tables', () => {
+  it('covers the thirteen docs/warehouse.md#tables tables', () => {
     expect(tables.length).toBeGreaterThanOrEqual(13);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The quick start's sandbox is the same world on every run (src/cli/quickstart/sandbox-world.ts):
  * a recorded start time rebuilds it, and the virtual clock is moved to the real now so signed
- * requests (api doc §1.1 timestamp window) and new orders line up with the real clock.
+ * requests (docs/tiktok-api.md#common-parameters timestamp window) and new orders line up with the real clock.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

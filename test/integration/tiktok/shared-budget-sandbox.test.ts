@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md invariant 5 end to end: two "processes" (own Redis connection, own budget and
+ * docs/architecture.md#invariant-5-one-rate-budget-per-key end to end: two "processes" (own Redis connection, own budget and
  * client each) calling the sandbox for one shop share one Redis budget, so together they stay
  * under the server's rate limit (the sandbox's peakRpsPerKey proves it) and are not throttled.
  */

@@ -122,7 +122,7 @@ describe('doctor output', () => {
 });
 
 describe('saved search criteria', () => {
-  it('builds the API body (api doc §6.1) from flags, money as strings, rates in basis points', () => {
+  it('builds the API body (docs/tiktok-api.md#open-collaboration-product-search) from flags, money as strings, rates in basis points', () => {
     expect(
       criteriaFrom({
         connection: 1,

@@ -1,5 +1,5 @@
 /**
- * The CLI's contract with operators (CLI.md): readable help, exit code 2 for bad usage and bad
+ * The CLI's contract with operators (CONTRIBUTING.md#stable-names): readable help, exit code 2 for bad usage and bad
  * configuration with every problem listed, no secret echoed. The first tests spawn the real
  * executable; the rest call runCli in-process with captured streams.
  */

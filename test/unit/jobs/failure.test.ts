@@ -21,7 +21,7 @@ import {
 
 const init = { endpoint: 'seller_orders', code: 1, httpStatus: 200, requestId: 'r', detail: 'd' };
 
-describe('failure classification (ARCHITECTURE.md retry layers)', () => {
+describe('failure classification (docs/architecture.md#retry-layers retry layers)', () => {
   it('permanent: revoked token, missing scope, rejected request, shape drift, bad connection setup', () => {
     for (const err of [
       new TokenRevokedError(init),

@@ -18,7 +18,7 @@ const base: EngineConnection = {
   categoryAssets: [{ cipher: 'TTP_asset' }],
 };
 
-describe('ownersFor (api doc §1.2 token types, §9.2 budget per (app, shop))', () => {
+describe('ownersFor (docs/tiktok-api.md#token-types token types, docs/tiktok-api.md#rate-limits budget per (app, shop))', () => {
   it('a seller syncs every shop with its own shop_cipher and budget scope', () => {
     const owners = ownersFor(base, 'seller_affiliate_orders', tokens);
     expect(

@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md invariant 7: no token, secret or signature in any log line. Every secret kind
+ * docs/architecture.md#invariant-7-no-secret-in-logs-or-errors: no token, secret or signature in any log line. Every secret kind
  * of src/core/secrets.ts is logged at several depths and in several shapes (properties, URLs,
  * headers, JSON text, error messages, causes, child bindings); the captured output holds none.
  */

@@ -34,7 +34,7 @@ describe('money as decimal strings', () => {
     expect(formatMinor(159000, 'IDR')).toBe('159000');
   });
 
-  it('formats localized IDR like the official example (api doc §5.1)', () => {
+  it('formats localized IDR like the official example (docs/tiktok-api.md#creator-orders)', () => {
     expect(formatLocalizedIdr(9900)).toBe('Rp9.900');
     expect(formatLocalizedIdr(1234567)).toBe('Rp1.234.567');
     expect(formatLocalizedIdr(500)).toBe('Rp500');

@@ -5,7 +5,7 @@ import { BOOKKEEPING_COLUMNS, SNAPSHOT_COLUMNS } from '../../../src/load/schema/
 import { documentTable } from '../../../src/load/schema/docs.ts';
 import { viewDocs, views } from '../../../src/load/schema/views.ts';
 
-/** WAREHOUSE.md "Tables": export name -> [SQL name, grain = primary key, snapshot table?]. */
+/** docs/warehouse.md#tables: export name -> [SQL name, grain = primary key, snapshot table?]. */
 const CONTRACT: Record<string, [string, string[], boolean]> = {
   // Order tables: the grain plus create_time, their month partition key (every unique key must hold it).
   sellerOrders: ['seller_orders', ['shop_id', 'order_id', 'create_time'], false],
@@ -130,7 +130,7 @@ describe.each(entries)('%s', (exportName, [sqlName, grain, snapshot]) => {
 });
 
 describe('analytics schema as a whole', () => {
-  it('exports exactly the WAREHOUSE.md tables, each documented once', () => {
+  it('exports exactly the docs/warehouse.md#tables tables, each documented once', () => {
     expect(analytics.analyticsDocs.map((d) => d.name).sort()).toEqual(entries.map(([, [n]]) => n).sort());
   });
 
@@ -169,7 +169,7 @@ describe('views', () => {
     expect(viewDocs).toEqual(views.map((v) => v.doc));
   });
 
-  it('stream_freshness reads exactly the WAREHOUSE.md sync_runs columns and no secret column', () => {
+  it('stream_freshness reads exactly the docs/warehouse.md#pipeline-state sync_runs columns and no secret column', () => {
     const sql = views[0]?.sql ?? '';
     const used = [...sql.matchAll(/\br\.([a-z_]+)/g)].map((m) => m[1]);
     const contract = [

@@ -16,7 +16,7 @@ import {
 
 import { ordersCall, setup } from './helpers/client-setup.ts';
 
-describe('createApiClient: request building (api doc §1.1, §2)', () => {
+describe('createApiClient: request building (docs/tiktok-api.md#common-parameters, docs/tiktok-api.md#signing)', () => {
   it('signs exactly the bytes it sends, with app_key, timestamp from now() and the header token', async () => {
     const { api, requests } = setup(ok({ orders: [] }));
     const res = await api.call(ordersCall());
@@ -92,7 +92,7 @@ describe('createApiClient: request building (api doc §1.1, §2)', () => {
     ).toBe(true);
   });
 
-  it('joins array query values with commas, and they are what gets signed (api doc §1.1)', async () => {
+  it('joins array query values with commas, and they are what gets signed (docs/tiktok-api.md#common-parameters)', async () => {
     const { api, requests } = setup(ok({}));
     await api.call({
       endpoint: ENDPOINTS.partnerCampaigns,
@@ -103,7 +103,7 @@ describe('createApiClient: request building (api doc §1.1, §2)', () => {
     expect(q?.get('product_ids')).toBe('1,2,3');
   });
 
-  it('token host calls are unsigned and carry no access token header (api doc §3)', async () => {
+  it('token host calls are unsigned and carry no access token header (docs/tiktok-api.md#tokens)', async () => {
     const { api, requests } = setup(ok({}));
     await api.call({
       endpoint: ENDPOINTS.tokenGet,
@@ -129,7 +129,7 @@ describe('createApiClient: observer', () => {
     for (const e of events) expect(e.durationMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('a JSON body with a non-zero code on HTTP 200 is an error (api doc §1.3)', async () => {
+  it('a JSON body with a non-zero code on HTTP 200 is an error (docs/tiktok-api.md#response-envelope)', async () => {
     const { api } = setup(() =>
       jsonResponse({ code: 16032005, message: 'Campaign not found', request_id: 'r9' }),
     );

@@ -24,7 +24,7 @@ import {
 
 import { FAST_RETRY, NOW, ordersCall, setup } from './helpers/client-setup.ts';
 
-describe('createApiClient: retries (ARCHITECTURE.md retry layers)', () => {
+describe('createApiClient: retries (docs/architecture.md#retry-layers retry layers)', () => {
   it('retries transient faults (5xx, 36009003, network, broken JSON) and then succeeds', async () => {
     const { api, requests, events } = setup(
       sequence(
@@ -114,7 +114,7 @@ describe('createApiClient: retries (ARCHITECTURE.md retry layers)', () => {
   });
 });
 
-describe('createApiClient: throttling (api doc §9.2)', () => {
+describe('createApiClient: throttling (docs/tiktok-api.md#rate-limits)', () => {
   it('waits out a 429 (honouring Retry-After) without spending a retry, then succeeds', async () => {
     const { api, requests, events } = setup(
       sequence(
@@ -181,7 +181,7 @@ describe('createApiClient: throttling bounds', () => {
   });
 });
 
-describe('createApiClient: expired token (api doc §9.1 105002)', () => {
+describe('createApiClient: expired token (docs/tiktok-api.md#error-codes 105002)', () => {
   it('refreshes once and retries the call once with the new token', async () => {
     const auth = testAuth();
     const { api, requests } = setup(sequence(apiError(105002, 'access token is expired'), ok({ y: 2 })), {});

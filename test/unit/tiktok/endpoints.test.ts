@@ -42,7 +42,7 @@ function setup(responder: Responder) {
 
 const auth = testAuth();
 
-describe('seller endpoints (api doc §4, §6, §7)', () => {
+describe('seller endpoints (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#open-collaboration-product-search, docs/tiktok-api.md#target-collaborations)', () => {
   it('searchSellerOrders: POST, filters in the body, paging in the query, shop_cipher, data.orders', async () => {
     const { api, last } = setup(
       ok({ orders: [{ id: '1' }, { id: '2' }], next_page_token: 'b2Zmc2V0PTI=', total_count: 7 }, 'rid'),
@@ -166,7 +166,7 @@ describe('seller endpoints (api doc §4, §6, §7)', () => {
   });
 });
 
-describe('creator and partner endpoints (api doc §5, §8)', () => {
+describe('creator and partner endpoints (docs/tiktok-api.md#creator-orders, docs/tiktok-api.md#partner-campaigns)', () => {
   it('searchCreatorOrders sends no cipher', async () => {
     const { api, last } = setup(ok({ orders: [{ id: 'o' }], next_page_token: '' }));
     const page = await searchCreatorOrders(api, auth, { createTimeGe: 1719807456 });
@@ -215,7 +215,7 @@ describe('creator and partner endpoints (api doc §5, §8)', () => {
   });
 });
 
-describe('pages (api doc §1.4)', () => {
+describe('pages (docs/tiktok-api.md#pagination)', () => {
   it('missing records are an empty page; records that are not an array are shape drift', async () => {
     expect((await searchSellerOrders(setup(ok({})).api, auth, {})).records).toEqual([]);
     expect((await searchSellerOrders(setup(ok({ orders: null })).api, auth, {})).records).toEqual([]);
@@ -243,7 +243,7 @@ describe('pages (api doc §1.4)', () => {
   });
 });
 
-describe('page_size bounds (api doc §9.3)', () => {
+describe('page_size bounds (docs/tiktok-api.md#page-sizes)', () => {
   it('clamps above the maximum, defaults when omitted, rejects non-integers and values < 1', () => {
     expect(pageSizeFor(ENDPOINTS.sellerOrdersSearch, 500)).toBe(100);
     expect(pageSizeFor(ENDPOINTS.sellerOrdersSearch, undefined)).toBe(100);
@@ -263,7 +263,7 @@ describe('page_size bounds (api doc §9.3)', () => {
   });
 });
 
-describe('authorization endpoints (api doc §3.4, §3.5)', () => {
+describe('authorization endpoints (docs/tiktok-api.md#authorized-shops, docs/tiktok-api.md#authorized-category-assets)', () => {
   it('getAuthorizedShops maps the documented fields and sends no cipher', async () => {
     const { api, last } = setup(
       ok({

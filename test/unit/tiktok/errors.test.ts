@@ -14,7 +14,7 @@ import {
   TransientError,
 } from '../../../src/tiktok/errors.ts';
 
-describe('classifyApiCode (api doc §9.1)', () => {
+describe('classifyApiCode (docs/tiktok-api.md#error-codes)', () => {
   it.each([
     [36009002, 'rate_limited'],
     [36009003, 'transient'],
@@ -80,7 +80,7 @@ function failure(
 const env = (code: number, message: string, data?: unknown) =>
   JSON.stringify({ code, message, request_id: 'RID-1', ...(data === undefined ? {} : { data }) });
 
-describe('parseEnvelope (api doc §1.3, §12.2)', () => {
+describe('parseEnvelope (docs/tiktok-api.md#response-envelope, docs/tiktok-api.md#http-status-of-errors)', () => {
   it('returns data and request_id on code 0', () => {
     expect(parseEnvelope(200, null, env(0, 'Success', { a: 1 }), ctx)).toEqual({
       data: { a: 1 },

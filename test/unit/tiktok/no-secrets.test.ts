@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md invariant 7: no token, secret or signature in any log line or error message.
+ * docs/architecture.md#invariant-7-no-secret-in-logs-or-errors: no token, secret or signature in any log line or error message.
  * Drives the client through its failure paths with a captured pino logger at debug level, then
  * greps every log line and every serialized error for every secret the test used.
  */

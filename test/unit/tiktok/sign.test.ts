@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { computeSign, stringToSign, verifySign } from '../../../src/tiktok/sign.ts';
 
-// Test vectors of api doc §2.1.
-describe('request signing (api doc §2)', () => {
+// Test vectors of docs/tiktok-api.md#test-vectors.
+describe('request signing (docs/tiktok-api.md#signing)', () => {
   it('vector A: official guide, GET /authorization/202309/shops', () => {
     const query = { app_key: '29a39d', timestamp: '1623812664' };
     expect(stringToSign('/authorization/202309/shops', query, null)).toBe(

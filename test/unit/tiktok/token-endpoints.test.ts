@@ -12,7 +12,7 @@ import {
   sequence,
 } from './helpers/fake-api.ts';
 
-// The official sample of api doc §3.3.
+// The official sample of docs/tiktok-api.md#token-response.
 const SAMPLE = {
   access_token:
     'TTP_Fw8rBwAAAAAkW03FYd09DG-9INtpw361hWthei8S3fHX8iPJ5AUv99fLSCYD9-UucaqxTgNRzKZxi5-tfFMtdWqglEt5_iCk',
@@ -39,7 +39,7 @@ function setup(responder: Responder) {
   return { api, requests: fake.requests };
 }
 
-describe('token endpoints (api doc §3.1-§3.3)', () => {
+describe('token endpoints (docs/tiktok-api.md#exchanging-an-auth-code)', () => {
   it('exchangeAuthCode: GET on the auth host with grant_type=authorized_code; absolute expiries kept', async () => {
     const { api, requests } = setup(ok(SAMPLE));
     const pair = await exchangeAuthCode(api, { appKey: APP_KEY, appSecret: APP_SECRET, authCode: AUTH_CODE });
@@ -64,7 +64,7 @@ describe('token endpoints (api doc §3.1-§3.3)', () => {
     });
   });
 
-  it('refreshTokens: grant_type=refresh_token per the guide (§3.2)', async () => {
+  it('refreshTokens: grant_type=refresh_token per the guide (docs/tiktok-api.md#refreshing)', async () => {
     const { api, requests } = setup(ok(SAMPLE));
     await refreshTokens(api, { appKey: APP_KEY, appSecret: APP_SECRET, refreshToken: REFRESH });
     expect(requests[0]?.url.pathname).toBe('/api/v2/token/refresh');
@@ -72,7 +72,7 @@ describe('token endpoints (api doc §3.1-§3.3)', () => {
     expect(requests[0]?.url.searchParams.get('refresh_token')).toBe(REFRESH);
   });
 
-  it('falls back once to the SDK grant_type when the server rejects grant_type (§12.7)', async () => {
+  it('falls back once to the SDK grant_type when the server rejects grant_type (docs/tiktok-api.md#refresh-grant-type)', async () => {
     const { api, requests } = setup(sequence(apiError(36009004, 'invalid grant_type'), ok(SAMPLE)));
     await refreshTokens(api, { appKey: APP_KEY, appSecret: APP_SECRET, refreshToken: REFRESH });
     expect(requests.map((r) => r.url.searchParams.get('grant_type'))).toEqual([
@@ -140,7 +140,7 @@ describe('token endpoints (api doc §3.1-§3.3)', () => {
     expect(JSON.stringify(err) + err.message + err.stack).not.toMatch(new RegExp(`${REFRESH}|${APP_SECRET}`));
   });
 
-  it('reads an expiry that arrives as a duration as relative to now (defensive, §3.3)', async () => {
+  it('reads an expiry that arrives as a duration as relative to now (defensive, docs/tiktok-api.md#token-response)', async () => {
     const { api } = setup(
       ok({ ...SAMPLE, access_token_expire_in: 604800, refresh_token_expire_in: '1691487031' }),
     );

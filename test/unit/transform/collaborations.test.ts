@@ -6,7 +6,7 @@ import { clone, ctx, example, exampleList } from './examples.ts';
 
 const SHOP = '7000714532876273420';
 
-describe('normalizeOpenCollaborations (api doc §6.3)', () => {
+describe('normalizeOpenCollaborations (docs/tiktok-api.md#open-collaborations)', () => {
   const records = () =>
     exampleList('affiliate-seller-202412-open-collaborations-search', 'open_collaborations');
 
@@ -67,7 +67,7 @@ describe('normalizeOpenCollaborations (api doc §6.3)', () => {
   });
 });
 
-describe('normalizeOpenCollaborationProducts (api doc §6.1)', () => {
+describe('normalizeOpenCollaborationProducts (docs/tiktok-api.md#open-collaboration-product-search)', () => {
   const records = () =>
     exampleList('affiliate-seller-202405-open-collaborations-products-search', 'products');
 
@@ -119,7 +119,7 @@ describe('normalizeOpenCollaborationProducts (api doc §6.1)', () => {
   });
 });
 
-describe('normalizeTargetCollaborations (api doc §7.2 search + §7.3 detail)', () => {
+describe('normalizeTargetCollaborations (docs/tiktok-api.md#target-collaborations search + docs/tiktok-api.md#target-collaboration-detail detail)', () => {
   const search = () =>
     clone(exampleList('affiliate-seller-202508-target-collaborations-search', 'target_collaborations')[0]);
   const detailData = () => clone(example('affiliate-seller-202508-target-collaboration-detail').data);

@@ -7,7 +7,7 @@ const orders = () => exampleList('affiliate-creator-202410-orders-search', 'orde
 const order = () => clone(orders()[0] as Record<string, unknown>);
 const skusOf = (o: Record<string, unknown>) => o['skus'] as Record<string, unknown>[];
 
-describe('normalizeCreatorOrders: the official example (api doc §5.1, localized "Rp" amounts)', () => {
+describe('normalizeCreatorOrders: the official example (docs/tiktok-api.md#creator-orders, localized "Rp" amounts)', () => {
   const result = normalizeCreatorOrders(orders(), ctx(CREATOR));
 
   it('nothing rejected, no unknown enum', () => {
@@ -86,7 +86,7 @@ describe('normalizeCreatorOrders: the official example (api doc §5.1, localized
 });
 
 describe('normalizeCreatorOrders: hostile variants', () => {
-  it('accepts rates "formatted as a string" (api doc §5.1) as well as ints', () => {
+  it('accepts rates "formatted as a string" (docs/tiktok-api.md#creator-orders) as well as ints', () => {
     const o = order();
     const sku = skusOf(o)[0] as Record<string, unknown>;
     sku['commission_rate'] = '1000';

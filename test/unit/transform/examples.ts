@@ -1,6 +1,6 @@
 /**
- * The recorded API examples (official doc samples, api doc §4-§8), copied verbatim from
- * shared/api/examples into test/fixtures/api-examples so the tests run from a clone.
+ * The recorded API examples: the official reference's response samples, one per endpoint, kept
+ * verbatim in test/fixtures/api-examples (docs/tiktok-api.md#sources says where they come from).
  */
 import { readFileSync } from 'node:fs';
 import type { NormalizeContext } from '../../../src/transform/types.ts';

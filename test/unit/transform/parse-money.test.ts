@@ -6,7 +6,7 @@ import { RecordRejection } from '../../../src/transform/errors.ts';
 
 const ok = (value: string) => ({ ok: true, value });
 
-describe('parseMoneyAmount: documented forms (api doc §4.1, §5.1, §10)', () => {
+describe('parseMoneyAmount: documented forms (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#creator-orders, docs/tiktok-api.md#field-conventions)', () => {
   it.each([
     // plain decimals as most endpoints send them
     ['12.21', 'USD', '12.2100'],

@@ -22,7 +22,7 @@ function reasonOf(fn: () => unknown): string {
   throw new Error('expected a rejection');
 }
 
-describe('ids (api doc §10: always strings, 64-bit)', () => {
+describe('ids (docs/tiktok-api.md#field-conventions: always strings, 64-bit)', () => {
   it('keeps strings as they are, including 64-bit values beyond 2^53', () => {
     expect(parseId('579125529499110202', 'id')).toBe('579125529499110202');
     expect(parseId('18446744073709551615', 'id')).toBe('18446744073709551615');
@@ -30,7 +30,7 @@ describe('ids (api doc §10: always strings, 64-bit)', () => {
       'uACafQAAAABmUU2qon4R0vUYvUVS3QC6CICP2m5A2-wd77j8R9G0yg',
     );
   });
-  it('turns an exact numeric id (category.id is an int, api doc §3.5) into a string', () => {
+  it('turns an exact numeric id (category.id is an int, docs/tiktok-api.md#authorized-category-assets) into a string', () => {
     expect(parseId(3, 'category.id')).toBe('3');
     expect(parseId(Number.MAX_SAFE_INTEGER, 'id')).toBe('9007199254740991');
   });
@@ -57,7 +57,7 @@ describe('ids (api doc §10: always strings, 64-bit)', () => {
   });
 });
 
-describe('basis points (api doc §10 "Rates": int or string)', () => {
+describe('basis points (docs/tiktok-api.md#field-conventions: int or string)', () => {
   it.each([
     [1000, 1000],
     ['1550', 1550],
@@ -81,12 +81,12 @@ describe('basis points (api doc §10 "Rates": int or string)', () => {
   );
 });
 
-describe('epoch timestamps (api doc §10: seconds or milliseconds, int or string)', () => {
+describe('epoch timestamps (docs/tiktok-api.md#field-conventions: seconds or milliseconds, int or string)', () => {
   it('reads int and string seconds', () => {
     expect(parseEpoch(1722420186, 't')).toEqual(new Date('2024-07-31T10:03:06Z'));
     expect(parseEpoch('1715654330', 't')).toEqual(new Date('2024-05-14T02:38:50Z'));
   });
-  it('reads values > 1e12 as milliseconds (fulfillment effective_*_time, api doc §8.4)', () => {
+  it('reads values > 1e12 as milliseconds (fulfillment effective_*_time, docs/tiktok-api.md#creator-fulfillment)', () => {
     expect(parseEpoch('1731019880391', 't')).toEqual(new Date('2024-11-07T22:51:20.391Z'));
     expect(parseEpoch(1731020040687, 't')).toEqual(new Date(1731020040687));
   });

@@ -6,7 +6,7 @@ import { clone, ctx, example, exampleList, NOW } from './examples.ts';
 
 const PARTNER = 'TTP_XF90igAAAABh0sddwer0qsWgt233vOiG';
 
-describe('normalizePartnerCampaigns (api doc §8.1 list + §8.2 detail)', () => {
+describe('normalizePartnerCampaigns (docs/tiktok-api.md#partner-campaigns list + docs/tiktok-api.md#campaign-detail detail)', () => {
   const summary = () =>
     clone(exampleList('affiliate-partner-202405-campaigns', 'campaigns')[0] as Record<string, unknown>);
   const detail = () => clone(example('affiliate-partner-202405-campaign-detail').data);
@@ -81,7 +81,7 @@ describe('normalizePartnerCampaigns (api doc §8.1 list + §8.2 detail)', () => 
   });
 });
 
-describe('normalizePartnerCampaignProducts (api doc §8.3)', () => {
+describe('normalizePartnerCampaignProducts (docs/tiktok-api.md#campaign-products)', () => {
   const records = () => exampleList('affiliate-partner-202405-campaign-products', 'products');
 
   it('maps the official example exactly', () => {
@@ -135,7 +135,7 @@ describe('normalizePartnerCampaignProducts (api doc §8.3)', () => {
   });
 });
 
-describe('normalizeCampaignCreatorFulfillment (api doc §8.4, 202508)', () => {
+describe('normalizeCampaignCreatorFulfillment (docs/tiktok-api.md#creator-fulfillment, 202508)', () => {
   const records = () =>
     exampleList('affiliate-partner-202508-creator-fulfillment-status-info', 'promotion_creators');
   const scope = { campaign_id: '7360590375814268715', product_id: '1729442777527587334' };

@@ -121,7 +121,7 @@ describe('purity', () => {
   });
 });
 
-describe('FINAL_ORDER_STATUSES (settlement re-scan, api doc §4.1 / §5.1)', () => {
+describe('FINAL_ORDER_STATUSES (settlement re-scan, docs/tiktok-api.md#seller-orders / docs/tiktok-api.md#creator-orders)', () => {
   it('treats only outcomes as final; unknown and in-flight statuses keep being re-scanned', () => {
     expect(transform.FINAL_ORDER_STATUSES).toEqual({
       seller: ['COMPLETED', 'CANCELLED', 'DEDUCTED'],

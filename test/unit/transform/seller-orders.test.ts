@@ -8,7 +8,7 @@ const orders = () => exampleList('affiliate-seller-202410-orders-search', 'order
 const order = () => clone(orders()[0] as Record<string, unknown>);
 const skusOf = (o: Record<string, unknown>) => o['skus'] as Record<string, unknown>[];
 
-describe('normalizeSellerOrders: the official example (api doc §4.1)', () => {
+describe('normalizeSellerOrders: the official example (docs/tiktok-api.md#seller-orders)', () => {
   const result = normalizeSellerOrders(orders(), ctx(SHOP));
 
   it('produces one order and one line, nothing rejected, no unknown enum', () => {

@@ -123,7 +123,9 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     const set = await h.runHere(['schedule', 'set', '--stream', 'seller_affiliate_orders', '--every', '30m']);
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('now run every 30m: seller_affiliate_orders of connection 1');
-    expect(set.stdout).toMatch(/Applied to the schedule \(9 pair\(s\) with a new next run, 0 no longer scheduled\)/);
+    expect(set.stdout).toMatch(
+      /Applied to the schedule \(9 pair\(s\) with a new next run, 0 no longer scheduled\)/,
+    );
     const cron = await h.runHere([
       'schedule',
       'set',

@@ -45,6 +45,11 @@ export interface StartWorkerOptions {
   schedule?: boolean;
   /** The dispatcher's wall clock (tests). */
   now?: () => number;
+  /**
+   * The job body; default: the sync processor (processor.ts). The scale benchmark gives a fixed-time
+   * body to measure the scheduling layer (dispatch, queue, freeing, watchdog) without the API.
+   */
+  processor?: (job: Job<EngineJobData>, token?: string, signal?: AbortSignal) => Promise<RunSummary>;
   /** Close runs left by dead workers, at start and every reapIntervalMs (default: as `schedule`). */
   reap?: boolean;
   /** BullMQ stalled-job check period (default 30 s). */
@@ -77,15 +82,19 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
   const queue = createEngineQueue(deps.redis, deps.config, onRedisError);
   const schedule = opts.schedule ?? true;
   const maxStalledCount = opts.maxStalledCount ?? 3;
-  const worker = new Worker<EngineJobData, RunSummary, string>(deps.config.queueName, freeingPair(deps), {
-    connection: deps.redis,
-    prefix: deps.config.queuePrefix,
-    concurrency: opts.concurrency ?? 2,
-    ...(opts.name ? { name: opts.name } : {}),
-    stalledInterval: opts.stalledIntervalMs ?? 30_000,
-    lockDuration: opts.lockDurationMs ?? 30_000,
-    maxStalledCount,
-  });
+  const worker = new Worker<EngineJobData, RunSummary, string>(
+    deps.config.queueName,
+    freeingPair(deps, opts.processor),
+    {
+      connection: deps.redis,
+      prefix: deps.config.queuePrefix,
+      concurrency: opts.concurrency ?? 2,
+      ...(opts.name ? { name: opts.name } : {}),
+      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      maxStalledCount,
+    },
+  );
   // Each run logged its own outcome once (runSync); here only queue-level trouble is logged. A Redis
   // outage makes BullMQ emit an error per reconnect attempt: it is one dependency_down line instead.
   worker.on('error', onRedisError);
@@ -156,8 +165,8 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
  * skipped, or failed with no attempt left), so the pair's next due run can be handed over. A run put
  * back (delayed, or retried after a transient failure) keeps its pair: it is still the pair's run.
  */
-function freeingPair(deps: EngineDeps) {
-  const run = createProcessor(deps);
+function freeingPair(deps: EngineDeps, body?: StartWorkerOptions['processor']) {
+  const run = body ?? createProcessor(deps);
   const free = (job: Job<EngineJobData>) => {
     const d = job.data as SyncJobData;
     return clearQueuedJob(deps.db.sql, d.connectionId, d.stream, job.id as string).catch((err) =>

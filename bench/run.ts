@@ -51,6 +51,12 @@ const benches: Bench[] = [
     file: 'warehouse.json',
     run: async () => (await import('./warehouse.bench.ts')).runWarehouseBench(),
   },
+  {
+    // SCALE_BENCH_PAIRS (default 70,000), SCALE_BENCH_MINUTES (default 5) per measured window.
+    name: 'scale',
+    file: 'scale.json',
+    run: async () => (await import('./scale.bench.ts')).runScaleBench(),
+  },
 ];
 
 /** Runs one benchmark in a fresh Node process (same loader flags) and returns its figures. */

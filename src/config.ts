@@ -63,6 +63,12 @@ export interface Config {
     concurrency: number;
     shutdownTimeoutMs: number;
   };
+  queue: {
+    /** Redis key prefix of the BullMQ queue; hash-tagged by default so a Cluster keeps it in one slot. */
+    prefix: string;
+    /** Redis Cluster seed nodes (`host:port`); null: the single server at REDIS_URL. */
+    clusterNodes: string[] | null;
+  };
 }
 
 /** The config type narrowed by what a command required: required values are no longer optional. */
@@ -254,6 +260,37 @@ const EnvSchema = z.object({
   // Two pages per window in memory; enough to fill 4 shops' budgets at ~200 ms API latency.
   BACKFILL_MAX_WINDOWS: intIn(1, 1024, 48),
   WORKER_CONCURRENCY: intIn(1, 256, 4),
+  // BullMQ runs its scripts over several keys of a queue: on a Redis Cluster they must share a slot,
+  // which a `{...}` hash tag in the prefix guarantees. A plain server ignores the braces.
+  QUEUE_PREFIX: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[^:\s]+$/, { error: 'must be one word without ":" or spaces, e.g. {affiliate-etl}' })
+      .default('{affiliate-etl}'),
+  ),
+  REDIS_CLUSTER_NODES: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((v, ctx) => {
+        const nodes = v
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean);
+        const bad = nodes.find((n) => !/^[A-Za-z0-9_.-]+:\d{1,5}$/.test(n));
+        if (nodes.length === 0 || bad !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must list host:port pairs separated by commas, e.g. 10.0.0.1:6379,10.0.0.2:6379${bad ? ` ("${bad}" is not host:port)` : ''}`,
+          });
+          return z.NEVER;
+        }
+        return nodes;
+      })
+      .optional(),
+  ),
   SHUTDOWN_TIMEOUT_MS: intIn(0, 600_000, 30_000),
 });
 
@@ -348,6 +385,7 @@ function toConfig(e: z.infer<typeof EnvSchema>): Config {
     },
     backfill: { maxWindows: e.BACKFILL_MAX_WINDOWS },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    queue: { prefix: e.QUEUE_PREFIX, clusterNodes: e.REDIS_CLUSTER_NODES ?? null },
   };
 }
 

@@ -3,7 +3,7 @@
  * one Redis connection (BullMQ, the shared rate budget and the token mutex all use it), one API client
  * whose call reports are attributed to runs by the RunMeter. close() releases all of them.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createSecretBox } from '../load/crypto.ts';
@@ -56,6 +56,8 @@ export function engineConfigFrom(config: Readonly<Config>): Partial<EngineConfig
       },
     },
     shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+    queuePrefix: config.queue.prefix,
+    redisClusterNodes: config.queue.clusterNodes,
     backfillWindowConcurrency: config.backfill.maxWindows,
     ordersPageSize: config.orders.pageSize,
   };
@@ -68,7 +70,9 @@ export function buildEngineDeps(opts: BuildEngineDepsOptions): OwnedEngineDeps {
   const prefix = opts.redisKeyPrefix ?? 'affiliate-etl:';
   const db = createDb(opts.databaseUrl, { max: opts.dbPoolSize ?? 10, log: opts.log });
   // BullMQ workers need maxRetriesPerRequest: null on the connection they are given.
-  const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const redis = config.redisClusterNodes
+    ? createCluster(config.redisClusterNodes, opts.redisUrl)
+    : new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const health = createDependencyHealth(opts.log);
   // Without an 'error' listener ioredis prints every failed reconnect as plain text on stderr
   // ("[ioredis] Unhandled error event"), in the middle of the JSON log.
@@ -121,4 +125,29 @@ export function buildEngineDeps(opts: BuildEngineDepsOptions): OwnedEngineDeps {
       return closing;
     },
   };
+}
+
+/**
+ * A Cluster client from seed nodes; credentials and TLS come from the Redis URL (the same for every
+ * node). Keys spread by slot: the queue's keys share the hash tag of its prefix (one shard), the rate
+ * budget and token mutex keys are one per (app, owner, endpoint) and spread over every shard.
+ */
+export function createCluster(nodes: readonly string[], redisUrl: string): Cluster {
+  const url = new URL(redisUrl);
+  return new Cluster(
+    nodes.map((n) => {
+      const i = n.lastIndexOf(':');
+      return { host: n.slice(0, i), port: Number(n.slice(i + 1)) };
+    }),
+    {
+      redisOptions: {
+        maxRetriesPerRequest: null,
+        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+        ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+        ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+      },
+      // BullMQ blocks on its connections: a Cluster client must not give up on a command either.
+      clusterRetryStrategy: (times) => Math.min(times * 200, 2_000),
+    },
+  );
 }

@@ -2,7 +2,7 @@
  * The engine's runtime dependencies, built ONCE at an edge (CLI, worker entry, test setup) and passed
  * in (CONTRIBUTING.md#dependencies-passed-in). `clock` is injectable so tests run on the sandbox's virtual clock.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StreamName } from '../core/streams.ts';
 import type { WindowPolicy } from '../extract/windows.ts';
@@ -61,14 +61,29 @@ export interface EngineConfig {
   runHeartbeatMs: number;
   /** How often the worker closes runs left 'running' by dead workers (their stream lock is free). */
   reapIntervalMs: number;
-  /** How often the scheduler watchdog checks that every scheduler still produces jobs. */
+  /** How often the dispatch watchdog checks the jobs that scheduled pairs wait on (watchdog.ts). */
   watchdogIntervalMs: number;
+  /** A pair recorded as handed over less than this long ago is not checked (its job may be on its way). */
+  watchdogGraceMs: number;
+  /** How often the dispatcher hands due runs to the queue (and a standby worker tries to take the lead). */
+  dispatchTickMs: number;
+  /** Due runs per round of the dispatcher (one select, one update, one addBulk). */
+  dispatchBatchSize: number;
+  /** How often the leader brings etl.schedule_dispatch in step with connections and etl.schedules. */
+  reconcileIntervalMs: number;
+  /**
+   * Redis Cluster seed nodes (`host:port`); null: one Redis server at the URL. The queue prefix must
+   * then carry a hash tag (`{...}`) so that each queue's keys share a slot.
+   */
+  redisClusterNodes: string[] | null;
   /** Token refresh margin. */
   refreshAheadSeconds: number;
 }
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+
+export const DEFAULT_QUEUE_PREFIX = '{affiliate-etl}';
 
 export const DEFAULT_EVERY_MS: Record<StreamName, number> = {
   seller_affiliate_orders: 15 * MINUTE,
@@ -94,7 +109,9 @@ export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): Engi
       startDate: null,
     },
     queueName: 'affiliate-etl',
-    queuePrefix: 'bull',
+    // Hash-tagged: every key of the queue lands in one Cluster slot (BullMQ's scripts need that), and
+    // a plain server does not care.
+    queuePrefix: DEFAULT_QUEUE_PREFIX,
     defaultEveryMs: DEFAULT_EVERY_MS,
     attempts: 5,
     backoffMs: 5_000,
@@ -112,6 +129,11 @@ export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): Engi
     runHeartbeatMs: 5_000,
     reapIntervalMs: MINUTE,
     watchdogIntervalMs: 5 * MINUTE,
+    watchdogGraceMs: MINUTE,
+    dispatchTickMs: 1_000,
+    dispatchBatchSize: 2_000,
+    reconcileIntervalMs: 30_000,
+    redisClusterNodes: null,
     refreshAheadSeconds: 3_600,
     ...overrides,
   };
@@ -120,7 +142,7 @@ export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): Engi
 export interface EngineDeps {
   db: Db;
   /** A connection for BullMQ (maxRetriesPerRequest: null) and the shared budget / mutex. */
-  redis: Redis;
+  redis: Redis | Cluster;
   api: ApiClient;
   budget: RateBudget;
   mutex: Mutex;

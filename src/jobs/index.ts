@@ -9,6 +9,7 @@ export {
 export {
   type Clock,
   DEFAULT_EVERY_MS,
+  DEFAULT_QUEUE_PREFIX,
   defaultEngineConfig,
   type EngineConfig,
   type EngineDeps,
@@ -26,10 +27,17 @@ export {
   type WaitStatus,
 } from './enqueue.ts';
 export { ConnectionUnavailableError, isPermanentFailure, SyncRunError } from './failure.ts';
-export { backfillJobId, createEngineQueue, schedulerId } from './queues.ts';
+export {
+  type DispatchOptions,
+  dispatchDue,
+  type RunningDispatcher,
+  removeLegacySchedulers,
+  startDispatcher,
+} from './dispatcher.ts';
+export { backfillJobId, createEngineQueue, dispatchJobId, type EngineRedis } from './queues.ts';
 export type { RunSummary } from './run-summary.ts';
-export { desiredSchedules, syncSchedulers } from './schedules.ts';
+export { type ReconcileResult, reconcileSchedules } from './schedules.ts';
 export { StreamBusyError } from './stream-lock.ts';
 export { runSync } from './sync-job.ts';
-export { checkSchedulers } from './watchdog.ts';
+export { checkQueuedJobs, type WatchdogPass } from './watchdog.ts';
 export { type RunningWorker, type StartWorkerOptions, startWorker } from './worker.ts';

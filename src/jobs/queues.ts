@@ -2,7 +2,8 @@
  * The BullMQ queue the engine runs on: job names, payloads (ids only: the job re-reads everything
  * from Postgres when it runs), deterministic ids, retention and retry options.
  */
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
 import type { StreamName } from '../core/streams.ts';
 import type { RunTrigger } from '../load/types.ts';
 import type { EngineConfig } from './deps.ts';
@@ -16,6 +17,8 @@ export interface SyncJobData {
   trigger: RunTrigger;
   /** How often this work was re-enqueued after BullMQ gave up on it (worker.ts, stalls). */
   requeues?: number;
+  /** ISO instant the run was due (jobs of the dispatcher only): what "overdue" is measured from. */
+  dueAt?: string;
 }
 
 export interface BackfillJobData {
@@ -53,10 +56,19 @@ export function backfillJobId(stream: StreamName, connectionId: number, from: st
   return `backfill.${stream}.${connectionId}.${idStamp(from)}.${idStamp(to)}`;
 }
 
-/** Scheduler id of one (connection, stream): one Job Scheduler each (upsertJobScheduler). */
-export function schedulerId(connectionId: number, stream: StreamName): string {
-  return `sched.${stream}.${connectionId}`;
+/**
+ * Id of the dispatcher's job for one due run, `sched.<stream>.<connection>.<due epoch ms>`: the same
+ * due run handed over twice (a dispatcher killed between its two steps) is one job.
+ */
+export function dispatchJobId(connectionId: number, stream: StreamName, dueMs: number): string {
+  return `sched.${stream}.${connectionId}.${dueMs}`;
 }
+
+/** Ids of the per-pair BullMQ Job Schedulers of earlier versions (removed by the dispatcher). */
+export const LEGACY_SCHEDULER_PREFIX = 'sched.';
+
+/** A Redis client the engine runs on: one server, or a Cluster (REDIS_CLUSTER_NODES). */
+export type EngineRedis = Redis | Cluster;
 
 export function baseJobOptions(config: EngineConfig): JobsOptions {
   return {

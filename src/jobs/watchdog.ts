@@ -1,64 +1,76 @@
 /**
- * Scheduler watchdog: a Job Scheduler produces its next job only when the previous one is picked up,
- * so a lost "next" job (deleted by hand, a Redis failover that dropped a write) silences it forever.
- * Periodically, every desired scheduler is checked: missing, or its next job missing twice in a row
- * (a single miss can be the instant between two iterations), and it is re-created.
+ * Dispatch watchdog: a pair holds the id of the job carrying its due run until that job finishes
+ * (worker.ts clears it). If the job never reached Redis (the dispatcher died between recording it and
+ * adding it, a failover dropped the write) or finished without clearing it (the worker died in
+ * between), the pair would wait forever. One pass reads every job such pairs hold in pipelined
+ * batches (one round trip per few thousand jobs, not one per scheduler) and frees them: a job that is
+ * gone makes its pair due again from its old due time (the run is owed), a finished one only frees it.
+ *
+ * Run by the dispatcher's leader only, once at election (no grace: nobody else dispatches) and then
+ * every watchdogIntervalMs.
  */
+import type { Redis } from 'ioredis';
+import type { StreamName } from '../core/streams.ts';
+import { queuedBefore, releaseQueuedJobs } from '../load/schedules.ts';
 import type { EngineDeps } from './deps.ts';
 import type { EngineQueue } from './queues.ts';
-import { desiredSchedules, upsertScheduler } from './schedules.ts';
 
-async function nextJobMissing(
-  queue: EngineQueue,
-  id: string,
-): Promise<{ missing: boolean; next: number | null }> {
-  const s = await queue.getJobScheduler(id);
-  if (!s) return { missing: true, next: null };
-  if (s.next === undefined) return { missing: false, next: null };
-  const job = await queue.getJob(`repeat:${id}:${s.next}`);
-  return { missing: job === undefined, next: s.next };
+const BATCH = 5_000;
+
+export interface WatchdogPass {
+  checked: number;
+  /** Pairs whose job was not in Redis: due again. */
+  lost: number;
+  /** Pairs whose job had finished without freeing them. */
+  finished: number;
+  ms: number;
 }
 
-/** One pass; returns the ids it repaired. `confirmDelayMs` separates the two looks at a scheduler. */
-export async function checkSchedulers(
+type Held = { connectionId: number; stream: StreamName; jobId: string };
+
+/** One pass over pairs holding a job since before `now - graceMs`. */
+export async function checkQueuedJobs(
   deps: EngineDeps,
   queue: EngineQueue,
-  confirmDelayMs = 1_000,
-): Promise<string[]> {
-  const repaired: string[] = [];
-  for (const s of await desiredSchedules(deps)) {
-    const first = await nextJobMissing(queue, s.id);
-    if (!first.missing) continue;
-    await new Promise((r) => setTimeout(r, confirmDelayMs));
-    const second = await nextJobMissing(queue, s.id);
-    if (!second.missing || (first.next !== null && second.next !== first.next)) continue;
-    if (second.next !== null) await queue.removeJobScheduler(s.id);
-    await upsertScheduler(deps, queue, s);
-    repaired.push(s.id);
+  opts: { nowMs: number; graceMs: number },
+): Promise<WatchdogPass> {
+  const started = performance.now();
+  const held = await queuedBefore(deps.db.sql, new Date(opts.nowMs - opts.graceMs));
+  // BullMQ types its client loosely; it is the ioredis Redis or Cluster the queue was given.
+  const client = (await queue.client) as unknown as Pick<Redis, 'pipeline'>;
+  const lost: Held[] = [];
+  const finished: Held[] = [];
+  for (let i = 0; i < held.length; i += BATCH) {
+    const batch = held.slice(i, i + BATCH);
+    // Every key of a queue shares its hash tag, so on a Cluster this pipeline goes to one shard.
+    const pipeline = client.pipeline();
+    for (const h of batch) pipeline.hmget(queue.toKey(h.jobId), 'timestamp', 'finishedOn');
+    const replies = (await pipeline.exec()) ?? [];
+    batch.forEach((h, j) => {
+      const [err, value] = replies[j] ?? [new Error('no reply'), null];
+      if (err) throw err;
+      const [timestamp, finishedOn] = value as [string | null, string | null];
+      if (timestamp === null) lost.push(h);
+      else if (finishedOn !== null) finished.push(h);
+    });
+  }
+  await releaseQueuedJobs(deps.db.sql, lost, true);
+  await releaseQueuedJobs(deps.db.sql, finished, false);
+  const pass = {
+    checked: held.length,
+    lost: lost.length,
+    finished: finished.length,
+    ms: performance.now() - started,
+  };
+  if (lost.length > 0 || finished.length > 0) {
     deps.log.warn(
-      { event: 'scheduler_repaired', schedulerId: s.id, connectionId: s.connectionId, stream: s.stream },
-      'job scheduler had stopped producing jobs: re-created',
+      {
+        event: 'dispatch_repaired',
+        ...pass,
+        examples: lost.slice(0, 5).map((h) => `${h.connectionId}/${h.stream}`),
+      },
+      'scheduled runs whose job was lost are due again; pairs whose job finished unnoticed are free',
     );
   }
-  return repaired;
-}
-
-export function startWatchdog(deps: EngineDeps, queue: EngineQueue): { stop(): void } {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    checkSchedulers(deps, queue)
-      .catch((err) =>
-        deps.log.warn(
-          { event: 'watchdog_failed', err: (err as Error).message },
-          'scheduler watchdog pass failed',
-        ),
-      )
-      .finally(() => {
-        running = false;
-      });
-  }, deps.config.watchdogIntervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return pass;
 }

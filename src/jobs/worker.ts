@@ -1,6 +1,7 @@
 /**
- * startWorker: consumes sync and backfill jobs, registers the Job Schedulers (idempotently, at every
- * start), runs the scheduler watchdog, recovers stalled jobs (BullMQ stalled checks: a job whose
+ * startWorker: consumes sync and backfill jobs, takes part in the election of the scheduled runs'
+ * dispatcher (dispatcher.ts: one worker at a time dispatches; nothing is registered per worker, so a
+ * start costs the same at 10 or 70,000 pairs), recovers stalled jobs (BullMQ stalled checks: a job whose
  * worker died is moved back to wait after `stalledInterval`), and shuts down gracefully: close() lets
  * active jobs finish for up to `shutdownTimeoutMs`, then aborts them (their last committed page is
  * their checkpoint) and closes. Signal handlers are installed by the edge (CLI), not here.
@@ -10,18 +11,25 @@
  * up on a job whose workers kept dying under it (`maxStalledCount`), the dead runs are closed, their
  * ledger windows released, and the work is enqueued again, `maxRequeues` times at most.
  */
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Dependency } from './dependency-health.ts';
 import { isRedisUnreachable } from './dependency-health.ts';
 import type { EngineDeps } from './deps.ts';
 import { errorMessage } from './failure.ts';
 import { postgresAnswers } from './postgres-probe.ts';
 import { createProcessor } from './processor.ts';
-import { BACKFILL_JOB, createEngineQueue, type EngineJobData, type EngineQueue } from './queues.ts';
+import {
+  BACKFILL_JOB,
+  createEngineQueue,
+  type EngineJobData,
+  type EngineQueue,
+  SYNC_JOB,
+  type SyncJobData,
+} from './queues.ts';
 import { reapAbandonedRuns } from './run-reaper.ts';
 import type { RunSummary } from './run-summary.ts';
-import { syncSchedulers } from './schedules.ts';
-import { startWatchdog } from './watchdog.ts';
+import { clearQueuedJob } from '../load/schedules.ts';
+import { type RunningDispatcher, startDispatcher } from './dispatcher.ts';
 
 /** BullMQ's failedReason for a job that stalled more than maxStalledCount times. */
 export const STALL_LIMIT_REASON = 'job stalled more than allowable limit';
@@ -30,8 +38,18 @@ export interface StartWorkerOptions {
   concurrency?: number;
   /** Recorded on each job it processes (job.processedBy): which process holds a job. */
   name?: string;
-  /** Register the Job Schedulers and run the watchdog (default true; the CLI's inline worker says false). */
+  /**
+   * Take part in dispatching the scheduled runs (default true; the CLI's inline worker says false).
+   * Every worker may; one at a time does (a Postgres advisory lock), the others stand by.
+   */
   schedule?: boolean;
+  /** The dispatcher's wall clock (tests). */
+  now?: () => number;
+  /**
+   * The job body; default: the sync processor (processor.ts). The scale benchmark gives a fixed-time
+   * body to measure the scheduling layer (dispatch, queue, freeing, watchdog) without the API.
+   */
+  processor?: (job: Job<EngineJobData>, token?: string, signal?: AbortSignal) => Promise<RunSummary>;
   /** Close runs left by dead workers, at start and every reapIntervalMs (default: as `schedule`). */
   reap?: boolean;
   /** BullMQ stalled-job check period (default 30 s). */
@@ -64,16 +82,19 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
   const queue = createEngineQueue(deps.redis, deps.config, onRedisError);
   const schedule = opts.schedule ?? true;
   const maxStalledCount = opts.maxStalledCount ?? 3;
-  if (schedule) await syncSchedulers(deps, queue);
-  const worker = new Worker<EngineJobData, RunSummary, string>(deps.config.queueName, createProcessor(deps), {
-    connection: deps.redis,
-    prefix: deps.config.queuePrefix,
-    concurrency: opts.concurrency ?? 2,
-    ...(opts.name ? { name: opts.name } : {}),
-    stalledInterval: opts.stalledIntervalMs ?? 30_000,
-    lockDuration: opts.lockDurationMs ?? 30_000,
-    maxStalledCount,
-  });
+  const worker = new Worker<EngineJobData, RunSummary, string>(
+    deps.config.queueName,
+    freeingPair(deps, opts.processor),
+    {
+      connection: deps.redis,
+      prefix: deps.config.queuePrefix,
+      concurrency: opts.concurrency ?? 2,
+      ...(opts.name ? { name: opts.name } : {}),
+      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      maxStalledCount,
+    },
+  );
   // Each run logged its own outcome once (runSync); here only queue-level trouble is logged. A Redis
   // outage makes BullMQ emit an error per reconnect attempt: it is one dependency_down line instead.
   worker.on('error', onRedisError);
@@ -98,8 +119,10 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
   });
   const outage = pauseDuringOutages(deps, worker);
   const reaper = (opts.reap ?? schedule) ? startReaper(deps) : null;
-  const watchdog = schedule ? startWatchdog(deps, queue) : null;
   await worker.waitUntilReady();
+  const dispatcher: RunningDispatcher | null = schedule
+    ? startDispatcher(deps, queue, opts.now ? { now: opts.now } : {})
+    : null;
   deps.log.info(
     { event: 'worker_started', queue: deps.config.queueName, concurrency: opts.concurrency ?? 2 },
     'worker started',
@@ -108,7 +131,7 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      watchdog?.stop();
+      await dispatcher?.stop();
       reaper?.stop();
       outage.stop();
       const graceful = worker.close();
@@ -135,6 +158,40 @@ export async function startWorker(deps: EngineDeps, opts: StartWorkerOptions = {
     return closing;
   };
   return { worker, close };
+}
+
+/**
+ * The processor, plus: a dispatched run frees its pair when its job is done for good (succeeded,
+ * skipped, or failed with no attempt left), so the pair's next due run can be handed over. A run put
+ * back (delayed, or retried after a transient failure) keeps its pair: it is still the pair's run.
+ */
+function freeingPair(deps: EngineDeps, body?: StartWorkerOptions['processor']) {
+  const run = body ?? createProcessor(deps);
+  const free = (job: Job<EngineJobData>) => {
+    const d = job.data as SyncJobData;
+    return clearQueuedJob(deps.db.sql, d.connectionId, d.stream, job.id as string).catch((err) =>
+      deps.log.warn(
+        { event: 'dispatch_free_failed', jobId: job.id, err: errorMessage(err) },
+        'could not free a scheduled pair (the dispatch watchdog will)',
+      ),
+    );
+  };
+  return async (job: Job<EngineJobData>, token?: string, signal?: AbortSignal): Promise<RunSummary> => {
+    const dispatched = job.name === SYNC_JOB && typeof (job.data as SyncJobData).dueAt === 'string';
+    if (!dispatched) return run(job, token, signal);
+    let result: RunSummary;
+    try {
+      result = await run(job, token, signal);
+    } catch (err) {
+      const final =
+        err instanceof UnrecoverableError ||
+        (!(err instanceof DelayedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+      if (final) await free(job);
+      throw err;
+    }
+    await free(job);
+    return result;
+  };
 }
 
 /**

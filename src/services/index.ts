@@ -20,6 +20,7 @@ import type {
 import { ServicesUnavailableError } from './types.ts';
 
 export type * from './types.ts';
+export { type LocalRedisCluster, startLocalRedisCluster } from './local-redis-cluster.ts';
 export { ServicesUnavailableError } from './types.ts';
 
 const ENV_VAR: Record<ServiceName, string> = { postgres: 'DATABASE_URL', redis: 'REDIS_URL' };

@@ -173,7 +173,11 @@ return 1`;
 /** State of an idle key expires after this (a reduced rate has long recovered by then). */
 const STATE_TTL_MS = 10 * 60_000;
 
-export function createRedisRateBudget(redis: Redis, options: RedisRateBudgetOptions = {}): RateBudget {
+/** `redis`: one server or a Cluster (each budget key is one slot; its script touches that key only). */
+export function createRedisRateBudget(
+  redis: Pick<Redis, 'eval'>,
+  options: RedisRateBudgetOptions = {},
+): RateBudget {
   const p = params(options);
   const prefix = options.prefix ?? 'tiktok:budget:';
   return {

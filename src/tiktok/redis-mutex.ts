@@ -23,7 +23,8 @@ export interface RedisMutexOptions {
   maxWaitStepMs?: number;
 }
 
-export function createRedisMutex(redis: Redis, options: RedisMutexOptions = {}): Mutex {
+/** `redis`: one server or a Cluster (each lock is one key). */
+export function createRedisMutex(redis: Pick<Redis, 'eval' | 'set'>, options: RedisMutexOptions = {}): Mutex {
   const prefix = options.prefix ?? 'tiktok:lock:';
   const ttlMs = options.ttlMs ?? 30_000;
   const minStep = options.minWaitStepMs ?? 20;

@@ -1,7 +1,8 @@
 /**
  * etl.schedules from the CLI's side: one row per (connection, stream) that departs from the
- * default (src/jobs/deps.ts DEFAULT_EVERY_MS); the worker upserts one BullMQ Job Scheduler per pair
- * from these rows at every start (src/jobs/schedules.ts).
+ * default (src/jobs/deps.ts DEFAULT_EVERY_MS); the dispatcher's schedule follows these rows
+ * (src/jobs/schedules.ts reconcileSchedules). Each change is one statement for all its pairs: a rule
+ * set over 70,000 pairs is one round trip, not 70,000.
  */
 import type { StreamName } from '../../core/streams.ts';
 import type { Sql } from '../../load/db.ts';
@@ -45,16 +46,15 @@ export async function setSchedules(
   pairs: readonly { connectionId: number; stream: StreamName }[],
   rule: ScheduleRule,
 ): Promise<number> {
-  let n = 0;
-  for (const p of pairs) {
-    await sql`
-      insert into etl.schedules (connection_id, stream, every_ms, cron, enabled, updated_at)
-      values (${p.connectionId}, ${p.stream}, ${rule.everyMs}, ${rule.cron}, true, now())
-      on conflict (connection_id, stream) do update
-        set every_ms = excluded.every_ms, cron = excluded.cron, enabled = true, updated_at = now()`;
-    n += 1;
-  }
-  return n;
+  if (pairs.length === 0) return 0;
+  const result = await sql`
+    insert into etl.schedules (connection_id, stream, every_ms, cron, enabled, updated_at)
+    select g.connection_id, g.stream, ${rule.everyMs}::bigint, ${rule.cron}::text, true, now()
+    from unnest(${pairs.map((p) => p.connectionId)}::int[], ${pairs.map((p) => p.stream)}::text[])
+      as g(connection_id, stream)
+    on conflict (connection_id, stream) do update
+      set every_ms = excluded.every_ms, cron = excluded.cron, enabled = true, updated_at = now()`;
+  return result.count;
 }
 
 /**
@@ -66,27 +66,26 @@ export async function setSchedulesEnabled(
   pairs: readonly { connectionId: number; stream: StreamName; defaultEveryMs: number }[],
   enabled: boolean,
 ): Promise<number> {
-  let n = 0;
-  for (const p of pairs) {
-    await sql`
-      insert into etl.schedules (connection_id, stream, every_ms, cron, enabled, updated_at)
-      values (${p.connectionId}, ${p.stream}, ${p.defaultEveryMs}, null, ${enabled}, now())
-      on conflict (connection_id, stream) do update set enabled = ${enabled}, updated_at = now()`;
-    n += 1;
-  }
-  return n;
+  if (pairs.length === 0) return 0;
+  const result = await sql`
+    insert into etl.schedules (connection_id, stream, every_ms, cron, enabled, updated_at)
+    select g.connection_id, g.stream, g.every_ms, null, ${enabled}, now()
+    from unnest(${pairs.map((p) => p.connectionId)}::int[], ${pairs.map((p) => p.stream)}::text[],
+      ${pairs.map((p) => p.defaultEveryMs)}::bigint[]) as g(connection_id, stream, every_ms)
+    on conflict (connection_id, stream) do update set enabled = ${enabled}, updated_at = now()`;
+  return result.count;
 }
 
-/** Back to the default rule (the row is deleted). */
+/** Back to the default rule (the rows are deleted). */
 export async function resetSchedules(
   sql: Sql,
   pairs: readonly { connectionId: number; stream: StreamName }[],
 ): Promise<number> {
-  let n = 0;
-  for (const p of pairs) {
-    const result =
-      await sql`delete from etl.schedules where connection_id = ${p.connectionId} and stream = ${p.stream}`;
-    n += result.count;
-  }
-  return n;
+  if (pairs.length === 0) return 0;
+  const result = await sql`
+    delete from etl.schedules s
+    using unnest(${pairs.map((p) => p.connectionId)}::int[], ${pairs.map((p) => p.stream)}::text[])
+      as g(connection_id, stream)
+    where s.connection_id = g.connection_id and s.stream = g.stream`;
+  return result.count;
 }

@@ -189,6 +189,37 @@ export const schedules = etl.table(
   ],
 );
 
+/**
+ * When each active (connection, stream) runs next: one row per scheduled pair, kept in step with the
+ * connections and etl.schedules by the dispatcher (src/jobs/dispatcher.ts), which enqueues the due
+ * rows in bulk. The rule the row was computed from is kept, so a changed rule is noticed and the next
+ * run follows it. `queued_job` names the job that carries the pair's due run until it finishes: the
+ * pair is not enqueued again meanwhile (one run per pair in flight), and stays due, never lost.
+ */
+export const scheduleDispatch = etl.table(
+  'schedule_dispatch',
+  {
+    connection_id: integer('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    every_ms: bigint('every_ms', { mode: 'number' }),
+    cron: text('cron'),
+    next_run_at: timestamptz('next_run_at').notNull(),
+    queued_job: text('queued_job'),
+    queued_at: timestamptz('queued_at'),
+    /** The due time of the run last handed to the queue (what "overdue" is measured from). */
+    last_due_at: timestamptz('last_due_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connection_id, t.stream] }),
+    check('schedule_dispatch_stream_check', sql`${t.stream} in (${inList(STREAMS)})`),
+    check('schedule_dispatch_one_rule_check', sql`(${t.every_ms} is null) <> (${t.cron} is null)`),
+    index('schedule_dispatch_due_idx').on(t.next_run_at).where(sql`${t.queued_job} is null`),
+    index('schedule_dispatch_queued_idx').on(t.queued_at).where(sql`${t.queued_job} is not null`),
+  ],
+);
+
 export const savedSearches = etl.table(
   'saved_searches',
   {

@@ -1,20 +1,16 @@
 /**
- * The BullMQ path: schedulers upserted idempotently from etl.schedules with defaults, the CLI entry
- * (enqueueAndWait) running the same jobs, the stream lock (busy -> delayed or skipped, never failed),
- * permanent faults failing fast with UnrecoverableError, the watchdog, and backfills with their ledger.
+ * The BullMQ path: the CLI entry (enqueueAndWait) running the same jobs as the schedule, the stream
+ * lock (busy -> delayed or skipped, never failed), permanent faults failing fast with
+ * UnrecoverableError, and backfills with their ledger. The schedule itself: dispatcher.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_KIND, STREAMS } from '../../../src/core/streams.ts';
 import {
   backfillJobId,
-  checkSchedulers,
   createEngineQueue,
-  DEFAULT_EVERY_MS,
   enqueueAndWait,
   planBackfill,
-  schedulerId,
   startWorker,
-  syncSchedulers,
 } from '../../../src/jobs/index.ts';
 import { tryLockStream } from '../../../src/jobs/stream-lock.ts';
 import { listCheckpoints } from '../../../src/load/checkpoints.ts';
@@ -30,62 +26,6 @@ afterAll(async () => {
 });
 
 const DAY = 86_400_000;
-
-describe('schedulers', () => {
-  it('one scheduler per (connection, stream), with defaults, idempotent, following etl.schedules', async () => {
-    const queue = createEngineQueue(h.deps.redis, h.deps.config);
-    try {
-      const expected = h.connections.flatMap((c) =>
-        STREAMS.filter((s) => STREAM_KIND[s] === c.kind).map((s) => schedulerId(c.id, s)),
-      );
-      await syncSchedulers(h.deps, queue);
-      await syncSchedulers(h.deps, queue);
-      const all = await queue.getJobSchedulers();
-      expect(all.map((s) => s.key).sort()).toEqual([...expected].sort());
-      const orders = all.find((s) => s.key === schedulerId(h.connections[0]!.id, 'seller_affiliate_orders'));
-      expect(Number(orders?.every)).toBe(DEFAULT_EVERY_MS.seller_affiliate_orders);
-
-      const seller = h.connections.find((c) => c.kind === 'seller')!;
-      await h.deps.db.sql`insert into etl.schedules (connection_id, stream, cron, enabled)
-        values (${seller.id}, 'open_collaborations', '*/5 * * * *', true)`;
-      await h.deps.db.sql`insert into etl.schedules (connection_id, stream, every_ms, enabled)
-        values (${seller.id}, 'target_collaborations', 60000, false)`;
-      const result = await syncSchedulers(h.deps, queue);
-      expect(result.removed).toBe(1);
-      const after = await queue.getJobSchedulers();
-      expect(after.find((s) => s.key === schedulerId(seller.id, 'open_collaborations'))?.pattern).toBe(
-        '*/5 * * * *',
-      );
-      expect(after.some((s) => s.key === schedulerId(seller.id, 'target_collaborations'))).toBe(false);
-      expect(after).toHaveLength(expected.length - 1);
-    } finally {
-      await queue.close();
-    }
-  });
-
-  it('the watchdog re-creates a scheduler whose next job was lost', async () => {
-    const queue = createEngineQueue(h.deps.redis, h.deps.config);
-    try {
-      await syncSchedulers(h.deps, queue);
-      const id = schedulerId(h.connections[0]!.id, 'seller_affiliate_orders');
-      const before = await queue.getJobScheduler(id);
-      const next = await queue.getJob(`repeat:${id}:${before!.next}`);
-      expect(next).toBeDefined();
-      // Lose the next job the way a failover could: BullMQ refuses to remove it through the API.
-      const base = `${h.deps.config.queuePrefix}:${h.deps.config.queueName}`;
-      await h.deps.redis.zrem(`${base}:delayed`, next!.id!);
-      await h.deps.redis.del(`${base}:${next!.id}`);
-      expect(await queue.getJob(next!.id!)).toBeUndefined();
-      expect(await checkSchedulers(h.deps, queue, 50)).toEqual([id]);
-      const repaired = await queue.getJobScheduler(id);
-      expect(await queue.getJob(`repeat:${id}:${repaired!.next}`)).toBeDefined();
-      expect(await checkSchedulers(h.deps, queue, 50)).toEqual([]);
-    } finally {
-      await queue.obliterate({ force: true });
-      await queue.close();
-    }
-  });
-});
 
 describe('enqueueAndWait', () => {
   it('runs CLI syncs through the queue and returns their summaries', async () => {

@@ -7,7 +7,7 @@ import {
   needsReauthorization,
 } from '../../../src/jobs/failure.ts';
 import { ConnectionSetupError } from '../../../src/jobs/owners.ts';
-import { backfillJobId, idStamp, schedulerId } from '../../../src/jobs/queues.ts';
+import { backfillJobId, dispatchJobId, idStamp } from '../../../src/jobs/queues.ts';
 import { isPageTokenFailure } from '../../../src/jobs/windowed-sync.ts';
 import {
   InvalidRequestError,
@@ -80,7 +80,9 @@ describe('job ids', () => {
       backfillJobId('seller_affiliate_orders', 7, '2026-01-01T00:00:00Z', '2026-02-01T12:30:00Z'),
     );
     expect(id).not.toContain(':');
-    expect(schedulerId(3, 'open_collaborations')).toBe('sched.open_collaborations.3');
+    expect(dispatchJobId(3, 'open_collaborations', 1_700_000_000_000)).toBe(
+      'sched.open_collaborations.3.1700000000000',
+    );
     expect(idStamp('2026-03-04T05:06:07.000Z')).toBe('20260304T050607Z');
   });
 });

@@ -1,0 +1,277 @@
+/**
+ * The schedule in Postgres and its dispatcher: one row per active (connection, stream) following
+ * etl.schedules, due runs handed to the queue in bulk, one run per pair in flight, a changed rule
+ * governing the next run, no due run lost when the dispatcher dies between its two steps or when no
+ * worker runs, one dispatcher at a time among several workers, and runs of a pair never overlapping.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_KIND, STREAMS } from '../../../src/core/streams.ts';
+import {
+  checkQueuedJobs,
+  createEngineQueue,
+  DEFAULT_EVERY_MS,
+  dispatchDue,
+  reconcileSchedules,
+  startWorker,
+} from '../../../src/jobs/index.ts';
+import type { EngineQueue } from '../../../src/jobs/queues.ts';
+import { type EngineHarness, startHarness } from '../../e2e/harness.ts';
+
+let h: EngineHarness;
+let queue: EngineQueue;
+
+beforeAll(async () => {
+  h = await startHarness({
+    sandbox: { scale: 'tiny', seed: 5 },
+    label: 'dispatch',
+    engine: { dispatchTickMs: 50, reconcileIntervalMs: 200, watchdogGraceMs: 0 },
+  });
+  queue = createEngineQueue(h.deps.redis, h.deps.config);
+});
+afterAll(async () => {
+  await queue?.obliterate({ force: true }).catch(() => undefined);
+  await queue?.close();
+  await h?.close();
+});
+
+const MINUTE = 60_000;
+
+interface Row {
+  connection_id: number;
+  stream: string;
+  every_ms: string | null;
+  cron: string | null;
+  next_run_at: Date;
+  queued_job: string | null;
+  last_due_at: Date | null;
+}
+
+async function rows(): Promise<Row[]> {
+  return h.deps.db.sql<Row[]>`select * from etl.schedule_dispatch order by connection_id, stream`;
+}
+
+async function resetSchedule(): Promise<void> {
+  await queue.obliterate({ force: true });
+  await h.deps.db.sql`delete from etl.schedule_dispatch`;
+  await h.deps.db.sql`delete from etl.schedules`;
+}
+
+describe('the schedule in Postgres', () => {
+  it('one row per active (connection, stream) with the defaults, following etl.schedules; idempotent', async () => {
+    await resetSchedule();
+    const now = Date.now();
+    const expected = h.connections.flatMap((c) =>
+      STREAMS.filter((s) => STREAM_KIND[s] === c.kind).map((s) => `${c.id}/${s}`),
+    );
+    const first = await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, now);
+    expect(first).toEqual({ created: expected.length, changed: 0, removed: 0 });
+    expect(await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, now)).toEqual({
+      created: 0,
+      changed: 0,
+      removed: 0,
+    });
+    const all = await rows();
+    expect(all.map((r) => `${r.connection_id}/${r.stream}`).sort()).toEqual([...expected].sort());
+    for (const r of all) {
+      const every = DEFAULT_EVERY_MS[r.stream as keyof typeof DEFAULT_EVERY_MS];
+      expect(Number(r.every_ms)).toBe(every);
+      expect(r.next_run_at.getTime()).toBeGreaterThan(now);
+      expect(r.next_run_at.getTime()).toBeLessThanOrEqual(now + every);
+    }
+
+    const seller = h.connections.find((c) => c.kind === 'seller')!;
+    await h.deps.db.sql`insert into etl.schedules (connection_id, stream, cron, enabled)
+      values (${seller.id}, 'open_collaborations', '*/5 * * * *', true)`;
+    await h.deps.db.sql`insert into etl.schedules (connection_id, stream, every_ms, enabled)
+      values (${seller.id}, 'target_collaborations', 60000, false)`;
+    expect(await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, now)).toEqual({
+      created: 0,
+      changed: 1,
+      removed: 1,
+    });
+    const after = await rows();
+    const cron = after.find((r) => r.connection_id === seller.id && r.stream === 'open_collaborations');
+    expect(cron?.cron).toBe('*/5 * * * *');
+    expect(cron?.next_run_at.getTime()).toBe(Math.floor(now / (5 * MINUTE) + 1) * 5 * MINUTE);
+    expect(after.some((r) => r.connection_id === seller.id && r.stream === 'target_collaborations')).toBe(
+      false,
+    );
+  });
+
+  it('a changed interval takes effect at the next run', async () => {
+    await resetSchedule();
+    const now = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, now);
+    const seller = h.connections.find((c) => c.kind === 'seller')!;
+    // From hourly to every minute: the next run is within the minute, not up to an hour away.
+    await h.deps.db.sql`insert into etl.schedules (connection_id, stream, every_ms, enabled)
+      values (${seller.id}, 'open_collaboration_products', 60000, true)`;
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, now);
+    const [row] = await h.deps.db.sql<Row[]>`select * from etl.schedule_dispatch
+      where connection_id = ${seller.id} and stream = 'open_collaboration_products'`;
+    expect(Number(row?.every_ms)).toBe(MINUTE);
+    expect(row!.next_run_at.getTime() - now).toBeGreaterThan(0);
+    expect(row!.next_run_at.getTime() - now).toBeLessThanOrEqual(MINUTE);
+  });
+});
+
+describe('dispatching', () => {
+  it('hands every due pair to the queue once; a pair with a run in flight is not handed again', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    const pairs = (await rows()).length;
+    const later = t0 + 7 * 3_600_000;
+    expect(await dispatchDue(h.deps, queue, { nowMs: later, batchSize: 3 })).toBe(pairs);
+    expect(await queue.getJobCountByTypes('wait', 'prioritized')).toBe(pairs);
+    const held = await rows();
+    expect(held.every((r) => r.queued_job?.startsWith(`sched.${r.stream}.${r.connection_id}.`))).toBe(true);
+    expect(held.every((r) => r.next_run_at.getTime() > later)).toBe(true);
+    // Hours later, each pair still has its run waiting: nothing more is added, nothing is lost.
+    expect(await dispatchDue(h.deps, queue, { nowMs: later + 7 * 3_600_000 })).toBe(0);
+    expect(await queue.getJobCountByTypes('wait', 'prioritized')).toBe(pairs);
+    const job = await queue.getJob(held[0]!.queued_job!);
+    expect(job?.data).toMatchObject({
+      connectionId: held[0]!.connection_id,
+      stream: held[0]!.stream,
+      trigger: 'schedule',
+      dueAt: held[0]!.last_due_at!.toISOString(),
+    });
+  });
+
+  it('a dispatcher killed between recording runs and adding them loses none: the next leader owes them', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    const due = t0 + 7 * 3_600_000;
+    await expect(
+      dispatchDue(h.deps, queue, {
+        nowMs: due,
+        afterRecord: () => Promise.reject(new Error('killed')),
+      }),
+    ).rejects.toThrow('killed');
+    // What a kill leaves: runs recorded as handed over, none in Redis (the catch that would free
+    // them did not run either).
+    const recorded = (await rows()).filter((r) => r.queued_job !== null);
+    expect(recorded.length).toBeGreaterThan(0);
+    const dueBefore = new Map(
+      recorded.map((r) => [`${r.connection_id}/${r.stream}`, r.last_due_at!.getTime()]),
+    );
+    expect(await queue.getJobCountByTypes('wait', 'prioritized')).toBe(0);
+
+    const pass = await checkQueuedJobs(h.deps, queue, { nowMs: due, graceMs: 0 });
+    expect(pass.lost).toBe(recorded.length);
+    const owed = await rows();
+    for (const r of owed.filter((x) => dueBefore.has(`${x.connection_id}/${x.stream}`))) {
+      expect(r.queued_job).toBeNull();
+      expect(r.next_run_at.getTime()).toBe(dueBefore.get(`${r.connection_id}/${r.stream}`));
+    }
+    expect(await dispatchDue(h.deps, queue, { nowMs: due })).toBe(owed.length);
+    const jobs = await queue.getJobs(['wait', 'prioritized']);
+    for (const [key, dueMs] of dueBefore) {
+      const [c, s] = key.split('/');
+      expect(
+        jobs.some((j) => j.id === `sched.${s}.${c}.${dueMs}`),
+        key,
+      ).toBe(true);
+    }
+  });
+
+  it('a run waiting while no worker runs (a deploy) survives the restart, runs once and frees its pair', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    const seller = h.connections.find((c) => c.kind === 'seller')!;
+    await h.deps.db
+      .sql`delete from etl.schedule_dispatch where not (connection_id = ${seller.id} and stream = 'open_collaborations')`;
+    expect(await dispatchDue(h.deps, queue, { nowMs: t0 + 2 * 3_600_000 })).toBe(1);
+    expect(await queue.getJobCountByTypes('wait', 'prioritized')).toBe(1);
+    const [{ last }] = (await h.deps.db.sql`select coalesce(max(id), 0)::int as last from etl.sync_runs`) as [
+      { last: number },
+    ];
+    // The restarted worker takes the lead (reconcile, watchdog: the waiting job is there, so it is
+    // neither owed again nor dropped) and runs it. Its clock stands still: nothing else comes due.
+    const w = await startWorker(h.deps, { schedule: true, concurrency: 1, now: () => t0 });
+    try {
+      await waitFor(async () => {
+        const [r] = await h.deps.db.sql<
+          { queued_job: string | null }[]
+        >`select queued_job from etl.schedule_dispatch
+          where connection_id = ${seller.id} and stream = 'open_collaborations'`;
+        return r?.queued_job === null;
+      });
+    } finally {
+      await w.close();
+    }
+    const runs = await h.deps.db.sql<{ stream: string; trigger: string; status: string }[]>`
+      select stream, trigger, status from etl.sync_runs where id > ${last}`;
+    expect(runs).toEqual([{ stream: 'open_collaborations', trigger: 'schedule', status: 'succeeded' }]);
+    expect(await queue.getJobCountByTypes('wait', 'prioritized', 'delayed', 'active')).toBe(0);
+  });
+
+  it('two workers: one dispatches; every pair runs again and again, never twice at once', async () => {
+    await resetSchedule();
+    await h.deps.db.sql`insert into etl.schedules (connection_id, stream, every_ms, enabled)
+      select c.id, k.stream, 60000, true from etl.connections c
+      join unnest(${[...STREAMS]}::text[], ${STREAMS.map((s) => STREAM_KIND[s])}::text[]) as k(stream, kind)
+        on k.kind = c.kind`;
+    // The dispatcher's clock runs 60 times faster: one 1-minute interval per real second.
+    const base = Date.now();
+    const now = () => base + (Date.now() - base) * 60;
+    const [{ last }] = (await h.deps.db.sql`select coalesce(max(id), 0)::int as last from etl.sync_runs`) as [
+      { last: number },
+    ];
+    const startRuns = last;
+    const leadersBefore = h.logs.filter((l) => l.includes('"event":"dispatcher_leader"')).length;
+    const a = await startWorker(h.deps, { schedule: true, concurrency: 2, now });
+    const b = await startWorker(h.deps, { schedule: true, concurrency: 2, now });
+    const pairs = h.connections.flatMap((c) => STREAMS.filter((s) => STREAM_KIND[s] === c.kind)).length;
+    try {
+      await waitFor(async () => {
+        const [r] = await h.deps.db.sql<{ n: number }[]>`
+          select count(distinct (connection_id, stream))::int as n from etl.sync_runs
+          where trigger = 'schedule' and id > ${startRuns}`;
+        return r?.n === pairs;
+      }, 20_000);
+      await new Promise((r) => setTimeout(r, 3_000));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+    // One of the two took the lead, once; the other stood by.
+    expect(h.logs.filter((l) => l.includes('"event":"dispatcher_leader"')).length - leadersBefore).toBe(1);
+    type Run = {
+      connection_id: number;
+      stream: string;
+      started_at: Date;
+      finished_at: Date | null;
+      status: string;
+    };
+    const runs = await h.deps.db.sql<
+      Run[]
+    >`select connection_id, stream, started_at, finished_at, status from etl.sync_runs
+      where trigger = 'schedule' and id > ${startRuns} order by connection_id, stream, started_at`;
+    const byPair = new Map<string, Run[]>();
+    for (const r of runs) {
+      const k = `${r.connection_id}/${r.stream}`;
+      byPair.set(k, [...(byPair.get(k) ?? []), r]);
+    }
+    expect(byPair.size).toBe(pairs);
+    expect([...byPair.values()].some((list) => list.length >= 2)).toBe(true);
+    for (const [k, list] of byPair) {
+      for (let i = 1; i < list.length; i++) {
+        const prev = list[i - 1]!;
+        expect(prev.finished_at, k).not.toBeNull();
+        expect(list[i]!.started_at.getTime(), k).toBeGreaterThanOrEqual(prev.finished_at!.getTime());
+      }
+    }
+    expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

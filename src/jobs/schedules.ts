@@ -38,6 +38,10 @@ export async function reconcileSchedules(
       continue;
     }
     if (!d.exists) created += 1;
+    // A pair that never synced (a connection just added) runs at once, as an operator expects; its
+    // later runs keep the spread phase. Pairs that synced before (an upgrade, a re-enabled schedule)
+    // keep the spread, so a deploy over thousands of pairs is not one burst.
+    const firstRun = !d.exists && !d.synced;
     const rule =
       d.desired.cron !== null
         ? { everyMs: null, cron: d.desired.cron }
@@ -46,7 +50,7 @@ export async function reconcileSchedules(
       connectionId: d.connectionId,
       stream: d.stream,
       ...rule,
-      nextRunAt: new Date(nextRunAfter(rule, d, nowMs)),
+      nextRunAt: new Date(firstRun ? nowMs : nextRunAfter(rule, d, nowMs)),
     });
   }
   await applyDispatchDiff(sql, upserts, deletes);

@@ -89,6 +89,8 @@ export interface DispatchDiff {
   desired: DispatchRule | null;
   /** Whether a row exists now. */
   exists: boolean;
+  /** Whether the pair ever kept a checkpoint (etl.sync_state): false for a connection just added. */
+  synced: boolean;
 }
 
 /**
@@ -108,6 +110,7 @@ export async function dispatchDiff(
       every_ms: string | null;
       cron: string | null;
       has_row: boolean;
+      synced: boolean;
     }[]
   >`
     with kinds as (
@@ -123,7 +126,10 @@ export async function dispatchDiff(
       where c.status = 'active' and coalesce(s.enabled, true)
     )
     select coalesce(d.connection_id, x.connection_id) as connection_id, coalesce(d.stream, x.stream) as stream,
-      d.connection_id is not null as want, d.every_ms, d.cron, x.connection_id is not null as has_row
+      d.connection_id is not null as want, d.every_ms, d.cron, x.connection_id is not null as has_row,
+      exists (select from etl.sync_state st
+        where st.connection_id = coalesce(d.connection_id, x.connection_id)
+          and st.stream = coalesce(d.stream, x.stream)) as synced
     from desired d
     full join etl.schedule_dispatch x on x.connection_id = d.connection_id and x.stream = d.stream
     where d.connection_id is null or x.connection_id is null
@@ -133,6 +139,7 @@ export async function dispatchDiff(
     stream: r.stream,
     desired: r.want ? { everyMs: r.every_ms === null ? null : Number(r.every_ms), cron: r.cron } : null,
     exists: r.has_row,
+    synced: r.synced,
   }));
 }
 

@@ -75,9 +75,21 @@ describe('the schedule in Postgres', () => {
     for (const r of all) {
       const every = DEFAULT_EVERY_MS[r.stream as keyof typeof DEFAULT_EVERY_MS];
       expect(Number(r.every_ms)).toBe(every);
-      expect(r.next_run_at.getTime()).toBeGreaterThan(now);
-      expect(r.next_run_at.getTime()).toBeLessThanOrEqual(now + every);
+      // None of these pairs ever synced (connections just added): the first run is due at once.
+      expect(r.next_run_at.getTime()).toBe(now);
     }
+    // A pair that synced before (an upgrade, a schedule enabled again) keeps its spread phase instead.
+    const synced = h.connections.find((c) => c.kind === 'seller')!;
+    await h.deps.db.sql`insert into etl.sync_state (connection_id, stream, scope)
+      values (${synced.id}, 'seller_affiliate_orders', 'x') on conflict do nothing`;
+    await h.deps.db.sql`delete from etl.schedule_dispatch
+      where connection_id = ${synced.id} and stream = 'seller_affiliate_orders'`;
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, now);
+    const [spread] = await h.deps.db.sql<Row[]>`select * from etl.schedule_dispatch
+      where connection_id = ${synced.id} and stream = 'seller_affiliate_orders'`;
+    expect(spread!.next_run_at.getTime()).toBeGreaterThan(now);
+    expect(spread!.next_run_at.getTime()).toBeLessThanOrEqual(now + DEFAULT_EVERY_MS.seller_affiliate_orders);
+    await h.deps.db.sql`delete from etl.sync_state where connection_id = ${synced.id} and scope = 'x'`;
 
     const seller = h.connections.find((c) => c.kind === 'seller')!;
     await h.deps.db.sql`insert into etl.schedules (connection_id, stream, cron, enabled)
@@ -182,6 +194,13 @@ describe('dispatching', () => {
     const t0 = Date.now();
     await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
     const seller = h.connections.find((c) => c.kind === 'seller')!;
+    // Only this pair is scheduled: the others are switched off, so the restarted worker's reconcile
+    // does not bring them back (never synced, they would be due at once).
+    await h.deps.db.sql`insert into etl.schedules (connection_id, stream, every_ms, enabled)
+      select c.id, k.stream, 3600000, false from etl.connections c
+      join unnest(${[...STREAMS]}::text[], ${STREAMS.map((s) => STREAM_KIND[s])}::text[]) as k(stream, kind)
+        on k.kind = c.kind
+      where not (c.id = ${seller.id} and k.stream = 'open_collaborations')`;
     await h.deps.db
       .sql`delete from etl.schedule_dispatch where not (connection_id = ${seller.id} and stream = 'open_collaborations')`;
     expect(await dispatchDue(h.deps, queue, { nowMs: t0 + 2 * 3_600_000 })).toBe(1);

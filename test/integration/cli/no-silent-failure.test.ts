@@ -65,7 +65,10 @@ describe('no silent failure', () => {
     const only = await h.runHere(['sync', '--connection', '2']);
     expect(only.code).toBe(1);
     expect(only.stderr).toContain('Nothing to run');
-    expect(only.stdout).toContain('connection 2 creator_affiliate_orders: needs re-authorization');
+    // Every stream of the creator connection is named on its line.
+    expect(only.stdout).toContain(
+      'connection 2 creator_affiliate_orders, creator_target_collaborations, creator_open_collaboration_products: needs re-authorization',
+    );
   });
 
   it('backfill has the same rule: the blocked connection of the stream is reported, exit 1', async () => {

@@ -11,6 +11,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_QUEUE_PREFIX, defaultEngineConfig } from '../../../src/jobs/deps.ts';
+import { SYNC_JOB, syncJobOptions } from '../../../src/jobs/queues.ts';
 import { PROJECT_DIR } from '../../helpers/cli.ts';
 import { type CliHarness, startCliHarness } from './cli-harness.ts';
 
@@ -56,7 +58,7 @@ async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 60_00
 
 function engineQueue(): { queue: Queue; close(): Promise<void> } {
   const connection = new Redis(h.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue('affiliate-etl', { connection, prefix: 'bull' });
+  const queue = new Queue('affiliate-etl', { connection, prefix: DEFAULT_QUEUE_PREFIX });
   return {
     queue,
     async close() {
@@ -68,13 +70,19 @@ function engineQueue(): { queue: Queue; close(): Promise<void> } {
 
 describe('sync and workers in separate processes', () => {
   it('with no worker running, runs only the jobs it was asked for: due scheduled jobs stay queued', async () => {
-    const set = await h.runHere(['schedule', 'set', '--stream', 'open_collaborations', '--every', '15m']);
-    expect(set.code, set.stderr).toBe(0);
-    expect(set.stdout).toContain('Applied to the job schedulers');
     const { queue, close } = engineQueue();
     try {
+      // Scheduled runs waiting in the shared queue, as a worker's dispatcher hands them over (and as
+      // they stay when that worker stops before taking them).
+      await queue.addBulk(
+        (['open_collaborations', 'target_collaborations'] as const).map((stream) => ({
+          name: SYNC_JOB,
+          data: { connectionId: ids.seller, stream, trigger: 'schedule' as const },
+          opts: { ...syncJobOptions(defaultEngineConfig()), jobId: `scheduled-${stream}` },
+        })),
+      );
       const due = await ready(queue);
-      expect(due).toBeGreaterThan(1);
+      expect(due).toBe(2);
       const r = await h.runHere(['sync', '--connection', String(ids.partner)]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain('in this process (no worker is running)');
@@ -86,7 +94,7 @@ describe('sync and workers in separate processes', () => {
       expect(await ready(queue)).toBe(due);
       const redis = new Redis(h.redisUrl);
       try {
-        expect(await redis.keys('bull:affiliate-etl-run-*')).toEqual([]);
+        expect(await redis.keys(`${DEFAULT_QUEUE_PREFIX}:affiliate-etl-run-*`)).toEqual([]);
       } finally {
         redis.disconnect();
       }

@@ -43,6 +43,19 @@ module.exports = {
       from: { path: '^src/extract/' },
       to: { path: '^src/(load|jobs)/' },
     },
+    {
+      // One folder per command; what several commands use lives in src/cli/common.
+      name: 'cli-command-folders-stay-apart',
+      severity: 'error',
+      from: { path: '^src/cli/commands/([^/]+)/' },
+      to: { path: '^src/cli/commands/', pathNot: '^src/cli/commands/$1/' },
+    },
+    {
+      name: 'cli-common-knows-no-command',
+      severity: 'error',
+      from: { path: '^src/cli/common/' },
+      to: { path: '^src/cli/commands/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -22,8 +22,8 @@ import { nextRunAfter } from '../src/jobs/schedule-timing.ts';
 import { runMigrations } from '../src/load/migrate.ts';
 import { createLogger } from '../src/log.ts';
 import { startLocalRedis } from '../src/services/local-redis.ts';
-import { setSchedules } from '../src/cli/ui/schedule-store.ts';
-import { describePairs } from '../src/cli/ui/schedule-run.ts';
+import { setSchedules } from '../src/cli/common/schedule-store.ts';
+import { describePairs } from '../src/cli/commands/schedule/run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEV_URL = 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -4,18 +4,18 @@
  */
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
-import { registerMigrate } from './commands/migrate.ts';
-import { registerSandbox } from './commands/sandbox.ts';
+import { registerMigrate } from './commands/migrate/command.ts';
+import { registerSandbox } from './commands/sandbox/command.ts';
 import type { CliContext } from './context.ts';
-import { registerQuickstart } from './commands/quickstart.ts';
-import { registerConnections } from './commands/connections.ts';
-import { registerSync } from './commands/sync.ts';
-import { registerBackfill } from './commands/backfill.ts';
-import { registerSchedule } from './commands/schedule.ts';
-import { registerStatus } from './commands/status.ts';
-import { registerWorker } from './commands/worker.ts';
-import { registerDoctor } from './commands/doctor.ts';
-import { registerSearches } from './commands/searches.ts';
+import { registerQuickstart } from './commands/quickstart/command.ts';
+import { registerConnections } from './commands/connections/command.ts';
+import { registerSync } from './commands/sync/command.ts';
+import { registerBackfill } from './commands/backfill/command.ts';
+import { registerSchedule } from './commands/schedule/command.ts';
+import { registerStatus } from './commands/status/command.ts';
+import { registerWorker } from './commands/worker/command.ts';
+import { registerDoctor } from './commands/doctor/command.ts';
+import { registerSearches } from './commands/searches/command.ts';
 
 const EXAMPLES = `
 Examples:

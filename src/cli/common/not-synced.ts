@@ -3,8 +3,8 @@
  * connection needs re-authorization (each one an error, with what to do), and what an operator
  * disabled (listed so nothing disappears from view, but not an error).
  */
-import { formatInstant } from '../ui/format.ts';
-import type { BlockedPair, DisabledItem } from '../ui/selection.ts';
+import { formatInstant } from './format.ts';
+import type { BlockedPair, DisabledItem } from './selection.ts';
 
 export const REAUTH_REMEDY =
   'have the account owner authorize the app again, then run `affiliate-etl connections add` with the new auth code';

@@ -5,6 +5,7 @@
  * key the connections were stored with (a configuration error: nothing runs until it is fixed).
  * What an operator disabled is not counted.
  */
+import type { TakeoverEvent } from '../../jobs/index.ts';
 import type { RunSummary } from '../../jobs/run-summary.ts';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.ts';
 import type { BlockedPair } from './selection.ts';
@@ -38,4 +39,14 @@ export function checkOutcome(
     `${total} ${total === 1 ? what.one : what.many} did not sync: ${parts.join('; ')}.${failed > 0 ? ` ${what.retry}` : ''}`,
     EXIT_FAILURE,
   );
+}
+
+/** The line printed when this process takes over jobs from a worker that stopped or died. */
+export function takeoverMessage(t: TakeoverEvent, what: 'sync' | 'backfill'): string {
+  const n = `${t.jobs} ${what}${t.jobs === 1 ? '' : 's'}`;
+  const why =
+    t.workers === 0
+      ? 'no worker is connected any more'
+      : 'the worker holding them stopped renewing their locks (it died or hangs)';
+  return `${n} had no live worker for ${(t.orphanedForMs / 1000).toFixed(1)} s (${why}): running ${t.jobs === 1 ? 'it' : 'them'} in this process.`;
 }

@@ -2,8 +2,8 @@
 import type { ConnectionKind, StreamName } from '../../core/streams.ts';
 import { STREAM_KIND } from '../../core/streams.ts';
 import type { RunSummary } from '../../jobs/run-summary.ts';
-import { formatDurationMs } from '../ui/format.ts';
-import { renderTable } from '../ui/table.ts';
+import { formatDurationMs } from './format.ts';
+import { renderTable } from './table.ts';
 import { remedyFor } from './api-error.ts';
 
 export function renderRunSummaries(summaries: readonly RunSummary[], plain: boolean): string {

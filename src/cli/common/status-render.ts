@@ -11,9 +11,9 @@ import {
   formatNextRun,
   formatRelative,
   formatSpan,
-} from '../ui/format.ts';
-import type { StatusReport, StreamStatus } from '../ui/status-data.ts';
-import { renderTable } from '../ui/table.ts';
+} from './format.ts';
+import type { StatusReport, StreamStatus } from './status-data.ts';
+import { renderTable } from './table.ts';
 import { remedyForSummary } from './run-summaries.ts';
 
 function lastRunCell(s: StreamStatus, now: Date): string {

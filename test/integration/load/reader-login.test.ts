@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { renderFinalReport } from '../../../src/cli/quickstart/final-report.ts';
+import { renderFinalReport } from '../../../src/cli/commands/quickstart/final-report.ts';
 import { PASSWORD_PLACEHOLDER, readerLoginSql } from '../../../src/load/reader-login.ts';
 
 const login = `aet_analyst_${randomBytes(4).toString('hex')}`;

@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.ts';
-import { EXAMPLE_QUERIES } from '../../../src/cli/quickstart/queries.ts';
+import { EXAMPLE_QUERIES } from '../../../src/cli/commands/quickstart/queries.ts';
 import { STREAMS } from '../../../src/core/streams.ts';
 import { getCredentials, listConnections } from '../../../src/load/connections.ts';
 import { createSecretBox } from '../../../src/load/crypto.ts';

@@ -1,5 +1,5 @@
 /**
- * The quick start's sandbox is the same world on every run (src/cli/quickstart/sandbox-world.ts):
+ * The quick start's sandbox is the same world on every run (src/cli/commands/quickstart/sandbox-world.ts):
  * a recorded start time rebuilds it, and the virtual clock is moved to the real now so signed
  * requests (docs/tiktok-api.md#common-parameters timestamp window) and new orders line up with the real clock.
  */
@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { QUICKSTART_SEED, startQuickstartSandbox } from '../../../src/cli/quickstart/sandbox-world.ts';
+import {
+  QUICKSTART_SEED,
+  startQuickstartSandbox,
+} from '../../../src/cli/commands/quickstart/sandbox-world.ts';
 import { startSandbox } from '../../../src/sandbox/index.ts';
 import type { Sandbox } from '../../../src/sandbox/types.ts';
 

@@ -9,8 +9,8 @@ import {
   parseEpochSeconds,
   parseKind,
   parseStream,
-} from '../../../src/cli/ui/args.ts';
-import { cronProblem } from '../../../src/cli/ui/cron.ts';
+} from '../../../src/cli/common/args.ts';
+import { cronProblem } from '../../../src/cli/common/cron.ts';
 
 const rejects = (fn: () => unknown, message: RegExp) => {
   expect(fn).toThrow(InvalidArgumentError);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { explainApiError, remedyFor } from '../../../src/cli/render/api-error.ts';
-import { renderChecks } from '../../../src/cli/render/doctor.ts';
-import { describeProblem, renderRunSummaries } from '../../../src/cli/render/run-summaries.ts';
-import { criteriaFrom, slug } from '../../../src/cli/ui/searches-run.ts';
+import { explainApiError, remedyFor } from '../../../src/cli/common/api-error.ts';
+import { renderChecks } from '../../../src/cli/commands/doctor/render.ts';
+import { describeProblem, renderRunSummaries } from '../../../src/cli/common/run-summaries.ts';
+import { criteriaFrom, slug } from '../../../src/cli/commands/searches/run.ts';
 import type { RunSummary } from '../../../src/jobs/run-summary.ts';
 import {
   InvalidRequestError,

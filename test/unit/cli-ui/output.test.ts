@@ -8,9 +8,9 @@ import {
   formatNextRun,
   formatRelative,
   formatSpan,
-} from '../../../src/cli/ui/format.ts';
-import { createProgress } from '../../../src/cli/ui/progress.ts';
-import { renderTable } from '../../../src/cli/ui/table.ts';
+} from '../../../src/cli/common/format.ts';
+import { createProgress } from '../../../src/cli/common/progress.ts';
+import { renderTable } from '../../../src/cli/common/table.ts';
 
 function sink(isTTY = false) {
   let text = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SelectionError, selectSyncs } from '../../../src/cli/ui/selection.ts';
+import { SelectionError, selectSyncs } from '../../../src/cli/common/selection.ts';
 
 const connections = [
   { id: 1, kind: 'seller' as const, status: 'active' },

@@ -9,8 +9,14 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type FinalReportInput, renderFinalReport } from '../../../src/cli/quickstart/final-report.ts';
-import { recordRunningQuickstart, servicesOfRunningQuickstart } from '../../../src/cli/quickstart/running.ts';
+import {
+  type FinalReportInput,
+  renderFinalReport,
+} from '../../../src/cli/commands/quickstart/final-report.ts';
+import {
+  recordRunningQuickstart,
+  servicesOfRunningQuickstart,
+} from '../../../src/cli/commands/quickstart/running.ts';
 
 const urls = {
   databaseUrl: 'postgres://postgres@127.0.0.1:41000/affiliate_etl',

@@ -1,7 +1,7 @@
 /** The re-read record kept in an order stream's checkpoint cursor, and its line in `status`. */
 import { describe, expect, it } from 'vitest';
-import { rescanLine } from '../../../src/cli/render/status.ts';
-import type { StreamStatus } from '../../../src/cli/ui/status-data.ts';
+import { rescanLine } from '../../../src/cli/common/status-render.ts';
+import type { StreamStatus } from '../../../src/cli/common/status-data.ts';
 import { RereadRecord } from '../../../src/jobs/windowed-sync.ts';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);

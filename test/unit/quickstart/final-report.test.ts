@@ -1,12 +1,15 @@
 /**
- * The quick start's closing output (src/cli/quickstart/final-report.ts): the headline tells success
+ * The quick start's closing output (src/cli/commands/quickstart/final-report.ts): the headline tells success
  * from failure, the psql hint is pasteable for the quick start's own services, and an operator's
  * URL or key is referred to by its variable, never printed.
  */
 import { describe, expect, it } from 'vitest';
-import { describeConnections } from '../../../src/cli/quickstart/connections.ts';
-import { type FinalReportInput, renderFinalReport } from '../../../src/cli/quickstart/final-report.ts';
-import { describeSyncs } from '../../../src/cli/quickstart/sync.ts';
+import { describeConnections } from '../../../src/cli/commands/quickstart/connections.ts';
+import {
+  type FinalReportInput,
+  renderFinalReport,
+} from '../../../src/cli/commands/quickstart/final-report.ts';
+import { describeSyncs } from '../../../src/cli/commands/quickstart/sync.ts';
 import type { RunSummary } from '../../../src/jobs/index.ts';
 
 function run(over: Partial<RunSummary> = {}): RunSummary {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerSandbox } from '../../../src/cli/commands/sandbox.ts';
+import { registerSandbox } from '../../../src/cli/commands/sandbox/command.ts';
 import { parseFaultSpec } from '../../../src/sandbox/faults.ts';
 import {
   DEFAULT_QUIRKS,

@@ -5,10 +5,10 @@
  * job id is deterministic and done windows are skipped, so running it again continues.
  */
 import type { Command } from 'commander';
-import { STREAM_STRATEGY, STREAMS, type StreamName } from '../../core/streams.ts';
-import type { CliContext } from '../context.ts';
-import { CliError, EXIT_USAGE } from '../exit-codes.ts';
-import { collect, parseConnectionId, parseDate, parseStream } from '../ui/args.ts';
+import { STREAM_STRATEGY, STREAMS, type StreamName } from '../../../core/streams.ts';
+import type { CliContext } from '../../context.ts';
+import { CliError, EXIT_USAGE } from '../../exit-codes.ts';
+import { collect, parseConnectionId, parseDate, parseStream } from '../../common/args.ts';
 
 interface BackfillOptions {
   stream: StreamName;
@@ -105,8 +105,8 @@ export function registerBackfill(program: Command, ctx: CliContext): void {
         force: opts.force ?? false,
       };
       const [mod, { checkOutcome }] = await Promise.all([
-        import('../ui/backfill-run.ts'),
-        import('../ui/outcome.ts'),
+        import('./run.ts'),
+        import('../../common/outcome.ts'),
       ]);
       if (opts.dryRun) {
         await mod.runBackfillDryRun(ctx, input);

@@ -3,23 +3,23 @@
  * writing anything; the real run enqueues one backfill job per connection (deterministic ids, so
  * a second invocation continues the first) and shows window progress.
  */
-import { STREAM_KIND, type StreamName } from '../../core/streams.ts';
-import { splitRange } from '../../extract/windows.ts';
-import type { ConnectionSummary } from '../../load/connections.ts';
-import { listConnections } from '../../load/connections.ts';
-import type { Sql } from '../../load/db.ts';
-import type { JobProgressEvent, RunSummary } from '../../jobs/index.ts';
-import type { CliContext } from '../context.ts';
-import { CliError, EXIT_USAGE } from '../exit-codes.ts';
-import { renderNotSynced } from '../render/not-synced.ts';
-import { renderRunSummaries } from '../render/run-summaries.ts';
-import { withEngine } from './engine.ts';
-import { formatInstant } from './format.ts';
-import { createProgress } from './progress.ts';
-import { withRuntime } from './runtime.ts';
-import { takeoverMessage } from './sync-run.ts';
-import type { BlockedPair, DisabledItem } from './selection.ts';
-import { renderTable } from './table.ts';
+import { STREAM_KIND, type StreamName } from '../../../core/streams.ts';
+import { splitRange } from '../../../extract/windows.ts';
+import type { ConnectionSummary } from '../../../load/connections.ts';
+import { listConnections } from '../../../load/connections.ts';
+import type { Sql } from '../../../load/db.ts';
+import type { JobProgressEvent, RunSummary } from '../../../jobs/index.ts';
+import type { CliContext } from '../../context.ts';
+import { CliError, EXIT_USAGE } from '../../exit-codes.ts';
+import { renderNotSynced } from '../../common/not-synced.ts';
+import { renderRunSummaries } from '../../common/run-summaries.ts';
+import { withEngine } from '../../common/engine.ts';
+import { formatInstant } from '../../common/format.ts';
+import { createProgress } from '../../common/progress.ts';
+import { takeoverMessage } from '../../common/outcome.ts';
+import { withRuntime } from '../../common/runtime.ts';
+import type { BlockedPair, DisabledItem } from '../../common/selection.ts';
+import { renderTable } from '../../common/table.ts';
 
 export interface BackfillCommandInput {
   stream: StreamName;

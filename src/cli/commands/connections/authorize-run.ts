@@ -4,9 +4,9 @@
  * exactly as `connections add --auth-code` does it.
  */
 import { randomBytes } from 'node:crypto';
-import type { ConnectionKind } from '../../core/streams.ts';
-import { authorizationUrl } from '../../tiktok/endpoints/authorization.ts';
-import type { CliContext } from '../context.ts';
+import type { ConnectionKind } from '../../../core/streams.ts';
+import { authorizationUrl } from '../../../tiktok/endpoints/authorization.ts';
+import type { CliContext } from '../../context.ts';
 import { listenForCallback, type ReceivedCode } from './authorize.ts';
 
 export interface AuthorizeInput {

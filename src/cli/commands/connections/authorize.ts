@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.ts';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../../exit-codes.ts';
 
 export interface ReceivedCode {
   code: string;

@@ -3,24 +3,24 @@
  * encrypted and never come out: `list` reads only the public columns, and errors are scrubbed.
  */
 import { Argument, type Command, Option } from 'commander';
-import type { ConnectionKind } from '../../core/streams.ts';
+import type { ConnectionKind } from '../../../core/streams.ts';
 import {
   getConnection,
   listConnections,
   removeConnection,
   setConnectionStatus,
-} from '../../load/connections.ts';
-import { reencryptAll } from '../../load/reencrypt.ts';
-import type { CliContext } from '../context.ts';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.ts';
-import { explainApiError } from '../render/api-error.ts';
-import { renderConnections, renderConnectionAdded } from '../render/connections.ts';
-import { addVerifiedConnection, type Credentials } from '../ui/add-connection.ts';
-import { parseConnectionId, parseEpochSeconds, parseKind, parseText } from '../ui/args.ts';
-import { confirmOrRefuse } from '../ui/confirm.ts';
-import { ProbeError } from '../ui/probe.ts';
-import { type Runtime, withRuntime } from '../ui/runtime.ts';
-import { integerIn } from '../options.ts';
+} from '../../../load/connections.ts';
+import { reencryptAll } from '../../../load/reencrypt.ts';
+import type { CliContext } from '../../context.ts';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../../exit-codes.ts';
+import { explainApiError } from '../../common/api-error.ts';
+import { renderConnections, renderConnectionAdded } from './render.ts';
+import { addVerifiedConnection, type Credentials } from '../../common/add-connection.ts';
+import { parseConnectionId, parseEpochSeconds, parseKind, parseText } from '../../common/args.ts';
+import { confirmOrRefuse } from '../../common/confirm.ts';
+import { ProbeError } from '../../common/probe.ts';
+import { type Runtime, withRuntime } from '../../common/runtime.ts';
+import { integerIn } from '../../options.ts';
 
 interface AddOptions {
   appKey?: string;
@@ -152,7 +152,7 @@ export function registerConnections(program: Command, ctx: CliContext): void {
               "It is on the app's page in TikTok Shop Partner Center.",
             EXIT_USAGE,
           );
-        const { authorizeConnection } = await import('../ui/authorize-run.ts');
+        const { authorizeConnection } = await import('./authorize-run.ts');
         const { code, finish } = await authorizeConnection(ctx, {
           kind,
           app,

@@ -1,9 +1,9 @@
 /** Text output of `connections add` and `connections list`: never a secret, only public columns. */
-import type { ConnectionKind } from '../../core/streams.ts';
-import type { ConnectionSummary } from '../../load/connections.ts';
-import type { AddConnectionResult } from '../ui/add-connection.ts';
-import { formatExpiry, formatInstant, formatRelative } from '../ui/format.ts';
-import { renderTable } from '../ui/table.ts';
+import type { ConnectionKind } from '../../../core/streams.ts';
+import type { ConnectionSummary } from '../../../load/connections.ts';
+import type { AddConnectionResult } from '../../common/add-connection.ts';
+import { formatExpiry, formatInstant, formatRelative } from '../../common/format.ts';
+import { renderTable } from '../../common/table.ts';
 
 export function renderConnectionAdded(kind: ConnectionKind, r: AddConnectionResult, now: Date): string {
   const lines = [

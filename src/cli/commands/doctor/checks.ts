@@ -3,21 +3,21 @@
  * to do. Order matters: a check that cannot run because an earlier one failed says so instead of
  * failing with a confusing second error.
  */
-import { type ConnectionKind, STREAM_KIND, STREAMS } from '../../core/streams.ts';
-import type { ConfigFor } from '../../config.ts';
-import { type ConnectionSummary, getCredentials, listConnections } from '../../load/connections.ts';
-import type { SecretBox } from '../../load/crypto.ts';
-import type { Sql } from '../../load/db.ts';
-import { tokenStoreFor } from '../../load/token-store.ts';
-import type { ApiClient } from '../../tiktok/client.ts';
-import { createTokenSource, type Mutex } from '../../tiktok/token-source.ts';
-import { explainApiError, SCOPE_PACKAGE } from '../render/api-error.ts';
-import { isFailing, problemText } from '../render/status.ts';
-import { formatExpiry, formatInstant } from './format.ts';
+import { type ConnectionKind, STREAM_KIND, STREAMS } from '../../../core/streams.ts';
+import type { ConfigFor } from '../../../config.ts';
+import { type ConnectionSummary, getCredentials, listConnections } from '../../../load/connections.ts';
+import type { SecretBox } from '../../../load/crypto.ts';
+import type { Sql } from '../../../load/db.ts';
+import { tokenStoreFor } from '../../../load/token-store.ts';
+import type { ApiClient } from '../../../tiktok/client.ts';
+import { createTokenSource, type Mutex } from '../../../tiktok/token-source.ts';
+import { explainApiError, SCOPE_PACKAGE } from '../../common/api-error.ts';
+import { isFailing, problemText } from '../../common/status-render.ts';
+import { formatExpiry, formatInstant } from '../../common/format.ts';
 import { migrationState } from './migrations.ts';
-import { ProbeError, probeConnection } from './probe.ts';
-import { reachPostgres, reachRedis } from './reach.ts';
-import { gatherStatus, type StreamStatus } from './status-data.ts';
+import { ProbeError, probeConnection } from '../../common/probe.ts';
+import { reachPostgres, reachRedis } from '../../common/reach.ts';
+import { gatherStatus, type StreamStatus } from '../../common/status-data.ts';
 
 export type Verdict = 'ok' | 'warn' | 'FAIL';
 

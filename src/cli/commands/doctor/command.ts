@@ -4,8 +4,8 @@
  * cheap call each. Exit 1 when any check FAILs, 2 when the configuration itself is bad.
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../context.ts';
-import { CliError, EXIT_FAILURE } from '../exit-codes.ts';
+import type { CliContext } from '../../context.ts';
+import { CliError, EXIT_FAILURE } from '../../exit-codes.ts';
 
 export function registerDoctor(program: Command, ctx: CliContext): void {
   program
@@ -19,10 +19,10 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
     )
     .action(async () => {
       const [{ withRuntime }, { runDoctorChecks }, { renderChecks }, mutexes] = await Promise.all([
-        import('../ui/runtime.ts'),
-        import('../ui/doctor-checks.ts'),
-        import('../render/doctor.ts'),
-        import('../ui/doctor-mutex.ts'),
+        import('../../common/runtime.ts'),
+        import('./checks.ts'),
+        import('./render.ts'),
+        import('./mutex.ts'),
       ]);
       const failed = await withRuntime(
         ctx,

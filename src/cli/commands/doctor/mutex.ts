@@ -4,7 +4,7 @@
  * same Redis lock keys as the engine (src/jobs/build-deps.ts) when Redis answers; otherwise a
  * process-local lock, which is enough when no worker can be running without Redis anyway.
  */
-import type { Mutex } from '../../tiktok/token-source.ts';
+import type { Mutex } from '../../../tiktok/token-source.ts';
 
 /** Same prefix as buildEngineDeps: `${redisKeyPrefix ?? 'affiliate-etl:'}lock:`. */
 const ENGINE_LOCK_PREFIX = 'affiliate-etl:lock:';
@@ -17,7 +17,7 @@ export async function doctorMutex(
   if (!redisOk) return localMutex();
   const [{ Redis }, { createRedisMutex }] = await Promise.all([
     import('ioredis'),
-    import('../../tiktok/redis-mutex.ts'),
+    import('../../../tiktok/redis-mutex.ts'),
   ]);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 3_000 });
   redis.on('error', () => undefined);

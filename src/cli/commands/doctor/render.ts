@@ -1,5 +1,5 @@
 /** `affiliate-etl doctor` output: one line per check, its verdict, and what to do. */
-import type { Check } from '../ui/doctor-checks.ts';
+import type { Check } from './checks.ts';
 
 const MARK: Record<Check['verdict'], string> = { ok: ' ok ', warn: 'warn', FAIL: 'FAIL' };
 

@@ -1,8 +1,8 @@
 /** `affiliate-etl migrate`: applies the migrations; safe from several processes at once (README.md#commands). */
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import type { CliContext } from '../context.ts';
-import { commandLogger } from '../context.ts';
+import { loadConfig } from '../../../config.ts';
+import type { CliContext } from '../../context.ts';
+import { commandLogger } from '../../context.ts';
 
 export function registerMigrate(program: Command, ctx: CliContext): void {
   program
@@ -16,11 +16,11 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const config = loadConfig(ctx.env, { require: ['database'] });
       // The same message as every other command for an unreachable database (host, port, hint),
       // not the driver's bare "connect ECONNREFUSED".
-      const { requirePostgres } = await import('../ui/reach.ts');
+      const { requirePostgres } = await import('../../common/reach.ts');
       await requirePostgres(config.databaseUrl);
       const log = commandLogger(ctx, config.logLevel, 'migrate');
       // Loaded on use: drizzle and the schema cost a second of startup that --help should not pay.
-      const { runMigrations } = await import('../../load/migrate.ts');
+      const { runMigrations } = await import('../../../load/migrate.ts');
       const { applied } = await runMigrations(config.databaseUrl, { log });
       ctx.stdout.write(
         applied === 0

@@ -1,7 +1,7 @@
 /** `affiliate-etl quickstart`: registration only; the steps live in ../quickstart.ts (loaded on use). */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { SandboxScale } from '../../sandbox/types.ts';
-import type { CliContext } from '../context.ts';
+import type { SandboxScale } from '../../../sandbox/types.ts';
+import type { CliContext } from '../../context.ts';
 
 const SCALES = ['tiny', 'small', 'medium', 'large'] as const satisfies readonly SandboxScale[];
 
@@ -37,7 +37,7 @@ export function registerQuickstart(program: Command, ctx: CliContext): void {
         '  $ affiliate-etl quickstart --scale small',
     )
     .action(async (opts: { keepRunning?: boolean; scale: SandboxScale; sandboxFaults?: string }) => {
-      const { runQuickstart } = await import('../quickstart.ts');
+      const { runQuickstart } = await import('./run.ts');
       await runQuickstart(ctx, opts);
     });
 }

@@ -1,6 +1,6 @@
 /**
  * Adds the sandbox's test accounts (sellers, creators, the partner) as connections, through the very
- * function `affiliate-etl connections add` uses (src/cli/ui/add-connection.ts): the auth code is
+ * function `affiliate-etl connections add` uses (src/cli/common/add-connection.ts): the auth code is
  * exchanged for tokens (docs/tiktok-api.md#exchanging-an-auth-code), the account is probed (shops docs/tiktok-api.md#authorized-shops, category assets docs/tiktok-api.md#authorized-category-assets, one
  * page of its main endpoint), and the tokens are stored encrypted.
  *
@@ -9,10 +9,10 @@
  * re-authorization, so the stored connection only gets the fresh tokens. That matters because the
  * new sandbox process knows nothing of the tokens the previous one issued or rotated.
  */
-import type { ConnectionKind } from '../../core/streams.ts';
-import type { SandboxAccount, SandboxApp } from '../../sandbox/types.ts';
-import type { Runtime } from '../ui/runtime.ts';
-import { addVerifiedConnection } from '../ui/add-connection.ts';
+import type { ConnectionKind } from '../../../core/streams.ts';
+import type { SandboxAccount, SandboxApp } from '../../../sandbox/types.ts';
+import type { Runtime } from '../../common/runtime.ts';
+import { addVerifiedConnection } from '../../common/add-connection.ts';
 
 export interface QuickstartConnection {
   id: number;

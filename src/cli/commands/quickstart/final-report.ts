@@ -3,11 +3,11 @@
  * queries, prepared by ./report.ts), how to connect with psql, and how to go on. It never prints a
  * key or an operator's password: those are referred to by their file or variable (shownUrl).
  */
-import type { RunSummary } from '../../jobs/index.ts';
-import { readerLoginSql } from '../../load/reader-login.ts';
-import type { ServiceSource } from '../../services/index.ts';
-import { renderRunSummaries } from '../render/run-summaries.ts';
-import { formatDurationMs } from '../ui/format.ts';
+import type { RunSummary } from '../../../jobs/index.ts';
+import { readerLoginSql } from '../../../load/reader-login.ts';
+import type { ServiceSource } from '../../../services/index.ts';
+import { renderRunSummaries } from '../../common/run-summaries.ts';
+import { formatDurationMs } from '../../common/format.ts';
 import { describeSyncs } from './sync.ts';
 
 export interface FinalReportInput {

@@ -2,7 +2,7 @@
  * Three questions analysts ask first, as SQL they can paste into psql or a BI tool. They read the
  * documented views and tables only (docs/warehouse.md#views), so they keep working as the pipeline evolves.
  */
-import { FINAL_ORDER_STATUSES } from '../../transform/final-statuses.ts';
+import { FINAL_ORDER_STATUSES } from '../../../transform/final-statuses.ts';
 
 export interface ExampleQuery {
   title: string;

@@ -3,9 +3,9 @@
  * (tiktok_affiliate.stream_freshness), and the example queries with their first rows. Only
  * documented tables and views are read, and never a secret column.
  */
-import type { Sql } from '../../load/db.ts';
-import { formatInstant, formatRelative } from '../ui/format.ts';
-import { type Cell, renderTable } from '../ui/table.ts';
+import type { Sql } from '../../../load/db.ts';
+import { formatInstant, formatRelative } from '../../common/format.ts';
+import { type Cell, renderTable } from '../../common/table.ts';
 import { EXAMPLE_QUERIES, type ExampleQuery } from './queries.ts';
 
 export interface TableCount {

@@ -12,30 +12,26 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfigFor, Env } from '../config.ts';
-import { loadConfig } from '../config.ts';
-import type { RunSummary } from '../jobs/index.ts';
-import { DecryptionError } from '../load/crypto.ts';
-import { runMigrations } from '../load/migrate.ts';
-import type { Logger } from '../log.ts';
-import type { Sandbox, SandboxScale } from '../sandbox/types.ts';
-import { startServices } from '../services/index.ts';
-import type { Services } from '../services/index.ts';
-import type { CliContext } from './context.ts';
-import { commandLogger } from './context.ts';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from './exit-codes.ts';
-import {
-  addSandboxConnections,
-  describeConnections,
-  type QuickstartConnection,
-} from './quickstart/connections.ts';
-import { renderFinalReport } from './quickstart/final-report.ts';
-import { recordRunningQuickstart, servicesOfRunningQuickstart } from './quickstart/running.ts';
-import { startQuickstartSandbox } from './quickstart/sandbox-world.ts';
-import { describeSyncs, syncEverything } from './quickstart/sync.ts';
-import type { Step } from './steps.ts';
-import { formatDuration, runSteps } from './steps.ts';
-import { withRuntime } from './ui/runtime.ts';
+import type { ConfigFor, Env } from '../../../config.ts';
+import { loadConfig } from '../../../config.ts';
+import type { RunSummary } from '../../../jobs/index.ts';
+import { DecryptionError } from '../../../load/crypto.ts';
+import { runMigrations } from '../../../load/migrate.ts';
+import type { Logger } from '../../../log.ts';
+import type { Sandbox, SandboxScale } from '../../../sandbox/types.ts';
+import { startServices } from '../../../services/index.ts';
+import type { Services } from '../../../services/index.ts';
+import type { CliContext } from '../../context.ts';
+import { commandLogger } from '../../context.ts';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../../exit-codes.ts';
+import { addSandboxConnections, describeConnections, type QuickstartConnection } from './connections.ts';
+import { renderFinalReport } from './final-report.ts';
+import { recordRunningQuickstart, servicesOfRunningQuickstart } from './running.ts';
+import { startQuickstartSandbox } from './sandbox-world.ts';
+import { describeSyncs, syncEverything } from './sync.ts';
+import type { Step } from '../../steps.ts';
+import { formatDuration, runSteps } from '../../steps.ts';
+import { withRuntime } from '../../common/runtime.ts';
 
 export interface QuickstartOptions {
   keepRunning?: boolean;
@@ -160,7 +156,7 @@ export const QUICKSTART_STEPS: readonly Step<QuickstartState>[] = [
     title: 'Read back what was loaded',
     run: async (s) => {
       const { countRows, readFreshness, runExamples, renderCounts, renderFreshness, renderExamples } =
-        await import('./quickstart/report.ts');
+        await import('./report.ts');
       const plain = s.cli.plain;
       s.loaded = await withRuntime(engineContext(s), 'quickstart', ['database'], async (rt) => {
         const sql = rt.db().sql;

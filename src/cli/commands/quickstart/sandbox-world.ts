@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Sandbox, SandboxScale } from '../../sandbox/types.ts';
+import type { Sandbox, SandboxScale } from '../../../sandbox/types.ts';
 
 export const QUICKSTART_SEED = 1;
 
@@ -44,7 +44,7 @@ export async function startQuickstartSandbox(
   const record: WorldRecord = known ?? { seed: QUICKSTART_SEED, startTimeMs: now() };
   if (!known) writeRecords(opts.file, { ...records, [opts.scale]: record });
   // Loaded on use: only the quick start and the `sandbox` command need the simulator.
-  const { startSandbox } = await import('../../sandbox/index.ts');
+  const { startSandbox } = await import('../../../sandbox/index.ts');
   const sandbox = await startSandbox({
     scale: opts.scale,
     seed: record.seed,

@@ -2,15 +2,15 @@
  * The quick start's full sync: every stream of every quick-start connection, through the same
  * BullMQ job path as `affiliate-etl sync` and the scheduled runs (CONTRIBUTING.md#the-cli-runs-the-job-path), processed
  * in this process (enqueueAndWait with processInline), with a progress display: a bar on a
- * terminal, throttled plain lines in CI and pipes (src/cli/ui/progress.ts).
+ * terminal, throttled plain lines in CI and pipes (src/cli/common/progress.ts).
  */
 import type { Writable } from 'node:stream';
-import { STREAM_READS, STREAMS } from '../../core/streams.ts';
-import type { JobProgressEvent, RunSummary } from '../../jobs/index.ts';
-import type { CliContext } from '../context.ts';
-import { withEngine } from '../ui/engine.ts';
-import { createProgress } from '../ui/progress.ts';
-import { SelectionError, selectSyncs } from '../ui/selection.ts';
+import { STREAM_READS, STREAMS } from '../../../core/streams.ts';
+import type { JobProgressEvent, RunSummary } from '../../../jobs/index.ts';
+import type { CliContext } from '../../context.ts';
+import { withEngine } from '../../common/engine.ts';
+import { createProgress } from '../../common/progress.ts';
+import { SelectionError, selectSyncs } from '../../common/selection.ts';
 
 export interface FullSyncInput {
   connectionIds: readonly number[];

@@ -5,10 +5,10 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 // Both parsers are small pure modules: a bad spec is then a usage error (exit 2) before anything
 // starts, while the simulator itself stays loaded on use.
-import { parseFaultSpec } from '../../sandbox/faults.ts';
-import { parseQuirks } from '../../sandbox/quirks.ts';
-import type { SandboxScale } from '../../sandbox/types.ts';
-import { integerIn } from '../options.ts';
+import { parseFaultSpec } from '../../../sandbox/faults.ts';
+import { parseQuirks } from '../../../sandbox/quirks.ts';
+import type { SandboxScale } from '../../../sandbox/types.ts';
+import { integerIn } from '../../options.ts';
 
 export interface SandboxCliOptions {
   host: string;
@@ -94,7 +94,7 @@ export function registerSandbox(program: Command): void {
     )
     .action(async (opts: SandboxCliOptions) => {
       // Loaded on use: the simulator and its dataset generator are not needed by other commands.
-      const { runSandboxCli } = await import('../../sandbox/main.ts');
+      const { runSandboxCli } = await import('../../../sandbox/main.ts');
       await runSandboxCli({
         host: opts.host,
         port: opts.port,

@@ -5,10 +5,10 @@
  * change made here is applied to the schedulers at once when Redis is reachable.
  */
 import type { Command } from 'commander';
-import type { StreamName } from '../../core/streams.ts';
-import type { CliContext } from '../context.ts';
-import { CliError, EXIT_USAGE } from '../exit-codes.ts';
-import { collect, parseConnectionId, parseCron, parseDuration, parseStream } from '../ui/args.ts';
+import type { StreamName } from '../../../core/streams.ts';
+import type { CliContext } from '../../context.ts';
+import { CliError, EXIT_USAGE } from '../../exit-codes.ts';
+import { collect, parseConnectionId, parseCron, parseDuration, parseStream } from '../../common/args.ts';
 
 interface PairOptions {
   stream?: StreamName[];
@@ -45,7 +45,7 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
     .description('every connection x stream: its rule (default or custom), enabled, next run')
     .option('--connection <id>', 'only this connection (repeatable)', collect(parseConnectionId))
     .action(async (opts: PairOptions) => {
-      const { listScheduleCommand } = await import('../ui/schedule-run.ts');
+      const { listScheduleCommand } = await import('./run.ts');
       await listScheduleCommand(ctx, opts.connection ?? []);
     });
 
@@ -65,7 +65,7 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
       if ((opts.every === undefined) === (opts.cron === undefined)) {
         throw new CliError('schedule set needs exactly one of --every DURATION or --cron EXPR.', EXIT_USAGE);
       }
-      const { setScheduleCommand } = await import('../ui/schedule-run.ts');
+      const { setScheduleCommand } = await import('./run.ts');
       await setScheduleCommand(ctx, pairFilter(opts), {
         kind: 'rule',
         everyMs: opts.every ?? null,
@@ -80,7 +80,7 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
       .requiredOption('--stream <name>', 'the stream (repeatable)', collect(parseStream))
       .option('--connection <id>', 'only this connection (repeatable)', collect(parseConnectionId))
       .action(async (opts: PairOptions) => {
-        const { setScheduleCommand } = await import('../ui/schedule-run.ts');
+        const { setScheduleCommand } = await import('./run.ts');
         await setScheduleCommand(ctx, pairFilter(opts), { kind: name });
       });
   toggle('disable', 'stop scheduling a stream (sync still runs it on demand)');

@@ -1,21 +1,21 @@
 /** The bodies of the `schedule` commands (loaded on use). */
-import { STREAM_KIND, STREAMS, type StreamName } from '../../core/streams.ts';
-import { DEFAULT_EVERY_MS } from '../../jobs/deps.ts';
-import { reconcileSchedules } from '../../jobs/schedules.ts';
-import { listConnections } from '../../load/connections.ts';
-import type { CliContext } from '../context.ts';
-import { CliError, EXIT_USAGE } from '../exit-codes.ts';
-import { formatEvery, formatInstant, formatNextRun, formatSpan } from './format.ts';
-import { nextRunKey, readNextRuns } from './next-runs.ts';
-import { withRuntime } from './runtime.ts';
+import { STREAM_KIND, STREAMS, type StreamName } from '../../../core/streams.ts';
+import { DEFAULT_EVERY_MS } from '../../../jobs/deps.ts';
+import { reconcileSchedules } from '../../../jobs/schedules.ts';
+import { listConnections } from '../../../load/connections.ts';
+import type { CliContext } from '../../context.ts';
+import { CliError, EXIT_USAGE } from '../../exit-codes.ts';
+import { formatEvery, formatInstant, formatNextRun, formatSpan } from '../../common/format.ts';
+import { nextRunKey, readNextRuns } from '../../common/next-runs.ts';
+import { withRuntime } from '../../common/runtime.ts';
 import {
   listSchedules,
   resetSchedules,
   type ScheduleRule,
   setSchedules,
   setSchedulesEnabled,
-} from './schedule-store.ts';
-import { renderTable } from './table.ts';
+} from '../../common/schedule-store.ts';
+import { renderTable } from '../../common/table.ts';
 
 export type ScheduleChange = ({ kind: 'rule' } & ScheduleRule) | { kind: 'disable' | 'enable' | 'reset' };
 

@@ -6,9 +6,9 @@
  * exactly what is sent. Without any saved search the stream syncs a default one (all products).
  */
 import { Argument, type Command, InvalidArgumentError } from 'commander';
-import type { CliContext } from '../context.ts';
-import { collect, parseConnectionId, parseText } from '../ui/args.ts';
-import type { SearchInput } from '../ui/searches-run.ts';
+import type { CliContext } from '../../context.ts';
+import { collect, parseConnectionId, parseText } from '../../common/args.ts';
+import type { SearchInput } from './run.ts';
 
 const HELP = `
 Criteria (all optional, AND-combined; docs/tiktok-api.md#open-collaboration-product-search): --keyword (repeatable, up to 20), --price-min /
@@ -51,7 +51,7 @@ export function registerSearches(program: Command, ctx: CliContext): void {
     .option('--commission-max <percent>', 'maximum commission rate in percent (exclusive)', parsePercent)
     .option('--criteria <json>', 'the raw request body as JSON (instead of the flags above)', parseJsonObject)
     .action(async (opts: SearchInput) => {
-      const { addSearchCommand } = await import('../ui/searches-run.ts');
+      const { addSearchCommand } = await import('./run.ts');
       await addSearchCommand(ctx, opts);
     });
 
@@ -60,7 +60,7 @@ export function registerSearches(program: Command, ctx: CliContext): void {
     .description('list saved searches and how many active products each holds')
     .option('--connection <id>', 'only this connection', parseConnectionId)
     .action(async (opts: { connection?: number }) => {
-      const { listSearchesCommand } = await import('../ui/searches-run.ts');
+      const { listSearchesCommand } = await import('./run.ts');
       await listSearchesCommand(ctx, opts.connection ?? null);
     });
 
@@ -69,7 +69,7 @@ export function registerSearches(program: Command, ctx: CliContext): void {
     .addArgument(new Argument('<search-id>', 'the id shown by `searches list`').argParser(parseSearchId))
     .description('delete a saved search (products already synced for it stay, no longer refreshed)')
     .action(async (searchId: string) => {
-      const { removeSearchCommand } = await import('../ui/searches-run.ts');
+      const { removeSearchCommand } = await import('./run.ts');
       await removeSearchCommand(ctx, searchId);
     });
 }

@@ -1,11 +1,11 @@
 /** The bodies of the `searches` commands (loaded on use). */
-import { getConnection } from '../../load/connections.ts';
-import type { Sql } from '../../load/db.ts';
-import type { CliContext } from '../context.ts';
-import { CliError, EXIT_USAGE } from '../exit-codes.ts';
-import { formatInstant } from './format.ts';
-import { withRuntime } from './runtime.ts';
-import { renderTable } from './table.ts';
+import { getConnection } from '../../../load/connections.ts';
+import type { Sql } from '../../../load/db.ts';
+import type { CliContext } from '../../context.ts';
+import { CliError, EXIT_USAGE } from '../../exit-codes.ts';
+import { formatInstant } from '../../common/format.ts';
+import { withRuntime } from '../../common/runtime.ts';
+import { renderTable } from '../../common/table.ts';
 
 export interface SearchInput {
   connection: number;

@@ -5,10 +5,10 @@
  * failing since when with which error, not succeeded for how many intervals) with its remedy.
  */
 import type { Command } from 'commander';
-import type { StreamName } from '../../core/streams.ts';
-import type { CliContext } from '../context.ts';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../exit-codes.ts';
-import { collect, parseConnectionId, parseStream } from '../ui/args.ts';
+import type { StreamName } from '../../../core/streams.ts';
+import type { CliContext } from '../../context.ts';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../../exit-codes.ts';
+import { collect, parseConnectionId, parseStream } from '../../common/args.ts';
 
 interface StatusOptions {
   connection?: number[];
@@ -36,9 +36,9 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: StatusOptions) => {
       const [{ withRuntime }, { gatherStatus }, { renderStatus, isFailing }] = await Promise.all([
-        import('../ui/runtime.ts'),
-        import('../ui/status-data.ts'),
-        import('../render/status.ts'),
+        import('../../common/runtime.ts'),
+        import('../../common/status-data.ts'),
+        import('../../common/status-render.ts'),
       ]);
       const failing = await withRuntime(ctx, 'status', ['database'], async (rt) => {
         // An id that names no connection is a usage error (exit 2), as in sync, backfill and

@@ -6,9 +6,9 @@
  * included), 2 for a bad selection or a wrong ETL_ENCRYPTION_KEY.
  */
 import type { Command } from 'commander';
-import type { StreamName } from '../../core/streams.ts';
-import type { CliContext } from '../context.ts';
-import { collect, parseConnectionId, parseStream } from '../ui/args.ts';
+import type { StreamName } from '../../../core/streams.ts';
+import type { CliContext } from '../../context.ts';
+import { collect, parseConnectionId, parseStream } from '../../common/args.ts';
 
 interface SyncOptions {
   stream?: StreamName[];
@@ -51,8 +51,8 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .addHelpText('after', HELP)
     .action(async (opts: SyncOptions) => {
       const [{ runSyncCommand }, { checkOutcome }] = await Promise.all([
-        import('../ui/sync-run.ts'),
-        import('../ui/outcome.ts'),
+        import('./run.ts'),
+        import('../../common/outcome.ts'),
       ]);
       const result = await runSyncCommand(ctx, {
         streams: opts.stream ?? [],

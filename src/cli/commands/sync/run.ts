@@ -3,16 +3,17 @@
  * is running, show progress, print the summary table and what was not synced. Loaded on use (it
  * pulls in the engine).
  */
-import type { StreamName } from '../../core/streams.ts';
-import type { JobProgressEvent, RunSummary, TakeoverEvent, WaitStatus } from '../../jobs/index.ts';
-import { listConnections } from '../../load/connections.ts';
-import type { CliContext } from '../context.ts';
-import { CliError, EXIT_USAGE } from '../exit-codes.ts';
-import { renderNotSynced } from '../render/not-synced.ts';
-import { renderRunSummaries } from '../render/run-summaries.ts';
-import { type EngineRuntime, withEngine } from './engine.ts';
-import { createProgress, type Progress } from './progress.ts';
-import { type BlockedPair, type DisabledItem, SelectionError, selectSyncs } from './selection.ts';
+import type { StreamName } from '../../../core/streams.ts';
+import type { JobProgressEvent, RunSummary, WaitStatus } from '../../../jobs/index.ts';
+import { listConnections } from '../../../load/connections.ts';
+import type { CliContext } from '../../context.ts';
+import { CliError, EXIT_USAGE } from '../../exit-codes.ts';
+import { renderNotSynced } from '../../common/not-synced.ts';
+import { renderRunSummaries } from '../../common/run-summaries.ts';
+import { type EngineRuntime, withEngine } from '../../common/engine.ts';
+import { createProgress, type Progress } from '../../common/progress.ts';
+import { takeoverMessage } from '../../common/outcome.ts';
+import { type BlockedPair, type DisabledItem, SelectionError, selectSyncs } from '../../common/selection.ts';
 
 export interface SyncCommandInput {
   streams: StreamName[];
@@ -91,16 +92,6 @@ async function runPairs(
   } finally {
     progress.stop();
   }
-}
-
-/** The line printed when this process takes over jobs from a worker that stopped or died. */
-export function takeoverMessage(t: TakeoverEvent, what: 'sync' | 'backfill'): string {
-  const n = `${t.jobs} ${what}${t.jobs === 1 ? '' : 's'}`;
-  const why =
-    t.workers === 0
-      ? 'no worker is connected any more'
-      : 'the worker holding them stopped renewing their locks (it died or hangs)';
-  return `${n} had no live worker for ${(t.orphanedForMs / 1000).toFixed(1)} s (${why}): running ${t.jobs === 1 ? 'it' : 'them'} in this process.`;
 }
 
 /**

@@ -5,8 +5,8 @@
  * finish, then are aborted at their last committed page).
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../context.ts';
-import { integerIn } from '../options.ts';
+import type { CliContext } from '../../context.ts';
+import { integerIn } from '../../options.ts';
 
 const HELP = `
 Run as many workers as you like, on as many machines, against the same DATABASE_URL and REDIS_URL:
@@ -30,7 +30,7 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     )
     .addHelpText('after', HELP)
     .action(async (opts: { concurrency?: number }) => {
-      const { runWorkerCommand } = await import('../ui/worker-run.ts');
+      const { runWorkerCommand } = await import('./run.ts');
       await runWorkerCommand(ctx, {
         concurrency: opts.concurrency ?? null,
         signals: process,

@@ -4,15 +4,15 @@
  * signal handling. The CLI is the edge, so the signal handlers are installed here, never in src/jobs.
  */
 import type { EventEmitter } from 'node:events';
-import { DEPENDENCIES } from '../../jobs/dependency-health.ts';
-import { installLastResort } from '../../log.ts';
-import { createMetrics, type RunOutcome } from '../../metrics.ts';
-import { connectionHealthReader, registerConnectionHealth } from '../../metrics/connection-health.ts';
-import { freshnessReader } from '../../metrics/freshness.ts';
-import { type MetricsServer, startMetricsServer } from '../../metrics/server.ts';
-import type { CliContext } from '../context.ts';
-import { withEngine } from './engine.ts';
-import { reachRedis } from './reach.ts';
+import { DEPENDENCIES } from '../../../jobs/dependency-health.ts';
+import { installLastResort } from '../../../log.ts';
+import { createMetrics, type RunOutcome } from '../../../metrics.ts';
+import { connectionHealthReader, registerConnectionHealth } from '../../../metrics/connection-health.ts';
+import { freshnessReader } from '../../../metrics/freshness.ts';
+import { type MetricsServer, startMetricsServer } from '../../../metrics/server.ts';
+import type { CliContext } from '../../context.ts';
+import { withEngine } from '../../common/engine.ts';
+import { reachRedis } from '../../common/reach.ts';
 
 export interface WorkerCommandInput {
   concurrency: number | null;

@@ -9,8 +9,8 @@ import { backfillJobId, createEngineQueue } from '../../src/jobs/index.ts';
 import { BACKFILL_JOB, type BackfillJobData, backfillJobOptions } from '../../src/jobs/queues.ts';
 import { runMigrations } from '../../src/load/migrate.ts';
 import { type EngineHarness, startHarness } from './harness.ts';
-import { type OutageServer, throwawayPostgres } from './outage-services.ts';
-import { type ChildWorker, spawnWorker, workerEnv } from './spawn-worker.ts';
+import { type OutageServer, sleep, throwawayPostgres, untilWorker as until } from './outage-services.ts';
+import { spawnWorker, workerEnv } from './spawn-worker.ts';
 import { diffAgainstTruth } from './truth.ts';
 
 let pg: OutageServer;
@@ -31,17 +31,6 @@ afterAll(async () => {
   await h?.close();
   await pg?.destroy();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string, w: ChildWorker) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; worker said:\n${w.lines.slice(-15).join('\n')}`);
-    await sleep(50);
-  }
-}
 
 describe('Postgres stops mid-backfill', () => {
   it('the worker survives, pauses, resumes when Postgres is back, and the backfill ends complete', async () => {

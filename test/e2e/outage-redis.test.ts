@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillJobId, createEngineQueue } from '../../src/jobs/index.ts';
 import { BACKFILL_JOB, type BackfillJobData, backfillJobOptions } from '../../src/jobs/queues.ts';
 import { type EngineHarness, startHarness } from './harness.ts';
-import { type OutageServer, throwawayRedis } from './outage-services.ts';
-import { type ChildWorker, spawnWorker, workerEnv } from './spawn-worker.ts';
+import { type OutageServer, sleep, throwawayRedis, untilWorker as until } from './outage-services.ts';
+import { spawnWorker, workerEnv } from './spawn-worker.ts';
 
 let redis: OutageServer;
 let h: EngineHarness;
@@ -30,17 +30,6 @@ afterAll(async () => {
   await h?.close();
   await redis?.destroy();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string, w: ChildWorker) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; worker said:\n${w.lines.slice(-15).join('\n')}`);
-    await sleep(50);
-  }
-}
 
 describe('Redis stops mid-backfill', () => {
   it('the worker survives, logs JSON only, and finishes the backfill once Redis is back', async () => {

@@ -147,3 +147,20 @@ export async function throwawayRedis(): Promise<OutageServer> {
     },
   };
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it holds; on time-out the error carries the worker's last lines. */
+export async function untilWorker(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  w: { lines: string[] },
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; worker said:\n${w.lines.slice(-15).join('\n')}`);
+    await sleep(50);
+  }
+}

@@ -65,6 +65,39 @@ export async function storedHashes(
   return new Map(found.map((f) => [f.n - 1, { hash: f.hash, active: f.active }]));
 }
 
+const refreshSql = new WeakMap<TableShape, string>();
+
+/**
+ * After the upsert, every shipped row's stored content equals what was shipped (written, or found
+ * not distinct), so its stored hash becomes the shipped one. Only rows the upsert left untouched can
+ * differ (shipped for a stale or missing hash, or by `fullRefresh`): refreshed here, not an update
+ * (synced_at and run_id stay). `hashes[i]` belongs to `rows[i]`. Returns how many hashes changed.
+ */
+export async function refreshHashes(
+  sql: Queryable,
+  shape: TableShape,
+  rows: readonly Record<string, unknown>[],
+  hashes: readonly string[],
+): Promise<number> {
+  if (!shape.hasRowHash || rows.length === 0) return 0;
+  let text = refreshSql.get(shape);
+  if (!text) {
+    const keys = shape.primaryKey.map((k) => shape.payload.find((c) => c.name === k)!);
+    const args = keys.map((c, i) => `$${i + 2}::${arrayType(c.sqlType)}`).join(', ');
+    const aliases = keys.map((_, i) => `k${i}`);
+    const join = keys.map((c, i) => `t.${quoteIdent(c.name)} = k.${aliases[i]}`).join(' and ');
+    const hash = quoteIdent(HASH_COLUMN);
+    text =
+      `update ${shape.qualified} t set ${hash} = k.h from unnest($1::text[], ${args}) as k(h, ${aliases.join(', ')}) ` +
+      `where ${join} and t.${hash} is distinct from k.h`;
+    refreshSql.set(shape, text);
+  }
+  const params = [hashes, ...shape.primaryKey.map((k) => rows.map((r) => keyValue(r[k])))];
+  // Unnamed, like touchSeen: planned for these keys against the table's current size every time.
+  const result = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false });
+  return result.count;
+}
+
 const touchSql = new WeakMap<TableShape, string>();
 
 /**

@@ -47,6 +47,8 @@ export interface EnqueueAndWaitInput {
   syncs?: SyncRequest[];
   backfills?: BackfillRequest[];
   trigger?: RunTrigger;
+  /** The syncs ignore stored row hashes (`sync --full-refresh`, sync-job.ts). */
+  fullRefresh?: boolean;
   /** Process the jobs in this process (true when no worker is running: see hasActiveWorkers). */
   processInline: boolean;
   concurrency?: number;
@@ -88,7 +90,12 @@ async function addJobs(
   const trigger = input.trigger ?? 'cli';
   const jobs: Job<EngineJobData>[] = [];
   for (const s of input.syncs ?? []) {
-    const data: SyncJobData = { connectionId: s.connectionId, stream: s.stream, trigger };
+    const data: SyncJobData = {
+      connectionId: s.connectionId,
+      stream: s.stream,
+      trigger,
+      ...(input.fullRefresh ? { fullRefresh: true } : {}),
+    };
     const jobId = `${trigger}.${s.stream}.${s.connectionId}.${randomUUID()}`;
     jobs.push(await queue.add(SYNC_JOB, data, { ...syncJobOptions(deps.config), jobId }));
   }

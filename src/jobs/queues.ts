@@ -14,6 +14,8 @@ export interface SyncJobData {
   connectionId: number;
   stream: StreamName;
   trigger: RunTrigger;
+  /** `sync --full-refresh`: the run ignores stored row hashes (sync-job.ts). */
+  fullRefresh?: boolean;
   /** How often this work was re-enqueued after BullMQ gave up on it (worker.ts, stalls). */
   requeues?: number;
 }

@@ -18,6 +18,8 @@ export interface SyncCommandInput {
   streams: StreamName[];
   connectionIds: number[];
   forceInline: boolean;
+  /** `--full-refresh`: the runs ignore stored row hashes and repair rows changed by hand. */
+  fullRefresh?: boolean;
 }
 
 export interface SyncCommandResult {
@@ -49,7 +51,7 @@ export async function runSyncCommand(ctx: CliContext, input: SyncCommandInput): 
     const total = selection.pairs.length;
     let summaries: RunSummary[] = [];
     if (total > 0) {
-      summaries = await runPairs(ctx, engine, selection.pairs, input.forceInline);
+      summaries = await runPairs(ctx, engine, selection.pairs, input.forceInline, input.fullRefresh ?? false);
       ctx.stdout.write(renderRunSummaries(summaries, ctx.plain));
     } else {
       ctx.stderr.write('Nothing to run: every selected connection is disabled or needs re-authorization.\n');
@@ -64,6 +66,7 @@ async function runPairs(
   { deps, jobs }: EngineRuntime,
   pairs: { connectionId: number; stream: StreamName }[],
   forceInline: boolean,
+  fullRefresh: boolean,
 ): Promise<RunSummary[]> {
   const workerRunning = await jobs.hasActiveWorkers(deps);
   const processInline = forceInline || !workerRunning;
@@ -89,7 +92,13 @@ async function runPairs(
     );
   };
   try {
-    return await jobs.enqueueAndWait(deps, { syncs: pairs, trigger: 'cli', processInline, onProgress });
+    return await jobs.enqueueAndWait(deps, {
+      syncs: pairs,
+      trigger: 'cli',
+      processInline,
+      onProgress,
+      ...(fullRefresh ? { fullRefresh: true } : {}),
+    });
   } finally {
     progress.stop();
   }

@@ -16,6 +16,7 @@
  *                             ignored and every row shipped and compared, i.e. the loader without its
  *                             row-hash fast path (src/load/row-hash.ts)
  *   row_hash_unchanged_speedup / row_hash_changed10_speedup   full_refresh time / loader time
+ *   loader_unchanged_rows_per_s  orders + lines per second of the unchanged re-load (bench/steady.bench.ts)
  *   vs_drizzle_batch          loader first load / drizzle insert().onConflictDoUpdate() in 1,000-row
  *                             batches (on the first quarter of the pages, normalized by its own COPY)
  *   step_<phase>_<step>_ms    ms per page of each step of the commit (a timed copy of commit-page.ts's
@@ -236,6 +237,8 @@ export async function runLoaderBench(opts: LoaderBenchOptions = {}): Promise<Loa
       copy_lines_per_s: Math.round(rate(first.lines, first.ms.get('copy')!)),
       loader_first_lines_per_s: Math.round(rate(first.lines, first.ms.get('loader')!)),
       loader_unchanged_lines_per_s: Math.round(rate(same.lines, same.ms.get('loader')!)),
+      // Orders and lines: what bench/steady.bench.ts divides re-read rows by.
+      loader_unchanged_rows_per_s: Math.round(rate(totalRows, same.ms.get('loader')!)),
       full_refresh_unchanged_lines_per_s: Math.round(rate(same.lines, same.ms.get('full_refresh')!)),
       drizzle_lines_per_s: Math.round(rate(drizzle.lines, drizzle.ms.get('drizzle')!)),
       ...perPage,

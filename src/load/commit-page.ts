@@ -76,7 +76,7 @@ async function writePage(
     ...(commit.fullRefresh ? { fullRefresh: true } : {}),
   };
   // Before the upserts: an order whose create_time moved would otherwise be stored in both months.
-  const moved = await removeMovedOrders(tx, commit.rows);
+  const moved = await removeMovedOrders(tx, commit.rows, { everyOrder: commit.fullRefresh === true });
   for (const { name, table } of tables) {
     const rows = commit.rows[name] ?? [];
     const counts = careful

@@ -8,6 +8,18 @@
  * re-load target). The hash only decides what to SHIP: shipped rows still go through the exact
  * server-side IS DISTINCT FROM comparison, so a hash that differs for equal content (e.g. "9900"
  * vs "9900.0000") costs time, never a wrong count or a spurious update.
+ *
+ * Every table the pipeline upserts has the column (issue 16): most pages a sync reads are unchanged
+ * (settlement re-scans of open orders, complete snapshots), and skipping them is what the column buys
+ * (bench/loader.bench.ts: row_hash_unchanged_speedup on the partitioned order tables, full commit path).
+ * What it relies on, and what covers each way it could go wrong:
+ * - Every stored row's hash describes content the pipeline wrote: a change from the API always hashes
+ *   differently and is shipped, whatever the stored hash (missing, stale, or of older content).
+ * - The warehouse is written by the pipeline alone (analysts read it). A row changed by hand keeps
+ *   a hash of what the pipeline wrote, so a normal sync does not see the change; the repair mode
+ *   (`sync --full-refresh`, upsert.ts fullRefresh) ships every row and overwrites what differs.
+ * - A migration that rewrites stored business values in SQL must set row_hash to null for those rows
+ *   (null means "ship once"): rows stored before the column existed are null and are shipped once.
  */
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';

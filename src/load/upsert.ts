@@ -126,6 +126,14 @@ async function runStatement(
  */
 const onlyNewRows = new WeakMap<TableShape, boolean>();
 
+/**
+ * Whether the last page upserted into `table` (a table with a row_hash) held only new rows: then
+ * the next page most likely does too (a backfill), and look-ups of stored rows are not worth making.
+ */
+export function lastPageOnlyNew(table: PgTable): boolean {
+  return onlyNewRows.get(tableShape(table)) === true;
+}
+
 /** row-hash.ts: ship only rows whose stored hash differs (or that are new or tombstoned). */
 async function upsertHashed(
   sql: Queryable,

@@ -123,16 +123,22 @@ it('looks for a known order in no other month, so a copy made by hand stays unti
   const july = new Date('2024-07-31T23:50:00Z');
   const august = new Date('2024-08-01T00:10:00Z');
   const orders = [sellerOrder('1', { create_time: august })];
-  await commitPage(db, page({ sellerOrders: orders, sellerOrderSkus: [sellerLine('1', 'a')] }));
+  const again = () => page({ sellerOrders: orders, sellerOrderSkus: [sellerLine('1', 'a')] });
   // Not something the pipeline ever writes: every page removes its orders' rows of other months.
-  await db.sql`insert into tiktok_affiliate.seller_orders (shop_id, order_id, status, create_time, sku_count, raw)
+  const copyByHand = () => db.sql`
+    insert into tiktok_affiliate.seller_orders (shop_id, order_id, status, create_time, sku_count, raw)
     values ('7000714532876273420', '1', 'PROCESSING', ${july}, 1, '{}')`;
   const months = async () =>
     (
       await db.sql<{ part: string }[]>`
         select tableoid::regclass::text as part from tiktok_affiliate.seller_orders order by 1`
     ).map((r) => r.part);
-  const again = () => page({ sellerOrders: orders, sellerOrderSkus: [sellerLine('1', 'a')] });
+  await commitPage(db, again());
+  await copyByHand();
+  // After a page of only new orders (a backfill), every order is looked for in every month.
+  expect(await commitPage(db, again())).toMatchObject({ inserted: 0, removed: 1 });
+  await copyByHand();
+  // A page of known orders: they are stored under their key, so no other month is read.
   expect(await commitPage(db, again())).toMatchObject({ removed: 0 });
   expect(await months()).toEqual([
     'tiktok_affiliate.seller_orders_2024_07',

@@ -98,14 +98,16 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
     // as an insert; the row itself is right either way.)
     `, upserted as (insert into ${shape.qualified} as tgt (${insertCols.join(', ')})` +
       ` select ${insertVals.join(', ')} from changed c on conflict (${shape.primaryKey.map(q).join(', ')})` +
-      ` ${onConflict} returning ${
-        shape.partitioned ? shape.primaryKey.map((k) => `tgt.${q(k)}`).join(', ') : '(xmax = 0) as inserted'
-      })`,
+      ` ${onConflict} returning ${shape.partitioned ? '1' : '(xmax = 0) as inserted'})`,
   ];
   parts.push(
+    // Partitioned: every row of `changed` is written (its WHERE can only turn a row away that a
+    // concurrent writer made equal meanwhile), so the new ones are counted in `changed` and the rest
+    // of what was written is updates. Joining `upserted` to `changed` by key instead was a nested loop
+    // over the two CTEs, page rows squared (~40 ms of a 200-line page).
     shape.partitioned
-      ? ` select count(*) filter (where c.${NEW_FLAG})::int as inserted, count(*) filter (where not c.${NEW_FLAG})::int as updated` +
-          ` from upserted u join changed c on ${shape.primaryKey.map((k) => `c.${q(k)} = u.${q(k)}`).join(' and ')}`
+      ? ` select least(n.new_rows, w.written)::int as inserted, (w.written - least(n.new_rows, w.written))::int as updated` +
+          ` from (select count(*) as written from upserted) w, (select count(*) filter (where c.${NEW_FLAG}) as new_rows from changed c) n`
       : ' select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated' +
           ' from upserted',
   );

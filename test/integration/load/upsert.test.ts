@@ -234,7 +234,7 @@ describe('the statement on a partitioned table', () => {
       }
       for (const child of children) walk(child);
     };
-    walk((plan as { 'QUERY PLAN': { Plan: never }[] })['QUERY PLAN'][0]!.Plan);
+    walk((plan as unknown as { 'QUERY PLAN': { Plan: never }[] })['QUERY PLAN'][0]!.Plan);
     expect(joins.filter((names) => names.includes('upserted'))).toEqual([]);
     const counts = await upsertRows(db.sql, sellerOrderSkus, [sellerLine('1', 'a'), sellerLine('1', 'b')], {
       runId: 1,

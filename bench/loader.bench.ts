@@ -1,43 +1,62 @@
 /**
- * Loader benchmark (issue 4): rows/s of the bulk upsert against raw COPY on the same Postgres, in one run.
+ * Loader benchmark (issues 4 and 16): the production commit path against raw COPY on the same Postgres,
+ * in one run.
  *
- * Rows: ~200,000 realistic seller order lines (tiktok_affiliate.seller_order_skus, ~40 columns, raw jsonb
- * of ~2 KB). Figures, each a ratio measured in the same run:
- *   first_load_vs_copy        loader first load / COPY into an unlogged table of the same definition
- *   changed10_reload_vs_copy  loader re-load with 10 % of the rows changed / COPY
- *   unchanged_reload_vs_copy  loader re-load of identical rows / COPY
- *   vs_drizzle_batch          loader first load / drizzle insert().onConflictDoUpdate() in 1,000-row batches
- *   copy_rows_per_s           the baseline itself
- *   row_hash_*                the same figures on a twin of the table with a loader-owned row_hash column
- *                             (src/load/row-hash.ts: only rows whose hash changed are shipped)
- * The loader works page by page as a sync does: one transaction per `pageRows` rows.
- *
- * Standalone: `npx tsx bench/loader.bench.ts [rows]` (DATABASE_URL or the dev Postgres), writes
+ * Data: ~100,000 realistic seller order lines in ~50,000 orders over three months (bench/loader-data.ts,
+ * through the real normalizer), committed as a sync does: one commitPage per page of 100 orders, so
+ * every page pays what a page pays in production (month partitions, moved-order removal, the upserts
+ * of seller_orders and seller_order_skus, vanished-line removal, the creators dimension, the checkpoint).
+ * Figures, each a ratio measured in the same run (the machine may be shared: every contender runs block
+ * by block, interleaved with a COPY of the same block, in an order that rotates from block to block):
+ *   first_load_vs_copy        commitPage first load / COPY of the same rows into unlogged tables of the
+ *                             same definition (both tables)
+ *   changed10_reload_vs_copy  re-load with 10 % of the orders settled / COPY
+ *   unchanged_reload_vs_copy  re-load of identical pages / COPY
+ *   full_refresh_*            the same with `fullRefresh` (sync --full-refresh): the stored row_hash is
+ *                             ignored and every row shipped and compared, i.e. the loader without its
+ *                             row-hash fast path (src/load/row-hash.ts)
+ *   row_hash_unchanged_speedup / row_hash_changed10_speedup   full_refresh time / loader time
+ *   loader_unchanged_rows_per_s  orders + lines per second of the unchanged re-load (bench/steady.bench.ts)
+ *   vs_drizzle_batch          loader first load / drizzle insert().onConflictDoUpdate() in 1,000-row
+ *                             batches (on the first quarter of the pages, normalized by its own COPY)
+ *   step_<phase>_<step>_ms    ms per page of each step of the commit (a timed copy of commit-page.ts's
+ *                             steps on a third database), for the first load and the unchanged re-load;
+ *                             ensure_uncached is the partition function called without the per-process
+ *                             cache (what each page would pay without it)
+ * Standalone: `npx tsx bench/loader.bench.ts [lines]` (DATABASE_URL or the dev Postgres), writes
  * bench/results/loader.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql as dsql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { saveCheckpoint } from '../src/load/checkpoints.ts';
+import { commitPage } from '../src/load/commit-page.ts';
+import { noteCreators } from '../src/load/creators.ts';
 import { createDb, type Db } from '../src/load/db.ts';
 import { runMigrations } from '../src/load/migrate.ts';
-import { sellerOrderSkus } from '../src/load/schema/index.ts';
+import { removeMovedOrders, removeVanishedOrderLines, withOrderColumns } from '../src/load/order-lines.ts';
+import { ensureOrderPartitions, pageMonths } from '../src/load/order-partitions.ts';
+import { sellerOrderSkus, sellerOrders } from '../src/load/schema/index.ts';
 import { tableShape } from '../src/load/table-shape.ts';
+import type { PageCommit } from '../src/load/types.ts';
 import { upsertRows } from '../src/load/upsert.ts';
+import type { TableRows } from '../src/transform/types.ts';
 import { copyTwin } from './loader-copy.ts';
-import { hashedTwin } from './loader-twin.ts';
-import { makeSellerLines, mutateLines } from './loader-data.ts';
+import { type BenchPage, makeSellerOrders, settleOrders, toPages } from './loader-data.ts';
 
 export interface LoaderBenchOptions {
-  /** Server URL; a scratch database is created on it and dropped afterwards. */
+  /** Server URL; scratch databases are created on it and dropped afterwards. */
   databaseUrl?: string;
+  /** Order lines in all (the orders hold 1 to 3 each). */
   rows?: number;
-  pageRows?: number;
+  pageOrders?: number;
   drizzleBatch?: number;
-  /** Rows per interleaving block (each contender and COPY take turns per block). */
-  blockRows?: number;
+  /** Pages per interleaving block (each contender and COPY take turns per block). */
+  blockPages?: number;
   log?: (line: string) => void;
 }
 
@@ -46,107 +65,35 @@ export interface LoaderBenchResult {
   changed10_reload_vs_copy: number;
   unchanged_reload_vs_copy: number;
   vs_drizzle_batch: number;
-  copy_rows_per_s: number;
   [figure: string]: number;
 }
 
 const DEV_URL = 'postgres://postgres@127.0.0.1:55432/postgres';
+const STREAM = 'seller_affiliate_orders';
+const TABLES: readonly (readonly [string, PgTable])[] = [
+  ['sellerOrders', sellerOrders],
+  ['sellerOrderSkus', sellerOrderSkus],
+];
+const STEPS = [
+  'ensure',
+  'ensure_uncached',
+  'moved',
+  'upsert',
+  'vanished',
+  'creators',
+  'checkpoint',
+  'commit',
+];
 
-export async function runLoaderBench(opts: LoaderBenchOptions = {}): Promise<LoaderBenchResult> {
-  const serverUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? DEV_URL;
-  const total = opts.rows ?? 200_000;
-  const pageRows = opts.pageRows ?? 1_000;
-  const blockRows = Math.max(pageRows, opts.blockRows ?? 10_000);
-  const log = opts.log ?? ((line: string) => console.log(line));
-  const dbName = `loader_bench_${process.pid}_${Date.now()}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${dbName}`);
-  const url = withDatabase(serverUrl, dbName);
-  let db: Db | null = null;
-  try {
-    await runMigrations(url);
-    db = createDb(url, { max: 2 });
-    const rows = makeSellerLines(total, 42);
-    const rate = (n: number, ms: number) => (n / ms) * 1000;
-    log(`loader bench: ${total} rows, ${avgRawBytes(rows)} B avg raw, pages of ${pageRows}`);
+interface Scratch {
+  db: Db;
+  connectionId: number;
+  name: string;
+}
 
-    const twin = hashedTwin(sellerOrderSkus, 'loader_bench');
-    for (const statement of twin.ddl) await db.sql.unsafe(statement);
-    const copy = await copyTwin(db.sql, sellerOrderSkus);
-    const changed = mutateLines(rows, 0.1, 7);
-    const drizzleBatch = opts.drizzleBatch ?? 1_000;
-
-    // The machine may be shared: every contender runs block by block, interleaved with a COPY of the
-    // same block, so each ratio compares times taken under the same conditions.
-    const phase = async (
-      label: string,
-      data: Record<string, unknown>[],
-      runId: number,
-      contenders: Contender[],
-    ) => {
-      await copy.truncate();
-      const ms = new Map<string, number>([['copy', 0]]);
-      const counts = new Map<string, Counts>();
-      for (let start = 0; start < data.length; start += blockRows) {
-        const block = data.slice(start, start + blockRows);
-        ms.set('copy', ms.get('copy')! + (await copy.copy(block)));
-        for (const contender of contenders) {
-          const result = await contender.load(block, runId);
-          ms.set(contender.name, (ms.get(contender.name) ?? 0) + result.ms);
-          counts.set(contender.name, addCounts(counts.get(contender.name), result.counts));
-        }
-      }
-      log(`${label}: COPY ${fmt(rate(data.length, ms.get('copy')!))} rows/s`);
-      for (const contender of contenders) {
-        log(
-          `  ${contender.name.padEnd(8)} ${fmt(rate(data.length, ms.get(contender.name)!))} rows/s ` +
-            `(${(ms.get('copy')! / ms.get(contender.name)!).toFixed(2)}x COPY) ${JSON.stringify(counts.get(contender.name) ?? {})}`,
-        );
-      }
-      return { ms, counts };
-    };
-    const loader = (table: PgTable, name: string): Contender => ({
-      name,
-      load: (block, runId) => timeLoad(db!, table, block, pageRows, runId),
-    });
-    const contenders = [loader(sellerOrderSkus, 'loader'), loader(twin.table, 'row_hash')];
-    const first = await phase('first load', rows, 1, contenders);
-    const reload10 = await phase('10 % changed', changed, 2, contenders);
-    const same = await phase('unchanged', changed, 3, contenders);
-    for (const name of ['loader', 'row_hash']) {
-      if (first.counts.get(name)?.inserted !== total || same.counts.get(name)?.unchanged !== total) {
-        throw new Error(
-          `${name} counts wrong: ${JSON.stringify([first.counts.get(name), same.counts.get(name)])}`,
-        );
-      }
-    }
-    await db.sql`truncate tiktok_affiliate.seller_order_skus`;
-    const drizzle = await phase('drizzle batches (first load)', rows, 1, [
-      { name: 'drizzle', load: (block) => timeDrizzle(db!, block, drizzleBatch) },
-    ]);
-    const vsCopy = (p: { ms: Map<string, number> }, name: string) => p.ms.get('copy')! / p.ms.get(name)!;
-    // Normalized by their own interleaved COPY: drizzle and the loader ran in different phases.
-    const vsDrizzle = (name: string) => vsCopy(first, name) / vsCopy(drizzle, 'drizzle');
-    return {
-      first_load_vs_copy: vsCopy(first, 'loader'),
-      changed10_reload_vs_copy: vsCopy(reload10, 'loader'),
-      unchanged_reload_vs_copy: vsCopy(same, 'loader'),
-      vs_drizzle_batch: vsDrizzle('loader'),
-      copy_rows_per_s: Math.round(rate(total, first.ms.get('copy')!)),
-      row_hash_first_load_vs_copy: vsCopy(first, 'row_hash'),
-      row_hash_changed10_reload_vs_copy: vsCopy(reload10, 'row_hash'),
-      row_hash_unchanged_reload_vs_copy: vsCopy(same, 'row_hash'),
-      row_hash_vs_drizzle_batch: vsDrizzle('row_hash'),
-      loader_first_rows_per_s: Math.round(rate(total, first.ms.get('loader')!)),
-      loader_unchanged_rows_per_s: Math.round(rate(total, same.ms.get('loader')!)),
-      drizzle_rows_per_s: Math.round(rate(total, drizzle.ms.get('drizzle')!)),
-      rows: total,
-    };
-  } finally {
-    await db?.close();
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-  }
+interface Contender {
+  name: string;
+  load(pages: readonly BenchPage[], runId: number): Promise<{ ms: number; counts: Counts }>;
 }
 
 interface Counts {
@@ -155,9 +102,291 @@ interface Counts {
   unchanged: number;
 }
 
-interface Contender {
-  name: string;
-  load(block: Record<string, unknown>[], runId: number): Promise<{ ms: number; counts: Counts }>;
+export async function runLoaderBench(opts: LoaderBenchOptions = {}): Promise<LoaderBenchResult> {
+  const serverUrl = opts.databaseUrl ?? process.env.DATABASE_URL ?? DEV_URL;
+  const lineCount = opts.rows ?? 100_000;
+  const pageOrders = opts.pageOrders ?? 100;
+  const blockPages = Math.max(1, opts.blockPages ?? 25);
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const scratches: Scratch[] = [];
+  const scratch = async (tag: string): Promise<Scratch> => {
+    const name = `loader_bench_${tag}_${process.pid}_${Date.now()}`;
+    await admin.unsafe(`create database ${name}`);
+    const url = withDatabase(serverUrl, name);
+    await runMigrations(url);
+    const db = createDb(url, { max: 2 });
+    const [row] = await db.sql<{ id: number }[]>`
+      insert into etl.connections (kind, name, app_key, app_secret_enc, access_token_enc, refresh_token_enc,
+        access_token_expires_at)
+      values ('seller', 'bench', 'app', 'x', 'x', 'x', now() + interval '7 days') returning id`;
+    const s = { db, connectionId: row!.id, name };
+    scratches.push(s);
+    return s;
+  };
+  try {
+    const [prod, full, steps] = [await scratch('loader'), await scratch('full'), await scratch('steps')];
+    const orders = makeSellerOrders(lineCount, 42);
+    const pages = toPages(orders, pageOrders);
+    const changed = toPages(settleOrders(orders, 0.1, 7), pageOrders);
+    const rawBytes = Math.round(
+      orders.slice(0, 200).reduce((n, o) => n + JSON.stringify(o).length, 0) / Math.min(200, orders.length),
+    );
+    log(
+      `loader bench: ${lineCount} lines in ${orders.length} orders (${rawBytes} B avg order raw), ` +
+        `${pages.length} pages of ${pageOrders} orders, load ${loadAvg()}`,
+    );
+    const copies = await Promise.all(TABLES.map(([, table]) => copyTwin(prod.db.sql, table)));
+    const copyBlock = async (block: readonly BenchPage[]) => {
+      let ms = 0;
+      for (const [i, [name]] of TABLES.entries()) {
+        const rows = block.flatMap((p) => withOrderColumns(p.rows)[name] ?? []);
+        ms += await copies[i]!.copy(rows);
+      }
+      return ms;
+    };
+    const rate = (n: number, ms: number) => (n / ms) * 1000;
+
+    const phase = async (
+      label: string,
+      data: readonly BenchPage[],
+      runId: number,
+      contenders: Contender[],
+    ) => {
+      for (const copy of copies) await copy.truncate();
+      const ms = new Map<string, number>([['copy', 0]]);
+      const counts = new Map<string, Counts>();
+      const turns: Contender[] = [
+        {
+          name: 'copy',
+          load: async (block) => ({
+            ms: await copyBlock(block),
+            counts: { inserted: 0, updated: 0, unchanged: 0 },
+          }),
+        },
+        ...contenders,
+      ];
+      for (let start = 0, n = 0; start < data.length; start += blockPages, n += 1) {
+        const block = data.slice(start, start + blockPages);
+        // Whoever runs right after another's writes pays for them (dirty buffers, WAL): the order of
+        // the turns rotates from block to block, so each takes every position equally often.
+        for (let k = 0; k < turns.length; k += 1) {
+          const turn = turns[(k + n) % turns.length]!;
+          const result = await turn.load(block, runId);
+          ms.set(turn.name, (ms.get(turn.name) ?? 0) + result.ms);
+          if (turn.name !== 'copy') counts.set(turn.name, addCounts(counts.get(turn.name), result.counts));
+        }
+      }
+      const lines = data.reduce((n, p) => n + p.lines, 0);
+      log(`${label}: COPY ${fmt(rate(lines, ms.get('copy')!))} lines/s, load ${loadAvg()}`);
+      for (const contender of contenders) {
+        log(
+          `  ${contender.name.padEnd(12)} ${fmt(rate(lines, ms.get(contender.name)!))} lines/s ` +
+            `(${(ms.get('copy')! / ms.get(contender.name)!).toFixed(2)}x COPY) ${JSON.stringify(counts.get(contender.name) ?? {})}`,
+        );
+      }
+      return { ms, counts, lines };
+    };
+
+    const stepMs = new Map<string, number>();
+    const loader = (s: Scratch, name: string, fullRefresh: boolean): Contender => ({
+      name,
+      load: (block, runId) => timeCommits(s, block, runId, fullRefresh),
+    });
+    const timed = (label: string): Contender => ({
+      name: 'steps',
+      load: (block, runId) => timeSteps(steps, block, runId, label, stepMs),
+    });
+    const contenders = (label: string) => [
+      loader(prod, 'loader', false),
+      loader(full, 'full_refresh', true),
+      timed(label),
+    ];
+    const runIds = await Promise.all(scratches.map((s) => openRuns(s, 3)));
+    if (new Set(runIds.map((ids) => ids.join())).size !== 1) throw new Error('scratch run ids differ');
+    const [r1, r2, r3] = runIds[0]!;
+    const first = await phase('first load', pages, r1!, contenders('first'));
+    const reload10 = await phase('10 % changed', changed, r2!, contenders('changed10'));
+    const same = await phase('unchanged', changed, r3!, contenders('unchanged'));
+    const totalRows = pages.reduce((n, p) => n + p.lines + (p.rows['sellerOrders']?.length ?? 0), 0);
+    for (const name of ['loader', 'full_refresh', 'steps']) {
+      const a = first.counts.get(name);
+      const b = same.counts.get(name);
+      if (a?.inserted !== totalRows || b?.unchanged !== totalRows) {
+        throw new Error(`${name} counts wrong: ${JSON.stringify([a, b])}, expected ${totalRows}`);
+      }
+    }
+
+    await full.db.sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders`;
+    const drizzleBatch = opts.drizzleBatch ?? 1_000;
+    const drizzle = await phase(
+      'drizzle batches (first load, first quarter)',
+      pages.slice(0, Math.max(1, Math.floor(pages.length / 4))),
+      r1!,
+      [{ name: 'drizzle', load: (block, runId) => timeDrizzle(full.db, block, drizzleBatch, runId) }],
+    );
+    const vsCopy = (p: { ms: Map<string, number> }, name: string) => p.ms.get('copy')! / p.ms.get(name)!;
+    const speedup = (p: { ms: Map<string, number> }) => p.ms.get('full_refresh')! / p.ms.get('loader')!;
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    const perPage = Object.fromEntries(
+      ['first', 'unchanged'].flatMap((label) =>
+        STEPS.map((step) => [
+          `step_${label}_${step}_ms`,
+          Math.round(((stepMs.get(`${label}:${step}`) ?? 0) / pages.length) * 100) / 100,
+        ]),
+      ),
+    );
+    return {
+      first_load_vs_copy: round(vsCopy(first, 'loader')),
+      changed10_reload_vs_copy: round(vsCopy(reload10, 'loader')),
+      unchanged_reload_vs_copy: round(vsCopy(same, 'loader')),
+      vs_drizzle_batch: round(vsCopy(first, 'loader') / vsCopy(drizzle, 'drizzle')),
+      full_refresh_first_load_vs_copy: round(vsCopy(first, 'full_refresh')),
+      full_refresh_changed10_reload_vs_copy: round(vsCopy(reload10, 'full_refresh')),
+      full_refresh_unchanged_reload_vs_copy: round(vsCopy(same, 'full_refresh')),
+      row_hash_changed10_speedup: round(speedup(reload10)),
+      row_hash_unchanged_speedup: round(speedup(same)),
+      copy_lines_per_s: Math.round(rate(first.lines, first.ms.get('copy')!)),
+      loader_first_lines_per_s: Math.round(rate(first.lines, first.ms.get('loader')!)),
+      loader_unchanged_lines_per_s: Math.round(rate(same.lines, same.ms.get('loader')!)),
+      // Orders and lines: what bench/steady.bench.ts divides re-read rows by.
+      loader_unchanged_rows_per_s: Math.round(rate(totalRows, same.ms.get('loader')!)),
+      full_refresh_unchanged_lines_per_s: Math.round(rate(same.lines, same.ms.get('full_refresh')!)),
+      drizzle_lines_per_s: Math.round(rate(drizzle.lines, drizzle.ms.get('drizzle')!)),
+      ...perPage,
+      lines: first.lines,
+      orders: orders.length,
+      pages: pages.length,
+      load_average_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    };
+  } finally {
+    for (const s of scratches) await s.db.close();
+    for (const s of scratches) await admin.unsafe(`drop database if exists ${s.name} with (force)`);
+    await admin.end();
+  }
+}
+
+/** `n` runs of the scratch's connection (the same ids in every scratch: each starts empty). */
+async function openRuns(s: Scratch, n: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const [row] = await s.db.sql<{ id: string }[]>`
+      insert into etl.sync_runs (connection_id, stream, trigger) values (${s.connectionId}, ${STREAM}, 'cli') returning id`;
+    ids.push(Number(row!.id));
+  }
+  return ids;
+}
+
+function pageCommit(s: Scratch, page: BenchPage, runId: number, fullRefresh: boolean): PageCommit {
+  return {
+    runId,
+    connectionId: s.connectionId,
+    stream: STREAM,
+    scope: 'bench',
+    rows: page.rows,
+    rejected: [],
+    checkpoint: { watermark: null, cursor: { page: runId } },
+    snapshot: false,
+    ...(fullRefresh ? { fullRefresh: true } : {}),
+  };
+}
+
+/** The production path: one commitPage per page. */
+async function timeCommits(s: Scratch, pages: readonly BenchPage[], runId: number, fullRefresh: boolean) {
+  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
+  const started = performance.now();
+  for (const page of pages) {
+    const result = await commitPage(s.db, pageCommit(s, page, runId, fullRefresh));
+    counts.inserted += result.inserted;
+    counts.updated += result.updated;
+    counts.unchanged += result.unchanged;
+  }
+  return { ms: performance.now() - started, counts };
+}
+
+/**
+ * The steps of commit-page.ts (happy path, no rejected records), each timed: what every page pays for
+ * each of them. Kept in the order of writePage; its total is checked against the loader's in the log.
+ */
+async function timeSteps(
+  s: Scratch,
+  pages: readonly BenchPage[],
+  runId: number,
+  label: string,
+  stepMs: Map<string, number>,
+) {
+  const add = (step: string, ms: number) =>
+    stepMs.set(`${label}:${step}`, (stepMs.get(`${label}:${step}`) ?? 0) + ms);
+  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
+  let total = 0;
+  for (const page of pages) {
+    // Not part of the page's time: the partition function as it would run without the cache.
+    const months = pageMonths(page.rows);
+    let t = performance.now();
+    await s.db.sql`select etl.ensure_order_partitions(${months}::date[])`;
+    add('ensure_uncached', performance.now() - t);
+    const started = performance.now();
+    const rows: TableRows = withOrderColumns(page.rows);
+    t = performance.now();
+    await ensureOrderPartitions(s.db.sql, months);
+    add('ensure', performance.now() - t);
+    const commit = pageCommit(s, page, runId, false);
+    await s.db.sql.begin(async (tx) => {
+      const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+        const t0 = performance.now();
+        const out = await fn();
+        add(name, performance.now() - t0);
+        return out;
+      };
+      await step('moved', () => removeMovedOrders(tx, rows));
+      for (const [name, table] of TABLES) {
+        const r = await step('upsert', () => upsertRows(tx, table, rows[name] ?? [], { runId }));
+        counts.inserted += r.inserted;
+        counts.updated += r.updated;
+        counts.unchanged += r.unchanged;
+      }
+      await step('vanished', () => removeVanishedOrderLines(tx, rows));
+      await step('creators', () =>
+        noteCreators(tx, { rows, connectionId: s.connectionId, runId: commit.runId }),
+      );
+      await step('checkpoint', () =>
+        saveCheckpoint(
+          tx,
+          { connectionId: s.connectionId, stream: STREAM, scope: commit.scope },
+          commit.checkpoint!,
+        ),
+      );
+      t = performance.now();
+    });
+    add('commit', performance.now() - t);
+    total += performance.now() - started;
+  }
+  return { ms: total, counts };
+}
+
+/** The idiomatic drizzle upsert: values() + onConflictDoUpdate(set every business column from excluded). */
+async function timeDrizzle(db: Db, pages: readonly BenchPage[], batch: number, runId: number) {
+  const started = performance.now();
+  let inserted = 0;
+  for (const page of pages) {
+    const rows = withOrderColumns(page.rows);
+    for (const [name, table] of TABLES) {
+      const shape = tableShape(table);
+      const columns = table as unknown as Record<string, unknown>;
+      const set = Object.fromEntries(shape.business.map((c) => [c.name, dsql.raw(`excluded."${c.name}"`)]));
+      const target = shape.primaryKey.map((k) => columns[k]) as never;
+      const all = rows[name] ?? [];
+      for (let i = 0; i < all.length; i += batch) {
+        const values = all.slice(i, i + batch).map((r) => ({ ...r, run_id: runId }));
+        await db.db
+          .insert(table)
+          .values(values as never)
+          .onConflictDoUpdate({ target, set });
+        inserted += values.length;
+      }
+    }
+  }
+  return { ms: performance.now() - started, counts: { inserted, updated: 0, unchanged: 0 } };
 }
 
 function addCounts(a: Counts | undefined, b: Counts): Counts {
@@ -168,57 +397,16 @@ function addCounts(a: Counts | undefined, b: Counts): Counts {
   };
 }
 
-async function timeLoad(
-  db: Db,
-  table: PgTable,
-  rows: Record<string, unknown>[],
-  pageRows: number,
-  runId: number,
-) {
-  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
-  const started = performance.now();
-  for (let i = 0; i < rows.length; i += pageRows) {
-    const page = rows.slice(i, i + pageRows);
-    const result = await db.sql.begin((tx) => upsertRows(tx, table, page, { runId }));
-    counts.inserted += result.inserted;
-    counts.updated += result.updated;
-    counts.unchanged += result.unchanged;
-  }
-  return { ms: performance.now() - started, counts };
-}
-
-/** The idiomatic drizzle upsert: values() + onConflictDoUpdate(set every business column from excluded). */
-async function timeDrizzle(
-  db: Db,
-  rows: Record<string, unknown>[],
-  batch: number,
-): Promise<{ ms: number; counts: Counts }> {
-  const shape = tableShape(sellerOrderSkus);
-  const columns = sellerOrderSkus as unknown as Record<string, unknown>;
-  const set = Object.fromEntries(shape.business.map((c) => [c.name, dsql.raw(`excluded."${c.name}"`)]));
-  const target = shape.primaryKey.map((k) => columns[k]) as never;
-  const started = performance.now();
-  for (let i = 0; i < rows.length; i += batch) {
-    const values = rows.slice(i, i + batch).map((r) => ({ ...r, run_id: 1 }));
-    await db.db
-      .insert(sellerOrderSkus)
-      .values(values as never)
-      .onConflictDoUpdate({ target, set });
-  }
-  return { ms: performance.now() - started, counts: { inserted: rows.length, updated: 0, unchanged: 0 } };
-}
-
-function avgRawBytes(rows: Record<string, unknown>[]): number {
-  const sample = rows.slice(0, 200);
-  return Math.round(
-    sample.reduce((n, r) => n + JSON.stringify(r.raw).length, 0) / Math.max(1, sample.length),
-  );
-}
-
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+function loadAvg(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -80,6 +80,8 @@ export interface EnqueueAndWaitInput {
   syncs?: SyncRequest[];
   backfills?: BackfillRequest[];
   trigger?: RunTrigger;
+  /** The syncs ignore stored row hashes (`sync --full-refresh`, sync-job.ts). */
+  fullRefresh?: boolean;
   /** Process the jobs in this process (true when no worker is running: see hasActiveWorkers). */
   processInline: boolean;
   concurrency?: number;
@@ -137,7 +139,12 @@ function jobsOf(input: EnqueueAndWaitInput): Followed[] {
   const trigger = input.trigger ?? 'cli';
   const out: Followed[] = [];
   for (const s of input.syncs ?? []) {
-    const data: SyncJobData = { connectionId: s.connectionId, stream: s.stream, trigger };
+    const data: SyncJobData = {
+      connectionId: s.connectionId,
+      stream: s.stream,
+      trigger,
+      ...(input.fullRefresh ? { fullRefresh: true } : {}),
+    };
     const jobId = `${trigger}.${s.stream}.${s.connectionId}.${randomUUID()}`;
     out.push({ jobId, name: SYNC_JOB, data, trigger, where: 'shared', summary: null });
   }

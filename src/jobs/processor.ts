@@ -61,6 +61,7 @@ export function createProcessor(deps: EngineDeps) {
           stream: d.stream,
           trigger: d.trigger ?? 'schedule',
           signal,
+          fullRefresh: d.fullRefresh === true,
         });
       }
       if (job.name === BACKFILL_JOB) {

@@ -15,6 +15,8 @@ export interface SyncJobData {
   connectionId: number;
   stream: StreamName;
   trigger: RunTrigger;
+  /** `sync --full-refresh`: the run ignores stored row hashes (sync-job.ts). */
+  fullRefresh?: boolean;
   /** How often this work was re-enqueued after BullMQ gave up on it (worker.ts, stalls). */
   requeues?: number;
   /** ISO instant the run was due (jobs of the dispatcher only): what "overdue" is measured from. */

@@ -55,6 +55,7 @@ export async function syncSnapshotOwner(
       // No resumable position (see above): the cursor only tells an operator how far the run got.
       checkpoint: { watermark: null, cursor: { snapshotRunId: run.runId, batches, complete: false } },
       snapshot: true,
+      ...(run.fullRefresh ? { fullRefresh: true } : {}),
     });
     addCommit(run.counts, committed);
     for (const [column, value] of Object.entries(batch.scope)) {

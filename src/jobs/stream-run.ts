@@ -17,6 +17,8 @@ export interface StreamRun {
   stream: StreamName;
   counts: RunCounts;
   signal?: AbortSignal | undefined;
+  /** Repair mode (`sync --full-refresh`): every page's rows are compared whatever their stored row_hash. */
+  fullRefresh?: boolean;
   /** Windows walked to the end in this run (orders and backfill). */
   windowsDone: number;
   /**

@@ -32,6 +32,11 @@ export interface RunSyncInput {
   stream: StreamName;
   trigger: RunTrigger;
   signal?: AbortSignal | undefined;
+  /**
+   * Repair mode: ignore the stored row hashes, so every row read is compared with its stored row and
+   * a row changed outside the pipeline is overwritten (src/load/upsert.ts fullRefresh).
+   */
+  fullRefresh?: boolean | undefined;
 }
 
 /** Throws StreamBusyError when another worker holds the stream (the caller delays or skips). */
@@ -100,6 +105,7 @@ async function runLocked(
     counts: emptyCounts(),
     signal: input.signal,
     windowsDone: 0,
+    ...(input.fullRefresh ? { fullRefresh: true } : {}),
   };
   const summarize = (status: RunSummary['status'], error: unknown): RunSummary => {
     run.counts.apiCalls = meter.apiCalls;

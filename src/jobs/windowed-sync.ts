@@ -203,6 +203,7 @@ async function walkPart(
             // transaction; a sync_state checkpoint would only be overwritten by its sibling windows.
             checkpoint: input.ledger ? null : checkpoint,
             snapshot: false,
+            ...(run.fullRefresh ? { fullRefresh: true } : {}),
           },
           input.ledger
             ? {

@@ -70,9 +70,13 @@ async function writePage(
 ): Promise<PageCommitResult> {
   const result: PageCommitResult = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, removed: 0 };
   const rejected = [...commit.rejected];
-  const upsertOptions = { runId: commit.runId, ...(opts.syncedAt ? { syncedAt: opts.syncedAt } : {}) };
+  const upsertOptions = {
+    runId: commit.runId,
+    ...(opts.syncedAt ? { syncedAt: opts.syncedAt } : {}),
+    ...(commit.fullRefresh ? { fullRefresh: true } : {}),
+  };
   // Before the upserts: an order whose create_time moved would otherwise be stored in both months.
-  const moved = await removeMovedOrders(tx, commit.rows);
+  const moved = await removeMovedOrders(tx, commit.rows, { everyOrder: commit.fullRefresh === true });
   for (const { name, table } of tables) {
     const rows = commit.rows[name] ?? [];
     const counts = careful

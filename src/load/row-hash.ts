@@ -8,6 +8,18 @@
  * re-load target). The hash only decides what to SHIP: shipped rows still go through the exact
  * server-side IS DISTINCT FROM comparison, so a hash that differs for equal content (e.g. "9900"
  * vs "9900.0000") costs time, never a wrong count or a spurious update.
+ *
+ * Every table the pipeline upserts has the column (issue 16): most pages a sync reads are unchanged
+ * (settlement re-scans of open orders, complete snapshots), and skipping them is what the column buys
+ * (bench/loader.bench.ts: row_hash_unchanged_speedup on the partitioned order tables, full commit path).
+ * What it relies on, and what covers each way it could go wrong:
+ * - Every stored row's hash describes content the pipeline wrote: a change from the API always hashes
+ *   differently and is shipped, whatever the stored hash (missing, stale, or of older content).
+ * - The warehouse is written by the pipeline alone (analysts read it). A row changed by hand keeps
+ *   a hash of what the pipeline wrote, so a normal sync does not see the change; the repair mode
+ *   (`sync --full-refresh`, upsert.ts fullRefresh) ships every row and overwrites what differs.
+ * - A migration that rewrites stored business values in SQL must set row_hash to null for those rows
+ *   (null means "ship once"): rows stored before the column existed are null and are shipped once.
  */
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
@@ -63,6 +75,39 @@ export async function storedHashes(
     { prepare: true },
   );
   return new Map(found.map((f) => [f.n - 1, { hash: f.hash, active: f.active }]));
+}
+
+const refreshSql = new WeakMap<TableShape, string>();
+
+/**
+ * After the upsert, every shipped row's stored content equals what was shipped (written, or found
+ * not distinct), so its stored hash becomes the shipped one. Only rows the upsert left untouched can
+ * differ (shipped for a stale or missing hash, or by `fullRefresh`): refreshed here, not an update
+ * (synced_at and run_id stay). `hashes[i]` belongs to `rows[i]`. Returns how many hashes changed.
+ */
+export async function refreshHashes(
+  sql: Queryable,
+  shape: TableShape,
+  rows: readonly Record<string, unknown>[],
+  hashes: readonly string[],
+): Promise<number> {
+  if (!shape.hasRowHash || rows.length === 0) return 0;
+  let text = refreshSql.get(shape);
+  if (!text) {
+    const keys = shape.primaryKey.map((k) => shape.payload.find((c) => c.name === k)!);
+    const args = keys.map((c, i) => `$${i + 2}::${arrayType(c.sqlType)}`).join(', ');
+    const aliases = keys.map((_, i) => `k${i}`);
+    const join = keys.map((c, i) => `t.${quoteIdent(c.name)} = k.${aliases[i]}`).join(' and ');
+    const hash = quoteIdent(HASH_COLUMN);
+    text =
+      `update ${shape.qualified} t set ${hash} = k.h from unnest($1::text[], ${args}) as k(h, ${aliases.join(', ')}) ` +
+      `where ${join} and t.${hash} is distinct from k.h`;
+    refreshSql.set(shape, text);
+  }
+  const params = [hashes, ...shape.primaryKey.map((k) => rows.map((r) => keyValue(r[k])))];
+  // Unnamed, like touchSeen: planned for these keys against the table's current size every time.
+  const result = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false });
+  return result.count;
 }
 
 const touchSql = new WeakMap<TableShape, string>();

@@ -33,6 +33,11 @@ export interface PageCommit {
   checkpoint: Checkpoint | null;
   /** For snapshot tables: the rows are stamped with last_seen_run_id = runId. */
   snapshot: boolean;
+  /**
+   * Repair mode (`sync --full-refresh`): every row is compared with its stored row, whatever the
+   * stored row_hash says, so rows changed outside the pipeline are overwritten (upsert.ts).
+   */
+  fullRefresh?: boolean;
 }
 
 export interface PageCommitResult extends UpsertCounts {

@@ -8,14 +8,15 @@
  * - Snapshot tables: every row seen gets last_seen_run_id = runId even when unchanged. That is an
  *   observation, not a change, so it is NOT counted as an update (it is reported as `touched`).
  * - first_seen_at is written on insert only.
- * - Tables with a loader-owned `row_hash` column take a faster path (row-hash.ts): only rows whose
- *   stored hash differs are shipped at all. Measured by bench/loader.bench.ts (row_hash_* figures).
+ * - Tables with a loader-owned `row_hash` column (every table the pipeline upserts) take a faster
+ *   path (row-hash.ts): only rows whose stored hash differs are shipped at all; `fullRefresh` ships
+ *   every row again. Measured by bench/loader.bench.ts (loader_* against full_refresh_* figures).
  */
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import type { Queryable } from './queryable.ts';
 import type { UpsertCounts } from './types.ts';
-import { hashRowJson, storedHashes, touchSeen } from './row-hash.ts';
+import { hashRowJson, refreshHashes, type StoredHash, storedHashes, touchSeen } from './row-hash.ts';
 import {
   BOOKKEEPING,
   HASH_COLUMN,
@@ -34,6 +35,12 @@ export interface UpsertOptions {
   syncedAt?: Date;
   /** Rows per statement; larger inputs are split (bounded memory per statement). Default 5,000. */
   maxRowsPerStatement?: number;
+  /**
+   * Repair mode (`sync --full-refresh`): tables with a row_hash ship every row, whatever its stored
+   * hash says, so the exact server-side comparison finds and overwrites a row changed outside the
+   * pipeline (the hash still describes what the pipeline wrote) and stale hashes are rewritten.
+   */
+  fullRefresh?: boolean;
 }
 
 export interface UpsertResult extends UpsertCounts {
@@ -119,6 +126,14 @@ async function runStatement(
  */
 const onlyNewRows = new WeakMap<TableShape, boolean>();
 
+/**
+ * Whether the last page upserted into `table` (a table with a row_hash) held only new rows: then
+ * the next page most likely does too (a backfill), and look-ups of stored rows are not worth making.
+ */
+export function lastPageOnlyNew(table: PgTable): boolean {
+  return onlyNewRows.get(tableShape(table)) === true;
+}
+
 /** row-hash.ts: ship only rows whose stored hash differs (or that are new or tombstoned). */
 async function upsertHashed(
   sql: Queryable,
@@ -131,26 +146,34 @@ async function upsertHashed(
   const withHash = (row: Record<string, unknown>) => {
     const json = rowJson(shape, row);
     const hash = hashRowJson(json);
-    return { hash, shipped: `${json.slice(0, -1)},"${hash}"]` };
+    return { row, hash, shipped: `${json.slice(0, -1)},"${hash}"]` };
   };
-  if (onlyNewRows.get(shape)) {
-    const counts = await runStatement(
-      sql,
-      upsertStatement(shape).text,
-      rows.map((r) => withHash(r).shipped),
-      opts,
-    );
-    onlyNewRows.set(shape, counts.inserted === rows.length);
-    return counts;
-  }
-  const stored = await storedHashes(sql, shape, rows);
-  const ship: string[] = [];
+  const lookup = !(opts.fullRefresh || onlyNewRows.get(shape));
+  const stored = lookup ? await storedHashes(sql, shape, rows) : new Map<number, StoredHash>();
+  const ship: ReturnType<typeof withHash>[] = [];
+  /** Shipped rows that may already be stored: their hash is refreshed if the upsert left them as is. */
+  const known: ReturnType<typeof withHash>[] = [];
   rows.forEach((row, i) => {
-    const { hash, shipped } = withHash(row);
     const hit = stored.get(i);
-    if (!(hit?.active && hit.hash === hash)) ship.push(shipped);
+    const item = withHash(row);
+    if (hit?.active && hit.hash === item.hash) return;
+    ship.push(item);
+    if (hit || !lookup) known.push(item);
   });
-  const counts = await runStatement(sql, upsertStatement(shape).text, ship, opts);
+  const counts = await runStatement(
+    sql,
+    upsertStatement(shape).text,
+    ship.map((s) => s.shipped),
+    opts,
+  );
+  if (counts.inserted + counts.updated < ship.length && known.length > 0) {
+    await refreshHashes(
+      sql,
+      shape,
+      known.map((k) => k.row),
+      known.map((k) => k.hash),
+    );
+  }
   onlyNewRows.set(shape, stored.size === 0 && counts.inserted === rows.length);
   return counts;
 }

@@ -16,6 +16,8 @@ import {
   moneyDocs,
   priceRange,
   priceRangeDocs,
+  rowHash,
+  rowHashDocs,
   snapshotBookkeeping,
   snapshotBookkeepingDocs,
 } from './columns.ts';
@@ -32,6 +34,7 @@ export const creatorTargetCollaborations = tiktokAffiliate.table(
     product_count: integer(),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -55,6 +58,7 @@ export const creatorTargetCollaborationProducts = tiktokAffiliate.table(
     ...money('commission'),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -85,6 +89,7 @@ export const creatorOpenCollaborationProducts = tiktokAffiliate.table(
     ...money('commission'),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -117,6 +122,7 @@ export const creatorTargetCollaborationsDoc: RelationDoc = documentTable(
     product_count: 'Distinct products listed in the invitation (creator_target_collaboration_products rows).',
     raw: 'The invitation object as received (its products included).',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -135,6 +141,7 @@ export const creatorTargetCollaborationProductsDoc: RelationDoc = documentTable(
     ...moneyDocs('commission', 'products[].commission', 'Commission amount per unit'),
     raw: 'The product object as received.',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -171,5 +178,6 @@ export const creatorOpenCollaborationProductsDoc: RelationDoc = documentTable(
     ...moneyDocs('commission', 'products[].commission', 'Commission amount per unit'),
     raw: 'The product object as received.',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );

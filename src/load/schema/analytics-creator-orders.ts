@@ -6,7 +6,17 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
 import { documentTable, type RelationDoc } from './docs.ts';
-import { bookkeeping, bookkeepingDocs, bps, bpsDocs, instant, money, moneyDocs } from './columns.ts';
+import {
+  bookkeeping,
+  bookkeepingDocs,
+  bps,
+  bpsDocs,
+  instant,
+  money,
+  moneyDocs,
+  rowHash,
+  rowHashDocs,
+} from './columns.ts';
 import { tiktokAffiliate } from './analytics-schema.ts';
 import { notFinalStatusSql } from './analytics-final.ts';
 import { ORDER_LINE_CARRIED_DOCS, orderDateSql } from './order-partitions.ts';
@@ -30,6 +40,7 @@ export const creatorOrders = tiktokAffiliate.table(
     ...money('total_actual_commission'),
     raw: jsonb().notNull(),
     ...bookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     // The partition key (month of create_time, order-partitions.ts) must be part of every unique key.
@@ -81,6 +92,7 @@ export const creatorOrderSkus = tiktokAffiliate.table(
     ...money('actual_creator_commission_reward_fee'),
     tag: text(),
     ...bookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -117,6 +129,7 @@ export const creatorOrdersDoc: RelationDoc = documentTable(
       'for the order and its lines. The line rows keep no copy (creator_order_skus.line_index is the ' +
       "line's position in raw->'skus').",
     ...bookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -190,5 +203,6 @@ export const creatorOrderSkusDoc: RelationDoc = documentTable(
     ),
     tag: 'User-defined tracking metadata, as sent. Source: skus[].tag.',
     ...bookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );

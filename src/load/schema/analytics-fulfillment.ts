@@ -18,6 +18,8 @@ import {
   moneyDocs,
   snapshotBookkeeping,
   snapshotBookkeepingDocs,
+  rowHash,
+  rowHashDocs,
 } from './columns.ts';
 import { tiktokAffiliate } from './analytics-schema.ts';
 
@@ -74,6 +76,7 @@ export const campaignCreatorFulfillment = tiktokAffiliate.table(
     effective_end_time: instant(),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -97,6 +100,7 @@ export const campaignCreatorFulfillmentDaily = tiktokAffiliate.table(
     snapshot_date: date({ mode: 'string' }).notNull(),
     ...fulfillmentMetrics(),
     ...bookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -133,6 +137,7 @@ export const campaignCreatorFulfillmentDoc: RelationDoc = documentTable(
       'End of the promotion (UTC; string ms, see effective_start_time). Source: effective_end_time.',
     raw: 'The promotion_creators[] record as received.',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -151,5 +156,6 @@ export const campaignCreatorFulfillmentDailyDoc: RelationDoc = documentTable(
       'UTC calendar date of the sync that observed these values (the sync clock, not wall time).',
     ...fulfillmentMetricsDocs(),
     ...bookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );

@@ -17,6 +17,8 @@ import {
   priceRangeDocs,
   snapshotBookkeeping,
   snapshotBookkeepingDocs,
+  rowHash,
+  rowHashDocs,
 } from './columns.ts';
 import { tiktokAffiliate } from './analytics-schema.ts';
 
@@ -43,6 +45,7 @@ export const openCollaborations = tiktokAffiliate.table(
     require_seller_approve_creator: boolean(),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({ name: 'open_collaborations_pkey', columns: [t.shop_id, t.open_collaboration_id] }),
@@ -71,6 +74,7 @@ export const openCollaborationProducts = tiktokAffiliate.table(
     ...money('commission'),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({ name: 'open_collaboration_products_pkey', columns: [t.search_id, t.product_id] }),
@@ -118,6 +122,7 @@ export const openCollaborationsDoc: RelationDoc = documentTable(
       'Source: require_seller_approve_creator.',
     raw: 'The open collaboration object as received.',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -147,5 +152,6 @@ export const openCollaborationProductsDoc: RelationDoc = documentTable(
     ...moneyDocs('commission', 'products[].commission', 'Commission amount per unit'),
     raw: 'The product object as received.',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );

@@ -7,7 +7,17 @@ import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
 import { notFinalStatusSql } from './analytics-final.ts';
 import { tiktokAffiliate } from './analytics-schema.ts';
-import { bookkeeping, bookkeepingDocs, bps, bpsDocs, instant, money, moneyDocs } from './columns.ts';
+import {
+  bookkeeping,
+  bookkeepingDocs,
+  bps,
+  bpsDocs,
+  instant,
+  money,
+  moneyDocs,
+  rowHash,
+  rowHashDocs,
+} from './columns.ts';
 import { documentTable, type RelationDoc } from './docs.ts';
 
 const PARTNER_STATUS_DOC =
@@ -29,6 +39,7 @@ export const partnerOrders = tiktokAffiliate.table(
     ...money('total_actual_tap_commission'),
     raw: jsonb().notNull(),
     ...bookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({ name: 'partner_orders_pkey', columns: [t.partner_id, t.order_id] }),
@@ -72,6 +83,7 @@ export const partnerOrderSkus = tiktokAffiliate.table(
     ...money('actual_creator_commission_reward_fee'),
     raw: jsonb().notNull(),
     ...bookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({ name: 'partner_order_skus_pkey', columns: [t.partner_id, t.order_id, t.sku_id] }),
@@ -103,6 +115,7 @@ export const partnerOrdersDoc: RelationDoc = documentTable(
     ...moneyDocs('total_actual_tap_commission', 'sum of skus.actual_tap_commission', ORDER_TOTAL_NOTE),
     raw: 'The order object as received WITHOUT its skus (each line is kept whole in partner_order_skus.raw).',
     ...bookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -182,5 +195,6 @@ export const partnerOrderSkusDoc: RelationDoc = documentTable(
     ),
     raw: 'The line object as received.',
     ...bookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );

@@ -14,6 +14,8 @@ import {
   moneyDocs,
   snapshotBookkeeping,
   snapshotBookkeepingDocs,
+  rowHash,
+  rowHashDocs,
 } from './columns.ts';
 import { tiktokAffiliate } from './analytics-schema.ts';
 
@@ -38,6 +40,7 @@ export const partnerCampaigns = tiktokAffiliate.table(
     raw: jsonb().notNull(),
     raw_detail: jsonb(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({ name: 'partner_campaigns_pkey', columns: [t.partner_id, t.campaign_id] }),
@@ -72,6 +75,7 @@ export const partnerCampaignProducts = tiktokAffiliate.table(
     sku_information_list: jsonb(),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -120,6 +124,7 @@ export const partnerCampaignsDoc: RelationDoc = documentTable(
     raw_detail:
       'The campaign detail as received (docs/tiktok-api.md#campaign-detail); null when not fetched.',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -158,5 +163,6 @@ export const partnerCampaignProductsDoc: RelationDoc = documentTable(
       'properties[]} (prices are decimal strings). Source: products[].sku_information_list.',
     raw: 'The product object as received.',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );

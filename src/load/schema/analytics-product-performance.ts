@@ -18,6 +18,8 @@ import {
   priceRange,
   snapshotBookkeeping,
   snapshotBookkeepingDocs,
+  rowHash,
+  rowHashDocs,
 } from './columns.ts';
 import { documentTable, type RelationDoc } from './docs.ts';
 
@@ -81,6 +83,7 @@ export const campaignProductPerformance = tiktokAffiliate.table(
     ...indicators(),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -100,6 +103,7 @@ export const campaignProductPerformanceDaily = tiktokAffiliate.table(
     snapshot_date: date({ mode: 'string' }).notNull(),
     ...indicators(),
     ...bookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -159,6 +163,7 @@ export const campaignProductPerformanceDoc: RelationDoc = documentTable(
     ...indicatorDocs(),
     raw: 'The campaign_product_statistics[] record as received.',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -173,5 +178,6 @@ export const campaignProductPerformanceDailyDoc: RelationDoc = documentTable(
     snapshot_date: 'UTC day of the sync that wrote the row.',
     ...indicatorDocs(),
     ...bookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );

@@ -6,7 +6,17 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
 import { documentTable, type RelationDoc } from './docs.ts';
-import { bookkeeping, bookkeepingDocs, bps, bpsDocs, instant, money, moneyDocs } from './columns.ts';
+import {
+  bookkeeping,
+  bookkeepingDocs,
+  bps,
+  bpsDocs,
+  instant,
+  money,
+  moneyDocs,
+  rowHash,
+  rowHashDocs,
+} from './columns.ts';
 import { tiktokAffiliate } from './analytics-schema.ts';
 import { notFinalStatusSql } from './analytics-final.ts';
 import { ORDER_LINE_CARRIED_DOCS, orderDateSql } from './order-partitions.ts';
@@ -33,6 +43,7 @@ export const sellerOrders = tiktokAffiliate.table(
     ...money('total_actual_paid_commission'),
     raw: jsonb().notNull(),
     ...bookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     // The partition key (month of create_time, order-partitions.ts) must be part of every unique key.
@@ -79,6 +90,7 @@ export const sellerOrderSkus = tiktokAffiliate.table(
     ...money('estimated_cofunded_creator_bonus_amount'),
     ...money('actual_cofunded_creator_bonus_amount'),
     ...bookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -134,6 +146,7 @@ export const sellerOrdersDoc: RelationDoc = documentTable(
       'for the order and its lines. The line rows keep no copy (seller_order_skus.line_index is the ' +
       "line's position in raw->'skus').",
     ...bookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -215,5 +228,6 @@ export const sellerOrderSkusDoc: RelationDoc = documentTable(
       "Actual seller's co-funded part of the creator bonus",
     ),
     ...bookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );

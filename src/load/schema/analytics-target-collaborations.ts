@@ -15,6 +15,8 @@ import {
   priceRangeDocs,
   snapshotBookkeeping,
   snapshotBookkeepingDocs,
+  rowHash,
+  rowHashDocs,
 } from './columns.ts';
 import { tiktokAffiliate } from './analytics-schema.ts';
 
@@ -44,6 +46,7 @@ export const targetCollaborations = tiktokAffiliate.table(
     raw: jsonb().notNull(),
     raw_detail: jsonb(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({ name: 'target_collaborations_pkey', columns: [t.shop_id, t.target_collaboration_id] }),
@@ -70,6 +73,7 @@ export const targetCollaborationProducts = tiktokAffiliate.table(
     ...priceRange('commission'),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -98,6 +102,7 @@ export const targetCollaborationCreators = tiktokAffiliate.table(
     product_effective_status: text(),
     raw: jsonb().notNull(),
     ...snapshotBookkeeping(),
+    ...rowHash(),
   },
   (t) => [
     primaryKey({
@@ -146,6 +151,7 @@ export const targetCollaborationsDoc: RelationDoc = documentTable(
       'The detail object as received WITHOUT products[] and creators[] (kept row by row in ' +
       'target_collaboration_products.raw / target_collaboration_creators.raw); null when not fetched.',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -180,6 +186,7 @@ export const targetCollaborationProductsDoc: RelationDoc = documentTable(
     ...priceRangeDocs('commission', 'products[].commission', 'Estimated commission range per unit'),
     raw: 'The product object as received (detail products[i]).',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );
 
@@ -208,5 +215,6 @@ export const targetCollaborationCreatorsDoc: RelationDoc = documentTable(
       ' Source: creators[].product_effective_status.',
     raw: 'The creator object as received (detail creators[i]).',
     ...snapshotBookkeepingDocs(),
+    ...rowHashDocs(),
   },
 );

@@ -63,6 +63,14 @@ export function bookkeeping() {
   };
 }
 
+/**
+ * Loader-owned digest of the row as the pipeline last wrote it (src/load/row-hash.ts): a sync ships
+ * only rows whose digest changed. Every table the pipeline upserts has it; it is not content.
+ */
+export function rowHash() {
+  return { row_hash: text() };
+}
+
 export function snapshotBookkeeping() {
   return {
     ...bookkeeping(),
@@ -81,6 +89,15 @@ export function bookkeepingDocs(): Record<(typeof BOOKKEEPING_COLUMNS)[number], 
       'Bookkeeping: last time a sync inserted or changed this row (UTC); a re-sync that finds the row ' +
       'unchanged leaves it as is (snapshot tables record that confirmation in last_seen_run_id).',
     run_id: 'Bookkeeping: etl.sync_runs.id of the run that last inserted or changed this row.',
+  };
+}
+
+export function rowHashDocs(): Record<'row_hash', string> {
+  return {
+    row_hash:
+      'Bookkeeping: digest of the row as the pipeline last wrote it; a sync re-sends a row only when its ' +
+      'digest changed. The warehouse is written by the pipeline alone: a row changed by hand is not ' +
+      'repaired by a normal sync (`affiliate-etl sync --full-refresh` ignores the digests and repairs it).',
   };
 }
 

@@ -97,6 +97,25 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     expect((inserted ?? 0) + (updated ?? 0)).toBeLessThan(unchanged ?? 0);
   });
 
+  it('sync --full-refresh repairs a row changed by hand, which a normal sync leaves as is', async () => {
+    const [victim] = await sql<{ shop_id: string; id: string; title: string }[]>`
+      select shop_id, open_collaboration_id as id, product_title as title
+      from tiktok_affiliate.open_collaborations where is_active order by 1, 2 limit 1`;
+    const title = () => sql<
+      { t: string }[]
+    >`select product_title as t from tiktok_affiliate.open_collaborations
+      where shop_id = ${victim!.shop_id} and open_collaboration_id = ${victim!.id}`;
+    await sql`update tiktok_affiliate.open_collaborations set product_title = 'BY HAND'
+      where shop_id = ${victim!.shop_id} and open_collaboration_id = ${victim!.id}`;
+    // A process of its own each time, as an operator runs it. The stored row_hash still describes
+    // what the pipeline wrote: a normal sync does not re-send the row.
+    expect((await h.run(['sync', '--stream', 'open_collaborations'])).code).toBe(0);
+    expect((await title())[0]?.t).toBe('BY HAND');
+    const r = await h.run(['sync', '--stream', 'open_collaborations', '--full-refresh']);
+    expect(r.code).toBe(0);
+    expect((await title())[0]?.t).toBe(victim!.title);
+  });
+
   it('status shows last runs, counts and freshness per connection x stream', async () => {
     const r = await h.run(['status']);
     expect(r.code).toBe(0);

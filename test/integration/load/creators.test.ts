@@ -4,7 +4,9 @@
  * stream gives both, and the reader role can read it and join the other tables to it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type postgres from 'postgres';
 import { commitPage } from '../../../src/load/commit-page.ts';
+import { noteCreators } from '../../../src/load/creators.ts';
 import type { Db } from '../../../src/load/db.ts';
 import type { PageCommit } from '../../../src/load/types.ts';
 import { SHOP, seedConnection, seedRun, sellerLine, sellerOrder, testDb } from './rows.ts';
@@ -155,5 +157,32 @@ describe('creators', () => {
     );
     const [after] = await db.sql`select xmin::text as x from tiktok_affiliate.creators`;
     expect(after).toEqual(before);
+  });
+
+  it('pages of concurrent windows naming the same known creators do not wait for each other', async () => {
+    // An open_id creator (from an invitation), a username-only one, and one known by both.
+    const known = {
+      ...sellerPage('1', ['alice', 'carol']),
+      targetCollaborationCreators: [invited('oid-bob', 'bob', 'Bob')],
+    };
+    await commit(sellerConnection, 'seller_affiliate_orders', known, T1);
+    const later = new Date(T1.getTime() + 10 * 60_000);
+    const note = (sql: postgres.TransactionSql) =>
+      noteCreators(sql, { rows: known, connectionId: sellerConnection, runId: null, seenAt: later });
+    // Window A's page is written and not yet committed when window B's page names the same creators.
+    const waited = await db.sql.begin(async (a) => {
+      await note(a);
+      return db.sql
+        .begin(async (b) => {
+          await b`set local lock_timeout = '500ms'`;
+          await note(b);
+          return false;
+        })
+        .catch((error: { code?: string }) => {
+          if (error.code === '55P03') return true;
+          throw error;
+        });
+    });
+    expect(waited).toBe(false);
   });
 });

@@ -213,3 +213,38 @@ function changedValue(sqlType: string, current: unknown): unknown {
   if (sqlType === 'boolean') return !current;
   return `${String(current ?? '')}-changed`;
 }
+
+describe('the statement on a partitioned table', () => {
+  it('counts inserts and updates without joining what it wrote back to the batch (page rows squared)', async () => {
+    const { upsertStatement } = await import('../../../src/load/upsert-sql.ts');
+    const { rowJson } = await import('../../../src/load/upsert.ts');
+    const shape = tableShape(sellerOrderSkus);
+    const batch = [sellerLine('1', 'a'), sellerLine('1', 'b')].map((r) => rowJson(shape, r)).join('\n');
+    const [plan] = await db.sql.begin(async (tx) => {
+      const out = await tx.unsafe(`explain (format json) ${upsertStatement(shape).text}`, [batch, 1, null], {
+        prepare: false,
+      });
+      return out;
+    });
+    const joins: string[][] = [];
+    const walk = (node: { 'Node Type': string; 'CTE Name'?: string; Plans?: unknown[] }) => {
+      const children = (node.Plans ?? []) as (typeof node)[];
+      if (/Join|Nested Loop/.test(node['Node Type'])) {
+        joins.push(children.map((c) => c['CTE Name'] ?? c['Node Type']));
+      }
+      for (const child of children) walk(child);
+    };
+    walk((plan as unknown as { 'QUERY PLAN': { Plan: never }[] })['QUERY PLAN'][0]!.Plan);
+    expect(joins.filter((names) => names.includes('upserted'))).toEqual([]);
+    const counts = await upsertRows(db.sql, sellerOrderSkus, [sellerLine('1', 'a'), sellerLine('1', 'b')], {
+      runId: 1,
+    });
+    expect(counts).toMatchObject({ inserted: 2, updated: 0 });
+    const again = [sellerLine('1', 'a', { quantity: 9 }), sellerLine('1', 'c')];
+    expect(await upsertRows(db.sql, sellerOrderSkus, again, { runId: 2 })).toMatchObject({
+      inserted: 1,
+      updated: 1,
+      unchanged: 0,
+    });
+  });
+});

@@ -7,6 +7,7 @@ import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import * as analytics from '../../../src/load/schema/analytics.ts';
 import { BOOKKEEPING_COLUMNS, SNAPSHOT_COLUMNS } from '../../../src/load/schema/columns.ts';
+import { HASH_COLUMN } from '../../../src/load/table-shape.ts';
 import { ORDER_LINE_CARRIED_COLUMNS } from '../../../src/load/schema/order-partitions.ts';
 import { ORDER_LINES } from '../../../src/load/order-lines.ts';
 import * as transform from '../../../src/transform/index.ts';
@@ -15,7 +16,7 @@ import { ctx, example, exampleList } from '../transform/examples.ts';
 import { tapOrderExample } from '../transform/partner-order-example.ts';
 import { performanceExample } from '../transform/performance-example.ts';
 
-const LOADER_OWNED = new Set<string>([...BOOKKEEPING_COLUMNS, ...SNAPSHOT_COLUMNS]);
+const LOADER_OWNED = new Set<string>([...BOOKKEEPING_COLUMNS, ...SNAPSHOT_COLUMNS, HASH_COLUMN]);
 /** Order line tables get their order's create_time and status from the loader (order-lines.ts). */
 const LINE_TABLES = new Set(ORDER_LINES.map((spec) => spec.child));
 const CARRIED = new Set<string>(ORDER_LINE_CARRIED_COLUMNS);

@@ -14,6 +14,7 @@ interface SyncOptions {
   stream?: StreamName[];
   connection?: number[];
   inline?: boolean;
+  fullRefresh?: boolean;
 }
 
 const HELP = `
@@ -25,6 +26,11 @@ Examples:
   $ affiliate-etl sync --stream seller_affiliate_orders --stream open_collaborations
   $ affiliate-etl sync --connection 3
   $ affiliate-etl sync --stream partner_campaigns --connection 2 --connection 5
+  $ affiliate-etl sync --stream seller_affiliate_orders --full-refresh
+
+A sync re-sends to the database only rows whose digest (row_hash) changed. The warehouse is written
+by the pipeline alone; after a row was changed by hand, --full-refresh compares every row read with
+its stored row, whatever its digest, and overwrites what differs.
 
 A connection that needs re-authorization is listed and counts as not synced; a connection or
 schedule an operator disabled is listed and is not an error.
@@ -48,6 +54,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
       collect(parseConnectionId),
     )
     .option('--inline', 'process the jobs in this process even when a worker is running')
+    .option('--full-refresh', 'ignore stored row digests: repair rows changed outside the pipeline')
     .addHelpText('after', HELP)
     .action(async (opts: SyncOptions) => {
       const [{ runSyncCommand }, { checkOutcome }] = await Promise.all([
@@ -58,6 +65,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
         streams: opts.stream ?? [],
         connectionIds: opts.connection ?? [],
         forceInline: opts.inline ?? false,
+        fullRefresh: opts.fullRefresh ?? false,
       });
       checkOutcome(result.summaries, result.blocked, {
         one: 'selected sync',

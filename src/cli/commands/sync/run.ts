@@ -19,6 +19,8 @@ export interface SyncCommandInput {
   streams: StreamName[];
   connectionIds: number[];
   forceInline: boolean;
+  /** `--full-refresh`: the runs ignore stored row hashes and repair rows changed by hand. */
+  fullRefresh?: boolean;
 }
 
 export interface SyncCommandResult {
@@ -50,7 +52,7 @@ export async function runSyncCommand(ctx: CliContext, input: SyncCommandInput): 
     const total = selection.pairs.length;
     let summaries: RunSummary[] = [];
     if (total > 0) {
-      summaries = await runPairs(ctx, engine, selection.pairs, input.forceInline);
+      summaries = await runPairs(ctx, engine, selection.pairs, input.forceInline, input.fullRefresh ?? false);
       ctx.stdout.write(renderRunSummaries(summaries, ctx.plain));
     } else {
       ctx.stderr.write('Nothing to run: every selected connection is disabled or needs re-authorization.\n');
@@ -65,6 +67,7 @@ async function runPairs(
   { deps, jobs }: EngineRuntime,
   pairs: { connectionId: number; stream: StreamName }[],
   forceInline: boolean,
+  fullRefresh: boolean,
 ): Promise<RunSummary[]> {
   const workerRunning = await jobs.hasActiveWorkers(deps);
   const processInline = forceInline || !workerRunning;
@@ -83,6 +86,7 @@ async function runPairs(
       syncs: pairs,
       trigger: 'cli',
       processInline,
+      ...(fullRefresh ? { fullRefresh: true } : {}),
       onProgress: follower.onProgress,
       onStatus: follower.onStatus,
       onTakeover: (t) => {

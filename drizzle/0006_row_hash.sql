@@ -1,0 +1,20 @@
+ALTER TABLE "tiktok_affiliate"."campaign_creator_fulfillment" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."campaign_creator_fulfillment_daily" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."campaign_product_performance" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."campaign_product_performance_daily" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."creator_open_collaboration_products" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."creator_order_skus" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."creator_orders" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."creator_target_collaboration_products" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."creator_target_collaborations" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."open_collaboration_products" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."open_collaborations" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."partner_campaign_products" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."partner_campaigns" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."partner_order_skus" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."partner_orders" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."seller_order_skus" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."seller_orders" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."target_collaboration_creators" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."target_collaboration_products" ADD COLUMN "row_hash" text;--> statement-breakpoint
+ALTER TABLE "tiktok_affiliate"."target_collaborations" ADD COLUMN "row_hash" text;

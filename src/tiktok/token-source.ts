@@ -11,8 +11,8 @@ import type { Logger } from 'pino';
 import type { ApiClient } from './client.ts';
 import { ENDPOINTS, endpointLabel } from './endpoints/catalog.ts';
 import { refreshTokens } from './endpoints/token.ts';
-import { TokenRevokedError } from './errors.ts';
-import { raceAbort } from './sleep.ts';
+import { isApiError, TokenRevokedError } from './errors.ts';
+import { raceAbort, sleep } from './sleep.ts';
 import type { TokenPair, TokenSource } from './types.ts';
 
 export interface StoredTokens {
@@ -47,6 +47,10 @@ export interface TokenSourceOptions {
   log?: Logger;
 }
 
+/** How long a refused refresh waits for another process's rotated pair to be stored (10 x 200 ms). */
+const ROTATION_WAIT_ATTEMPTS = 10;
+const ROTATION_WAIT_MS = 200;
+
 /** A token refreshed this recently is used even inside the refresh-ahead margin (no refresh loops). */
 const MIN_REFRESH_INTERVAL_MS = 60_000;
 
@@ -77,11 +81,22 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
           detail: `the refresh token of connection ${connectionId} expired; re-authorize the connection`,
         });
       }
-      const next = await refreshTokens(
-        api,
-        { appKey: options.appKey, appSecret: options.appSecret, refreshToken: stored.refreshToken },
-        { nowMs: now() },
-      );
+      let next: TokenPair;
+      try {
+        next = await refreshTokens(
+          api,
+          { appKey: options.appKey, appSecret: options.appSecret, refreshToken: stored.refreshToken },
+          { nowMs: now() },
+        );
+      } catch (err) {
+        // The refresh token was refused as unknown or revoked. If another process rotated the pair
+        // meanwhile (a Redis restart or outage can lose the lock, so two refreshes can overlap), its
+        // new pair is being stored: that is a rotation, not a revocation. Wait for it briefly.
+        const superseded = isApiError(err, TokenRevokedError) ? await rotatedElsewhere(stored) : null;
+        if (!superseded) throw err;
+        log?.warn({ connectionId }, 'tiktok.token.refresh_superseded');
+        return superseded;
+      }
       try {
         await store.save(next, stored.refreshToken);
       } catch (err) {
@@ -108,6 +123,16 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
         refreshTokenExpiresAt: next.refreshTokenExpiresAt,
       };
     });
+  }
+
+  /** The pair another process stored since `stored` was read, if one appears within ~2 s. */
+  async function rotatedElsewhere(stored: StoredTokens): Promise<StoredTokens | null> {
+    for (let attempt = 0; attempt < ROTATION_WAIT_ATTEMPTS; attempt++) {
+      const current = await store.load();
+      if (current.refreshToken !== stored.refreshToken && alive(current)) return current;
+      await sleep(ROTATION_WAIT_MS);
+    }
+    return null;
   }
 
   /** One refresh in flight per process; callers join it and may each abort their own wait. */

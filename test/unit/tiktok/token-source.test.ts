@@ -73,6 +73,50 @@ describe('createTokenSource', () => {
     expect(host.refreshes()).toBe(1);
   });
 
+  it('two processes whose lock failed them (a Redis restart) both refresh: the refused one takes the rotated pair', async () => {
+    const { host, store } = setup(10);
+    // The first refresh is slow to answer: the second process sends its own with the same refresh
+    // token, which the host then refuses (already rotated) while the first pair is being stored.
+    let calls = 0;
+    const slowFirst = fakeFetch(async (req) => {
+      calls += 1;
+      if (calls === 1) await new Promise((r) => setTimeout(r, 50));
+      return jsonResponse(host.respond(req.url.searchParams.get('refresh_token')));
+    });
+    const source = () =>
+      createTokenSource({
+        connectionId: 'conn-1',
+        appKey: APP_KEY,
+        appSecret: APP_SECRET,
+        api: createApiClient({
+          apiBaseUrl: 'https://api.test',
+          authBaseUrl: 'https://auth.test',
+          fetch: slowFirst.fetch,
+          retry: { retries: 0 },
+        }),
+        store,
+        // Each process believes it holds the lock: the lock was lost.
+        mutex: memoryMutex(),
+        now: () => NOW_MS,
+      });
+    const [a, b] = [source(), source()];
+    const pending = a.accessToken();
+    await new Promise((r) => setTimeout(r, 10));
+    const got = await Promise.all([pending, b.accessToken()]);
+    expect(got).toEqual(['TTP_access-1-DO-NOT-LEAK-abcdef', 'TTP_access-1-DO-NOT-LEAK-abcdef']);
+    expect(host.refreshes()).toBe(1);
+    expect(calls).toBe(2);
+  });
+
+  it('a refresh token refused while no other process rotated the pair is a revocation', async () => {
+    const { make, store } = setup(10);
+    store.value.refreshToken = 'TTP_refresh-stale-DO-NOT-LEAK-abcdef';
+    const started = Date.now();
+    await expect(make().accessToken()).rejects.toBeInstanceOf(TokenRevokedError);
+    // It waited for a rotated pair (about 2 s) before deciding.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+  });
+
   it('two token sources (two processes) sharing store and lock refresh once, the second re-loads', async () => {
     const { make, host } = setup(10, { delayMs: 20 });
     const [a, b] = [make(), make()];

@@ -54,10 +54,13 @@ export function requireId(v: unknown, path: string): string {
   return id;
 }
 
-/** Free text kept as sent (never truncated); numbers/booleans are stringified; absurd sizes rejected. */
+/**
+ * Free text kept as sent (never truncated); absurd sizes rejected. A number or boolean where text is
+ * documented is a wrong type like any other: stringified, a drifted `title: 12345` would replace the
+ * stored title with "12345" (the record is quarantined instead, and the stored row keeps its value).
+ */
 export function parseText(v: unknown, path: string): string | null {
   if (absent(v)) return null;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v !== 'string')
     return reject(`wrong_type:${path}`, `expected text, got ${typeof v} ${preview(v)}`);
   const bytes = utf8Bytes(v);

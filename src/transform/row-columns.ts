@@ -49,7 +49,13 @@ export function fieldOf(raw: unknown, ...path: string[]): unknown {
   return v;
 }
 
+/**
+ * The record's key for its quarantine row, or null when it cannot be read exactly. A number id past
+ * 2^53 was already rounded by the JSON parser: its text would name another record (the quarantine row
+ * would then vouch for the wrong order), so it counts as unknown.
+ */
 export function keyOfField(raw: unknown, ...path: string[]): string | null {
   const v = fieldOf(raw, ...path);
-  return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : null;
 }

@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Job } from 'bullmq';
-import { STREAM_KIND, STREAM_STRATEGY, STREAMS, type StreamName } from '../../src/core/streams.ts';
+import { STREAM_KIND, STREAM_READS, STREAM_STRATEGY, STREAMS, type StreamName } from '../../src/core/streams.ts';
 import {
   buildEngineDeps,
   createEngineQueue,
@@ -284,10 +284,19 @@ async function runScenario(plan: ScenarioPlan, s: ScenarioServices): Promise<Sce
     );
     await pool.fill();
     if (plan.preloadSnapshots) {
-      const preload = all.filter((x) => STREAM_STRATEGY[x.stream] === 'snapshot');
-      const outcome = await runJobs(queue, deps, preload, 'cli', plan.deadlineMs);
-      const bad = Object.keys(outcome).filter((k) => k !== 'succeeded');
-      if (bad.length > 0) problems.push(`the clean preload did not succeed: ${JSON.stringify(outcome)}`);
+      // A snapshot that reads what another stream loaded (the creator's invitations are searched in
+      // the shops its orders name) has its prerequisite loaded first, as a full sync does: otherwise
+      // it stores nothing in the preload and the hostile pass has no good rows of it to damage.
+      const snapshots = all.filter((x) => STREAM_STRATEGY[x.stream] === 'snapshot');
+      const prerequisites = all.filter((x) =>
+        snapshots.some((s) => s.conn === x.conn && STREAM_READS[s.stream] === x.stream),
+      );
+      for (const phase of [prerequisites, snapshots]) {
+        if (phase.length === 0) continue;
+        const outcome = await runJobs(queue, deps, phase, 'cli', plan.deadlineMs);
+        const bad = Object.keys(outcome).filter((k) => k !== 'succeeded');
+        if (bad.length > 0) problems.push(`the clean preload did not succeed: ${JSON.stringify(outcome)}`);
+      }
     }
 
     sandbox.resetStats();

@@ -125,10 +125,13 @@ describe('counts', () => {
 });
 
 describe('text', () => {
-  it('keeps unicode as sent and stringifies scalars', () => {
+  it('keeps unicode as sent', () => {
     expect(parseText('Hộp quà 🎁 — 東京', 'name')).toBe('Hộp quà 🎁 — 東京');
-    expect(parseText(42, 'tag')).toBe('42');
     expect(parseText('', 'tag')).toBe('');
+  });
+  it('rejects a number or boolean where text is documented (a drifted type, never stringified)', () => {
+    expect(reasonOf(() => parseText(12345, 'title'))).toBe('wrong_type:title');
+    expect(reasonOf(() => parseText(true, 'tag'))).toBe('wrong_type:tag');
   });
   it('rejects objects and fields above 64 KiB (UTF-8 bytes, not characters)', () => {
     expect(reasonOf(() => parseText({ a: 1 }, 'name'))).toBe('wrong_type:name');

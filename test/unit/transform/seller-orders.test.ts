@@ -243,6 +243,8 @@ describe('normalizeSellerOrders: hostile variants', () => {
     safe['id'] = 12345;
     const r = normalizeSellerOrders([unsafe, safe], ctx(SHOP));
     expect(r.rejected[0]?.reason).toBe('unsafe_id:id');
+    // The rounded number names another order: the quarantine row must not vouch for it.
+    expect(r.rejected[0]?.recordKey).toBeNull();
     expect(r.rows.sellerOrders[0]?.['order_id']).toBe('12345');
   });
 });

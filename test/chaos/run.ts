@@ -9,7 +9,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Job } from 'bullmq';
-import { STREAM_KIND, STREAM_READS, STREAM_STRATEGY, STREAMS, type StreamName } from '../../src/core/streams.ts';
+import {
+  STREAM_KIND,
+  STREAM_READS,
+  STREAM_STRATEGY,
+  STREAMS,
+  type StreamName,
+} from '../../src/core/streams.ts';
 import {
   buildEngineDeps,
   createEngineQueue,

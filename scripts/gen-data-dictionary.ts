@@ -125,8 +125,11 @@ const CONTRACTS_INTRO = [
     'size bound is quarantined in [etl.rejected_records](#etl-rejected-records) with the field and the fault ' +
     'as its reason (`missing_field:skus[0].quantity`, `wrong_type:current_commission`, `empty_list:skus`, ' +
     '`record_too_large`...) and its raw payload, and it changes no stored row. Fields not listed are ' +
-    'optional: absent or null is stored as NULL; a present value of the wrong type still quarantines the record ' +
-    '(the optional fields listed are those whose type is checked here, such as every JSON sub-document kept as jsonb).',
+    'optional. **Absent keeps, null clears:** an optional field a record does not carry leaves the stored ' +
+    'value of an existing row as it was (a new row gets NULL), since an answer without the field says ' +
+    'nothing about it; sent as an explicit null, the field clears the stored value. A present value of the ' +
+    'wrong type (text sent as a number included) still quarantines the record (the optional fields listed are ' +
+    'those whose type is checked here, such as every JSON sub-document kept as jsonb).',
   '',
   '**Snapshot streams** (every stream below except the orders): a rejected record whose key can still be ' +
     'read keeps its stored rows (children included) counted as seen by the run, values untouched, so the ' +

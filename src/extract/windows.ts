@@ -292,6 +292,8 @@ export interface RescanPlan {
   deepDays: number;
   /** Open days past the horizon read once more because their last read was inside it. */
   closingDays: number;
+  /** Days read again because a record of theirs was quarantined (not counted above). */
+  retryDays: number;
 }
 
 /**
@@ -308,16 +310,30 @@ export function planSteadyRescan(input: {
   maturityDays: number;
   windowDays: number;
   policy: RescanPolicy;
+  /**
+   * Day starts holding a record the last read quarantined, due now whatever their tier: the record
+   * is not stored (an order whose id could not be read has no row to re-scan), so only reading its
+   * day again can load it once the API answers it whole.
+   */
+  retryDays?: readonly number[];
 }): RescanPlan {
   const { policy, now, maturityDays } = input;
   const nowMs = now.getTime();
   const before = floorSecond(input.before.getTime());
   const due = new Set<number>();
+  let retryDays = 0;
+  let oldestRetry = Number.POSITIVE_INFINITY;
+  for (const d of new Set((input.retryDays ?? []).map(dayStartMs))) {
+    if (d >= before) continue;
+    due.add(d);
+    retryDays += 1;
+    oldestRetry = Math.min(oldestRetry, d);
+  }
   const dueByTier = policy.tiers.map(() => 0);
   let closingDays = 0;
   let oldestClosing = Number.POSITIVE_INFINITY;
   for (const d of new Set(input.openDays.map((x) => dayStartMs(x.getTime())))) {
-    if (d >= before) continue;
+    if (d >= before || due.has(d)) continue;
     const tier = tierOfDay(d, now, policy, maturityDays);
     if (tier === null) {
       if (needsClosingRead(d, input.lastRead.get(d), now, maturityDays)) {
@@ -353,12 +369,13 @@ export function planSteadyRescan(input: {
     maturityDays,
     policy.deepEveryMs === null ? 0 : policy.deepDays + 1,
     closingDays === 0 ? 0 : Math.ceil((nowMs - oldestClosing) / DAY_MS) + 1,
+    retryDays === 0 ? 0 : Math.ceil((nowMs - oldestRetry) / DAY_MS) + 1,
   );
   const windows = planRescanWindows(
     [...due].map((d) => new Date(d)),
     { now, before: input.before, maturityDays: reach, windowDays: input.windowDays },
   );
-  return { windows, dueByTier, deepDays, closingDays };
+  return { windows, dueByTier, deepDays, closingDays, retryDays };
 }
 
 /**

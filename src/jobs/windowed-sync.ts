@@ -30,6 +30,7 @@ import type { ExtractContext, WindowedSource } from '../extract/types.ts';
 import {
   capWindow,
   DAY_MS,
+  dayStartMs,
   DEFAULT_RESCAN_POLICY,
   DISCOVERY_EMPTY_PROBES,
   daysReadBy,
@@ -49,6 +50,8 @@ import {
 import type { Checkpoint } from '../load/types.ts';
 import { isParameterRefusal } from '../tiktok/errors.ts';
 import { FINAL_ORDER_STATUSES } from '../transform/index.ts';
+import { parseEpoch } from '../transform/parse-values.ts';
+import { fieldOf } from '../transform/row-columns.ts';
 import { NORMALIZERS } from './normalizers.ts';
 import type { StreamOwner } from './owners.ts';
 import { addCommit } from './run-summary.ts';
@@ -132,6 +135,12 @@ export interface WalkWindowInput {
   extraCursor?: (finished: boolean) => Record<string, unknown> | null;
   /** Called after each committed page (progress reporting). */
   onPage?: (info: { rows: number; nextPageToken: string | null; last: boolean }) => void;
+  /**
+   * Called before a page that quarantined records commits, with the days those records belong to
+   * (their create time, or every day of the part being read when it cannot be read), so that the
+   * re-read record committed with the page already holds them.
+   */
+  onRejected?: (days: readonly number[]) => void;
 }
 
 /** Walks one window to its end, committing page by page, halving it when the API asks for less. */
@@ -181,6 +190,7 @@ async function walkPart(
         pagesRead += 1;
         policy.reached(page.index);
         const result = normalize(page.records, { ownerId: owner.ownerId, now: run.clock.now() });
+        if (result.rejected.length > 0) input.onRejected?.(rejectedDays(result.rejected, window));
         const finishes = page.last && closes;
         const extra = input.extraCursor?.(finishes) ?? null;
         const checkpoint: Checkpoint = page.last
@@ -255,6 +265,25 @@ async function walkPart(
       token = undefined;
     }
   }
+}
+
+/**
+ * The create-time days of quarantined orders: each one's own day when its create_time can be read,
+ * else every day of the window it came from (a record without a readable time may be any of them).
+ */
+export function rejectedDays(rejected: readonly { raw: unknown }[], window: TimeWindow): number[] {
+  const days = new Set<number>();
+  for (const r of rejected) {
+    let at: Date | null = null;
+    try {
+      at = parseEpoch(fieldOf(r.raw, 'create_time'), 'create_time');
+    } catch {
+      at = null;
+    }
+    if (at !== null && at >= window.start && at < window.end) days.add(dayStartMs(at.getTime()));
+    else for (const d of daysReadBy(window)) days.add(d);
+  }
+  return [...days].sort((a, b) => a - b);
 }
 
 /**
@@ -343,7 +372,30 @@ export class RereadRecord {
     readonly last = new Map<string, number>(),
     /** The oldest day (start) holding a non-final order at the last re-scan; null when none. */
     public oldestOpen: number | null = null,
+    /**
+     * Days whose last read quarantined a record (cursor key `retry`): how many runs found one there
+     * and when the last did. Read again at every run for the first RETRY_EVERY_RUN attempts, then
+     * once a day, until a read finds the day clean (or it ages past every re-read horizon).
+     */
+    readonly retry = new Map<number, { attempts: number; at: number }>(),
   ) {}
+
+  /** Notes `days` as holding quarantined records; each day counts one attempt per run (`counted`). */
+  markRetry(days: readonly number[], at: number, counted: Set<number>): void {
+    for (const d of days) {
+      const prev = this.retry.get(d);
+      if (counted.has(d) && prev) continue;
+      counted.add(d);
+      this.retry.set(d, { attempts: (prev?.attempts ?? 0) + 1, at });
+    }
+  }
+
+  /** The retry days due at `now`. */
+  dueRetryDays(now: number): number[] {
+    return [...this.retry]
+      .filter(([, r]) => r.attempts <= RETRY_EVERY_RUN || now - r.at >= DAY_MS)
+      .map(([d]) => d);
+  }
 
   /**
    * From a stored cursor. Anything unreadable is dropped, which only makes the day (or the tier's
@@ -366,13 +418,40 @@ export class RereadRecord {
     const oldest = (raw as { oldestOpen?: unknown }).oldestOpen;
     const oldestMs = typeof oldest === 'string' ? Date.parse(`${oldest}T00:00:00Z`) : Number.NaN;
     record.oldestOpen = Number.isFinite(oldestMs) ? oldestMs : null;
+    for (const [key, value] of entriesOf((raw as { retry?: unknown }).retry)) {
+      const day = Date.parse(`${key}T00:00:00Z`);
+      const { n, at } = (value ?? {}) as { n?: unknown; at?: unknown };
+      const atMs = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+      // An unreadable entry is kept as a first attempt: the day is read again, the safe direction.
+      if (Number.isFinite(day))
+        record.retry.set(day, {
+          attempts: typeof n === 'number' && n > 0 ? n : 1,
+          at: Number.isFinite(atMs) ? atMs : 0,
+        });
+    }
     return record;
   }
 
-  /** A copy with `days` stamped as read at `at` and the `labels` as run at `at`. */
-  stamped(days: readonly number[], labels: readonly string[], at: number): RereadRecord {
-    const next = new RereadRecord(new Map(this.days), new Map(this.last), this.oldestOpen);
-    for (const d of days) next.days.set(d, Math.max(at, next.days.get(d) ?? at));
+  /**
+   * A copy with `days` stamped as read at `at` and the `labels` as run at `at`. A retry day read in
+   * full is cleared unless this run's read quarantined a record there again (`stillFailing`).
+   */
+  stamped(
+    days: readonly number[],
+    labels: readonly string[],
+    at: number,
+    stillFailing: ReadonlySet<number> = new Set(),
+  ): RereadRecord {
+    const next = new RereadRecord(
+      new Map(this.days),
+      new Map(this.last),
+      this.oldestOpen,
+      new Map(this.retry),
+    );
+    for (const d of days) {
+      next.days.set(d, Math.max(at, next.days.get(d) ?? at));
+      if (!stillFailing.has(d)) next.retry.delete(d);
+    }
     for (const l of labels) next.last.set(l, Math.max(at, next.last.get(l) ?? at));
     return next;
   }
@@ -380,19 +459,27 @@ export class RereadRecord {
   /** Forgets days older than `oldest` (day start): nothing reads them any more. */
   prune(oldest: number): void {
     for (const d of this.days.keys()) if (d < oldest) this.days.delete(d);
+    for (const d of this.retry.keys()) if (d < oldest) this.retry.delete(d);
   }
 
   toCursor(): Record<string, unknown> | null {
-    if (this.days.size === 0 && this.last.size === 0 && this.oldestOpen === null) return null;
+    if (this.days.size === 0 && this.last.size === 0 && this.oldestOpen === null && this.retry.size === 0)
+      return null;
     const days: Record<string, string> = {};
     for (const [d, at] of [...this.days].sort((a, b) => a[0] - b[0]))
       days[dayKey(d)] = new Date(at).toISOString();
     const last: Record<string, string> = {};
     for (const [l, at] of this.last) last[l] = new Date(at).toISOString();
     const oldestOpen = this.oldestOpen === null ? {} : { oldestOpen: dayKey(this.oldestOpen) };
-    return { reread: { days, last, ...oldestOpen } };
+    const retry: Record<string, { n: number; at: string }> = {};
+    for (const [d, r] of [...this.retry].sort((a, b) => a[0] - b[0]))
+      retry[dayKey(d)] = { n: r.attempts, at: new Date(r.at).toISOString() };
+    return { reread: { days, last, ...oldestOpen, ...(this.retry.size > 0 ? { retry } : {}) } };
   }
 }
+
+/** A day holding a quarantined record is read again at each of this many runs, then daily. */
+export const RETRY_EVERY_RUN = 3;
 
 function entriesOf(value: unknown): [string, unknown][] {
   return value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
@@ -412,6 +499,9 @@ export async function syncWindowedOwner(
   const rescan: RescanPolicy = policy.rescan ?? DEFAULT_RESCAN_POLICY;
   let record = RereadRecord.fromCursor(state.cursor);
   record.prune(now.getTime() - (Math.max(policy.maturityDays, rescan.deepDays) + 1) * DAY_MS);
+  // Days where this run quarantined a record: they stay (or become) retry days.
+  const failing = new Set<number>();
+  const onRejected = (days: readonly number[]) => record.markRetry(days, now.getTime(), failing);
   if (resumed && resumed.phase !== 'backfill') {
     run.log.info(
       { event: 'window_resume', window: windowLabel(resumed.window), owner: scope },
@@ -429,6 +519,7 @@ export async function syncWindowedOwner(
       // The resumed window's days are not stamped: a re-scan window resumed half-way read its first
       // pages in an earlier run, and the re-scan below decides afresh whether they are due.
       extraCursor: () => record.toCursor(),
+      onRejected,
     });
     if (resumed.phase === 'incremental' && (watermark === null || resumed.window.end > watermark))
       watermark = resumed.window.end;
@@ -454,9 +545,11 @@ export async function syncWindowedOwner(
       startToken: null,
       watermark,
       advancesWatermark: true,
-      extraCursor: (finished) => (finished ? record.stamped(whole, [], now.getTime()) : record).toCursor(),
+      extraCursor: (finished) =>
+        (finished ? record.stamped(whole, [], now.getTime(), failing) : record).toCursor(),
+      onRejected,
     });
-    record = record.stamped(whole, [], now.getTime());
+    record = record.stamped(whole, [], now.getTime(), failing);
     watermark = window.end;
   }
   // A first sync has just read everything: nothing older to re-scan.
@@ -475,8 +568,10 @@ export async function syncWindowedOwner(
     (min, d) => (min === null || d.getTime() < min ? d.getTime() : min),
     null,
   );
-  record = new RereadRecord(record.days, record.last, oldestOpen);
+  record = new RereadRecord(record.days, record.last, oldestOpen, record.retry);
+  const retryDays = record.dueRetryDays(now.getTime());
   const plan = planSteadyRescan({
+    retryDays,
     openDays,
     lastRead: record.days,
     now,
@@ -493,6 +588,7 @@ export async function syncWindowedOwner(
       dueDays: Object.fromEntries(rescan.tiers.map((t, i) => [tierLabel(t.maxAgeDays), plan.dueByTier[i]])),
       deepDays: plan.deepDays,
       closingDays: plan.closingDays,
+      retryDays: plan.retryDays,
       openDays: openDays.length,
     },
     'settlement re-scan planned',
@@ -501,13 +597,16 @@ export async function syncWindowedOwner(
     const days = daysReadBy(window);
     const labels = [
       ...new Set(
-        days.map((d) => {
+        days.flatMap((d) => {
           const open = openDays.some((o) => o.getTime() === d);
           const tier = tierOfDay(d, now, rescan, policy.maturityDays);
           // An open day that just crossed the horizon has its closing read as part of the last tier.
           const t = tier === null ? (open ? rescan.tiers.at(-1) : undefined) : rescan.tiers[tier];
+          if (t && open) return [tierLabel(t.maxAgeDays)];
+          // A settled day read only because it held a quarantined record is not the deep re-scan's run.
+          if (retryDays.includes(d)) return [];
           // A settled day, or one past the horizon read before, is read by the deep re-scan only.
-          return t && open ? tierLabel(t.maxAgeDays) : DEEP_LABEL;
+          return [DEEP_LABEL];
         }),
       ),
     ];
@@ -520,8 +619,10 @@ export async function syncWindowedOwner(
       startToken: null,
       watermark,
       advancesWatermark: false,
-      extraCursor: (finished) => (finished ? record.stamped(days, labels, now.getTime()) : record).toCursor(),
+      extraCursor: (finished) =>
+        (finished ? record.stamped(days, labels, now.getTime(), failing) : record).toCursor(),
+      onRejected,
     });
-    record = record.stamped(days, labels, now.getTime());
+    record = record.stamped(days, labels, now.getTime(), failing);
   }
 }

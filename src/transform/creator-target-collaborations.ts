@@ -30,7 +30,8 @@ export const creatorTargetCollaborationContract: RecordContract = {
     {
       field: 'products',
       kind: 'list',
-      required: false,
+      required: true,
+      note: 'the invitation\'s products (may be empty); absent would read as "no products" and retire the stored ones',
       fields: [{ field: 'id', kind: 'id', required: true, note: 'the product key' }],
     },
   ],

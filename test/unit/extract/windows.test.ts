@@ -201,6 +201,30 @@ describe('planSteadyRescan (re-scan policy by age)', () => {
     return reads;
   }
 
+  it('a retry day (a quarantined record) is read now whatever its tier, settled or past the horizon', () => {
+    const now = start;
+    const settled = dayAgo(now, 40);
+    const old = dayAgo(now, 120);
+    const plan = planSteadyRescan({
+      openDays: [],
+      lastRead: new Map([
+        [settled, now - 60_000],
+        [old, now - 60_000],
+      ]),
+      now: new Date(now),
+      before: new Date(now - 10 * 60_000),
+      maturityDays: 90,
+      windowDays: 7,
+      policy: steady,
+      retryDays: [settled, old, dayStartMs(now)],
+    });
+    // Today is inside the incremental range: not planned here.
+    expect(plan.retryDays).toBe(2);
+    const read = plan.windows.flatMap((w) => daysReadBy(w));
+    expect(read).toEqual(expect.arrayContaining([settled, old]));
+    expect(plan.dueByTier).toEqual([0, 0, 0]);
+  });
+
   it('an open day that crossed the horizon since its last read gets one closing read, then only the deep re-scan', () => {
     const day = dayAgo(start, 85);
     const plan = (now: number, lastRead: Map<number, number>) =>

@@ -5,6 +5,7 @@ import type { StreamStatus } from '../../../src/cli/common/status-data.ts';
 import { RereadRecord } from '../../../src/jobs/windowed-sync.ts';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+const DAY = 86_400_000;
 
 describe('RereadRecord', () => {
   it('round-trips through the cursor, with the oldest open day', () => {
@@ -22,6 +23,30 @@ describe('RereadRecord', () => {
     expect(back.stamped([day('2026-06-26')], [], 0).days.get(day('2026-06-26'))).toBe(
       Date.parse('2026-06-30T12:00:00Z'),
     );
+  });
+
+  it('retry days: one attempt per run, every run at first then daily, cleared by a clean read', () => {
+    const t0 = Date.parse('2026-06-30T12:00:00Z');
+    const r = new RereadRecord();
+    const run1 = new Set<number>();
+    // Two pages of one run quarantine records of the same day: one attempt.
+    r.markRetry([day('2026-06-20')], t0, run1);
+    r.markRetry([day('2026-06-20'), day('2026-06-21')], t0, run1);
+    expect([...r.retry.values()].map((x) => x.attempts)).toEqual([1, 1]);
+    let back = RereadRecord.fromCursor(r.toCursor());
+    expect(back.dueRetryDays(t0)).toEqual([day('2026-06-20'), day('2026-06-21')]);
+    // Attempts 2 and 3 in the next runs; past RETRY_EVERY_RUN the day waits a day.
+    for (let i = 1; i <= 3; i++) back.markRetry([day('2026-06-20')], t0 + i * 60_000, new Set());
+    expect(back.retry.get(day('2026-06-20'))?.attempts).toBe(4);
+    expect(back.dueRetryDays(t0 + 4 * 60_000)).toEqual([day('2026-06-21')]);
+    expect(back.dueRetryDays(t0 + 3 * 60_000 + DAY)).toContain(day('2026-06-20'));
+    // A full read of both days where only 06-20 failed again clears 06-21 only.
+    back = back.stamped([day('2026-06-20'), day('2026-06-21')], [], t0, new Set([day('2026-06-20')]));
+    expect([...back.retry.keys()]).toEqual([day('2026-06-20')]);
+    // Pruned with the other days once past every horizon.
+    back.prune(day('2026-06-25'));
+    expect(back.retry.size).toBe(0);
+    expect(back.toCursor()).toBeNull();
   });
 
   it('an empty record writes no cursor (nothing in flight, nothing to keep)', () => {

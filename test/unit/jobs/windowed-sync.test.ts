@@ -15,6 +15,10 @@ import type { ApiClient } from '../../../src/tiktok/client.ts';
 import { InvalidRequestError } from '../../../src/tiktok/errors.ts';
 import type { Checkpoint, PageCommit } from '../../../src/load/types.ts';
 import { silentLogger } from '../../../src/log.ts';
+import { exampleList } from '../transform/examples.ts';
+
+/** A valid order (the official example): only its id changes from page to page. */
+const ORDER = exampleList('affiliate-seller-202410-orders-search', 'orders')[0]!;
 
 const NOW = new Date('2026-06-30T12:00:00Z');
 const rejected = () =>
@@ -47,7 +51,7 @@ function fakeSource(
       opts.pageSizes?.push(pageSize);
       if (token && opts.rejectTokens?.has(token)) throw rejected();
       return {
-        records: [{ id: `order-${token ?? 'first'}` }],
+        records: [{ ...structuredClone(ORDER), id: `order-${token ?? 'first'}` }],
         nextPageToken: chain[token ?? ''] ?? null,
         totalCount: null,
         requestId: 'r',

@@ -125,11 +125,10 @@ const CONTRACTS_INTRO = [
     'size bound is quarantined in [etl.rejected_records](#etl-rejected-records) with the field and the fault ' +
     'as its reason (`missing_field:skus[0].quantity`, `wrong_type:current_commission`, `empty_list:skus`, ' +
     '`record_too_large`...) and its raw payload, and it changes no stored row. Fields not listed are ' +
-    'optional. **Absent keeps, null clears:** an optional field a record does not carry leaves the stored ' +
-    'value of an existing row as it was (a new row gets NULL), since an answer without the field says ' +
-    'nothing about it; sent as an explicit null, the field clears the stored value. A present value of the ' +
-    'wrong type (text sent as a number included) still quarantines the record (the optional fields listed are ' +
-    'those whose type is checked here, such as every JSON sub-document kept as jsonb).',
+    'optional: absent or null is stored as NULL (the API may leave out a field it has emptied, so an absent ' +
+    'optional field clears the stored value); a present value of the wrong type (text sent as a number ' +
+    'included) still quarantines the record ' +
+    '(the optional fields listed are those whose type is checked here, such as every JSON sub-document kept as jsonb).',
   '',
   '**Snapshot streams** (every stream below except the orders): a rejected record whose key can still be ' +
     'read keeps its stored rows (children included) counted as seen by the run, values untouched, so the ' +
@@ -139,7 +138,10 @@ const CONTRACTS_INTRO = [
     'A parent the walk could not fan out from (a campaign, campaign product or target collaboration listed ' +
     'without a readable id: its children were never read) makes the owner incomplete the same way ' +
     '(`skippedParents` in the log and the cursor). ' +
-    '**Order streams:** a rejected order is not written at all, so its stored header, lines and totals stay as they were.',
+    '**Order streams:** a rejected order is not written at all, so its stored header, lines and totals stay as ' +
+    'they were, and the create-time day it came from (every day of its window when its create time cannot be ' +
+    'read) is read again at the next runs, whatever its re-scan tier: at each of the next three runs, then daily, ' +
+    'until a read finds the day clean (`retry` in the re-read record of the checkpoint cursor).',
   '',
   '**Size bounds** (every stream):',
   '',

@@ -33,8 +33,6 @@ export interface UpsertStatement {
 const built = new WeakMap<TableShape, UpsertStatement>();
 /** Column of `changed`: no stored row had the key when the page was compared. */
 const NEW_FLAG = '"__is_new"';
-/** Column of `input`: the row's absent columns (src/core/absent-columns.ts), or NULL. */
-const ABSENT = '"__absent"';
 
 export function upsertStatement(shape: TableShape): UpsertStatement {
   const hit = built.get(shape);
@@ -43,34 +41,19 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
   const hash = shape.hasRowHash ? q(HASH_COLUMN) : null;
   const payload = shape.payload.map((c) => q(c.name));
   const shipped = hash ? [...payload, hash] : payload;
-  // Positions of a shipped row: the payload columns, the row_hash (tables that have one), then the
-  // absent-column list, present only on rows that carry one (a missing position reads as NULL).
-  const absentAt = shape.payload.length + (hash ? 1 : 0);
   const extract = [
     ...shape.payload.map((c, i) => `${fromPosition(c.sqlType, i)} as ${q(c.name)}`),
     ...(hash ? [`(r->>${shape.payload.length})::text as ${hash}`] : []),
-    `${fromPosition('text[]', absentAt)} as ${ABSENT}`,
   ];
   const pkJoin = shape.primaryKey.map((k) => `t.${q(k)} = i.${q(k)}`).join(' and ');
   const firstPk = q(shape.primaryKey[0]!);
   const business = shape.business.map((c) => q(c.name));
-  const businessNames = new Set(shape.business.map((c) => c.name));
-  const distinct = (left: string, right: string | ((column: string) => string)) =>
+  const distinct = (left: string, right: string) =>
     business.length === 0
       ? 'false'
       : `(${business.map((b) => `${left}.${b}`).join(', ')}) is distinct from (${business
-          .map((b) => (typeof right === 'string' ? `${right}.${b}` : right(b)))
+          .map((b) => `${right}.${b}`)
           .join(', ')})`;
-  // "Absent keeps": a column the record did not carry takes the stored value of an existing row; a new
-  // row (no stored one) keeps the NULL it was shipped with.
-  const merged = (b: string) =>
-    `case when i.${ABSENT} is not null and t.${firstPk} is not null and ${literal(unquote(b))} = any(i.${ABSENT}) then t.${b} else i.${b} end`;
-  const changedColumns = [
-    ...shape.payload.map((c) =>
-      businessNames.has(c.name) ? `${merged(q(c.name))} as ${q(c.name)}` : `i.${q(c.name)}`,
-    ),
-    ...(hash ? [`i.${hash}`] : []),
-  ];
   // A tombstoned row that shows up again is a real change for analysts (it is back): not "unchanged".
   const revived = shape.snapshot ? ` or not t."is_active"` : '';
   const syncedAt = 'coalesce($3::timestamptz, now())';
@@ -107,8 +90,8 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
     // truncated (a first backfill) hash-joined the batch with a sequential scan of the whole table
     // and kept doing so from the plan cache as the table grew, which made every page cost O(table).
     // `limit 1` (a no-op on a primary key) keeps the subquery from being flattened into that join.
-    `, changed as (select ${changedColumns.join(', ')}, t.${firstPk} is null as ${NEW_FLAG} from input i left join lateral (select * from ${shape.qualified} t where ${pkJoin} limit 1) t on true` +
-      ` where t.${firstPk} is null or ${distinct('t', merged)}${revived})`,
+    `, changed as (select i.*, t.${firstPk} is null as ${NEW_FLAG} from input i left join lateral (select * from ${shape.qualified} t where ${pkJoin} limit 1) t on true` +
+      ` where t.${firstPk} is null or ${distinct('t', 'i')}${revived})`,
     // xmax = 0 tells an insert from an update, but a partitioned table cannot return system columns:
     // there, a row counts as inserted when the probe above found no stored row. (Only a concurrent
     // writer inserting the same key between the probe and the insert could make that count an update
@@ -131,15 +114,6 @@ export function upsertStatement(shape: TableShape): UpsertStatement {
   const statement: UpsertStatement = { text: parts.join(''), params: 3 };
   built.set(shape, statement);
   return statement;
-}
-
-function unquote(quoted: string): string {
-  return quoted.slice(1, -1).replaceAll('""', '"');
-}
-
-/** A column name as an SQL string literal. */
-function literal(name: string): string {
-  return `'${name.replaceAll("'", "''")}'`;
 }
 
 /** SQL that reads column `i` of row `r` (a jsonb array) as `sqlType`; JSON null becomes SQL NULL. */

@@ -14,7 +14,6 @@
  */
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
-import { absentColumnsOf } from '../core/absent-columns.ts';
 import type { Queryable } from './queryable.ts';
 import type { UpsertCounts } from './types.ts';
 import { hashRowJson, refreshHashes, type StoredHash, storedHashes, touchSeen } from './row-hash.ts';
@@ -74,11 +73,7 @@ export async function upsertRows(
       : await runStatement(
           sql,
           statement.text,
-          chunk.map((row) => {
-            const absent = absentJson(shape, row);
-            const json = rowJson(shape, row);
-            return absent === null ? json : `${json.slice(0, -1)},${absent}]`;
-          }),
+          chunk.map((row) => rowJson(shape, row)),
           opts,
         );
     result.inserted += counts.inserted;
@@ -148,13 +143,10 @@ async function upsertHashed(
 ): Promise<StatementCounts> {
   // The row's own JSON is both what is hashed and what is shipped: serialized once. row_hash
   // travels as the last position (upsert-sql.ts reads it after the payload columns).
-  // The absent-column list (upsert-sql.ts, after the hash) is part of what is hashed: a record that
-  // lacked a field and one that sent it as null are different answers (keep vs clear).
   const withHash = (row: Record<string, unknown>) => {
     const json = rowJson(shape, row);
-    const absent = absentJson(shape, row);
-    const hash = hashRowJson(absent === null ? json : `${json}${absent}`);
-    return { row, hash, shipped: `${json.slice(0, -1)},"${hash}"${absent === null ? '' : `,${absent}`}]` };
+    const hash = hashRowJson(json);
+    return { row, hash, shipped: `${json.slice(0, -1)},"${hash}"]` };
   };
   const lookup = !(opts.fullRefresh || onlyNewRows.get(shape));
   const stored = lookup ? await storedHashes(sql, shape, rows) : new Map<number, StoredHash>();
@@ -231,28 +223,6 @@ export function toJson(value: unknown): string {
 /** One row as a JSON array of its values in the table's payload order (what upsert-sql.ts reads). */
 export function rowJson(shape: TableShape, row: Record<string, unknown>): string {
   return toJson(shape.payload.map((c) => row[c.name] ?? null));
-}
-
-/**
- * The row's absent columns (src/core/absent-columns.ts) that are business columns of this table, as a
- * JSON array, or null when there are none (the position is then left out and reads as NULL).
- */
-export function absentJson(shape: TableShape, row: Record<string, unknown>): string | null {
-  const absent = absentColumnsOf(row);
-  if (absent.length === 0) return null;
-  const business = businessNames(shape);
-  const kept = absent.filter((c) => business.has(c));
-  return kept.length === 0 ? null : JSON.stringify(kept);
-}
-
-const businessNamesOf = new WeakMap<TableShape, ReadonlySet<string>>();
-function businessNames(shape: TableShape): ReadonlySet<string> {
-  let names = businessNamesOf.get(shape);
-  if (!names) {
-    names = new Set(shape.business.map((c) => c.name));
-    businessNamesOf.set(shape, names);
-  }
-  return names;
 }
 
 /** A batch of objects as one JSON array document (json_to_recordset input, e.g. quarantine). */

@@ -4,7 +4,6 @@
  * stream's own mapping; a failing record becomes a RejectedRecord and the rest of the page goes on.
  * Never throws.
  */
-import { ABSENT_COLUMNS, type RowWithAbsent } from '../core/absent-columns.ts';
 import { checkContract, MAX_RECORD_BYTES, type RecordContract } from './contract.ts';
 import { RecordRejection } from './errors.ts';
 import { parseId } from './parse-values.ts';
@@ -35,12 +34,6 @@ export interface StreamSpec<T extends string> {
     /** Column -> raw value; null, or any value that is not a valid id, means "key unknown". */
     key(raw: unknown, ctx: NormalizeContext): Record<string, unknown> | null;
   };
-  /**
-   * Columns fed by a top-level field whose name does not tell (the runner's rule: a field `f` feeds the
-   * columns `f` and `f_*`). A record read for an optional field it does not carry marks those columns
-   * "absent" on its rows, and the loader keeps their stored values (src/core/absent-columns.ts).
-   */
-  absentFeeds?: Readonly<Record<string, readonly string[]>>;
   /** Maps one record; throws RecordRejection for bad input. */
   map(raw: unknown, ctx: NormalizeContext, tally: EnumTally): Partial<RowsOf<T>>;
 }
@@ -74,16 +67,10 @@ export function runStream<T extends string>(
     try {
       guardRecord(raw);
       checkContract(spec.contract, raw);
-      const absent = new Set<string>();
-      const view = tracked(raw, absent);
-      const out = spec.map(view, ctx, tally);
+      const out = spec.map(raw, ctx, tally);
       for (const t of spec.tables) {
         const produced = out[t];
-        if (!produced) continue;
-        for (const row of produced) {
-          settleRow(row, view, raw, absent, spec.absentFeeds);
-          rows[t].push(row);
-        }
+        if (produced) for (const row of produced) rows[t].push(row);
       }
       for (const [k, n] of Object.entries(tally)) result.unknownEnums[k] = (result.unknownEnums[k] ?? 0) + n;
     } catch (err) {
@@ -96,54 +83,6 @@ export function runStream<T extends string>(
     }
   }
   return result;
-}
-
-/** A field name as the API spells them (what a read of an absent field looks like; not `toJSON`). */
-const FIELD_NAME = /^[a-z][a-z0-9_]*$/;
-
-/**
- * The record as the mapping sees it: a view that notes each top-level field it is asked for and does
- * not carry (`undefined`, not null: an explicit null is a value, it clears). Nested objects are not
- * tracked: the rule is about the record's own fields.
- */
-function tracked(raw: unknown, absent: Set<string>): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
-  const record = raw as Record<string, unknown>;
-  return new Proxy(record, {
-    get(target, key, receiver) {
-      if (typeof key === 'string' && !Object.hasOwn(target, key) && FIELD_NAME.test(key)) absent.add(key);
-      return Reflect.get(target, key, receiver);
-    },
-  });
-}
-
-/**
- * Puts the row's references to the tracking view back to the record itself (a raw column keeps the
- * plain object, never the view), and marks the columns the absent fields feed: a NULL column named
- * after an absent field (`f`, or `f_*` for the money, range and rate expansions) or listed for it in
- * `feeds`.
- */
-function settleRow(
-  row: Row,
-  view: unknown,
-  raw: unknown,
-  absent: ReadonlySet<string>,
-  feeds: Readonly<Record<string, readonly string[]>> | undefined,
-): void {
-  const columns: string[] = [];
-  for (const column in row) {
-    const value = row[column];
-    if (value === view && view !== raw) row[column] = raw;
-    else if (value === null && absent.size > 0) {
-      for (const field of absent) {
-        if (column === field || column.startsWith(`${field}_`) || feeds?.[field]?.includes(column)) {
-          columns.push(column);
-          break;
-        }
-      }
-    }
-  }
-  if (columns.length > 0) (row as RowWithAbsent)[ABSENT_COLUMNS] = columns;
 }
 
 function rejection(reason: string, detail: string, raw: unknown, recordKey: string | null): RejectedRecord {

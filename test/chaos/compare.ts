@@ -36,6 +36,12 @@ export interface TableVerdict {
    * record leaves its drift there by design. Reported, not counted as differences.
    */
   rawOnlyCells: number;
+  /**
+   * Cells stored as NULL because the record as received lacked their optional field (its raw payload
+   * misses a key the ground truth's has): the API may leave out a field it has emptied, so an absent
+   * optional field clears the stored value by design. Reported, not counted as differences.
+   */
+  absentAsReceived: number;
   moneyColumns: number;
   moneyMismatches: { column: string; expected: string; actual: string }[];
   samples: string[];
@@ -68,6 +74,26 @@ export async function quarantineOf(
 /** The as-received payload columns (the record whole, for audit and replay). */
 export function isRawColumn(column: string): boolean {
   return column === 'raw' || column.startsWith('raw_');
+}
+
+/**
+ * The fields the stored record lacks: top-level keys of a ground-truth raw payload column (`raw`,
+ * `raw_*`) that the stored one does not have.
+ */
+function droppedFields(expected: Record<string, unknown>, actual: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const column of Object.keys(expected)) {
+    if (!isRawColumn(column)) continue;
+    const e = expected[column];
+    const a = actual[column];
+    if (!isPlainObject(e) || !isPlainObject(a)) continue;
+    for (const k of Object.keys(e)) if (!(k in a)) out.push(k);
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function keyOf(row: Record<string, unknown>, pk: string[]): string {
@@ -126,6 +152,7 @@ export async function compareStream(
       extra: 0,
       differentCells: 0,
       rawOnlyCells: 0,
+      absentAsReceived: 0,
       moneyColumns: 0,
       moneyMismatches: [],
       samples: [],
@@ -147,14 +174,19 @@ export async function compareStream(
         }
         continue;
       }
-      accounted.set(key, e);
       v.compared++;
+      const dropped = droppedFields(e, a);
+      const asReceived: Record<string, unknown> = { ...e };
+      accounted.set(key, asReceived);
       for (const column of Object.keys(e)) {
         const ce = JSON.stringify(canonical(e[column]));
         const ca = JSON.stringify(canonical(a[column]));
         if (ce === ca) continue;
         if (isRawColumn(column)) v.rawOnlyCells++;
-        else {
+        else if (a[column] === null && dropped.some((f) => column === f || column.startsWith(`${f}_`))) {
+          v.absentAsReceived++;
+          asReceived[column] = null;
+        } else {
           v.differentCells++;
           sample(`different ${key} ${column}: expected ${ce}, got ${ca}`);
         }

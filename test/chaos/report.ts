@@ -59,7 +59,7 @@ export function renderReport(report: ChaosReport): string {
     );
     for (const c of s.checks) {
       out.push(
-        `  check ${c.when}: ${c.rowsCompared} rows and ${c.moneyColumnsCompared} money sums compared, ${c.quarantinedAbsent} rows absent with their record in quarantine, ${c.rawOnlyCells} raw payload cells carry the drift as received, ${c.differences} differences`,
+        `  check ${c.when}: ${c.rowsCompared} rows and ${c.moneyColumnsCompared} money sums compared, ${c.quarantinedAbsent} rows absent with their record in quarantine, ${c.rawOnlyCells} raw payload cells carry the drift as received, ${c.absentAsReceived} cells NULL as received (optional field absent), ${c.differences} differences`,
       );
       for (const f of c.failures) {
         out.push(`    ${f.stream} ${f.owner}: ${f.differences} differences`);

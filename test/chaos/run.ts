@@ -9,13 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Job } from 'bullmq';
-import {
-  STREAM_KIND,
-  STREAM_READS,
-  STREAM_STRATEGY,
-  STREAMS,
-  type StreamName,
-} from '../../src/core/streams.ts';
+import { STREAM_KIND, STREAM_READS, STREAMS, type StreamName } from '../../src/core/streams.ts';
 import {
   buildEngineDeps,
   createEngineQueue,
@@ -49,6 +43,8 @@ export interface Check {
   quarantinedAbsent: number;
   /** Raw payload cells that differ (the drift as received): information, not differences. */
   rawOnlyCells: number;
+  /** NULL cells whose optional field the received record lacked (absent clears): information. */
+  absentAsReceived: number;
   differences: number;
   /** Streams with differences, with their first samples. */
   failures: { stream: StreamName; owner: string; differences: number; samples: string[] }[];
@@ -289,15 +285,14 @@ async function runScenario(plan: ScenarioPlan, s: ScenarioServices): Promise<Sce
       STREAMS.filter((st) => STREAM_KIND[st] === c.kind).map((stream) => ({ conn: c, stream })),
     );
     await pool.fill();
-    if (plan.preloadSnapshots) {
-      // A snapshot that reads what another stream loaded (the creator's invitations are searched in
-      // the shops its orders name) has its prerequisite loaded first, as a full sync does: otherwise
-      // it stores nothing in the preload and the hostile pass has no good rows of it to damage.
-      const snapshots = all.filter((x) => STREAM_STRATEGY[x.stream] === 'snapshot');
-      const prerequisites = all.filter((x) =>
-        snapshots.some((s) => s.conn === x.conn && STREAM_READS[s.stream] === x.stream),
-      );
-      for (const phase of [prerequisites, snapshots]) {
+    if (plan.preload) {
+      // Every stream is loaded cleanly first, so the hostile pass meets stored good rows everywhere
+      // (order re-scans re-read stored days). The streams another one reads (the creator's orders name
+      // the shops its invitations are searched in) go first, as in a full sync.
+      const read = new Set(Object.values(STREAM_READS));
+      const prerequisites = all.filter((x) => read.has(x.stream));
+      const rest = all.filter((x) => !read.has(x.stream));
+      for (const phase of [prerequisites, rest]) {
         if (phase.length === 0) continue;
         const outcome = await runJobs(queue, deps, phase, 'cli', plan.deadlineMs);
         const bad = Object.keys(outcome).filter((k) => k !== 'succeeded');
@@ -515,6 +510,7 @@ async function check(when: string, deps: OwnedEngineDeps, sandbox: Sandbox, all:
     moneyColumnsCompared: tables.reduce((n, t) => n + t.moneyColumns, 0),
     quarantinedAbsent: tables.reduce((n, t) => n + t.quarantinedAbsent, 0),
     rawOnlyCells: tables.reduce((n, t) => n + t.rawOnlyCells, 0),
+    absentAsReceived: tables.reduce((n, t) => n + t.absentAsReceived, 0),
     differences: verdicts.reduce((n, v) => n + v.differences, 0),
     failures: verdicts
       .filter((v) => v.differences > 0)

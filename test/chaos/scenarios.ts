@@ -55,8 +55,8 @@ export interface ScenarioPlan {
   /** Sandbox fixed latency per request (ms): long enough syncs for the events to land mid-run. */
   latencyMs: number;
   windowDays: number;
-  /** Sync the snapshot streams cleanly first, so the chaos phase runs over stored good rows. */
-  preloadSnapshots: boolean;
+  /** Sync every stream cleanly first, so the chaos phase runs over stored good rows. */
+  preload: boolean;
   /** Also compare right after the chaos phase, before the clean pass (hostile records). */
   checkBeforeCleanPass: boolean;
   /** Give up waiting for the chaos phase's jobs after this long. */
@@ -71,7 +71,7 @@ const base = {
   gapMs: 2_000,
   latencyMs: 10,
   windowDays: 7,
-  preloadSnapshots: false,
+  preload: false,
   checkBeforeCleanPass: false,
   deadlineMs: 8 * 60_000,
 } satisfies Omit<ScenarioPlan, 'name' | 'about'>;
@@ -103,7 +103,7 @@ export function scenarioPlans(short: boolean): ScenarioPlan[] {
       about: 'hostile and drifting records over stored good rows (missing, wrong-type and unknown fields)',
       faults: DRIFT_FAULTS,
       latencyMs: 0,
-      preloadSnapshots: true,
+      preload: true,
       checkBeforeCleanPass: true,
       deadlineMs: short ? 40_000 : 3 * 60_000,
     },

@@ -32,6 +32,7 @@ import {
   DAY_MS,
   DEFAULT_RESCAN_POLICY,
   DISCOVERY_EMPTY_PROBES,
+  dayStartMs,
   daysReadBy,
   halveWindow,
   planDiscoveryProbes,
@@ -40,6 +41,7 @@ import {
   planSteadyRescan,
   rescanLookbackDays,
   type RescanPolicy,
+  splitRange,
   type TimeWindow,
   tierOfDay,
   wholeDaysIn,
@@ -47,11 +49,19 @@ import {
   windowLength,
 } from '../extract/windows.ts';
 import type { Checkpoint } from '../load/types.ts';
-import { isParameterRefusal } from '../tiktok/errors.ts';
+import { isApiError, isParameterRefusal, PermissionError } from '../tiktok/errors.ts';
 import { FINAL_ORDER_STATUSES } from '../transform/index.ts';
 import { NORMALIZERS } from './normalizers.ts';
 import type { StreamOwner } from './owners.ts';
 import { addCommit } from './run-summary.ts';
+import {
+  TRACE_REPROBE_MS,
+  type TraceState,
+  traceCursor,
+  traceDue,
+  traceRescanPolicy,
+  traceStateFromCursor,
+} from './settlement-trace.ts';
 import type { WindowKey } from './store.ts';
 import type { RangeLimit, StreamRun } from './stream-run.ts';
 
@@ -60,7 +70,8 @@ export { isPageTokenFailure } from '../extract/restart.ts';
 /** A window shorter than this is read again whole after a rejected page token, not halved. */
 export const MIN_SPLIT_MS = 60_000;
 
-export type WindowPhase = 'incremental' | 'rescan' | 'backfill';
+/** `settled`: a settle-time window of the trace search (creator orders), see settlement-trace.ts. */
+export type WindowPhase = 'incremental' | 'rescan' | 'backfill' | 'settled';
 
 export interface WindowCursor {
   phase: WindowPhase;
@@ -82,7 +93,8 @@ export function parseCursor(
 ): { phase: WindowPhase; window: TimeWindow; pageToken: string | null } | null {
   if (!cursor || typeof cursor['end'] !== 'string' || typeof cursor['start'] !== 'string') return null;
   const phase = cursor['phase'];
-  if (phase !== 'incremental' && phase !== 'rescan' && phase !== 'backfill') return null;
+  if (phase !== 'incremental' && phase !== 'rescan' && phase !== 'backfill' && phase !== 'settled')
+    return null;
   const pageToken = typeof cursor['pageToken'] === 'string' ? cursor['pageToken'] : null;
   return { phase, window: { start: new Date(cursor['start']), end: new Date(cursor['end']) }, pageToken };
 }
@@ -130,6 +142,11 @@ export interface WalkWindowInput {
    * when there are none): no window is in flight any more.
    */
   extraCursor?: (finished: boolean) => Record<string, unknown> | null;
+  /**
+   * Turns a page's records into the normalizer's records before they are normalized (the trace
+   * search's orders into 202410 orders, with what the warehouse holds of them).
+   */
+  prepare?: (records: unknown[]) => Promise<unknown[]>;
   /** Called after each committed page (progress reporting). */
   onPage?: (info: { rows: number; nextPageToken: string | null; last: boolean }) => void;
 }
@@ -180,7 +197,8 @@ async function walkPart(
       for await (const page of walk) {
         pagesRead += 1;
         policy.reached(page.index);
-        const result = normalize(page.records, { ownerId: owner.ownerId, now: run.clock.now() });
+        const records = input.prepare ? await input.prepare(page.records) : page.records;
+        const result = normalize(records, { ownerId: owner.ownerId, now: run.clock.now() });
         const finishes = page.last && closes;
         const extra = input.extraCursor?.(finishes) ?? null;
         const checkpoint: Checkpoint = page.last
@@ -398,6 +416,46 @@ function entriesOf(value: unknown): [string, unknown][] {
   return value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
 }
 
+/** The owner's cursor fields: the re-read record and the settlement path's state (null when empty). */
+function cursorOf(record: RereadRecord, trace: TraceState): Record<string, unknown> | null {
+  const c = { ...record.toCursor(), ...traceCursor(trace) };
+  return Object.keys(c).length === 0 ? null : c;
+}
+
+/**
+ * What the settle-time walk of one run needs besides the window: the mapping of its records, and the
+ * create-time days of orders it could not complete from the warehouse (re-read by this run's re-scan).
+ */
+function settledWalk(
+  run: StreamRun,
+  source: WindowedSource,
+  owner: StreamOwner,
+  onIncomplete: (day: number) => void,
+): { source: WindowedSource; prepare: (records: unknown[]) => Promise<unknown[]> } | null {
+  const settlements = source.settlements;
+  if (!settlements || source.headerTable !== 'creatorOrders' || source.ownerColumn !== 'creator_id')
+    return null;
+  return {
+    source: { ...source, fetchPage: settlements.fetchPage },
+    async prepare(records) {
+      const ids = records.map((r) => settlements.map(r, undefined).orderId).filter((id) => id !== null);
+      const stored = await run.store.storedOrderRaws({
+        table: 'creatorOrders',
+        ownerColumn: 'creator_id',
+        ownerId: owner.ownerId,
+        orderIds: [...new Set(ids)],
+      });
+      return records.map((r) => {
+        const mapped = settlements.map(r, undefined);
+        const full = settlements.map(r, mapped.orderId === null ? undefined : stored.get(mapped.orderId));
+        const create = (full.record as { create_time?: unknown } | null)?.create_time;
+        if (!full.complete && typeof create === 'number') onIncomplete(dayStartMs(create * 1000));
+        return full.record;
+      });
+    },
+  };
+}
+
 export async function syncWindowedOwner(
   run: StreamRun,
   source: WindowedSource,
@@ -411,14 +469,26 @@ export async function syncWindowedOwner(
   const now = run.clock.now();
   const rescan: RescanPolicy = policy.rescan ?? DEFAULT_RESCAN_POLICY;
   let record = RereadRecord.fromCursor(state.cursor);
+  let trace = traceStateFromCursor(state.cursor);
   record.prune(now.getTime() - (Math.max(policy.maturityDays, rescan.deepDays) + 1) * DAY_MS);
-  if (resumed && resumed.phase !== 'backfill') {
+  // Days holding a settled order the warehouse did not hold whole: re-read by this run's re-scan.
+  const incompleteDays = new Set<number>();
+  const settled = settledWalk(run, source, owner, (day) => {
+    incompleteDays.add(day);
+    // Never-read days come first in the deep re-scan: should this run stop before its re-scan, a
+    // later one still reads the day.
+    record.days.delete(day);
+  });
+  if (resumed && resumed.phase !== 'backfill' && (resumed.phase !== 'settled' || settled)) {
     run.log.info(
       { event: 'window_resume', window: windowLabel(resumed.window), owner: scope },
       'resuming an interrupted window',
     );
+    const isSettled = resumed.phase === 'settled' && settled;
+    const done = isSettled ? { ...trace, settledTo: resumed.window.end.getTime() } : trace;
     await walkWindow(run, {
-      source,
+      source: isSettled ? settled.source : source,
+      ...(isSettled ? { prepare: settled.prepare } : {}),
       owner,
       scope,
       phase: resumed.phase,
@@ -428,8 +498,9 @@ export async function syncWindowedOwner(
       advancesWatermark: resumed.phase === 'incremental',
       // The resumed window's days are not stamped: a re-scan window resumed half-way read its first
       // pages in an earlier run, and the re-scan below decides afresh whether they are due.
-      extraCursor: () => record.toCursor(),
+      extraCursor: (finished) => cursorOf(record, finished ? done : trace),
     });
+    trace = done;
     if (resumed.phase === 'incremental' && (watermark === null || resumed.window.end > watermark))
       watermark = resumed.window.end;
   }
@@ -440,6 +511,9 @@ export async function syncWindowedOwner(
       : null;
   const keepFrom = now.getTime() - Math.max(policy.maturityDays, rescan.deepDays) * DAY_MS;
   const incremental = planIncrementalWindows(watermark, now, policy, discovered);
+  // A first sync reads every order as it is now: the settlements up to the planning horizon are in it.
+  if (previousWatermark === null && settled && trace.settledTo === null)
+    trace = { ...trace, settledTo: planningHorizon(now, policy).getTime() };
   for (const window of incremental) {
     // Whole days of this run's incremental range read so far (a first sync) need no re-read now;
     // windows are not aligned to days, so a day is whole once the window that ends it has committed.
@@ -454,27 +528,62 @@ export async function syncWindowedOwner(
       startToken: null,
       watermark,
       advancesWatermark: true,
-      extraCursor: (finished) => (finished ? record.stamped(whole, [], now.getTime()) : record).toCursor(),
+      extraCursor: (finished) =>
+        cursorOf(finished ? record.stamped(whole, [], now.getTime()) : record, trace),
     });
     record = record.stamped(whole, [], now.getTime());
     watermark = window.end;
   }
   // A first sync has just read everything: nothing older to re-scan.
   if (previousWatermark === null) return;
+  let usingTrace = false;
+  if (settled && traceDue(trace, now)) {
+    try {
+      trace = await readSettlements(run, owner, settled, {
+        scope,
+        watermark,
+        trace,
+        now,
+        record: () => record,
+      });
+      usingTrace = true;
+    } catch (err) {
+      if (!isApiError(err, PermissionError)) throw err;
+      trace = { ...trace, refusedAt: now.getTime() };
+      run.log.warn(
+        { event: 'trace_refused', owner: scope, code: err.code, reprobeAfterMs: TRACE_REPROBE_MS },
+        'the trace order search is not granted to this app: settlements come from the create-time re-scans',
+      );
+      // Remembered at once (the re-scan below may plan no window to carry it).
+      await run.store.commitPage({
+        runId: run.runId,
+        connectionId: run.connectionId,
+        stream: run.stream,
+        scope,
+        rows: {},
+        rejected: [],
+        checkpoint: { watermark, cursor: cursorOf(record, trace) },
+        snapshot: false,
+      });
+    }
+  }
+  const rescanPolicy = usingTrace ? traceRescanPolicy(rescan) : rescan;
   const before = new Date(previousWatermark.getTime() - policy.overlapMs);
-  const openDays = await run.store.openOrderDays({
+  const stored = await run.store.openOrderDays({
     table: source.headerTable,
     ownerColumn: source.ownerColumn,
     ownerId: owner.ownerId,
     finalStatuses: FINAL_ORDER_STATUSES[source.finalStatuses],
     // Past the horizon too: a day that crossed it since its last read gets a closing read.
-    from: new Date(now.getTime() - rescanLookbackDays(rescan, policy.maturityDays) * DAY_MS),
+    from: new Date(now.getTime() - rescanLookbackDays(rescanPolicy, policy.maturityDays) * DAY_MS),
     before,
   });
-  const oldestOpen = openDays.reduce<number | null>(
+  const oldestOpen = stored.reduce<number | null>(
     (min, d) => (min === null || d.getTime() < min ? d.getTime() : min),
     null,
   );
+  // Days a settlement could not complete are due like open days that were never read.
+  const openDays = [...stored, ...[...incompleteDays].map((d) => new Date(d))];
   record = new RereadRecord(record.days, record.last, oldestOpen);
   const plan = planSteadyRescan({
     openDays,
@@ -483,17 +592,20 @@ export async function syncWindowedOwner(
     before,
     maturityDays: policy.maturityDays,
     windowDays: policy.windowDays,
-    policy: rescan,
+    policy: rescanPolicy,
   });
   run.log.info(
     {
       event: 'rescan_planned',
       owner: scope,
       windows: plan.windows.length,
-      dueDays: Object.fromEntries(rescan.tiers.map((t, i) => [tierLabel(t.maxAgeDays), plan.dueByTier[i]])),
+      dueDays: Object.fromEntries(
+        rescanPolicy.tiers.map((t, i) => [tierLabel(t.maxAgeDays), plan.dueByTier[i]]),
+      ),
       deepDays: plan.deepDays,
       closingDays: plan.closingDays,
       openDays: openDays.length,
+      settlements: settled ? (usingTrace ? 'trace' : 'rescan') : 'rescan',
     },
     'settlement re-scan planned',
   );
@@ -503,9 +615,9 @@ export async function syncWindowedOwner(
       ...new Set(
         days.map((d) => {
           const open = openDays.some((o) => o.getTime() === d);
-          const tier = tierOfDay(d, now, rescan, policy.maturityDays);
+          const tier = tierOfDay(d, now, rescanPolicy, policy.maturityDays);
           // An open day that just crossed the horizon has its closing read as part of the last tier.
-          const t = tier === null ? (open ? rescan.tiers.at(-1) : undefined) : rescan.tiers[tier];
+          const t = tier === null ? (open ? rescanPolicy.tiers.at(-1) : undefined) : rescanPolicy.tiers[tier];
           // A settled day, or one past the horizon read before, is read by the deep re-scan only.
           return t && open ? tierLabel(t.maxAgeDays) : DEEP_LABEL;
         }),
@@ -520,8 +632,57 @@ export async function syncWindowedOwner(
       startToken: null,
       watermark,
       advancesWatermark: false,
-      extraCursor: (finished) => (finished ? record.stamped(days, labels, now.getTime()) : record).toCursor(),
+      extraCursor: (finished) =>
+        cursorOf(finished ? record.stamped(days, labels, now.getTime()) : record, trace),
     });
     record = record.stamped(days, labels, now.getTime());
   }
+}
+
+/**
+ * The settlements since the last run: settle-time windows [settledTo − overlap, now − safety lag)
+ * of the trace search, upserted as complete orders. `settledTo` advances with the last page of each
+ * window, in its transaction. An owner that never read them (the path is new to it) starts at the
+ * re-scan's lookback: what settled before is in the warehouse from the re-scans that ran until now.
+ * Throws the API's PermissionError when the app is not granted the search.
+ */
+async function readSettlements(
+  run: StreamRun,
+  owner: StreamOwner,
+  settled: NonNullable<ReturnType<typeof settledWalk>>,
+  input: {
+    scope: string;
+    watermark: Date | null;
+    trace: TraceState;
+    now: Date;
+    record: () => RereadRecord;
+  },
+): Promise<TraceState> {
+  const policy = run.config.windows;
+  const rescan = policy.rescan ?? DEFAULT_RESCAN_POLICY;
+  const from =
+    input.trace.settledTo === null
+      ? input.now.getTime() - rescanLookbackDays(rescan, policy.maturityDays) * DAY_MS
+      : input.trace.settledTo - policy.overlapMs;
+  let trace: TraceState = { settledTo: input.trace.settledTo, refusedAt: input.trace.refusedAt };
+  const windows = splitRange(new Date(from), planningHorizon(input.now, policy), policy.windowDays);
+  for (const window of windows) {
+    const current = trace;
+    const done: TraceState = { settledTo: window.end.getTime(), refusedAt: null };
+    await walkWindow(run, {
+      source: settled.source,
+      prepare: settled.prepare,
+      owner,
+      scope: input.scope,
+      phase: 'settled',
+      window,
+      startToken: null,
+      watermark: input.watermark,
+      advancesWatermark: false,
+      extraCursor: (finished) => cursorOf(input.record(), finished ? done : current),
+    });
+    trace = done;
+  }
+  if (windows.length === 0) trace = { ...trace, refusedAt: null };
+  return trace;
 }

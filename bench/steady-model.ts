@@ -61,6 +61,8 @@ export interface ShopOrders {
   final: Float64Array;
   /** 1 for an order that is frozen between settle and final (a status change at each). */
   frozen: Uint8Array;
+  /** 1 for a cancelled order: REFUNDED at `settle`, a change no settle-time search shows. */
+  cancelled: Uint8Array;
 }
 
 export function buildShop(shopIndex: number, opts: SteadyOptions): ShopOrders {
@@ -75,6 +77,7 @@ export function buildShop(shopIndex: number, opts: SteadyOptions): ShopOrders {
     settle: new Float64Array(n),
     final: new Float64Array(n),
     frozen: new Uint8Array(n),
+    cancelled: new Uint8Array(n),
   };
   for (let i = 0; i < n; i++) {
     const createS = timeline.createTime(i);
@@ -84,6 +87,7 @@ export function buildShop(shopIndex: number, opts: SteadyOptions): ShopOrders {
     shop.settle[i] = fate.settleAtS * 1000;
     shop.final[i] = fate.finalAtS * 1000;
     shop.frozen[i] = fate.outcome.startsWith('frozen') ? 1 : 0;
+    shop.cancelled[i] = fate.outcome === 'cancelled' ? 1 : 0;
   }
   return shop;
 }
@@ -158,6 +162,14 @@ export function simulatePolicy(
   policy: RescanPolicy,
   opts: SteadyOptions,
   quiesceMs: number,
+  /**
+   * Creator orders with the trace search: every run also reads the settlements (SETTLE_TIME) of
+   * [last settle read - overlap, now - safety lag), and `policy` is then the re-scan policy that
+   * remains (traceRescanPolicy). A settlement (a completed order's, a frozen order's resolution) is
+   * seen by the first run that reads its settle time; a cancellation, a freeze and a delivery only
+   * by a re-read of the order's day.
+   */
+  trace = false,
 ): PolicyResult {
   const { t0, runEveryMs, pageSize } = opts;
   const tEnd = t0 + opts.days * DAY_MS;
@@ -165,11 +177,27 @@ export function simulatePolicy(
   // Per day: the orders' index range, the last time one of them becomes final, when it closed.
   const dayLo = (d: number) => lowerBound(shop.create, d);
   const maxFinal = new Map<number, number>();
+  // With the trace search: per day, the last change only a re-read shows (a cancellation), and the
+  // last settlement (which the trace search shows).
+  const maxReread = new Map<number, number>();
+  const maxSettle = new Map<number, number>();
+  const settleTimes: number[] = [];
   for (let i = 0; i < shop.create.length; i++) {
     const d = dayStartMs(shop.create[i] as number);
     const f = shop.final[i] as number;
     if ((maxFinal.get(d) ?? 0) < f) maxFinal.set(d, f);
+    const byReread = shop.cancelled[i] === 1;
+    const m = byReread ? maxReread : maxSettle;
+    if ((m.get(d) ?? 0) < f) m.set(d, f);
+    if (!byReread) settleTimes.push(f);
   }
+  const settles = Float64Array.from(settleTimes).sort();
+  /** When each order was last read by the trace search (its settlement seen), or -inf. */
+  const traceRead = new Float64Array(shop.create.length).fill(Number.NEGATIVE_INFINITY);
+  const bySettle = Array.from(shop.create.keys())
+    .filter((i) => shop.cancelled[i] !== 1)
+    .sort((a, b) => (shop.final[a] as number) - (shop.final[b] as number));
+  let settledTo = t0 - opts.safetyLagMs;
   const closed = new Set<number>();
   const reads = new Map<number, number[]>();
   const record = new Map<number, number>();
@@ -209,6 +237,18 @@ export function simulatePolicy(
     }
     const before = from;
     watermark = horizon;
+    // 1b. the settlements since the last run, by settle time.
+    if (trace) {
+      const sFrom = settledTo - opts.overlapMs;
+      const n = Math.max(0, lowerBound(settles, Math.min(horizon, seenAt)) - lowerBound(settles, sFrom));
+      if (fig) {
+        fig.apiCalls += Math.max(1, Math.ceil(n / pageSize));
+        fig.ordersReread += n;
+      }
+      const to = lowerBound(settles, Math.min(horizon, seenAt));
+      for (let k = lowerBound(settles, sFrom); k < to; k++) traceRead[bySettle[k] as number] = t;
+      settledTo = Math.min(horizon, Math.max(settledTo, seenAt));
+    }
     // 2. the re-scan, planned by the engine's planner from the warehouse's open days.
     const openDays: Date[] = [];
     const oldest = dayStartMs(t - opts.maturityDays * DAY_MS);
@@ -238,6 +278,16 @@ export function simulatePolicy(
           closed.add(d);
       }
     }
+    // With the trace search a day closes without a re-read once its settlements have been read and
+    // its last re-read came after its last cancellation.
+    if (trace) {
+      for (const d of openDays) {
+        const day = d.getTime();
+        const last = reads.get(day)?.at(-1) ?? t0;
+        if ((maxReread.get(day) ?? 0) <= Math.min(last, seenAt) && (maxSettle.get(day) ?? 0) < settledTo)
+          closed.add(day);
+      }
+    }
     for (const d of record.keys()) if (d < dayStartMs(t - (keepDays + 1) * DAY_MS)) record.delete(d);
   }
 
@@ -253,9 +303,17 @@ export function simulatePolicy(
     const dayReads = reads.get(dayStartMs(create)) ?? [];
     const events = [shop.delivery[i] as number, shop.settle[i] as number];
     if (shop.frozen[i]) events.push(shop.final[i] as number);
+    // The trace search sees the settlement (the final change of a completed or frozen order).
+    const settleSeen =
+      trace && shop.cancelled[i] !== 1
+        ? t0 + Math.ceil(((shop.final[i] as number) + opts.safetyLagMs + 1 - t0) / runEveryMs) * runEveryMs
+        : Number.POSITIVE_INFINITY;
     for (const e of events) {
       if (!(e > t0 && e <= tEnd) || e < (firstRead[i] as number)) continue;
-      const seen = firstAtOrAfter(dayReads, e);
+      const byRead = firstAtOrAfter(dayReads, e);
+      const byTrace = e === shop.final[i] && settleSeen <= tEnd + quiesceMs ? settleSeen : undefined;
+      const seen =
+        byRead === undefined ? byTrace : byTrace === undefined ? byRead : Math.min(byRead, byTrace);
       if (seen === undefined) {
         unseen += 1;
         continue;
@@ -268,7 +326,11 @@ export function simulatePolicy(
       if (fig) fig.ordersChanged += 1;
     }
     // Ground truth at the end of the measured period vs the last read (reads after it see tEnd).
-    const lastRead = Math.max(firstRead[i] as number, dayReads.at(-1) ?? Number.NEGATIVE_INFINITY);
+    const lastRead = Math.max(
+      firstRead[i] as number,
+      dayReads.at(-1) ?? Number.NEGATIVE_INFINITY,
+      traceRead[i] as number,
+    );
     if (lastRead === Number.POSITIVE_INFINITY) continue; // created after the last run: not loaded yet
     if (stateAt(shop, i, Math.min(lastRead, tEnd)) !== stateAt(shop, i, tEnd)) mismatches += 1;
   }

@@ -9,6 +9,11 @@
  * API does not document settlement timing: these are the sandbox's assumptions, read from its code.
  *
  * Knobs: STEADY_SHOPS (2), STEADY_ORDERS_PER_DAY (10000), STEADY_DAYS (30).
+ *
+ * Creators (keys creator_*): one creator with STEADY_CREATOR_ORDERS_PER_DAY (2000) orders a day, the
+ * same days and runs, under the re-scans by age (the fallback when the app is refused the trace
+ * search) and under the trace path (settlements by SETTLE_TIME at every run, re-scans cut to
+ * traceRescanPolicy), both over the same orders; both must end equal to the ground truth.
  * Database time: unchanged re-read orders × rows per order (header + lines) ÷ the loader's measured
  * unchanged-rows rate (bench/results/loader.json, else 11,000 rows/s).
  */
@@ -16,6 +21,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_RESCAN_POLICY, type RescanPolicy } from '../src/extract/windows.ts';
+import { traceRescanPolicy } from '../src/jobs/settlement-trace.ts';
 import { AVG_LINES_PER_ORDER } from '../src/sandbox/data/settlement.ts';
 import {
   AGE_BUCKETS,
@@ -132,7 +138,43 @@ export async function runSteadyBench(
         [`lag_p95_${b.name}_s`, quantile(byTier[b.name] ?? new Float64Array(), 0.95)],
       ]),
     ),
+    ...creatorFigures(opts, quiesceMs, rowsPerOrder),
     model_seconds: (Date.now() - started) / 1000,
   };
   return figures;
+}
+
+/** The creator variant: the trace path against the re-scans by age, one creator. */
+function creatorFigures(
+  base: SteadyOptions,
+  quiesceMs: number,
+  rowsPerOrder: number,
+): Record<string, number | boolean> {
+  const opts = { ...base, ordersPerDay: envInt('STEADY_CREATOR_ORDERS_PER_DAY', 2000) };
+  const creator = buildShop(1000, opts);
+  // The trace path's daily tier needs a day of quiet time to reach the ground truth.
+  const quiet = Math.max(quiesceMs, 86_400_000 + opts.runEveryMs);
+  const rescan = simulatePolicy(creator, DEFAULT_RESCAN_POLICY, opts, quiet);
+  const trace = simulatePolicy(creator, traceRescanPolicy(DEFAULT_RESCAN_POLICY), opts, quiet, true);
+  const per = (r: PolicyResult, key: 'apiCalls' | 'ordersReread' | 'ordersNew') =>
+    r.perDay.reduce((n, f) => n + f[key], 0) / opts.days;
+  const read = (r: PolicyResult) => per(r, 'ordersReread') + per(r, 'ordersNew');
+  const lags = (r: PolicyResult, names: string[]) => lagsOf([r], names);
+  return {
+    creator_orders_per_day: opts.ordersPerDay,
+    creator_rescan_api_calls_per_day: per(rescan, 'apiCalls'),
+    creator_trace_api_calls_per_day: per(trace, 'apiCalls'),
+    creator_api_calls_ratio: per(trace, 'apiCalls') / per(rescan, 'apiCalls'),
+    creator_rescan_orders_read_per_day: read(rescan),
+    creator_trace_orders_read_per_day: read(trace),
+    creator_rescan_rows_read_per_day: read(rescan) * rowsPerOrder,
+    creator_trace_rows_read_per_day: read(trace) * rowsPerOrder,
+    creator_orders_read_ratio: read(trace) / read(rescan),
+    creator_rescan_equals_ground_truth: rescan.mismatches === 0 && rescan.unseen === 0,
+    creator_trace_equals_ground_truth: trace.mismatches === 0 && trace.unseen === 0,
+    creator_rescan_lag_p95_young_s: quantile(lags(rescan, ['lt2d', '2to7d']), 0.95),
+    creator_trace_lag_p95_young_s: quantile(lags(trace, ['lt2d', '2to7d']), 0.95),
+    creator_rescan_lag_p95_old_s: quantile(lags(rescan, ['7to14d', '14to90d']), 0.95),
+    creator_trace_lag_p95_old_s: quantile(lags(trace, ['7to14d', '14to90d']), 0.95),
+  };
 }

@@ -43,6 +43,11 @@ export interface WindowedSource {
   ownerColumn: 'shop_id' | 'creator_id' | 'partner_id';
   /** Which FINAL_ORDER_STATUSES list applies (src/transform). */
   finalStatuses: 'seller' | 'creator';
+  /**
+   * Settlements by settle time (creator orders): read at every run instead of re-reading create-time
+   * days for them, when the app is granted the search.
+   */
+  settlements?: SettlementSource;
   /** One page of the window; pageSize defaults to the documented maximum (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#creator-orders). */
   fetchPage(
     ctx: ExtractContext,
@@ -50,6 +55,21 @@ export interface WindowedSource {
     pageToken: string | undefined,
     pageSize?: number,
   ): Promise<Page>;
+}
+
+/**
+ * A search of the settlements of a time range (creator trace orders by SETTLE_TIME): its records are
+ * complete orders of the windowed stream once `map`ped with the stored order (see
+ * creator-trace-orders.ts).
+ */
+export interface SettlementSource {
+  fetchPage(
+    ctx: ExtractContext,
+    window: TimeWindow,
+    pageToken: string | undefined,
+    pageSize?: number,
+  ): Promise<Page>;
+  map(record: unknown, stored: unknown): { record: unknown; orderId: string | null; complete: boolean };
 }
 
 /** One unit of a snapshot walk: records for one normalizer call, with the scope it needs. */

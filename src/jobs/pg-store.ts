@@ -102,6 +102,18 @@ export function createPgStore(db: Db, box: SecretBox): EngineStore {
       );
       return rows.map((r) => r.day);
     },
+    async storedOrderRaws(input) {
+      const out = new Map<string, unknown>();
+      if (input.orderIds.length === 0) return out;
+      const config = getTableConfig(tableByName(input.table));
+      const qualified = `${quoteIdent(config.schema ?? 'public')}.${quoteIdent(config.name)}`;
+      const rows = await sql.unsafe<{ order_id: string; raw: unknown }[]>(
+        `select order_id, raw from ${qualified} where ${quoteIdent(input.ownerColumn)} = $1 and order_id = any($2::text[])`,
+        [input.ownerId, input.orderIds as string[]],
+      );
+      for (const r of rows) out.set(r.order_id, r.raw);
+      return out;
+    },
     async savedSearches(connectionId) {
       const rows = await sql<{ search_id: string; name: string; criteria: Record<string, unknown> }[]>`
         select search_id, name, criteria from etl.saved_searches where connection_id = ${connectionId} order by search_id`;

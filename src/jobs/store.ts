@@ -119,6 +119,17 @@ export interface EngineStore {
     before: Date;
   }): Promise<Date[]>;
 
+  /**
+   * The stored raw record of each of `orderIds` of one owner that the warehouse holds (by order id):
+   * what a settlement read from the trace search lacks is taken from it.
+   */
+  storedOrderRaws(input: {
+    table: 'creatorOrders';
+    ownerColumn: 'creator_id';
+    ownerId: string;
+    orderIds: readonly string[];
+  }): Promise<Map<string, unknown>>;
+
   savedSearches(connectionId: number): Promise<SavedSearch[]>;
   /**
    * The shops a creator sells for, by id: the shop names its order lines carry, resolved through the

@@ -30,9 +30,9 @@ import type { ExtractContext, WindowedSource } from '../extract/types.ts';
 import {
   capWindow,
   DAY_MS,
-  dayStartMs,
   DEFAULT_RESCAN_POLICY,
   DISCOVERY_EMPTY_PROBES,
+  dayStartMs,
   daysReadBy,
   halveWindow,
   planDiscoveryProbes,
@@ -41,6 +41,7 @@ import {
   planSteadyRescan,
   rescanLookbackDays,
   type RescanPolicy,
+  splitRange,
   type TimeWindow,
   tierOfDay,
   wholeDaysIn,
@@ -48,13 +49,21 @@ import {
   windowLength,
 } from '../extract/windows.ts';
 import type { Checkpoint } from '../load/types.ts';
-import { isParameterRefusal } from '../tiktok/errors.ts';
+import { isApiError, isParameterRefusal, PermissionError } from '../tiktok/errors.ts';
 import { FINAL_ORDER_STATUSES } from '../transform/index.ts';
 import { parseEpoch } from '../transform/parse-values.ts';
 import { fieldOf } from '../transform/row-columns.ts';
 import { NORMALIZERS } from './normalizers.ts';
 import type { StreamOwner } from './owners.ts';
 import { addCommit } from './run-summary.ts';
+import {
+  TRACE_REPROBE_MS,
+  type TraceState,
+  traceCursor,
+  traceDue,
+  traceRescanPolicy,
+  traceStateFromCursor,
+} from './settlement-trace.ts';
 import type { WindowKey } from './store.ts';
 import type { RangeLimit, StreamRun } from './stream-run.ts';
 
@@ -63,7 +72,8 @@ export { isPageTokenFailure } from '../extract/restart.ts';
 /** A window shorter than this is read again whole after a rejected page token, not halved. */
 export const MIN_SPLIT_MS = 60_000;
 
-export type WindowPhase = 'incremental' | 'rescan' | 'backfill';
+/** `settled`: a settle-time window of the trace search (creator orders), see settlement-trace.ts. */
+export type WindowPhase = 'incremental' | 'rescan' | 'backfill' | 'settled';
 
 export interface WindowCursor {
   phase: WindowPhase;
@@ -85,7 +95,8 @@ export function parseCursor(
 ): { phase: WindowPhase; window: TimeWindow; pageToken: string | null } | null {
   if (!cursor || typeof cursor['end'] !== 'string' || typeof cursor['start'] !== 'string') return null;
   const phase = cursor['phase'];
-  if (phase !== 'incremental' && phase !== 'rescan' && phase !== 'backfill') return null;
+  if (phase !== 'incremental' && phase !== 'rescan' && phase !== 'backfill' && phase !== 'settled')
+    return null;
   const pageToken = typeof cursor['pageToken'] === 'string' ? cursor['pageToken'] : null;
   return { phase, window: { start: new Date(cursor['start']), end: new Date(cursor['end']) }, pageToken };
 }
@@ -133,6 +144,11 @@ export interface WalkWindowInput {
    * when there are none): no window is in flight any more.
    */
   extraCursor?: (finished: boolean) => Record<string, unknown> | null;
+  /**
+   * Turns a page's records into the normalizer's records before they are normalized (the trace
+   * search's orders into 202410 orders, with what the warehouse holds of them).
+   */
+  prepare?: (records: unknown[]) => Promise<unknown[]>;
   /** Called after each committed page (progress reporting). */
   onPage?: (info: { rows: number; nextPageToken: string | null; last: boolean }) => void;
   /**
@@ -189,8 +205,11 @@ async function walkPart(
       for await (const page of walk) {
         pagesRead += 1;
         policy.reached(page.index);
-        const result = normalize(page.records, { ownerId: owner.ownerId, now: run.clock.now() });
-        if (result.rejected.length > 0) input.onRejected?.(rejectedDays(result.rejected, window));
+        const records = input.prepare ? await input.prepare(page.records) : page.records;
+        const result = normalize(records, { ownerId: owner.ownerId, now: run.clock.now() });
+        if (result.rejected.length > 0)
+          // A settle-time window says nothing of create days: only the records' own times do.
+          input.onRejected?.(rejectedDays(result.rejected, input.phase === 'settled' ? null : window));
         const finishes = page.last && closes;
         const extra = input.extraCursor?.(finishes) ?? null;
         const checkpoint: Checkpoint = page.last
@@ -271,7 +290,7 @@ async function walkPart(
  * The create-time days of quarantined orders: each one's own day when its create_time can be read,
  * else every day of the window it came from (a record without a readable time may be any of them).
  */
-export function rejectedDays(rejected: readonly { raw: unknown }[], window: TimeWindow): number[] {
+export function rejectedDays(rejected: readonly { raw: unknown }[], window: TimeWindow | null): number[] {
   const days = new Set<number>();
   for (const r of rejected) {
     let at: Date | null = null;
@@ -280,7 +299,9 @@ export function rejectedDays(rejected: readonly { raw: unknown }[], window: Time
     } catch {
       at = null;
     }
-    if (at !== null && at >= window.start && at < window.end) days.add(dayStartMs(at.getTime()));
+    if (window === null) {
+      if (at !== null) days.add(dayStartMs(at.getTime()));
+    } else if (at !== null && at >= window.start && at < window.end) days.add(dayStartMs(at.getTime()));
     else for (const d of daysReadBy(window)) days.add(d);
   }
   return [...days].sort((a, b) => a - b);
@@ -485,6 +506,46 @@ function entriesOf(value: unknown): [string, unknown][] {
   return value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
 }
 
+/** The owner's cursor fields: the re-read record and the settlement path's state (null when empty). */
+function cursorOf(record: RereadRecord, trace: TraceState): Record<string, unknown> | null {
+  const c = { ...record.toCursor(), ...traceCursor(trace) };
+  return Object.keys(c).length === 0 ? null : c;
+}
+
+/**
+ * What the settle-time walk of one run needs besides the window: the mapping of its records, and the
+ * create-time days of orders it could not complete from the warehouse (re-read by this run's re-scan).
+ */
+function settledWalk(
+  run: StreamRun,
+  source: WindowedSource,
+  owner: StreamOwner,
+  onIncomplete: (day: number) => void,
+): { source: WindowedSource; prepare: (records: unknown[]) => Promise<unknown[]> } | null {
+  const settlements = source.settlements;
+  if (!settlements || source.headerTable !== 'creatorOrders' || source.ownerColumn !== 'creator_id')
+    return null;
+  return {
+    source: { ...source, fetchPage: settlements.fetchPage },
+    async prepare(records) {
+      const ids = records.map((r) => settlements.map(r, undefined).orderId).filter((id) => id !== null);
+      const stored = await run.store.storedOrderRaws({
+        table: 'creatorOrders',
+        ownerColumn: 'creator_id',
+        ownerId: owner.ownerId,
+        orderIds: [...new Set(ids)],
+      });
+      return records.map((r) => {
+        const mapped = settlements.map(r, undefined);
+        const full = settlements.map(r, mapped.orderId === null ? undefined : stored.get(mapped.orderId));
+        const create = (full.record as { create_time?: unknown } | null)?.create_time;
+        if (!full.complete && typeof create === 'number') onIncomplete(dayStartMs(create * 1000));
+        return full.record;
+      });
+    },
+  };
+}
+
 export async function syncWindowedOwner(
   run: StreamRun,
   source: WindowedSource,
@@ -498,17 +559,29 @@ export async function syncWindowedOwner(
   const now = run.clock.now();
   const rescan: RescanPolicy = policy.rescan ?? DEFAULT_RESCAN_POLICY;
   let record = RereadRecord.fromCursor(state.cursor);
+  let trace = traceStateFromCursor(state.cursor);
   record.prune(now.getTime() - (Math.max(policy.maturityDays, rescan.deepDays) + 1) * DAY_MS);
   // Days where this run quarantined a record: they stay (or become) retry days.
   const failing = new Set<number>();
   const onRejected = (days: readonly number[]) => record.markRetry(days, now.getTime(), failing);
-  if (resumed && resumed.phase !== 'backfill') {
+  // Days holding a settled order the warehouse did not hold whole: re-read by this run's re-scan.
+  const incompleteDays = new Set<number>();
+  const settled = settledWalk(run, source, owner, (day) => {
+    incompleteDays.add(day);
+    // Never-read days come first in the deep re-scan: should this run stop before its re-scan, a
+    // later one still reads the day.
+    record.days.delete(day);
+  });
+  if (resumed && resumed.phase !== 'backfill' && (resumed.phase !== 'settled' || settled)) {
     run.log.info(
       { event: 'window_resume', window: windowLabel(resumed.window), owner: scope },
       'resuming an interrupted window',
     );
+    const isSettled = resumed.phase === 'settled' && settled;
+    const done = isSettled ? { ...trace, settledTo: resumed.window.end.getTime() } : trace;
     await walkWindow(run, {
-      source,
+      source: isSettled ? settled.source : source,
+      ...(isSettled ? { prepare: settled.prepare } : {}),
       owner,
       scope,
       phase: resumed.phase,
@@ -518,9 +591,10 @@ export async function syncWindowedOwner(
       advancesWatermark: resumed.phase === 'incremental',
       // The resumed window's days are not stamped: a re-scan window resumed half-way read its first
       // pages in an earlier run, and the re-scan below decides afresh whether they are due.
-      extraCursor: () => record.toCursor(),
+      extraCursor: (finished) => cursorOf(record, finished ? done : trace),
       onRejected,
     });
+    trace = done;
     if (resumed.phase === 'incremental' && (watermark === null || resumed.window.end > watermark))
       watermark = resumed.window.end;
   }
@@ -531,6 +605,9 @@ export async function syncWindowedOwner(
       : null;
   const keepFrom = now.getTime() - Math.max(policy.maturityDays, rescan.deepDays) * DAY_MS;
   const incremental = planIncrementalWindows(watermark, now, policy, discovered);
+  // A first sync reads every order as it is now: the settlements up to the planning horizon are in it.
+  if (previousWatermark === null && settled && trace.settledTo === null)
+    trace = { ...trace, settledTo: planningHorizon(now, policy).getTime() };
   for (const window of incremental) {
     // Whole days of this run's incremental range read so far (a first sync) need no re-read now;
     // windows are not aligned to days, so a day is whole once the window that ends it has committed.
@@ -546,7 +623,7 @@ export async function syncWindowedOwner(
       watermark,
       advancesWatermark: true,
       extraCursor: (finished) =>
-        (finished ? record.stamped(whole, [], now.getTime(), failing) : record).toCursor(),
+        cursorOf(finished ? record.stamped(whole, [], now.getTime(), failing) : record, trace),
       onRejected,
     });
     record = record.stamped(whole, [], now.getTime(), failing);
@@ -554,20 +631,55 @@ export async function syncWindowedOwner(
   }
   // A first sync has just read everything: nothing older to re-scan.
   if (previousWatermark === null) return;
+  let usingTrace = false;
+  if (settled && traceDue(trace, now)) {
+    try {
+      trace = await readSettlements(run, owner, settled, {
+        scope,
+        watermark,
+        trace,
+        now,
+        record: () => record,
+        onRejected,
+      });
+      usingTrace = true;
+    } catch (err) {
+      if (!isApiError(err, PermissionError)) throw err;
+      trace = { ...trace, refusedAt: now.getTime() };
+      run.log.warn(
+        { event: 'trace_refused', owner: scope, code: err.code, reprobeAfterMs: TRACE_REPROBE_MS },
+        'the trace order search is not granted to this app: settlements come from the create-time re-scans',
+      );
+      // Remembered at once (the re-scan below may plan no window to carry it).
+      await run.store.commitPage({
+        runId: run.runId,
+        connectionId: run.connectionId,
+        stream: run.stream,
+        scope,
+        rows: {},
+        rejected: [],
+        checkpoint: { watermark, cursor: cursorOf(record, trace) },
+        snapshot: false,
+      });
+    }
+  }
+  const rescanPolicy = usingTrace ? traceRescanPolicy(rescan) : rescan;
   const before = new Date(previousWatermark.getTime() - policy.overlapMs);
-  const openDays = await run.store.openOrderDays({
+  const stored = await run.store.openOrderDays({
     table: source.headerTable,
     ownerColumn: source.ownerColumn,
     ownerId: owner.ownerId,
     finalStatuses: FINAL_ORDER_STATUSES[source.finalStatuses],
     // Past the horizon too: a day that crossed it since its last read gets a closing read.
-    from: new Date(now.getTime() - rescanLookbackDays(rescan, policy.maturityDays) * DAY_MS),
+    from: new Date(now.getTime() - rescanLookbackDays(rescanPolicy, policy.maturityDays) * DAY_MS),
     before,
   });
-  const oldestOpen = openDays.reduce<number | null>(
+  const oldestOpen = stored.reduce<number | null>(
     (min, d) => (min === null || d.getTime() < min ? d.getTime() : min),
     null,
   );
+  // Days a settlement could not complete are due like open days that were never read.
+  const openDays = [...stored, ...[...incompleteDays].map((d) => new Date(d))];
   record = new RereadRecord(record.days, record.last, oldestOpen, record.retry);
   const retryDays = record.dueRetryDays(now.getTime());
   const plan = planSteadyRescan({
@@ -578,18 +690,21 @@ export async function syncWindowedOwner(
     before,
     maturityDays: policy.maturityDays,
     windowDays: policy.windowDays,
-    policy: rescan,
+    policy: rescanPolicy,
   });
   run.log.info(
     {
       event: 'rescan_planned',
       owner: scope,
       windows: plan.windows.length,
-      dueDays: Object.fromEntries(rescan.tiers.map((t, i) => [tierLabel(t.maxAgeDays), plan.dueByTier[i]])),
+      dueDays: Object.fromEntries(
+        rescanPolicy.tiers.map((t, i) => [tierLabel(t.maxAgeDays), plan.dueByTier[i]]),
+      ),
       deepDays: plan.deepDays,
       closingDays: plan.closingDays,
       retryDays: plan.retryDays,
       openDays: openDays.length,
+      settlements: settled ? (usingTrace ? 'trace' : 'rescan') : 'rescan',
     },
     'settlement re-scan planned',
   );
@@ -599,9 +714,9 @@ export async function syncWindowedOwner(
       ...new Set(
         days.flatMap((d) => {
           const open = openDays.some((o) => o.getTime() === d);
-          const tier = tierOfDay(d, now, rescan, policy.maturityDays);
+          const tier = tierOfDay(d, now, rescanPolicy, policy.maturityDays);
           // An open day that just crossed the horizon has its closing read as part of the last tier.
-          const t = tier === null ? (open ? rescan.tiers.at(-1) : undefined) : rescan.tiers[tier];
+          const t = tier === null ? (open ? rescanPolicy.tiers.at(-1) : undefined) : rescanPolicy.tiers[tier];
           if (t && open) return [tierLabel(t.maxAgeDays)];
           // A settled day read only because it held a quarantined record is not the deep re-scan's run.
           if (retryDays.includes(d)) return [];
@@ -620,9 +735,59 @@ export async function syncWindowedOwner(
       watermark,
       advancesWatermark: false,
       extraCursor: (finished) =>
-        (finished ? record.stamped(days, labels, now.getTime(), failing) : record).toCursor(),
+        cursorOf(finished ? record.stamped(days, labels, now.getTime(), failing) : record, trace),
       onRejected,
     });
     record = record.stamped(days, labels, now.getTime(), failing);
   }
+}
+
+/**
+ * The settlements since the last run: settle-time windows [settledTo − overlap, now − safety lag)
+ * of the trace search, upserted as complete orders. `settledTo` advances with the last page of each
+ * window, in its transaction. An owner that never read them (the path is new to it) starts at the
+ * re-scan's lookback: what settled before is in the warehouse from the re-scans that ran until now.
+ * Throws the API's PermissionError when the app is not granted the search.
+ */
+async function readSettlements(
+  run: StreamRun,
+  owner: StreamOwner,
+  settled: NonNullable<ReturnType<typeof settledWalk>>,
+  input: {
+    scope: string;
+    watermark: Date | null;
+    trace: TraceState;
+    now: Date;
+    record: () => RereadRecord;
+    onRejected: (days: readonly number[]) => void;
+  },
+): Promise<TraceState> {
+  const policy = run.config.windows;
+  const rescan = policy.rescan ?? DEFAULT_RESCAN_POLICY;
+  const from =
+    input.trace.settledTo === null
+      ? input.now.getTime() - rescanLookbackDays(rescan, policy.maturityDays) * DAY_MS
+      : input.trace.settledTo - policy.overlapMs;
+  let trace: TraceState = { settledTo: input.trace.settledTo, refusedAt: input.trace.refusedAt };
+  const windows = splitRange(new Date(from), planningHorizon(input.now, policy), policy.windowDays);
+  for (const window of windows) {
+    const current = trace;
+    const done: TraceState = { settledTo: window.end.getTime(), refusedAt: null };
+    await walkWindow(run, {
+      source: settled.source,
+      prepare: settled.prepare,
+      owner,
+      scope: input.scope,
+      phase: 'settled',
+      window,
+      startToken: null,
+      watermark: input.watermark,
+      advancesWatermark: false,
+      extraCursor: (finished) => cursorOf(input.record(), finished ? done : current),
+      onRejected: input.onRejected,
+    });
+    trace = done;
+  }
+  if (windows.length === 0) trace = { ...trace, refusedAt: null };
+  return trace;
 }

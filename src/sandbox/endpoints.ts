@@ -8,6 +8,7 @@ export const ENDPOINT_IDS = [
   'category_assets',
   'seller_orders',
   'creator_orders',
+  'creator_trace_orders',
   'open_collaborations',
   'open_collaboration_products',
   'target_collaborations',
@@ -25,7 +26,7 @@ export type EndpointId = (typeof ENDPOINT_IDS)[number];
 
 /** Group names accepted as fault scopes in addition to the endpoint ids. */
 export const ENDPOINT_ALIASES: Record<string, EndpointId[]> = {
-  orders: ['seller_orders', 'creator_orders', 'partner_orders'],
+  orders: ['seller_orders', 'creator_orders', 'creator_trace_orders', 'partner_orders'],
   auth: ['token_get', 'token_refresh'],
   authorization: ['shops', 'category_assets'],
   seller: [
@@ -36,7 +37,12 @@ export const ENDPOINT_ALIASES: Record<string, EndpointId[]> = {
     'target_collaborations',
     'target_collaboration_detail',
   ],
-  creator: ['creator_orders', 'creator_target_collaborations', 'creator_open_collaboration_products'],
+  creator: [
+    'creator_orders',
+    'creator_trace_orders',
+    'creator_target_collaborations',
+    'creator_open_collaboration_products',
+  ],
   partner: [
     'category_assets',
     'campaigns',

@@ -8,7 +8,8 @@
  *   spec := item (',' item)*        items apply left to right (a later one overrides); spaces ignored
  *   item := key '=' value | profile name (see QUIRK_PROFILES, e.g. "all")
  * Keys are the snake_case of the fields below (terminal_page_token, error_status,
- * order_range_cap, rotated_access_token, empty_body_signing, refresh_grant_type); the camelCase
+ * order_range_cap, rotated_access_token, empty_body_signing, refresh_grant_type,
+ * creator_trace_orders); the camelCase
  * field names are accepted too.
  * Example: "terminal_page_token=absent,error_status=4xx", or "all".
  */
@@ -26,6 +27,8 @@ export interface SandboxQuirks {
   emptyBodySigning: 'bytes' | 'none';
   /** Refresh grant_type accepted: both (today), only "refresh_token", only "authorized_code" (the other answers a param error). */
   refreshGrantType: 'lenient' | 'refresh_token' | 'authorized_code';
+  /** Creator trace order search (202505): granted (today), or refused as an API the app was not granted (105005, missing scope), which TikTok does for apps without that package. */
+  creatorTraceOrders: 'granted' | 'refused';
 }
 
 export const DEFAULT_QUIRKS: SandboxQuirks = Object.freeze({
@@ -35,6 +38,7 @@ export const DEFAULT_QUIRKS: SandboxQuirks = Object.freeze({
   rotatedAccessToken: '105002',
   emptyBodySigning: 'bytes',
   refreshGrantType: 'lenient',
+  creatorTraceOrders: 'granted',
 });
 
 type QuirkKey = keyof SandboxQuirks;
@@ -47,6 +51,7 @@ export const QUIRK_VALUES: { readonly [K in QuirkKey]: readonly SandboxQuirks[K]
   rotatedAccessToken: ['105002', '105001', '36009004'],
   emptyBodySigning: ['bytes', 'none'],
   refreshGrantType: ['lenient', 'refresh_token', 'authorized_code'],
+  creatorTraceOrders: ['granted', 'refused'],
 };
 
 const QUIRK_KEYS = Object.keys(QUIRK_VALUES) as QuirkKey[];
@@ -65,7 +70,8 @@ function profileName(key: QuirkKey, value: string): string {
  * The profiles an end-to-end test iterates: one per non-default value of each switch, named by
  * its spec clause (e.g. "terminal_page_token=absent"), plus "all". "all" takes the first
  * non-default value of every switch: the switches concern unrelated parts of the API (paging,
- * HTTP status, order windows, token rotation, signing, refresh), so any values coexist; a switch
+ * HTTP status, order windows, token rotation, signing, refresh, the trace search's grant), so any
+ * values coexist; a switch
  * with two non-default values (e.g. refresh_grant_type) contributes only one of them because a
  * switch holds one value at a time.
  */

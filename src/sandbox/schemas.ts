@@ -22,7 +22,7 @@ import {
   targetDetailRecord,
   targetSearch,
 } from './schemas/collaborations.ts';
-import { creatorOrders, partnerOrders, sellerOrders } from './schemas/orders.ts';
+import { creatorOrders, creatorTraceOrders, partnerOrders, sellerOrders } from './schemas/orders.ts';
 import { z } from 'zod';
 
 export { envelope, errorEnvelope } from './schemas/common.ts';
@@ -37,6 +37,7 @@ export const RESPONSE_SCHEMAS: Record<EndpointId, z.ZodType> = {
   category_assets: envelope(categoryAssets),
   seller_orders: envelope(sellerOrders),
   creator_orders: envelope(creatorOrders),
+  creator_trace_orders: envelope(creatorTraceOrders),
   open_collaborations: envelope(openCollaborations),
   open_collaboration_products: envelope(marketplaceProducts),
   target_collaborations: envelope(targetSearch),

@@ -17,6 +17,7 @@
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import { type EndpointDef, endpointLabel } from './endpoints/catalog.ts';
+import { parseJsonKeepingBigIntegers } from './big-int-json.ts';
 import { parseEnvelope } from './envelope.ts';
 import {
   type InvalidRequestError,
@@ -218,6 +219,7 @@ export function createApiClient(options: ApiClientOptions): OwnedApiClient {
         pageTokenSent: built.pageTokenSent,
         scope: endpoint.scope,
         nowMs: now(),
+        ...(endpoint.numberIds ? { parseJson: parseJsonKeepingBigIntegers } : {}),
       });
       report(endpoint, state, startedAt, { code: 0, httpStatus, error: false });
       return parsed;

@@ -24,6 +24,8 @@ export interface EnvelopeContext {
   scope: string | null;
   /** Epoch ms, to turn an HTTP-date Retry-After into a delay. */
   nowMs: number;
+  /** The body's JSON parser (JSON.parse unless the endpoint carries 64-bit ids as numbers). */
+  parseJson?: (text: string) => unknown;
 }
 
 export interface ParsedEnvelope {
@@ -90,7 +92,7 @@ export function parseEnvelope(
   const ok = httpStatus >= 200 && httpStatus < 300;
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = (ctx.parseJson ?? JSON.parse)(text);
   } catch {
     const kind: ApiErrorKind = ok ? 'transient' : classifyHttpStatus(httpStatus);
     const detail = ok

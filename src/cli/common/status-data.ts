@@ -6,6 +6,7 @@
 import type { Config } from '../../config.ts';
 import { STREAMS, type StreamName } from '../../core/streams.ts';
 import { DEFAULT_EVERY_MS } from '../../jobs/deps.ts';
+import { traceStateFromCursor } from '../../jobs/settlement-trace.ts';
 import { RereadRecord } from '../../jobs/windowed-sync.ts';
 import { listCheckpoints } from '../../load/checkpoints.ts';
 import { listConnections } from '../../load/connections.ts';
@@ -55,7 +56,17 @@ export interface StreamStatus {
    * (the least recent over the stream's owners), and the oldest day still holding a non-final order
    * (over its owners); null for other streams or before the first re-scan.
    */
-  rescan: { lastRuns: Record<string, Date>; oldestOpenDay: Date | null } | null;
+  rescan: {
+    lastRuns: Record<string, Date>;
+    oldestOpenDay: Date | null;
+    /**
+     * Creator orders: where settlements come from. `settledTo`: the trace search has read them up to
+     * this instant (the earliest over the owners); `refusedAt`: the app was refused the search at
+     * this time (the latest over the owners), so the re-scans carry settlement until it is asked
+     * again a day later.
+     */
+    settlements?: { settledTo: Date | null; refusedAt: Date | null };
+  } | null;
 }
 
 export interface StatusReport {
@@ -134,6 +145,18 @@ export async function gatherStatus(
     }
     if (record.oldestOpen !== null && (!acc.oldestOpenDay || record.oldestOpen < acc.oldestOpenDay.getTime()))
       acc.oldestOpenDay = new Date(record.oldestOpen);
+    const trace = traceStateFromCursor(s.cursor);
+    if (trace.settledTo !== null || trace.refusedAt !== null) {
+      const prev = acc.settlements ?? { settledTo: null, refusedAt: null };
+      const min = (a: Date | null, b: number | null) =>
+        b === null ? a : a === null || b < a.getTime() ? new Date(b) : a;
+      const max = (a: Date | null, b: number | null) =>
+        b === null ? a : a === null || b > a.getTime() ? new Date(b) : a;
+      acc.settlements = {
+        settledTo: min(prev.settledTo, trace.settledTo),
+        refusedAt: max(prev.refusedAt, trace.refusedAt),
+      };
+    }
     rescanByKey.set(key, acc);
   }
   const rows: StreamStatus[] = [];

@@ -3,6 +3,7 @@
  * needed since when and why, failing since when with which error, not succeeded for how many
  * intervals) and what to do; then the table.
  */
+import { TRACE_REPROBE_MS } from '../../jobs/settlement-trace.ts';
 import type { ConnectionKind } from '../../core/streams.ts';
 import {
   formatDurationMs,
@@ -108,7 +109,17 @@ export function rescanLine(s: StreamStatus, now: Date): string {
     .sort((a, b) => order(a[0]) - order(b[0]))
     .map(([label, at]) => `${label} ${formatRelative(at, now)}`);
   const oldest = r.oldestOpenDay ? r.oldestOpenDay.toISOString().slice(0, 10) : 'none';
-  return `conn ${s.connectionId} ${s.stream}: ${tiers.join(' · ') || 'no re-scan yet'}; oldest open day ${oldest}`;
+  return `conn ${s.connectionId} ${s.stream}: ${tiers.join(' · ') || 'no re-scan yet'}; oldest open day ${oldest}${settlementsText(r.settlements, now)}`;
+}
+
+/** `; settlements by trace search, read to 10m ago` or `; settlements by re-scan (trace search refused 3h ago, asked again in 21h)`. */
+function settlementsText(t: NonNullable<StreamStatus['rescan']>['settlements'], now: Date): string {
+  if (!t) return '';
+  if (t.refusedAt !== null) {
+    const again = new Date(t.refusedAt.getTime() + TRACE_REPROBE_MS);
+    return `; settlements by re-scan (trace search refused ${formatRelative(t.refusedAt, now)}, asked again ${again <= now ? 'at the next run' : `at ${formatInstant(again)}`})`;
+  }
+  return t.settledTo ? `; settlements by trace search, read to ${formatRelative(t.settledTo, now)}` : '';
 }
 
 function healthCell(s: StreamStatus): string {

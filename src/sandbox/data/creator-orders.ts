@@ -18,6 +18,15 @@ export interface CreatorShop {
   products: ProductModel[];
 }
 
+/** time_type of the trace order search: which of an order's times its time_ge / time_lt filter. */
+export type TraceTimeType = 'PAY_TIME' | 'DELIVERY_TIME' | 'SETTLE_TIME' | 'CREATE_TIME';
+
+/** Fields the trace order search does not return (its response drops them from every sku). */
+const TRACE_DROPPED = ['tag', 'commission_model', 'commission_tier_setting'];
+
+/** Settlement and frozen resolutions happen at most 80 days after creation (settlement.ts). */
+export const TRACE_MAX_SETTLE_LAG_S = 80 * 86_400;
+
 const CONTENT_TYPES = ['VIDEO', 'VIDEO', 'LIVE', 'SHOP', 'LINKSHARE', 'PROMOTION_PAGE'];
 const RATES = [500, 800, 1000, 1500, 2000];
 
@@ -72,6 +81,50 @@ export class CreatorOrderSource implements OrderSource {
     order['status'] = CREATOR_STATUS[phase];
     order['skus'] = skus;
     return order;
+  }
+
+  /** Sku lines of the order. */
+  lineCount(index: number): number {
+    return lineCountOf(this.key, index);
+  }
+
+  /**
+   * The order's time of `type` at nowS, or null when it has none yet. PAY_TIME is the create time
+   * (the sandbox's orders are paid when placed). SETTLE_TIME is when the commission settled: the
+   * settlement of a completed order, the resolution of a frozen one (SETTLED or DEDUCTED); a
+   * REFUNDED order never settles (no commission), and a FROZEN one has not settled yet.
+   */
+  traceTime(index: number, type: TraceTimeType, nowS: number): number | null {
+    const createS = this.timeline.createTime(index);
+    if (type === 'CREATE_TIME' || type === 'PAY_TIME') return createS;
+    const fate = fateOf(this.key, index, createS);
+    const at =
+      type === 'DELIVERY_TIME' ? fate.deliveryAtS : fate.outcome === 'cancelled' ? null : fate.finalAtS;
+    return at !== null && at <= nowS ? at : null;
+  }
+
+  /**
+   * The order as the trace search returns it: the 202410 record with `id` a JSON NUMBER (written
+   * as its exact digits: above 2^53, a client reading it as a double loses it), each sku with the
+   * order's delivery_time and a trace object, and without tag, commission_model and
+   * commission_tier_setting.
+   */
+  buildTraceJson(index: number, nowS: number): string {
+    const order = this.build(index, nowS);
+    const skus = (order['skus'] as Record<string, unknown>[]).map((sku, j) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(sku)) if (!TRACE_DROPPED.includes(k)) out[k] = v;
+      if (order['delivery_time'] !== undefined) out['delivery_time'] = order['delivery_time'];
+      out['trace'] = {
+        id: numericId('77', index * 4 + j, this.key),
+        type: sku['target_collaboration_id'] === undefined ? 'GENERAL' : 'SPECIFIC',
+      };
+      return out;
+    });
+    const id = String(order['id']);
+    if (!/^\d+$/.test(id)) throw new Error(`creator order id ${id} is not numeric`);
+    const rest = JSON.stringify({ ...order, id: 0, skus });
+    return `{"id":${id}${rest.slice('{"id":0'.length)}`;
   }
 
   private line(

@@ -7,7 +7,7 @@ import { authorizedCategoryAssets, authorizedShops } from './authorization.ts';
 import type { RouteDef } from './context.ts';
 import { openCollaborationProducts, openCollaborations } from './open-collaborations.ts';
 import { creatorOpenCollaborationProducts, creatorTargetCollaborations } from './creator-collaborations.ts';
-import { creatorOrders, partnerOrders, sellerOrders } from './orders.ts';
+import { creatorOrders, creatorTraceOrders, partnerOrders, sellerOrders } from './orders.ts';
 import { campaignDetail, campaignProducts, campaigns, fulfillment } from './partner.ts';
 import { campaignProductPerformance } from './performance.ts';
 import { targetCollaborationDetail, targetCollaborations } from './target-collaborations.ts';
@@ -56,6 +56,17 @@ export const ROUTES: RouteDef[] = [
     scope: CREATOR_SCOPE,
     family: 'creator',
     handler: creatorOrders,
+  },
+  {
+    // Granted with the creator scope; the creator_trace_orders=refused quirk refuses it (105005).
+    id: 'creator_trace_orders',
+    method: 'POST',
+    path: '/affiliate_creator/202505/orders/trace/search',
+    kind: 'creator',
+    cipher: 'none',
+    scope: CREATOR_SCOPE,
+    family: 'creator',
+    handler: creatorTraceOrders,
   },
   {
     id: 'creator_target_collaborations',

@@ -93,6 +93,32 @@ export const creatorOrders = z.strictObject({
   total_count: int,
 });
 
+/**
+ * Creator trace orders 202505: the 202410 order with `id` a JSON NUMBER (beyond 2^53: a schema test
+ * that parses with JSON.parse sees a rounded value, still an integer), each sku with the order's
+ * delivery_time and a trace object, and without tag, commission_model, commission_tier_setting.
+ */
+export const creatorTraceOrders = z.strictObject({
+  orders: z.array(
+    z.strictObject({
+      id: z.number().int().nonnegative(),
+      create_time: int,
+      delivery_time: int.optional(),
+      status: z.enum(['UNSPECIFIED', 'ORDERED', 'SETTLED', 'REFUNDED', 'FROZEN', 'DEDUCTED']),
+      skus: z
+        .array(
+          creatorSku.omit({ tag: true, commission_model: true, commission_tier_setting: true }).extend({
+            delivery_time: int.optional(),
+            trace: z.strictObject({ id: digits, type: z.enum(['SPECIFIC', 'GENERAL']) }),
+          }),
+        )
+        .min(1),
+    }),
+  ),
+  next_page_token: z.string().optional(),
+  total_count: int,
+});
+
 /** One TAP order line; rates are INTEGER bps. */
 export const partnerSku = z.strictObject({
   id: digits,

@@ -31,6 +31,11 @@ export interface EndpointDef {
   /** Scope package named in the 105005 hint (docs/tiktok-api.md#seller-orders, docs/tiktok-api.md#creator-orders, docs/tiktok-api.md#partner-campaigns; keys [3P] where noted). */
   scope: string | null;
   pageSize: PageSizeRule | null;
+  /**
+   * The response carries 64-bit ids as JSON numbers (the creator trace order search): its body is
+   * parsed so that integers beyond 2^53 keep their exact digits, as strings (big-int-json.ts).
+   */
+  numberIds?: true;
 }
 
 const SELLER_SCOPE = 'Read Seller Affiliate Collaboration (seller.affiliate_collaboration.read)';
@@ -106,6 +111,20 @@ export const ENDPOINTS = {
     cipherRequired: false,
     scope: CREATOR_SCOPE,
     pageSize: { min: 1, max: 100, default: 100 },
+  }),
+  // Creator trace orders: filters on pay, delivery, settle or create time. Enabled per app: an app
+  // without it gets 105005, which the engine remembers per connection (it then re-scans instead).
+  // Its order ids are JSON numbers beyond 2^53.
+  creatorTraceOrdersSearch: def({
+    name: 'creator_trace_orders_search',
+    method: 'POST',
+    host: 'api',
+    path: '/affiliate_creator/202505/orders/trace/search',
+    cipher: 'none',
+    cipherRequired: false,
+    scope: CREATOR_SCOPE,
+    pageSize: { min: 1, max: 100, default: 100 },
+    numberIds: true,
   }),
   // Creator marketplace search: like the seller's, page_size 1-20, no cipher; units_sold is
   // absent when the creator has not allowed precise data sharing.

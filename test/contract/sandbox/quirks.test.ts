@@ -379,6 +379,7 @@ describe('control plane: GET|POST /__sandbox/quirks', () => {
       rotatedAccessToken: '105002',
       emptyBodySigning: 'bytes',
       refreshGrantType: 'lenient',
+      creatorTraceOrders: 'granted',
     });
     const bySpec = await control('POST', { spec: 'terminal_page_token=absent,error_status=4xx' });
     expect(bySpec.status).toBe(200);

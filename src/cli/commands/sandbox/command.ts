@@ -71,7 +71,8 @@ export function registerSandbox(program: Command): void {
       '--quirks <spec>',
       'answers to what the API docs leave open, ","-separated switch=value items or a profile name, ' +
         `e.g. "${QUIRKS_EG}" or "${QUIRKS_ALL}" (switches: terminal_page_token, error_status, ` +
-        'order_range_cap, rotated_access_token, empty_body_signing, refresh_grant_type; see docs/sandbox.md)',
+        'order_range_cap, rotated_access_token, empty_body_signing, refresh_grant_type, ' +
+        'creator_trace_orders (refused = the app is not granted the creator trace order search); see docs/sandbox.md)',
       checked(parseQuirks),
     )
     .option(

@@ -77,6 +77,7 @@ describe('validateQuirks / resolveQuirks / describeQuirks', () => {
       rotatedAccessToken: '105002',
       emptyBodySigning: 'bytes',
       refreshGrantType: 'lenient',
+      creatorTraceOrders: 'granted',
     });
     for (const key of KEYS) expect(QUIRK_VALUES[key][0]).toBe(DEFAULT_QUIRKS[key]);
   });
@@ -87,7 +88,7 @@ describe('QUIRK_PROFILES', () => {
     const singles = QUIRK_PROFILES.filter((p) => p.name !== 'all');
     const expected = KEYS.flatMap((key) => QUIRK_VALUES[key].slice(1).map((value) => ({ [key]: value })));
     expect(singles.map((p) => p.quirks)).toEqual(expected);
-    expect(singles).toHaveLength(9);
+    expect(singles).toHaveLength(10);
     for (const p of singles) expect(parseQuirks(p.name)).toEqual(p.quirks);
     expect(new Set(QUIRK_PROFILES.map((p) => p.name)).size).toBe(QUIRK_PROFILES.length);
   });

@@ -92,6 +92,19 @@ function droppedFields(expected: Record<string, unknown>, actual: Record<string,
   return out;
 }
 
+/**
+ * Whether field `f` of a record feeds `column`, by the warehouse's naming: the column is the field, an
+ * expansion of it (`original_price` -> `original_price_min_amount`), or a member of a sub-object named
+ * by the same first words (`seller_contact_info.email` -> `seller_contact_email`).
+ */
+function feeds(f: string, column: string): boolean {
+  if (column === f || column.startsWith(`${f}_`)) return true;
+  const words = f.split('_');
+  if (words.length < 3) return false;
+  const stem = words.slice(0, -1).join('_');
+  return column.startsWith(`${stem}_`);
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -183,7 +196,7 @@ export async function compareStream(
         const ca = JSON.stringify(canonical(a[column]));
         if (ce === ca) continue;
         if (isRawColumn(column)) v.rawOnlyCells++;
-        else if (a[column] === null && dropped.some((f) => column === f || column.startsWith(`${f}_`))) {
+        else if (a[column] === null && dropped.some((f) => feeds(f, column))) {
           v.absentAsReceived++;
           asReceived[column] = null;
         } else {

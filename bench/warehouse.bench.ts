@@ -162,12 +162,13 @@ async function generate(sql: postgres.Sql, orders: number, start: Date): Promise
           round((1 + random() * 99)::numeric, 2) as price,
           1 + floor(random() * 3)::int as quantity) as p`;
       // The order's raw is the whole order as the API sends it, its lines included (lines keep none).
+      // The lines are grouped once (a hash aggregate): a correlated sub-select per order scanned the
+      // whole chunk's lines for every order, quadratic in the chunk size.
       await tx`insert into tiktok_affiliate.seller_orders (shop_id, order_id, status, create_time, sku_count,
           total_quantity, raw)
-        select shop_id, 'o' || n, status, create_time, skus, skus, jsonb_build_object('id', 'o' || n, 'status', status,
-          'create_time', extract(epoch from create_time)::bigint,
-          'skus', (select jsonb_agg(l.raw order by l.i) from gen_lines l where l.n = g.n))
-        from gen g`;
+        select g.shop_id, 'o' || g.n, g.status, g.create_time, g.skus, g.skus, jsonb_build_object('id', 'o' || g.n,
+          'status', g.status, 'create_time', extract(epoch from g.create_time)::bigint, 'skus', l.skus)
+        from gen g join (select n, jsonb_agg(raw order by i) as skus from gen_lines group by n) l on l.n = g.n`;
       await tx`insert into tiktok_affiliate.seller_order_skus (shop_id, order_id, line_key, create_time, order_status,
           line_index, product_id, content_type, creator_username, price_amount, price_currency, quantity,
           estimated_paid_commission_amount, estimated_paid_commission_currency, actual_paid_commission_amount,

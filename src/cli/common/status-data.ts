@@ -66,6 +66,8 @@ export interface StreamStatus {
      * again a day later.
      */
     settlements?: { settledTo: Date | null; refusedAt: Date | null };
+    /** Days (over the owners) whose last read quarantined an order: read again until clean. */
+    retryDays?: number;
   } | null;
 }
 
@@ -136,9 +138,10 @@ export async function gatherStatus(
   const rescanByKey = new Map<string, NonNullable<StreamStatus['rescan']>>();
   for (const s of states) {
     const record = RereadRecord.fromCursor(s.cursor);
-    if (record.last.size === 0 && record.oldestOpen === null) continue;
+    if (record.last.size === 0 && record.oldestOpen === null && record.retry.size === 0) continue;
     const key = nextRunKey(s.connectionId, s.stream);
     const acc = rescanByKey.get(key) ?? { lastRuns: {}, oldestOpenDay: null };
+    if (record.retry.size > 0) acc.retryDays = (acc.retryDays ?? 0) + record.retry.size;
     for (const [label, at] of record.last) {
       const prev = acc.lastRuns[label];
       if (!prev || at < prev.getTime()) acc.lastRuns[label] = new Date(at);

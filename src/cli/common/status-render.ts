@@ -109,7 +109,10 @@ export function rescanLine(s: StreamStatus, now: Date): string {
     .sort((a, b) => order(a[0]) - order(b[0]))
     .map(([label, at]) => `${label} ${formatRelative(at, now)}`);
   const oldest = r.oldestOpenDay ? r.oldestOpenDay.toISOString().slice(0, 10) : 'none';
-  return `conn ${s.connectionId} ${s.stream}: ${tiers.join(' · ') || 'no re-scan yet'}; oldest open day ${oldest}${settlementsText(r.settlements, now)}`;
+  const retry = r.retryDays
+    ? `; ${r.retryDays} day${r.retryDays === 1 ? '' : 's'} with quarantined orders, read again until clean`
+    : '';
+  return `conn ${s.connectionId} ${s.stream}: ${tiers.join(' · ') || 'no re-scan yet'}; oldest open day ${oldest}${settlementsText(r.settlements, now)}${retry}`;
 }
 
 /** `; settlements by trace search, read to 10m ago` or `; settlements by re-scan (trace search refused 3h ago, asked again in 21h)`. */

@@ -78,4 +78,17 @@ describe('status: the re-scan line of an order stream', () => {
       /^conn 3 seller_affiliate_orders: <2d .* · <14d .* · <90d .* · deep .*; oldest open day 2026-04-02$/,
     );
   });
+
+  it('says how many days hold quarantined orders being read again', () => {
+    const now = new Date('2026-06-30T12:00:00Z');
+    const line = rescanLine(
+      {
+        connectionId: 3,
+        stream: 'seller_affiliate_orders',
+        rescan: { lastRuns: {}, oldestOpenDay: null, retryDays: 2 },
+      } as unknown as StreamStatus,
+      now,
+    );
+    expect(line).toMatch(/; 2 days with quarantined orders, read again until clean$/);
+  });
 });

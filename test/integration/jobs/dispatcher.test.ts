@@ -15,6 +15,7 @@ import {
   startWorker,
 } from '../../../src/jobs/index.ts';
 import type { EngineQueue } from '../../../src/jobs/queues.ts';
+import { emptyCounts } from '../../../src/jobs/run-summary.ts';
 import { type EngineHarness, startHarness } from '../../e2e/harness.ts';
 
 let h: EngineHarness;
@@ -226,6 +227,51 @@ describe('dispatching', () => {
       select stream, trigger, status from etl.sync_runs where id > ${last}`;
     expect(runs).toEqual([{ stream: 'open_collaborations', trigger: 'schedule', status: 'succeeded' }]);
     expect(await queue.getJobCountByTypes('wait', 'prioritized', 'delayed', 'active')).toBe(0);
+  });
+
+  it('a worker taking the lead hands over what is due before its upkeep (legacy schedulers, reconcile, watchdog)', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    // A pair that synced before keeps its spread phase: only those due at t0 are handed over.
+    const pairs = (await rows()).filter((r) => r.next_run_at.getTime() <= t0).length;
+    const leadersBefore = h.logs.filter((l) => l.includes('"event":"dispatcher_leader"')).length;
+    // A job body that does nothing but note when its job was added to the queue.
+    const addedAt: number[] = [];
+    const w = await startWorker(h.deps, {
+      schedule: true,
+      concurrency: 4,
+      now: () => t0,
+      processor: async (job) => {
+        addedAt.push(job.timestamp);
+        return {
+          runId: null,
+          connectionId: job.data.connectionId,
+          stream: job.data.stream,
+          trigger: 'schedule',
+          status: 'skipped',
+          windows: 0,
+          durationMs: 0,
+          errorClass: null,
+          errorMessage: null,
+          ...emptyCounts(),
+        };
+      },
+    });
+    try {
+      await waitFor(
+        async () =>
+          addedAt.length >= pairs &&
+          h.logs.filter((l) => l.includes('"event":"dispatcher_leader"')).length > leadersBefore,
+      );
+    } finally {
+      await w.close();
+    }
+    const line = h.logs.filter((l) => l.includes('"event":"dispatcher_leader"')).at(-1)!;
+    const ledAt = new Date((JSON.parse(line) as { time: string | number }).time).getTime();
+    expect(addedAt.length).toBe(pairs);
+    // Every due run reached the queue before the leader's upkeep finished (the line closes it).
+    for (const t of addedAt) expect(t).toBeLessThan(ledAt);
   });
 
   it('two workers: one dispatches; every pair runs again and again, never twice at once', async () => {

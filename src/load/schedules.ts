@@ -256,15 +256,58 @@ export async function clearQueuedJob(
   return result.count === 1;
 }
 
-/** Pairs holding a job since `before` or earlier (the watchdog checks those jobs still exist). */
-export async function queuedBefore(
+export interface ReleasedJobs {
+  /** Pairs holding a job since `before` or earlier. */
+  checked: number;
+  /** Of those, pairs whose job was in no state of the queue: due again from their old due time. */
+  lost: number;
+  /** Pairs whose job had finished without freeing them: free, their next run unchanged. */
+  finished: number;
+  /** A few of the lost pairs, `connection/stream`, for the log. */
+  examples: string[];
+}
+
+/**
+ * The watchdog's repair in ONE statement: every pair holding a job since `before` or earlier whose
+ * job is not among `live` (waiting, delayed or running in the queue) is freed; made due again from
+ * its old due time unless its job is among `finished` (the run happened). `live` and `finished` are
+ * what the queue holds, so the cost follows the queue and the pairs in trouble, not the pairs.
+ */
+export async function releaseJobsNotIn(
   sql: Queryable,
   before: Date,
-): Promise<{ connectionId: number; stream: StreamName; jobId: string }[]> {
-  const rows = await sql<{ connection_id: number; stream: StreamName; queued_job: string }[]>`
-    select connection_id, stream, queued_job from etl.schedule_dispatch
-    where queued_job is not null and queued_at <= ${before}`;
-  return rows.map((r) => ({ connectionId: r.connection_id, stream: r.stream, jobId: r.queued_job }));
+  live: readonly string[],
+  finished: readonly string[],
+): Promise<ReleasedJobs> {
+  const [row] = await sql<{ checked: number; lost: number; finished: number; examples: string[] | null }[]>`
+    with live as (select unnest(${[...live]}::text[]) as job),
+    done as (select unnest(${[...finished]}::text[]) as job),
+    held as (
+      select x.connection_id, x.stream, x.queued_job from etl.schedule_dispatch x
+      where x.queued_job is not null and x.queued_at <= ${before}
+    ), gone as (
+      select h.*, exists (select from done d where d.job = h.queued_job) as finished from held h
+      where not exists (select from live l where l.job = h.queued_job)
+    ), freed as (
+      update etl.schedule_dispatch x set queued_job = null, queued_at = null,
+        next_run_at = case when g.finished then x.next_run_at
+          else least(x.next_run_at, coalesce(x.last_due_at, x.next_run_at)) end
+      from gone g
+      where x.connection_id = g.connection_id and x.stream = g.stream and x.queued_job = g.queued_job
+      returning x.connection_id, x.stream, g.finished
+    )
+    select (select count(*) from held)::int as checked,
+      count(*) filter (where not f.finished)::int as lost,
+      count(*) filter (where f.finished)::int as finished,
+      (array_agg(f.connection_id || '/' || f.stream order by f.connection_id, f.stream)
+        filter (where not f.finished))[1:5] as examples
+    from freed f`;
+  return {
+    checked: row?.checked ?? 0,
+    lost: row?.lost ?? 0,
+    finished: row?.finished ?? 0,
+    examples: row?.examples ?? [],
+  };
 }
 
 /**

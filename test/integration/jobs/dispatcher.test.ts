@@ -4,6 +4,7 @@
  * governing the next run, no due run lost when the dispatcher dies between its two steps or when no
  * worker runs, one dispatcher at a time among several workers, and runs of a pair never overlapping.
  */
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_KIND, STREAMS } from '../../../src/core/streams.ts';
 import {
@@ -188,6 +189,45 @@ describe('dispatching', () => {
         key,
       ).toBe(true);
     }
+  });
+
+  it('the watchdog leaves pairs whose job waits or is delayed, frees those whose job finished, owes again those whose job is gone', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    const due = t0 + 7 * 3_600_000;
+    const pairs = (await rows()).length;
+    expect(pairs).toBeGreaterThanOrEqual(4);
+    expect(await dispatchDue(h.deps, queue, { nowMs: due })).toBe(pairs);
+    const held = await rows();
+    const [waiting, delayed, finished, lost] = held;
+    // One job moved to delayed (a retry after a transient failure), one finished without freeing its
+    // pair (its worker died in between), one gone from Redis (a failover dropped it).
+    const retried = (await queue.getJob(delayed!.queued_job!))!;
+    await retried.remove();
+    await queue.add('sync', retried.data, { jobId: retried.id!, delay: 60_000 });
+    // Finished as BullMQ leaves a kept job: marked finished, in the completed set, in no other state.
+    const client = (await queue.client) as unknown as Redis;
+    const done = finished!.queued_job!;
+    await client.hset(queue.toKey(done), 'finishedOn', String(Date.now()));
+    await client.zrem(queue.toKey('prioritized'), done);
+    await client.zadd(queue.toKey('completed'), Date.now(), done);
+    await (await queue.getJob(lost!.queued_job!))!.remove();
+
+    const pass = await checkQueuedJobs(h.deps, queue, { nowMs: due, graceMs: 0 });
+    expect(pass).toMatchObject({ checked: pairs, lost: 1, finished: 1 });
+    const after = new Map((await rows()).map((r) => [`${r.connection_id}/${r.stream}`, r]));
+    const key = (r: Row) => `${r.connection_id}/${r.stream}`;
+    expect(after.get(key(waiting!))!.queued_job).toBe(waiting!.queued_job);
+    expect(after.get(key(delayed!))!.queued_job).toBe(delayed!.queued_job);
+    expect(after.get(key(finished!))).toMatchObject({ queued_job: null, next_run_at: finished!.next_run_at });
+    expect(after.get(key(lost!))).toMatchObject({ queued_job: null, next_run_at: lost!.last_due_at });
+    // A second pass finds nothing more to repair.
+    expect(await checkQueuedJobs(h.deps, queue, { nowMs: due, graceMs: 0 })).toMatchObject({
+      checked: pairs - 2,
+      lost: 0,
+      finished: 0,
+    });
   });
 
   it('a run waiting while no worker runs (a deploy) survives the restart, runs once and frees its pair', async () => {

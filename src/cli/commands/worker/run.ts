@@ -12,7 +12,6 @@ import { freshnessReader } from '../../../metrics/freshness.ts';
 import { type MetricsServer, startMetricsServer } from '../../../metrics/server.ts';
 import type { CliContext } from '../../context.ts';
 import { withEngine } from '../../common/engine.ts';
-import { reachRedis } from '../../common/reach.ts';
 
 export interface WorkerCommandInput {
   concurrency: number | null;
@@ -23,8 +22,7 @@ export interface WorkerCommandInput {
 }
 
 export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInput): Promise<void> {
-  await withEngine(ctx, 'worker', async ({ deps, config, jobs, log }) => {
-    const redisInfo = await reachRedis(config.redisUrl);
+  await withEngine(ctx, 'worker', async ({ deps, config, jobs, log, redis: redisInfo }) => {
     if (redisInfo.maxmemoryPolicy && redisInfo.maxmemoryPolicy !== 'noeviction') {
       // BullMQ keeps jobs and locks as ordinary keys: an evicting Redis silently drops them.
       log.warn(

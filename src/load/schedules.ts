@@ -272,6 +272,10 @@ export interface ReleasedJobs {
  * job is not among `live` (waiting, delayed or running in the queue) is freed; made due again from
  * its old due time unless its job is among `finished` (the run happened). `live` and `finished` are
  * what the queue holds, so the cost follows the queue and the pairs in trouble, not the pairs.
+ *
+ * IN / NOT IN over a subquery of the ids are planned as hashed subplans: one hash of the ids, one
+ * probe per held pair. NOT EXISTS over unnest() is estimated at 10 rows and planned as a nested loop:
+ * 16,000 held pairs against as many live ids took 29 s at 70,000 pairs.
  */
 export async function releaseJobsNotIn(
   sql: Queryable,
@@ -280,14 +284,12 @@ export async function releaseJobsNotIn(
   finished: readonly string[],
 ): Promise<ReleasedJobs> {
   const [row] = await sql<{ checked: number; lost: number; finished: number; examples: string[] | null }[]>`
-    with live as (select unnest(${[...live]}::text[]) as job),
-    done as (select unnest(${[...finished]}::text[]) as job),
-    held as (
+    with held as (
       select x.connection_id, x.stream, x.queued_job from etl.schedule_dispatch x
       where x.queued_job is not null and x.queued_at <= ${before}
     ), gone as (
-      select h.*, exists (select from done d where d.job = h.queued_job) as finished from held h
-      where not exists (select from live l where l.job = h.queued_job)
+      select h.*, h.queued_job in (select unnest(${[...finished]}::text[])) as finished from held h
+      where h.queued_job not in (select unnest(${[...live]}::text[]))
     ), freed as (
       update etl.schedule_dispatch x set queued_job = null, queued_at = null,
         next_run_at = case when g.finished then x.next_run_at
@@ -328,6 +330,18 @@ export async function releaseQueuedJobs(
       ${items.map((i) => i.jobId)}::text[]) as g(connection_id, stream, job)
     where x.connection_id = g.connection_id and x.stream = g.stream and x.queued_job = g.job`;
   return result.count;
+}
+
+/** Per stream, pairs due at `now` and not handed over: how many, and the oldest due time. */
+export async function dueNotDispatchedByStream(
+  sql: Queryable,
+  now: Date,
+): Promise<Map<StreamName, { count: number; oldestDueAt: Date }>> {
+  const rows = await sql<{ stream: StreamName; n: number; oldest: Date }[]>`
+    select stream, count(*)::int as n, min(next_run_at) as oldest from etl.schedule_dispatch
+    where queued_job is null and next_run_at <= ${now}
+    group by stream`;
+  return new Map(rows.map((r) => [r.stream, { count: r.n, oldestDueAt: r.oldest }]));
 }
 
 export interface DispatchBacklog {

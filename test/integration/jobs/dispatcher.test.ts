@@ -12,6 +12,7 @@ import {
   createEngineQueue,
   DEFAULT_EVERY_MS,
   dispatchDue,
+  readScheduleBacklog,
   reconcileSchedules,
   startWorker,
 } from '../../../src/jobs/index.ts';
@@ -312,6 +313,64 @@ describe('dispatching', () => {
     expect(addedAt.length).toBe(pairs);
     // Every due run reached the queue before the leader's upkeep finished (the line closes it).
     for (const t of addedAt) expect(t).toBeLessThan(ledAt);
+  });
+
+  it('workers that do not keep up: the backlog is counted per stream and drains oldest due first', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    // Every pair overdue by a different amount, in an order unrelated to its key.
+    const all = await rows();
+    const late = new Map(all.map((r, i) => [`${r.connection_id}/${r.stream}`, ((i * 7) % all.length) + 1]));
+    for (const r of all) {
+      const minutes = late.get(`${r.connection_id}/${r.stream}`)!;
+      await h.deps.db.sql`update etl.schedule_dispatch set next_run_at = ${new Date(t0 - minutes * MINUTE)}
+        where connection_id = ${r.connection_id} and stream = ${r.stream}`;
+    }
+    const oldestDue = t0 - all.length * MINUTE;
+    const perStream = (list: Awaited<ReturnType<typeof readScheduleBacklog>>) =>
+      Object.fromEntries(list.filter((b) => b.notStarted > 0).map((b) => [b.stream, b.notStarted]));
+    const expected: Record<string, number> = {};
+    for (const r of all) expected[r.stream] = (expected[r.stream] ?? 0) + 1;
+
+    // Nothing handed over yet: the backlog is in Postgres.
+    const before = await readScheduleBacklog(h.deps.db.sql, queue, new Date(t0));
+    expect(perStream(before)).toEqual(expected);
+    expect(Math.min(...before.map((b) => b.oldestDueAt?.getTime() ?? Infinity))).toBe(oldestDue);
+    // Handed over, waiting for a worker: the backlog is in the queue, the same runs.
+    expect(await dispatchDue(h.deps, queue, { nowMs: t0, batchSize: 2 })).toBe(all.length);
+    const waiting = await readScheduleBacklog(h.deps.db.sql, queue, new Date(t0));
+    expect(perStream(waiting)).toEqual(expected);
+    expect(Math.min(...waiting.map((b) => b.oldestDueAt?.getTime() ?? Infinity))).toBe(oldestDue);
+
+    // One worker, one job at a time: the runs start in due order.
+    const started: number[] = [];
+    const w = await startWorker(h.deps, {
+      schedule: false,
+      concurrency: 1,
+      processor: async (job) => {
+        started.push(Date.parse((job.data as { dueAt: string }).dueAt));
+        return {
+          runId: null,
+          connectionId: job.data.connectionId,
+          stream: job.data.stream,
+          trigger: 'schedule',
+          status: 'skipped',
+          windows: 0,
+          durationMs: 0,
+          errorClass: null,
+          errorMessage: null,
+          ...emptyCounts(),
+        };
+      },
+    });
+    try {
+      await waitFor(async () => started.length >= all.length);
+    } finally {
+      await w.close();
+    }
+    expect(started).toEqual([...started].sort((a, b) => a - b));
+    expect(perStream(await readScheduleBacklog(h.deps.db.sql, queue, new Date(t0)))).toEqual({});
   });
 
   it('two workers: one dispatches; every pair runs again and again, never twice at once', async () => {

@@ -30,7 +30,22 @@ export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInpu
         `Redis maxmemory-policy is ${redisInfo.maxmemoryPolicy}; set it to noeviction (jobs and locks may be evicted otherwise)`,
       );
     }
-    const metrics = createMetrics({ readFreshness: freshnessReader(deps.db.sql) });
+    // The backlog reads the queue's waiting jobs through a queue handle of its own (closed below).
+    const backlogQueue = jobs.createEngineQueue(deps.redis, deps.config);
+    const metrics = createMetrics({
+      readFreshness: freshnessReader(deps.db.sql, deps.config.defaultEveryMs),
+      readBacklog: async () => {
+        const now = new Date();
+        const backlog = await jobs.readScheduleBacklog(deps.db.sql, backlogQueue, now);
+        return backlog.map((b) => ({
+          stream: b.stream,
+          notStarted: b.notStarted,
+          oldestOverdueSeconds: b.oldestDueAt
+            ? Math.max(0, (now.getTime() - b.oldestDueAt.getTime()) / 1000)
+            : 0,
+        }));
+      },
+    });
     registerConnectionHealth({
       registry: metrics.registry,
       read: connectionHealthReader(deps.db.sql, deps.config.defaultEveryMs),
@@ -79,6 +94,7 @@ export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInpu
       offHealth();
       await running.close();
       await server?.close();
+      await backlogQueue.close();
       removeLastResort?.();
     }
   });

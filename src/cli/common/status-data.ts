@@ -1,7 +1,8 @@
 /**
  * What `affiliate-etl status` shows, gathered in one place: per connection x stream the last run
- * (etl.sync_runs), freshness (tiktok_affiliate.stream_freshness), stream health (etl.sync_state)
- * and the next scheduled run (BullMQ Job Schedulers, when Redis is reachable).
+ * (etl.sync_runs), freshness (tiktok_affiliate.stream_freshness), stream health (etl.sync_state),
+ * the next scheduled run (etl.schedule_dispatch), and the schedule's backlog per stream (the runs
+ * waiting in the queue are read when Redis is reachable).
  */
 import type { Config } from '../../config.ts';
 import { STREAMS, type StreamName } from '../../core/streams.ts';
@@ -16,7 +17,6 @@ import type { StreamBacklog } from '../../jobs/backlog.ts';
 import { type NextRuns, nextRunKey, readNextRuns } from './next-runs.ts';
 import { reachRedis } from './reach.ts';
 import { listSchedules } from './schedule-store.ts';
-
 import { STALE_AFTER_INTERVALS } from '../../metrics.ts';
 
 /** Shared with the metrics' stale-pairs gauge: `status --check` fails where that gauge counts. */

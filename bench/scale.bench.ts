@@ -5,18 +5,31 @@
  * alone), run by worker processes of the real engine (bench/scale-worker.ts) whose job body takes
  * JOB_MS (30 ms), so the figures are those of the scheduling layer, not of the API.
  *
- * Measured: worker start to first job with 1 and 4 workers; over SCALE_BENCH_MINUTES (5) at a
- * 1-minute interval and at the default intervals, the fraction of due runs started within one
+ * Measured: worker start to first job with 1 and 4 workers, as production runs them (`node
+ * dist/cli.js worker`, the package's build, made here first; the first job is the worker's
+ * `job_started` debug line), and 4 through tsx as a checkout runs them; over SCALE_BENCH_MINUTES (5)
+ * at a 1-minute interval and at the default intervals, the fraction of due runs started within one
  * interval of their due time, overdue p50 / p95 (start - due); Redis memory above an empty server;
- * peak RSS per worker; a watchdog pass over every pair; `schedule set` over every pair.
+ * peak RSS per worker; a watchdog pass over every pair; `schedule set` over every pair; the load
+ * average at start and end (the machine is shared).
+ *
+ * Each headline figure is printed against a baseline measured in the same run (what the figure
+ * cannot go below on this machine) and against the issue's target where it states one.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { STREAM_KIND, STREAMS, type StreamName } from '../src/core/streams.ts';
-import { buildEngineDeps, checkQueuedJobs, createEngineQueue, DEFAULT_EVERY_MS } from '../src/jobs/index.ts';
+import {
+  buildEngineDeps,
+  checkQueuedJobs,
+  createEngineQueue,
+  DEFAULT_EVERY_MS,
+  dispatchDue,
+} from '../src/jobs/index.ts';
 import { reconcileSchedules } from '../src/jobs/schedules.ts';
 import { nextRunAfter } from '../src/jobs/schedule-timing.ts';
 import { runMigrations } from '../src/load/migrate.ts';
@@ -26,6 +39,7 @@ import { setSchedules } from '../src/cli/common/schedule-store.ts';
 import { describePairs } from '../src/cli/commands/schedule/run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
 const DEV_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const MINUTE = 60_000;
 
@@ -83,6 +97,133 @@ function spawnWorker(env: Record<string, string>): Child {
   };
 }
 
+/**
+ * `node dist/cli.js worker` x n, started together; resolves when the first of them takes a job
+ * (its `job_started` line, at the time the worker logged it), then stops them all.
+ */
+async function productionStart(
+  n: number,
+  env: Record<string, string>,
+  entry: string[] = [join(root, 'dist', 'cli.js')],
+): Promise<number> {
+  const t0 = Date.now();
+  const children = Array.from({ length: n }, () =>
+    spawn(process.execPath, [...entry, 'worker'], {
+      cwd: root,
+      env: { ...process.env, ...env, LOG_LEVEL: 'debug' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
+  try {
+    const first = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no job started within 120 s')), 120_000);
+      for (const child of children) {
+        let buffer = '';
+        child.stderr.on('data', (d: Buffer) => {
+          buffer += d.toString();
+          const lines = buffer.split('\n');
+          buffer = lines.pop() ?? '';
+          for (const line of lines) {
+            if (!line.includes('"event":"job_started"')) continue;
+            clearTimeout(timer);
+            resolve(new Date((JSON.parse(line) as { time: string | number }).time).getTime());
+          }
+        });
+        child.once('exit', (code) => {
+          if (code !== null && code !== 0) reject(new Error(`worker exited with ${code}`));
+        });
+      }
+    });
+    return (first - t0) / 1000;
+  } finally {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null) return resolve();
+            const kill = setTimeout(() => c.kill('SIGKILL'), 30_000);
+            c.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
+
+/** n processes of `node dist/cli.js --version` started together: the boot no change of ours removes. */
+async function bootOnly(n: number): Promise<number> {
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const c = spawn(process.execPath, [join(root, 'dist', 'cli.js'), '--version'], { stdio: 'ignore' });
+          c.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`--version exited ${code}`))));
+        }),
+    ),
+  );
+  return (Date.now() - t0) / 1000;
+}
+
+/** Peak RSS of a bare node process (what every worker's RSS starts from). */
+function bareNodeRssMb(): number {
+  const out = execFileSync(process.execPath, [
+    '-e',
+    'process.stdout.write(String(process.memoryUsage().rss))',
+  ]);
+  return Number(out.toString()) / 1_048_576;
+}
+
+interface Headline {
+  figure: string;
+  baseline: string;
+  /** The issue's target: the figure must stay below (max) or reach (min) it. */
+  target?: { max: number } | { min: number };
+}
+
+const HEADLINES: Headline[] = [
+  { figure: 'start_to_first_job_s_1_worker', baseline: 'boot_s_1_process', target: { max: 5 } },
+  { figure: 'start_to_first_job_s_4_workers', baseline: 'boot_s_4_processes', target: { max: 5 } },
+  // Against what the workers could do: runs started per second over runs due per second.
+  {
+    figure: 'due_runs_started_within_interval',
+    baseline: 'capacity_over_demand_1m',
+    target: { min: 1 },
+  },
+  { figure: 'overdue_p95_s', baseline: 'dispatch_tick_s' },
+  { figure: 'overdue_p95_s_defaults', baseline: 'dispatch_tick_s' },
+  { figure: 'redis_schedule_mb', baseline: 'redis_empty_mb' },
+  { figure: 'worker_rss_mb', baseline: 'bare_node_rss_mb' },
+  { figure: 'watchdog_pass_s', baseline: 'watchdog_pass_s_empty', target: { max: 1 } },
+  { figure: 'watchdog_pass_s_backlog', baseline: 'watchdog_pass_s_empty', target: { max: 1 } },
+  { figure: 'watchdog_pass_s_all_lost', baseline: 'watchdog_pass_s_empty', target: { max: 1 } },
+];
+
+function printHeadlines(figures: Record<string, number>, log: (line: string) => void): void {
+  const rows = HEADLINES.filter((h) => figures[h.figure] !== undefined).map((h) => {
+    const value = figures[h.figure] as number;
+    const base = figures[h.baseline];
+    const target = h.target ? ('max' in h.target ? h.target.max : h.target.min) : undefined;
+    const met = h.target ? ('max' in h.target ? value < h.target.max : value >= h.target.min) : undefined;
+    return {
+      figure: h.figure,
+      value: Number(value.toFixed(3)),
+      baseline: `${h.baseline} = ${base === undefined ? '?' : Number(base.toFixed(3))}`,
+      'x baseline': base ? Number((value / base).toFixed(2)) : '-',
+      target:
+        target === undefined ? 'none stated' : `${h.target && 'max' in h.target ? '<' : '>='} ${target}`,
+      'x target': target ? Number((value / target).toFixed(2)) : '-',
+      met: met === undefined ? '-' : met ? 'yes' : 'NO',
+    };
+  });
+  log('scale: headline figures against their baseline (same run) and the issue target');
+  console.table(rows);
+}
+
 const quantile = (sorted: number[], q: number) =>
   sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
 
@@ -91,6 +232,12 @@ export async function runScaleBench(): Promise<Record<string, number>> {
   const minutes = Number(process.env.SCALE_BENCH_MINUTES ?? 5);
   const concurrency = Number(process.env.SCALE_BENCH_CONCURRENCY ?? 4);
   const log = (line: string) => console.log(line);
+  const figures: Record<string, number> = {};
+  // The machine is shared: what else ran is part of every figure.
+  figures.load_avg_1m_start = loadavg()[0] as number;
+  log(`scale: load average (1 min) at start ${figures.load_avg_1m_start.toFixed(2)}`);
+  // Production runs the package's build (`node dist/cli.js worker`): build it as `npm pack` would.
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   const serverUrl = process.env.DATABASE_URL ?? DEV_URL;
   const dbName = `scale_bench_${process.pid}_${Date.now()}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -104,7 +251,6 @@ export async function runScaleBench(): Promise<Record<string, number>> {
     executable: 'redis-server',
   });
   const redis = new Redis(redisServer.url);
-  const figures: Record<string, number> = {};
   try {
     await runMigrations(url);
     // Connections: half the pairs from seller connections (4 streams), half from partner ones (4).
@@ -115,10 +261,24 @@ export async function runScaleBench(): Promise<Record<string, number>> {
       select case when g % 2 = 0 then 'seller' else 'partner' end, 'bench ' || g, 'k', 'x', 'x', 'x', now() + interval '1 day'
       from generate_series(1, ${perKind * 2}) g`;
     const baseMemory = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+    figures.redis_empty_mb = baseMemory / 1_048_576;
+    figures.bare_node_rss_mb = bareNodeRssMb();
+    figures.dispatch_tick_s = 1;
+    const encryptionKey = Buffer.alloc(32, 7).toString('base64');
+    // The production worker's environment (its queue has the default name, as the bench's workers).
+    const productionEnv = {
+      DATABASE_URL: url,
+      REDIS_URL: redisServer.url,
+      QUEUE_PREFIX: '{affiliate-etl}',
+      ETL_ENCRYPTION_KEY: encryptionKey,
+      WORKER_CONCURRENCY: String(concurrency),
+      TIKTOK_API_BASE_URL: 'http://127.0.0.1:9',
+      TIKTOK_AUTH_BASE_URL: 'http://127.0.0.1:9',
+    };
     const engineEnv = {
       DATABASE_URL: url,
       REDIS_URL: redisServer.url,
-      QUEUE_NAME: 'scale',
+      QUEUE_NAME: 'affiliate-etl',
       QUEUE_PREFIX: '{affiliate-etl}',
       CONCURRENCY: String(concurrency),
       JOB_MS: process.env.JOB_MS ?? '30',
@@ -128,9 +288,9 @@ export async function runScaleBench(): Promise<Record<string, number>> {
       redisUrl: redisServer.url,
       apiBaseUrl: 'http://127.0.0.1:9',
       authBaseUrl: 'http://127.0.0.1:9',
-      encryptionKey: Buffer.alloc(32, 7).toString('base64'),
+      encryptionKey,
       log: createLogger({ level: 'warn' }),
-      config: { queueName: 'scale', queuePrefix: '{affiliate-etl}' },
+      config: { queuePrefix: '{affiliate-etl}' },
     });
     const queue = createEngineQueue(deps.redis, deps.config);
     const allPairs = (
@@ -156,21 +316,46 @@ export async function runScaleBench(): Promise<Record<string, number>> {
       await sql`update etl.schedule_dispatch set queued_job = null, queued_at = null`;
     };
 
-    // Start to first job: the schedule laid out (as by the previous deploy), workers spawned.
+    // Start to first job: the schedule laid out (as by the previous deploy), workers spawned. The
+    // production workers run the real job body on these fake connections (it fails at once): only the
+    // start is timed, and whatever their runs left is undone before the next measurement.
+    const undoRuns = async () => {
+      await resetQueue();
+      await sql`update etl.connections set status = 'active'`;
+      await sql`delete from etl.sync_state`;
+    };
+    figures.boot_s_1_process = await bootOnly(1);
+    figures.boot_s_4_processes = await bootOnly(4);
+    log(
+      `boot (node dist/cli.js --version), 1 / 4 processes at once: ${figures.boot_s_1_process.toFixed(2)} s / ${figures.boot_s_4_processes.toFixed(2)} s`,
+    );
     for (const n of [1, 4]) {
-      await resetQueue();
-      const t0 = Date.now();
-      const children = Array.from({ length: n }, () => spawnWorker(engineEnv));
-      const first = await Promise.race(children.map((c) => c.firstJobAt));
-      figures[`start_to_first_job_s_${n}_worker${n === 1 ? '' : 's'}`] = (first - t0) / 1000;
-      await Promise.all(children.map((c) => c.stop()));
-      log(`start to first job, ${n} worker(s): ${((first - t0) / 1000).toFixed(2)} s`);
+      await undoRuns();
+      const s = await productionStart(n, productionEnv);
+      figures[`start_to_first_job_s_${n}_worker${n === 1 ? '' : 's'}`] = s;
+      log(`start to first job, ${n} worker(s), node dist/cli.js worker: ${s.toFixed(2)} s`);
     }
+    await undoRuns();
+    figures.start_to_first_job_s_4_workers_tsx = await productionStart(4, productionEnv, [
+      join(root, 'bin', 'affiliate-etl.js'),
+    ]);
+    log(
+      `start to first job, 4 workers through tsx (a checkout): ${figures.start_to_first_job_s_4_workers_tsx.toFixed(2)} s`,
+    );
+    await undoRuns();
 
-    const measure = async (label: string, intervalOf: (s: StreamName) => number) => {
+    const measure = async (
+      label: string,
+      intervalOf: (s: StreamName) => number,
+      afterStop?: () => Promise<void>,
+    ) => {
       await resetQueue();
-      // Laid out afresh at the start of the window, as a deploy that has been running would have it.
+      // Laid out afresh at the start of the window, as a deploy that has been running would have it:
+      // every pair synced before (a checkpoint), so each keeps its spread phase instead of all
+      // coming due at once as pairs never synced do (that burst is a first deploy, not the steady state).
       const start = Date.now();
+      await sql`insert into etl.sync_state (connection_id, stream)
+        select connection_id, stream from etl.schedule_dispatch on conflict do nothing`;
       await sql`delete from etl.schedule_dispatch`;
       await reconcileSchedules(sql, DEFAULT_EVERY_MS, start);
       const children = Array.from({ length: 4 }, () => spawnWorker(engineEnv));
@@ -181,6 +366,7 @@ export async function runScaleBench(): Promise<Record<string, number>> {
         peakMemory = Math.max(peakMemory, Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]));
       }
       const summaries = await Promise.all(children.map((c) => c.stop()));
+      await afterStop?.();
       const runs = summaries.flatMap((s) => s.runs);
       // Due runs whose whole interval fits in the window, and whether each started within it.
       let due = 0;
@@ -214,12 +400,27 @@ export async function runScaleBench(): Promise<Record<string, number>> {
       };
     };
 
-    const oneMinute = await measure('1-minute interval', () => MINUTE);
+    // Right after the 1-minute window the queue holds its backlog: a watchdog pass as the leader
+    // would run it then (every pair holding a job, most of them alive in the queue).
+    const oneMinute = await measure(
+      '1-minute interval',
+      () => MINUTE,
+      async () => {
+        const p = await checkQueuedJobs(deps, queue, { nowMs: Date.now(), graceMs: 0 });
+        figures.watchdog_pass_s_backlog = p.ms / 1000;
+        figures.watchdog_backlog_pairs_checked = p.checked;
+        log(
+          `watchdog pass with the backlog in the queue (${p.checked} pairs held): ${(p.ms / 1000).toFixed(3)} s`,
+        );
+      },
+    );
     figures.due_runs_started_within_interval = oneMinute.fraction;
     figures.overdue_p50_s = oneMinute.p50;
     figures.overdue_p95_s = oneMinute.p95;
     figures.due_runs_1m = oneMinute.due;
     figures.runs_1m = oneMinute.runs;
+    figures.runs_per_s_1m = oneMinute.runs / (minutes * 60);
+    figures.capacity_over_demand_1m = figures.runs_per_s_1m / (allPairs.length / 60);
     figures.redis_schedule_mb = oneMinute.redisMb;
     figures.worker_rss_mb = oneMinute.rssMb;
 
@@ -232,15 +433,32 @@ export async function runScaleBench(): Promise<Record<string, number>> {
     figures.redis_schedule_mb_defaults = defaults.redisMb;
     figures.worker_rss_mb = Math.max(figures.worker_rss_mb, defaults.rssMb);
 
-    // Watchdog: a pass over every pair holding a job that is not in Redis (all owed again).
+    // Watchdog: a pass with nothing held (its fixed cost: the baseline); every pair holding a job
+    // that waits in the queue (nothing to repair: the most a healthy pass reads); then every pair
+    // holding a job that is not in Redis (all owed again: the worst case, every row rewritten).
+    await resetQueue();
+    figures.watchdog_pass_s_empty =
+      (await checkQueuedJobs(deps, queue, { nowMs: Date.now(), graceMs: 0 })).ms / 1000;
+    await sql`update etl.schedule_dispatch set next_run_at = now() - interval '1 minute'`;
+    const handed = await dispatchDue(deps, queue, { nowMs: Date.now(), maxRuns: allPairs.length });
+    const healthy = await checkQueuedJobs(deps, queue, { nowMs: Date.now(), graceMs: 0 });
+    figures.watchdog_pass_s = healthy.ms / 1000;
+    figures.watchdog_pass_pairs_held = healthy.checked;
+    log(
+      `watchdog pass, ${handed} pairs each holding a job waiting in the queue (${healthy.lost} repaired): ${figures.watchdog_pass_s.toFixed(3)} s`,
+    );
+    await resetQueue();
     await sql`update etl.schedule_dispatch set queued_job = 'sched.gone.' || connection_id || '.' || stream, queued_at = now() - interval '1 hour'`;
     t = performance.now();
     const pass = await checkQueuedJobs(deps, queue, { nowMs: Date.now(), graceMs: 0 });
-    figures.watchdog_pass_s = (performance.now() - t) / 1000;
-    figures.watchdog_pairs_checked = pass.checked;
-    log(`watchdog pass over ${pass.checked} pairs: ${figures.watchdog_pass_s.toFixed(3)} s`);
+    figures.watchdog_pass_s_all_lost = (performance.now() - t) / 1000;
+    figures.watchdog_pairs_repaired = pass.lost;
+    log(`watchdog pass repairing all ${pass.lost} pairs: ${figures.watchdog_pass_s_all_lost.toFixed(3)} s`);
     await queue.close();
     await deps.close();
+    figures.load_avg_1m_end = loadavg()[0] as number;
+    log(`scale: load average (1 min) at end ${figures.load_avg_1m_end.toFixed(2)}`);
+    printHeadlines(figures, log);
   } finally {
     redis.disconnect();
     await redisServer.stop();

@@ -4,9 +4,13 @@
  *   - API calls by endpoint and result code, call latency, time spent throttled;
  *   - pages and rows by outcome (inserted / updated / unchanged / rejected / removed) per stream;
  *   - run durations and run counts by status;
- *   - freshness per connection x stream, read from the tiktok_affiliate.stream_freshness view at
- *     scrape time (the view, not this process, knows about runs made by other workers).
+ *   - freshness per stream (pairs stale, worst and p95 ages), read from the
+ *     tiktok_affiliate.stream_freshness view at scrape time (the view, not this process, knows about
+ *     runs made by other workers);
+ *   - the schedule's backlog per stream: due runs not started, and how late the oldest is.
  * Label values are bounded: endpoints and streams are fixed lists, codes are the API's code set.
+ * Never one series per connection: at 70,000 (connection, stream) pairs that would be 70,000
+ * series per gauge; per-pair detail is in `affiliate-etl status` and the view.
  * Never a label with a token, a cipher or a shop name.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -28,18 +32,42 @@ export interface RunOutcome {
   rowsRemoved: number;
 }
 
+/** One stream's freshness over its pairs (connection x stream). */
 export interface FreshnessReading {
-  connectionId: number;
   stream: string;
-  /** Seconds since the last successful run finished; null = never succeeded. */
-  lastSuccessAgeSeconds: number | null;
-  /** Seconds since the newest business timestamp loaded; null = no rows yet. */
-  newestBusinessAgeSeconds: number | null;
+  /** Scheduled pairs (active connection, schedule enabled). */
+  pairs: number;
+  /** Of those, pairs with no success for more than STALE_AFTER_INTERVALS of their interval. */
+  stalePairs: number;
+  /** Seconds since the last successful run, worst and p95 over the pairs that ever succeeded; null = none did. */
+  lastSuccessAgeMaxSeconds: number | null;
+  lastSuccessAgeP95Seconds: number | null;
+  /** Seconds since the newest business timestamp loaded, worst and p95; null = no rows yet. */
+  newestBusinessAgeMaxSeconds: number | null;
+  newestBusinessAgeP95Seconds: number | null;
+}
+
+/**
+ * A pair whose last success (or, never succeeded, whose connection was added) is older than this
+ * many schedule intervals has stopped syncing: the stale-pairs gauge counts it, and `status --check`
+ * and `doctor` fail on it. Three intervals leave room for one slow run and one retry without crying
+ * wolf.
+ */
+export const STALE_AFTER_INTERVALS = 3;
+
+/** One stream's scheduled runs that are due and not started. */
+export interface BacklogReading {
+  stream: string;
+  notStarted: number;
+  /** How late the oldest of them is; 0 when there is none. */
+  oldestOverdueSeconds: number;
 }
 
 export interface MetricsOptions {
   /** Read at every scrape; errors are counted, never thrown into the scrape. */
   readFreshness?: () => Promise<FreshnessReading[]>;
+  /** Read at every scrape, like freshness. */
+  readBacklog?: () => Promise<BacklogReading[]>;
   /** Node process metrics (CPU, memory, event loop lag). Default true. */
   processMetrics?: boolean;
   prefix?: string;
@@ -112,51 +140,108 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       await readings();
     },
   });
-  // Both freshness gauges are filled from ONE query per scrape: prom-client collects metrics
-  // concurrently, so the first collect starts the read and the second joins it.
-  const readFreshness = opts.readFreshness;
-  let inflight: Promise<FreshnessReading[] | null> | null = null;
-  const readings = (): Promise<FreshnessReading[] | null> => {
-    if (!readFreshness) return Promise.resolve(null);
-    inflight ??= readFreshness()
-      .catch(() => {
-        freshnessErrors.inc();
-        return null;
-      })
-      .finally(() => {
-        // Every collect of one scrape starts in the same tick, so they have all joined by now;
-        // the next scrape reads afresh.
-        inflight = null;
-      });
-    return inflight;
+  // Every freshness gauge is filled from ONE query per scrape (and every backlog gauge from one
+  // read): prom-client collects metrics concurrently, so the first collect starts the read and the
+  // others join it.
+  const perScrape = <T>(read: (() => Promise<T>) | undefined, errors: () => Counter) => {
+    let inflight: Promise<T | null> | null = null;
+    return (): Promise<T | null> => {
+      if (!read) return Promise.resolve(null);
+      inflight ??= read()
+        .catch(() => {
+          errors().inc();
+          return null;
+        })
+        .finally(() => {
+          // Every collect of one scrape starts in the same tick, so they have all joined by now;
+          // the next scrape reads afresh.
+          inflight = null;
+        });
+      return inflight;
+    };
   };
-  const freshnessGauge = (name: string, help: string, value: (r: FreshnessReading) => number | null) => {
-    const gauge: Gauge<'connection_id' | 'stream'> = new Gauge({
+  const readings = perScrape(opts.readFreshness, () => freshnessErrors);
+  const perStreamGauge = <R extends { stream: string }>(
+    name: string,
+    help: string,
+    read: () => Promise<R[] | null>,
+    value: (r: R) => number | null,
+  ) => {
+    const gauge: Gauge<'stream'> = new Gauge({
       name,
       help,
-      labelNames: ['connection_id', 'stream'] as const,
+      labelNames: ['stream'] as const,
       registers: [registry],
       async collect() {
-        const rows = await readings();
+        const rows = await read();
+        // A failed read keeps the last good values rather than making the series vanish.
         if (rows === null) return;
         gauge.reset();
         for (const r of rows) {
           const v = value(r);
-          if (v !== null) gauge.set({ connection_id: String(r.connectionId), stream: r.stream }, v);
+          if (v !== null) gauge.set({ stream: r.stream }, v);
         }
       },
     });
     return gauge;
   };
-  freshnessGauge(
-    `${p}stream_freshness_seconds`,
-    'Seconds since the newest business timestamp loaded for a connection x stream (absent: no rows).',
-    (r) => r.newestBusinessAgeSeconds,
+  perStreamGauge(
+    `${p}stream_pairs`,
+    'Scheduled (connection, stream) pairs of a stream: active connections, schedule enabled.',
+    readings,
+    (r) => r.pairs,
   );
-  freshnessGauge(
-    `${p}stream_last_success_age_seconds`,
-    'Seconds since the last successful run of a connection x stream (absent: never succeeded).',
-    (r) => r.lastSuccessAgeSeconds,
+  perStreamGauge(
+    `${p}stream_stale_pairs`,
+    `Pairs of a stream whose last success (or, never succeeded, the connection's creation) is older than ${STALE_AFTER_INTERVALS} of their schedule intervals.`,
+    readings,
+    (r) => r.stalePairs,
+  );
+  perStreamGauge(
+    `${p}stream_last_success_age_max_seconds`,
+    'Worst time since the last successful run over the pairs of a stream that ever succeeded.',
+    readings,
+    (r) => r.lastSuccessAgeMaxSeconds,
+  );
+  perStreamGauge(
+    `${p}stream_last_success_age_p95_seconds`,
+    '95th percentile of the time since the last successful run over the pairs of a stream.',
+    readings,
+    (r) => r.lastSuccessAgeP95Seconds,
+  );
+  perStreamGauge(
+    `${p}stream_freshness_max_seconds`,
+    'Worst age of the newest business timestamp loaded over the pairs of a stream (absent: no rows).',
+    readings,
+    (r) => r.newestBusinessAgeMaxSeconds,
+  );
+  perStreamGauge(
+    `${p}stream_freshness_p95_seconds`,
+    '95th percentile of the age of the newest business timestamp loaded over the pairs of a stream.',
+    readings,
+    (r) => r.newestBusinessAgeP95Seconds,
+  );
+
+  const backlogErrors: Counter = new Counter({
+    name: `${p}backlog_read_errors_total`,
+    help: 'Scrapes whose schedule backlog read failed (Postgres or Redis unreachable?).',
+    registers: [registry],
+    async collect() {
+      await backlog();
+    },
+  });
+  const backlog = perScrape(opts.readBacklog, () => backlogErrors);
+  perStreamGauge(
+    `${p}schedule_due_not_started`,
+    'Scheduled runs of a stream that are due and have not started (not yet handed over, or waiting in the queue).',
+    backlog,
+    (r) => r.notStarted,
+  );
+  perStreamGauge(
+    `${p}schedule_oldest_overdue_seconds`,
+    'How late the oldest due and not started run of a stream is (0: none waits).',
+    backlog,
+    (r) => r.oldestOverdueSeconds,
   );
 
   const dependencyUp = new Gauge({

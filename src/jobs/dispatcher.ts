@@ -6,8 +6,8 @@
  * One dispatcher acts at a time: every worker runs the loop, and only the holder of a Postgres
  * advisory lock (on a session of its own) dispatches, reconciles and runs the watchdog. When its
  * process dies, its session drops, Postgres frees the lock, and another worker takes over at its next
- * tick; its first act is a watchdog pass, so a run the dead one recorded but never enqueued is owed
- * again, not lost.
+ * tick; its first acts are to hand over what is due and a watchdog pass, so a run the dead one
+ * recorded but never enqueued is owed again, not lost.
  *
  * Invariants (test/integration/jobs/dispatcher.test.ts):
  *   - a pair has at most one scheduled job in flight (etl.schedule_dispatch.queued_job); a run that
@@ -167,6 +167,11 @@ export function startDispatcher(
     if (!leader) {
       if (!(await acquire())) return;
       leader = true;
+      // Due runs are handed over first: a worker just started has its first jobs at once, not after
+      // the upkeep below (at 70,000 pairs the reconcile alone takes most of a second). Dispatching
+      // before the watchdog is safe: only pairs holding no job are dispatched, and the pairs the
+      // watchdog frees are dispatched by the pass after it.
+      await dispatchDue(deps, queue, { nowMs: now() });
       const t = now();
       const legacy = await removeLegacySchedulers(queue);
       const reconciled = await reconcileSchedules(deps.db.sql, cfg.defaultEveryMs, t);

@@ -1,4 +1,5 @@
 /** The sync engine's public entry points (CLI, worker entry, tests, benchmarks). */
+export { readScheduleBacklog, type StreamBacklog } from './backlog.ts';
 export { BackfillInputError, type BackfillProgress, planBackfill, runBackfill } from './backfill.ts';
 export {
   type BuildEngineDepsOptions,

@@ -4,7 +4,7 @@
  */
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import type { StreamName } from '../core/streams.ts';
+import { isStreamName, type StreamName } from '../core/streams.ts';
 import type { RunTrigger } from '../load/types.ts';
 import type { EngineConfig } from './deps.ts';
 
@@ -58,12 +58,28 @@ export function backfillJobId(stream: StreamName, connectionId: number, from: st
   return `backfill.${stream}.${connectionId}.${idStamp(from)}.${idStamp(to)}`;
 }
 
+/** The dispatcher's job ids start with it (the watchdog and the backlog read only those). */
+export const DISPATCH_JOB_PREFIX = 'sched.';
+
 /**
  * Id of the dispatcher's job for one due run, `sched.<stream>.<connection>.<due epoch ms>`: the same
  * due run handed over twice (a dispatcher killed between its two steps) is one job.
  */
 export function dispatchJobId(connectionId: number, stream: StreamName, dueMs: number): string {
-  return `sched.${stream}.${connectionId}.${dueMs}`;
+  return `${DISPATCH_JOB_PREFIX}${stream}.${connectionId}.${dueMs}`;
+}
+
+/** What a dispatcher's job id says: its pair and due time; null for any other job. */
+export function parseDispatchJobId(
+  id: string,
+): { stream: StreamName; connectionId: number; dueMs: number } | null {
+  if (!id.startsWith(DISPATCH_JOB_PREFIX)) return null;
+  const [stream, connection, due] = id.slice(DISPATCH_JOB_PREFIX.length).split('.');
+  const connectionId = Number(connection);
+  const dueMs = Number(due);
+  if (!stream || !isStreamName(stream) || !Number.isSafeInteger(connectionId) || !Number.isSafeInteger(dueMs))
+    return null;
+  return { stream, connectionId, dueMs };
 }
 
 /** Ids of the per-pair BullMQ Job Schedulers of earlier versions (removed by the dispatcher). */

@@ -177,7 +177,19 @@ function freeingPair(deps: EngineDeps, body?: StartWorkerOptions['processor']) {
     );
   };
   return async (job: Job<EngineJobData>, token?: string, signal?: AbortSignal): Promise<RunSummary> => {
-    const dispatched = job.name === SYNC_JOB && typeof (job.data as SyncJobData).dueAt === 'string';
+    const dueAt = job.name === SYNC_JOB ? (job.data as SyncJobData).dueAt : undefined;
+    // Debug level: when each job was taken and how late (the scale benchmark times a worker's start by it).
+    deps.log.debug(
+      {
+        event: 'job_started',
+        jobId: job.id,
+        connectionId: job.data.connectionId,
+        stream: job.data.stream,
+        ...(dueAt ? { overdueMs: Date.now() - Date.parse(dueAt) } : {}),
+      },
+      'job started',
+    );
+    const dispatched = typeof dueAt === 'string';
     if (!dispatched) return run(job, token, signal);
     let result: RunSummary;
     try {

@@ -1,25 +1,75 @@
 /**
- * Freshness readings for the metrics, from the tiktok_affiliate.stream_freshness view (docs/warehouse.md#views):
- * the view knows the runs of every worker, so each worker reports the same truth.
+ * Freshness readings for the metrics, per stream, from the tiktok_affiliate.stream_freshness view
+ * (docs/warehouse.md#views): the view knows the runs of every worker, so each worker reports the
+ * same truth. One aggregate statement per scrape, grouped by stream: at 70,000 (connection, stream)
+ * pairs the gauges stay a few series per stream, and the per-pair detail stays in the view and in
+ * `affiliate-etl status`.
+ *
+ * Pairs are those expected to run (active connection, schedule enabled), each with its interval (its
+ * etl.schedules rule, a cron rule's estimated by cronIntervalMs, else the stream's default). A pair
+ * is stale once its last success (or, never succeeded, its connection's creation) is older than
+ * STALE_AFTER_INTERVALS of its interval: a stream that stops syncing shows as stale pairs.
  */
+import { STREAM_KIND, STREAMS, type StreamName } from '../core/streams.ts';
 import type { Sql } from '../load/db.ts';
-import type { FreshnessReading } from '../metrics.ts';
+import { type FreshnessReading, STALE_AFTER_INTERVALS } from '../metrics.ts';
+import { cronIntervalMs } from './connection-health.ts';
 
-export function freshnessReader(sql: Sql): () => Promise<FreshnessReading[]> {
+export function freshnessReader(
+  sql: Sql,
+  defaultEveryMs: Readonly<Record<StreamName, number>>,
+): () => Promise<FreshnessReading[]> {
+  const kinds = STREAMS.map((s) => STREAM_KIND[s]);
+  const defaults = STREAMS.map((s) => defaultEveryMs[s]);
   return async () => {
+    const crons = await sql<
+      { cron: string }[]
+    >`select distinct cron from etl.schedules where cron is not null`;
+    const cronMs = crons.map((c) => cronIntervalMs(c.cron));
     const rows = await sql<
-      { connection_id: number; stream: string; success_age: number | null; business_age: number | null }[]
+      {
+        stream: string;
+        pairs: number;
+        stale: number;
+        success_max: number | null;
+        success_p95: number | null;
+        business_max: number | null;
+        business_p95: number | null;
+      }[]
     >`
-      select connection_id, stream,
-        extract(epoch from now() - last_success_at)::float8 as success_age,
-        extract(epoch from now() - newest_business_time)::float8 as business_age
-      from tiktok_affiliate.stream_freshness
-      where connection_status <> 'disabled'`;
+      with pairs as (
+        select c.id, c.created_at, d.stream, coalesce(sch.every_ms::float8, cr.ms, d.ms) as interval_ms
+        from etl.connections c
+        join unnest(${kinds}::text[], ${STREAMS as unknown as string[]}::text[], ${defaults}::float8[])
+          as d(kind, stream, ms) on d.kind = c.kind
+        left join etl.schedules sch on sch.connection_id = c.id and sch.stream = d.stream
+        left join unnest(${crons.map((c) => c.cron)}::text[], ${cronMs}::float8[]) as cr(pattern, ms)
+          on cr.pattern = sch.cron
+        where c.status = 'active' and coalesce(sch.enabled, true)
+      ), aged as (
+        select p.stream, p.interval_ms,
+          extract(epoch from now() - f.last_success_at)::float8 as success_age,
+          extract(epoch from now() - f.newest_business_time)::float8 as business_age,
+          extract(epoch from now() - coalesce(f.last_success_at, p.created_at))::float8 as lag
+        from pairs p
+        left join tiktok_affiliate.stream_freshness f on f.connection_id = p.id and f.stream = p.stream
+      )
+      select stream, count(*)::int as pairs,
+        count(*) filter (where lag * 1000 > ${STALE_AFTER_INTERVALS} * interval_ms)::int as stale,
+        max(success_age) as success_max,
+        percentile_cont(0.95) within group (order by success_age) as success_p95,
+        max(business_age) as business_max,
+        percentile_cont(0.95) within group (order by business_age) as business_p95
+      from aged group by stream`;
+    const age = (v: number | null) => (v === null ? null : Math.max(0, v));
     return rows.map((r) => ({
-      connectionId: Number(r.connection_id),
       stream: r.stream,
-      lastSuccessAgeSeconds: r.success_age === null ? null : Math.max(0, r.success_age),
-      newestBusinessAgeSeconds: r.business_age === null ? null : Math.max(0, r.business_age),
+      pairs: r.pairs,
+      stalePairs: r.stale,
+      lastSuccessAgeMaxSeconds: age(r.success_max),
+      lastSuccessAgeP95Seconds: age(r.success_p95),
+      newestBusinessAgeMaxSeconds: age(r.business_max),
+      newestBusinessAgeP95Seconds: age(r.business_p95),
     }));
   };
 }

@@ -112,11 +112,13 @@ export async function requirePostgres(url: string): Promise<void> {
     );
 }
 
-export async function requireRedis(url: string): Promise<void> {
+/** What was found is returned (the worker reads its eviction policy: no second probe). */
+export async function requireRedis(url: string): Promise<RedisReach> {
   const redis = await reachRedis(url);
   if (!redis.ok)
     throw new CliError(
       `${redis.detail}\nCheck DATABASE_URL / REDIS_URL and that the services run (affiliate-etl doctor).`,
       EXIT_FAILURE,
     );
+  return redis;
 }

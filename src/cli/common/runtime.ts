@@ -27,13 +27,19 @@ export interface Runtime<R extends Requirement> {
   onClose(fn: () => Promise<void> | void): void;
 }
 
-export interface RuntimeOptions {
+export interface RuntimeOptions<R extends Requirement = Requirement> {
   /**
    * Check that Postgres answers before running (default true when a database is required): a
    * wrong DATABASE_URL is then a message in seconds instead of a 30 s connect timeout. `doctor`
    * turns it off: it reports an unreachable database as one of its checks.
    */
   probeDatabase?: boolean;
+  /**
+   * A further check run alongside the Postgres probe and the loading of the database modules (the
+   * engine probes Redis here): a worker's start waits for the slowest of them, not for their sum.
+   * When both fail, the Postgres error is the one reported.
+   */
+  probe?: (config: ConfigFor<R>) => Promise<void>;
 }
 
 export async function withRuntime<const R extends Requirement, T>(
@@ -41,19 +47,23 @@ export async function withRuntime<const R extends Requirement, T>(
   name: string,
   require: readonly R[],
   fn: (rt: Runtime<R>) => Promise<T>,
-  opts: RuntimeOptions = {},
+  opts: RuntimeOptions<R> = {},
 ): Promise<T> {
   const config = loadConfig(ctx.env, { require });
-  if (
-    config.databaseUrl &&
-    (opts.probeDatabase ?? (require as readonly Requirement[]).includes('database'))
-  ) {
-    await requirePostgres(config.databaseUrl);
-  }
+  const databaseUrl = config.databaseUrl;
+  const probes = await Promise.allSettled([
+    databaseUrl && (opts.probeDatabase ?? (require as readonly Requirement[]).includes('database'))
+      ? requirePostgres(databaseUrl)
+      : Promise.resolve(),
+    opts.probe ? opts.probe(config) : Promise.resolve(),
+    // Loaded on use: drizzle and the schema cost most of a second that `--help` should not pay.
+    databaseUrl ? import('../../load/db.ts').then((m) => m.createDb) : Promise.resolve(null),
+  ]);
+  for (const p of probes) if (p.status === 'rejected') throw p.reason;
+  const createDb = (probes[2] as PromiseFulfilledResult<typeof import('../../load/db.ts').createDb | null>)
+    .value;
   const log = commandLogger(ctx, config.logLevel, name);
   const closers: (() => Promise<void> | void)[] = [];
-  // Loaded on use: drizzle and the schema cost most of a second that `--help` should not pay.
-  const createDb = config.databaseUrl ? (await import('../../load/db.ts')).createDb : null;
   let db: Db | null = null;
   let box: SecretBox | null = null;
   const rt: Runtime<R> = {

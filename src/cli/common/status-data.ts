@@ -1,7 +1,8 @@
 /**
  * What `affiliate-etl status` shows, gathered in one place: per connection x stream the last run
- * (etl.sync_runs), freshness (tiktok_affiliate.stream_freshness), stream health (etl.sync_state)
- * and the next scheduled run (BullMQ Job Schedulers, when Redis is reachable).
+ * (etl.sync_runs), freshness (tiktok_affiliate.stream_freshness), stream health (etl.sync_state),
+ * the next scheduled run (etl.schedule_dispatch), and the schedule's backlog per stream (the runs
+ * waiting in the queue are read when Redis is reachable).
  */
 import type { Config } from '../../config.ts';
 import { STREAMS, type StreamName } from '../../core/streams.ts';
@@ -13,15 +14,14 @@ import { listConnections } from '../../load/connections.ts';
 import type { Sql } from '../../load/db.ts';
 import { lastRuns, type RunRecord } from '../../load/runs.ts';
 import { cronIntervalMs } from '../../metrics/connection-health.ts';
+import type { StreamBacklog } from '../../jobs/backlog.ts';
 import { type NextRuns, nextRunKey, readNextRuns } from './next-runs.ts';
+import { reachRedis } from './reach.ts';
 import { listSchedules } from './schedule-store.ts';
+import { STALE_AFTER_INTERVALS } from '../../metrics.ts';
 
-/**
- * A stream whose last success (or, never succeeded, whose connection was added) is older than this
- * many schedule intervals has stopped syncing: `status --check` and `doctor` fail on it. Three
- * intervals leave room for one slow run and one retry without crying wolf.
- */
-export const STALE_AFTER_INTERVALS = 3;
+/** Shared with the metrics' stale-pairs gauge: `status --check` fails where that gauge counts. */
+export { STALE_AFTER_INTERVALS };
 
 export interface StreamStatus {
   connectionId: number;
@@ -75,6 +75,12 @@ export interface StatusReport {
   now: Date;
   rows: StreamStatus[];
   nextRuns: Pick<NextRuns, 'available' | 'reason'>;
+  /**
+   * Scheduled runs due and not started, per stream (all pairs, whatever the filter); `queueRead`
+   * false when the queue could not be read (REDIS_URL unset or unreachable): then only the runs not
+   * yet handed over are counted.
+   */
+  backlog: { streams: StreamBacklog[]; queueRead: boolean; reason: string | null };
 }
 
 interface FreshnessRow {
@@ -95,8 +101,8 @@ export async function gatherStatus(
   config: Readonly<Config>,
   filter: { connectionIds: readonly number[]; streams: readonly StreamName[] },
 ): Promise<StatusReport> {
-  const [freshness, runs, states, nextRuns, [clock], connections, schedules, failingFrom] = await Promise.all(
-    [
+  const [freshness, runs, states, nextRuns, [clock], connections, schedules, failingFrom, backlog] =
+    await Promise.all([
       sql<FreshnessRow[]>`
       select connection_id, connection_name, connection_kind, connection_status, stream, last_success_at,
         newest_business_time, newest_business_time_column
@@ -118,8 +124,8 @@ export async function gatherStatus(
       ) ok on ok.connection_id = r.connection_id and ok.stream = r.stream
       where r.status in ('failed', 'partial') and (ok.ok_at is null or r.started_at > ok.ok_at)
       group by r.connection_id, r.stream`,
-    ],
-  );
+      readBacklog(sql, config),
+    ]);
   const now = clock?.now ?? new Date();
   const connectionById = new Map(connections.map((c) => [c.id, c]));
   const scheduleByKey = new Map(schedules.map((x) => [nextRunKey(x.connectionId, x.stream), x]));
@@ -212,5 +218,36 @@ export async function gatherStatus(
     now,
     rows,
     nextRuns: { available: nextRuns.available, reason: nextRuns.reason },
+    backlog,
   };
+}
+
+/** The backlog with the queue's waiting runs when Redis answers, else Postgres's part alone. */
+async function readBacklog(sql: Sql, config: Readonly<Config>): Promise<StatusReport['backlog']> {
+  const { readScheduleBacklog, createEngineQueue, defaultEngineConfig, engineConfigFrom } = await import(
+    '../../jobs/index.ts'
+  );
+  const now = new Date();
+  if (!config.redisUrl)
+    return {
+      streams: await readScheduleBacklog(sql, null, now),
+      queueRead: false,
+      reason: 'REDIS_URL is not set',
+    };
+  const reach = await reachRedis(config.redisUrl);
+  if (!reach.ok)
+    return { streams: await readScheduleBacklog(sql, null, now), queueRead: false, reason: reach.detail };
+  const { Redis } = await import('ioredis');
+  const { createCluster } = await import('../../jobs/build-deps.ts');
+  const client = config.queue.clusterNodes
+    ? createCluster(config.queue.clusterNodes, config.redisUrl)
+    : new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  const queue = createEngineQueue(client, defaultEngineConfig(engineConfigFrom(config)));
+  try {
+    return { streams: await readScheduleBacklog(sql, queue, now), queueRead: true, reason: null };
+  } finally {
+    await queue.close().catch(() => undefined);
+    client.disconnect();
+  }
 }

@@ -37,6 +37,19 @@ function nextCell(s: StreamStatus, report: StatusReport): string {
   return report.nextRuns.available ? 'not scheduled' : 'unknown';
 }
 
+/** One summary line: how many scheduled runs are due and not started, how late, which streams. */
+export function backlogLine(report: StatusReport): string {
+  const { streams, queueRead, reason } = report.backlog;
+  const behind = streams.filter((b) => b.notStarted > 0).sort((a, b) => b.notStarted - a.notStarted);
+  const note = queueRead ? '' : ` (runs waiting in the queue not counted: ${reason})`;
+  if (behind.length === 0) return `Scheduled runs: none due and waiting${note}.\n`;
+  const total = behind.reduce((n, b) => n + b.notStarted, 0);
+  const oldest = Math.min(...behind.map((b) => b.oldestDueAt?.getTime() ?? report.now.getTime()));
+  const late = formatSpan(Math.max(0, report.now.getTime() - oldest));
+  const per = behind.map((b) => `${b.stream} ${b.notStarted.toLocaleString('en-US')}`).join(', ');
+  return `Scheduled runs behind: ${total.toLocaleString('en-US')} due and not started, the oldest due ${late} ago (${per})${note}.\n`;
+}
+
 export function isFailing(s: StreamStatus): boolean {
   return (
     s.health === 'failing' || s.health === 'blocked' || s.connectionStatus === 'reauth_required' || s.stale
@@ -97,7 +110,7 @@ export function renderStatus(report: StatusReport, plain: boolean): string {
     `Times are UTC; "newest data" is the newest business timestamp loaded (tiktok_affiliate.stream_freshness).`,
     ...(report.nextRuns.available ? [] : [`Next runs unknown: ${report.nextRuns.reason}.`]),
   ];
-  return `${head}${table}${rescanBlock}${footer.join('\n')}\n`;
+  return `${head}${table}${rescanBlock}${backlogLine(report)}${footer.join('\n')}\n`;
 }
 
 /** `conn 3 seller_affiliate_orders: <2d 4m ago · <14d 40m ago · <90d 5h ago · deep 2d ago; oldest open day 2026-04-02`. */

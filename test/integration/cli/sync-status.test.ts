@@ -126,6 +126,9 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
       expect(line).toMatch(/\| ok +\|$/);
     }
     expect(r.stdout).toContain('not scheduled');
+    expect(r.stdout).toMatch(
+      /^Scheduled runs(: none due and waiting| behind: \d[\d,]* due and not started)/m,
+    );
     const json = await h.runHere(['status', '--json', '--connection', '1']);
     const report = JSON.parse(json.stdout) as {
       rows: { connectionId: number; stream: string; newestBusinessTime: string | null }[];
@@ -356,6 +359,10 @@ describe('affiliate-etl sync, status, schedule, searches, backfill', () => {
     expect(status.code).toBe(0);
     // Next runs come from the schedule in Postgres: Redis is not needed to show them.
     expect(status.stdout).not.toMatch(/Next runs unknown/);
+    // The backlog line says the queue's waiting runs could not be counted, and why.
+    expect(status.stdout).toMatch(
+      /runs waiting in the queue not counted: cannot reach Redis at 127\.0\.0\.1:1/,
+    );
     const sync = await h.runHere(['sync'], noRedis);
     expect(sync.code).toBe(1);
     expect(sync.stderr).toMatch(/cannot reach Redis at 127\.0\.0\.1:1.*\nCheck DATABASE_URL \/ REDIS_URL/s);

@@ -90,12 +90,19 @@ describe('affiliate-etl worker', () => {
     expect(metrics).toMatch(
       /affiliate_etl_run_duration_seconds_count\{stream="seller_affiliate_orders",status="succeeded"\} 1/,
     );
+    // Freshness and the schedule's backlog per stream, never one series per connection.
     expect(metrics).toMatch(
-      /affiliate_etl_stream_freshness_seconds\{connection_id="1",stream="seller_affiliate_orders"\} \d/,
+      /affiliate_etl_stream_freshness_max_seconds\{stream="seller_affiliate_orders"\} \d/,
     );
     expect(metrics).toMatch(
-      /affiliate_etl_stream_last_success_age_seconds\{connection_id="1",stream="seller_affiliate_orders"\} \d/,
+      /affiliate_etl_stream_last_success_age_max_seconds\{stream="seller_affiliate_orders"\} \d/,
     );
+    expect(metrics).toMatch(/affiliate_etl_stream_stale_pairs\{stream="seller_affiliate_orders"\} 0/);
+    expect(metrics).toMatch(/affiliate_etl_schedule_due_not_started\{stream="seller_affiliate_orders"\} \d/);
+    expect(metrics).toMatch(
+      /affiliate_etl_schedule_oldest_overdue_seconds\{stream="seller_affiliate_orders"\} \d/,
+    );
+    expect(metrics).not.toMatch(/connection_id=/);
     expect(metrics).toContain('affiliate_etl_process_resident_memory_bytes');
     // Connection states and stream health, read from Postgres (src/metrics/connection-health.ts).
     expect(metrics).toContain('affiliate_etl_connections{state="active"} 1');

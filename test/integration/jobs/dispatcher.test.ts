@@ -4,6 +4,7 @@
  * governing the next run, no due run lost when the dispatcher dies between its two steps or when no
  * worker runs, one dispatcher at a time among several workers, and runs of a pair never overlapping.
  */
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_KIND, STREAMS } from '../../../src/core/streams.ts';
 import {
@@ -11,10 +12,12 @@ import {
   createEngineQueue,
   DEFAULT_EVERY_MS,
   dispatchDue,
+  readScheduleBacklog,
   reconcileSchedules,
   startWorker,
 } from '../../../src/jobs/index.ts';
 import type { EngineQueue } from '../../../src/jobs/queues.ts';
+import { emptyCounts } from '../../../src/jobs/run-summary.ts';
 import { type EngineHarness, startHarness } from '../../e2e/harness.ts';
 
 let h: EngineHarness;
@@ -189,6 +192,45 @@ describe('dispatching', () => {
     }
   });
 
+  it('the watchdog leaves pairs whose job waits or is delayed, frees those whose job finished, owes again those whose job is gone', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    const due = t0 + 7 * 3_600_000;
+    const pairs = (await rows()).length;
+    expect(pairs).toBeGreaterThanOrEqual(4);
+    expect(await dispatchDue(h.deps, queue, { nowMs: due })).toBe(pairs);
+    const held = await rows();
+    const [waiting, delayed, finished, lost] = held;
+    // One job moved to delayed (a retry after a transient failure), one finished without freeing its
+    // pair (its worker died in between), one gone from Redis (a failover dropped it).
+    const retried = (await queue.getJob(delayed!.queued_job!))!;
+    await retried.remove();
+    await queue.add('sync', retried.data, { jobId: retried.id!, delay: 60_000 });
+    // Finished as BullMQ leaves a kept job: marked finished, in the completed set, in no other state.
+    const client = (await queue.client) as unknown as Redis;
+    const done = finished!.queued_job!;
+    await client.hset(queue.toKey(done), 'finishedOn', String(Date.now()));
+    await client.zrem(queue.toKey('prioritized'), done);
+    await client.zadd(queue.toKey('completed'), Date.now(), done);
+    await (await queue.getJob(lost!.queued_job!))!.remove();
+
+    const pass = await checkQueuedJobs(h.deps, queue, { nowMs: due, graceMs: 0 });
+    expect(pass).toMatchObject({ checked: pairs, lost: 1, finished: 1 });
+    const after = new Map((await rows()).map((r) => [`${r.connection_id}/${r.stream}`, r]));
+    const key = (r: Row) => `${r.connection_id}/${r.stream}`;
+    expect(after.get(key(waiting!))!.queued_job).toBe(waiting!.queued_job);
+    expect(after.get(key(delayed!))!.queued_job).toBe(delayed!.queued_job);
+    expect(after.get(key(finished!))).toMatchObject({ queued_job: null, next_run_at: finished!.next_run_at });
+    expect(after.get(key(lost!))).toMatchObject({ queued_job: null, next_run_at: lost!.last_due_at });
+    // A second pass finds nothing more to repair.
+    expect(await checkQueuedJobs(h.deps, queue, { nowMs: due, graceMs: 0 })).toMatchObject({
+      checked: pairs - 2,
+      lost: 0,
+      finished: 0,
+    });
+  });
+
   it('a run waiting while no worker runs (a deploy) survives the restart, runs once and frees its pair', async () => {
     await resetSchedule();
     const t0 = Date.now();
@@ -226,6 +268,109 @@ describe('dispatching', () => {
       select stream, trigger, status from etl.sync_runs where id > ${last}`;
     expect(runs).toEqual([{ stream: 'open_collaborations', trigger: 'schedule', status: 'succeeded' }]);
     expect(await queue.getJobCountByTypes('wait', 'prioritized', 'delayed', 'active')).toBe(0);
+  });
+
+  it('a worker taking the lead hands over what is due before its upkeep (legacy schedulers, reconcile, watchdog)', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    // A pair that synced before keeps its spread phase: only those due at t0 are handed over.
+    const pairs = (await rows()).filter((r) => r.next_run_at.getTime() <= t0).length;
+    const leadersBefore = h.logs.filter((l) => l.includes('"event":"dispatcher_leader"')).length;
+    // A job body that does nothing but note when its job was added to the queue.
+    const addedAt: number[] = [];
+    const w = await startWorker(h.deps, {
+      schedule: true,
+      concurrency: 4,
+      now: () => t0,
+      processor: async (job) => {
+        addedAt.push(job.timestamp);
+        return {
+          runId: null,
+          connectionId: job.data.connectionId,
+          stream: job.data.stream,
+          trigger: 'schedule',
+          status: 'skipped',
+          windows: 0,
+          durationMs: 0,
+          errorClass: null,
+          errorMessage: null,
+          ...emptyCounts(),
+        };
+      },
+    });
+    try {
+      await waitFor(
+        async () =>
+          addedAt.length >= pairs &&
+          h.logs.filter((l) => l.includes('"event":"dispatcher_leader"')).length > leadersBefore,
+      );
+    } finally {
+      await w.close();
+    }
+    const line = h.logs.filter((l) => l.includes('"event":"dispatcher_leader"')).at(-1)!;
+    const ledAt = new Date((JSON.parse(line) as { time: string | number }).time).getTime();
+    expect(addedAt.length).toBe(pairs);
+    // Every due run reached the queue before the leader's upkeep finished (the line closes it).
+    for (const t of addedAt) expect(t).toBeLessThan(ledAt);
+  });
+
+  it('workers that do not keep up: the backlog is counted per stream and drains oldest due first', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    // Every pair overdue by a different amount, in an order unrelated to its key.
+    const all = await rows();
+    const late = new Map(all.map((r, i) => [`${r.connection_id}/${r.stream}`, ((i * 7) % all.length) + 1]));
+    for (const r of all) {
+      const minutes = late.get(`${r.connection_id}/${r.stream}`)!;
+      await h.deps.db.sql`update etl.schedule_dispatch set next_run_at = ${new Date(t0 - minutes * MINUTE)}
+        where connection_id = ${r.connection_id} and stream = ${r.stream}`;
+    }
+    const oldestDue = t0 - all.length * MINUTE;
+    const perStream = (list: Awaited<ReturnType<typeof readScheduleBacklog>>) =>
+      Object.fromEntries(list.filter((b) => b.notStarted > 0).map((b) => [b.stream, b.notStarted]));
+    const expected: Record<string, number> = {};
+    for (const r of all) expected[r.stream] = (expected[r.stream] ?? 0) + 1;
+
+    // Nothing handed over yet: the backlog is in Postgres.
+    const before = await readScheduleBacklog(h.deps.db.sql, queue, new Date(t0));
+    expect(perStream(before)).toEqual(expected);
+    expect(Math.min(...before.map((b) => b.oldestDueAt?.getTime() ?? Infinity))).toBe(oldestDue);
+    // Handed over, waiting for a worker: the backlog is in the queue, the same runs.
+    expect(await dispatchDue(h.deps, queue, { nowMs: t0, batchSize: 2 })).toBe(all.length);
+    const waiting = await readScheduleBacklog(h.deps.db.sql, queue, new Date(t0));
+    expect(perStream(waiting)).toEqual(expected);
+    expect(Math.min(...waiting.map((b) => b.oldestDueAt?.getTime() ?? Infinity))).toBe(oldestDue);
+
+    // One worker, one job at a time: the runs start in due order.
+    const started: number[] = [];
+    const w = await startWorker(h.deps, {
+      schedule: false,
+      concurrency: 1,
+      processor: async (job) => {
+        started.push(Date.parse((job.data as { dueAt: string }).dueAt));
+        return {
+          runId: null,
+          connectionId: job.data.connectionId,
+          stream: job.data.stream,
+          trigger: 'schedule',
+          status: 'skipped',
+          windows: 0,
+          durationMs: 0,
+          errorClass: null,
+          errorMessage: null,
+          ...emptyCounts(),
+        };
+      },
+    });
+    try {
+      await waitFor(async () => started.length >= all.length);
+    } finally {
+      await w.close();
+    }
+    expect(started).toEqual([...started].sort((a, b) => a - b));
+    expect(perStream(await readScheduleBacklog(h.deps.db.sql, queue, new Date(t0)))).toEqual({});
   });
 
   it('two workers: one dispatches; every pair runs again and again, never twice at once', async () => {

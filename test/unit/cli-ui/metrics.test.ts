@@ -88,21 +88,27 @@ describe('createMetrics', () => {
     expect(text).not.toContain('process_cpu');
   });
 
-  it('reads freshness once per scrape into both gauges, and counts failed reads without failing the scrape', async () => {
+  it('reads freshness once per scrape into per-stream gauges (no series per connection), and counts failed reads without failing the scrape', async () => {
     let reads = 0;
     let fail = false;
     const readings: FreshnessReading[] = [
       {
-        connectionId: 1,
         stream: 'seller_affiliate_orders',
-        lastSuccessAgeSeconds: 60,
-        newestBusinessAgeSeconds: 300,
+        pairs: 40_000,
+        stalePairs: 3,
+        lastSuccessAgeMaxSeconds: 3_600,
+        lastSuccessAgeP95Seconds: 60,
+        newestBusinessAgeMaxSeconds: 7_200,
+        newestBusinessAgeP95Seconds: 300,
       },
       {
-        connectionId: 2,
         stream: 'partner_campaigns',
-        lastSuccessAgeSeconds: null,
-        newestBusinessAgeSeconds: null,
+        pairs: 2,
+        stalePairs: 2,
+        lastSuccessAgeMaxSeconds: null,
+        lastSuccessAgeP95Seconds: null,
+        newestBusinessAgeMaxSeconds: null,
+        newestBusinessAgeP95Seconds: null,
       },
     ];
     const m = createMetrics({
@@ -115,20 +121,51 @@ describe('createMetrics', () => {
     });
     const text = await m.registry.metrics();
     expect(reads).toBe(1);
-    expect(text).toContain(
-      'affiliate_etl_stream_freshness_seconds{connection_id="1",stream="seller_affiliate_orders"} 300',
-    );
-    expect(text).toContain(
-      'affiliate_etl_stream_last_success_age_seconds{connection_id="1",stream="seller_affiliate_orders"} 60',
-    );
-    expect(text).not.toContain('stream="partner_campaigns"');
+    for (const line of [
+      'affiliate_etl_stream_pairs{stream="seller_affiliate_orders"} 40000',
+      'affiliate_etl_stream_stale_pairs{stream="seller_affiliate_orders"} 3',
+      'affiliate_etl_stream_last_success_age_max_seconds{stream="seller_affiliate_orders"} 3600',
+      'affiliate_etl_stream_last_success_age_p95_seconds{stream="seller_affiliate_orders"} 60',
+      'affiliate_etl_stream_freshness_max_seconds{stream="seller_affiliate_orders"} 7200',
+      'affiliate_etl_stream_freshness_p95_seconds{stream="seller_affiliate_orders"} 300',
+      // A stream that never succeeded shows as stale pairs; its ages are absent, not zero.
+      'affiliate_etl_stream_stale_pairs{stream="partner_campaigns"} 2',
+    ])
+      expect(text).toContain(line);
+    expect(text).not.toMatch(/connection_id=/);
+    expect(text).not.toMatch(/age_max_seconds\{stream="partner_campaigns"\}/);
     fail = true;
     const after = await m.registry.metrics();
     expect(after).toContain('affiliate_etl_freshness_read_errors_total 1');
     // The last good values stay rather than vanishing on one failed read.
-    expect(after).toContain(
-      'affiliate_etl_stream_freshness_seconds{connection_id="1",stream="seller_affiliate_orders"} 300',
+    expect(after).toContain('affiliate_etl_stream_stale_pairs{stream="seller_affiliate_orders"} 3');
+  });
+
+  it('exports the schedule backlog per stream from one read per scrape; a failed read is counted', async () => {
+    let reads = 0;
+    let fail = false;
+    const m = createMetrics({
+      processMetrics: false,
+      readBacklog: async () => {
+        reads += 1;
+        if (fail) throw new Error('redis down');
+        return [
+          { stream: 'seller_affiliate_orders', notStarted: 1_200, oldestOverdueSeconds: 95.5 },
+          { stream: 'partner_campaigns', notStarted: 0, oldestOverdueSeconds: 0 },
+        ];
+      },
+    });
+    const text = await m.registry.metrics();
+    expect(reads).toBe(1);
+    expect(text).toContain('affiliate_etl_schedule_due_not_started{stream="seller_affiliate_orders"} 1200');
+    expect(text).toContain(
+      'affiliate_etl_schedule_oldest_overdue_seconds{stream="seller_affiliate_orders"} 95.5',
     );
+    expect(text).toContain('affiliate_etl_schedule_due_not_started{stream="partner_campaigns"} 0');
+    fail = true;
+    const after = await m.registry.metrics();
+    expect(after).toContain('affiliate_etl_backlog_read_errors_total 1');
+    expect(after).toContain('affiliate_etl_schedule_due_not_started{stream="seller_affiliate_orders"} 1200');
   });
 });
 

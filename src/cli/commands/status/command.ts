@@ -2,7 +2,8 @@
  * `affiliate-etl status` (README.md#commands): per connection x stream, the last run (when, how long, rows
  * inserted / updated / unchanged / rejected), freshness of the newest business timestamp, the next
  * scheduled run; problems first, each led by its cause (re-authorization needed since when and why,
- * failing since when with which error, not succeeded for how many intervals) with its remedy.
+ * failing since when with which error, not succeeded for how many intervals) with its remedy; and one
+ * line on the schedule's backlog (due runs not started, how late the oldest, which streams).
  */
 import type { Command } from 'commander';
 import type { StreamName } from '../../../core/streams.ts';
@@ -32,7 +33,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     )
     .addHelpText(
       'after',
-      '\nNeeds DATABASE_URL; REDIS_URL (optional) adds the next scheduled runs.\n\nExamples:\n  $ affiliate-etl status\n  $ affiliate-etl status --connection 3 --stream seller_affiliate_orders\n  $ affiliate-etl status --check || alert "affiliate ETL needs attention"',
+      '\nNeeds DATABASE_URL; REDIS_URL (optional) adds the runs waiting in the queue to the backlog line.\n\nExamples:\n  $ affiliate-etl status\n  $ affiliate-etl status --connection 3 --stream seller_affiliate_orders\n  $ affiliate-etl status --check || alert "affiliate ETL needs attention"',
     )
     .action(async (opts: StatusOptions) => {
       const [{ withRuntime }, { gatherStatus }, { renderStatus, isFailing }] = await Promise.all([

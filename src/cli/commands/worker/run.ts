@@ -12,7 +12,6 @@ import { freshnessReader } from '../../../metrics/freshness.ts';
 import { type MetricsServer, startMetricsServer } from '../../../metrics/server.ts';
 import type { CliContext } from '../../context.ts';
 import { withEngine } from '../../common/engine.ts';
-import { reachRedis } from '../../common/reach.ts';
 
 export interface WorkerCommandInput {
   concurrency: number | null;
@@ -23,8 +22,7 @@ export interface WorkerCommandInput {
 }
 
 export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInput): Promise<void> {
-  await withEngine(ctx, 'worker', async ({ deps, config, jobs, log }) => {
-    const redisInfo = await reachRedis(config.redisUrl);
+  await withEngine(ctx, 'worker', async ({ deps, config, jobs, log, redis: redisInfo }) => {
     if (redisInfo.maxmemoryPolicy && redisInfo.maxmemoryPolicy !== 'noeviction') {
       // BullMQ keeps jobs and locks as ordinary keys: an evicting Redis silently drops them.
       log.warn(
@@ -32,7 +30,22 @@ export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInpu
         `Redis maxmemory-policy is ${redisInfo.maxmemoryPolicy}; set it to noeviction (jobs and locks may be evicted otherwise)`,
       );
     }
-    const metrics = createMetrics({ readFreshness: freshnessReader(deps.db.sql) });
+    // The backlog reads the queue's waiting jobs through a queue handle of its own (closed below).
+    const backlogQueue = jobs.createEngineQueue(deps.redis, deps.config);
+    const metrics = createMetrics({
+      readFreshness: freshnessReader(deps.db.sql, deps.config.defaultEveryMs),
+      readBacklog: async () => {
+        const now = new Date();
+        const backlog = await jobs.readScheduleBacklog(deps.db.sql, backlogQueue, now);
+        return backlog.map((b) => ({
+          stream: b.stream,
+          notStarted: b.notStarted,
+          oldestOverdueSeconds: b.oldestDueAt
+            ? Math.max(0, (now.getTime() - b.oldestDueAt.getTime()) / 1000)
+            : 0,
+        }));
+      },
+    });
     registerConnectionHealth({
       registry: metrics.registry,
       read: connectionHealthReader(deps.db.sql, deps.config.defaultEveryMs),
@@ -81,6 +94,7 @@ export async function runWorkerCommand(ctx: CliContext, input: WorkerCommandInpu
       offHealth();
       await running.close();
       await server?.close();
+      await backlogQueue.close();
       removeLastResort?.();
     }
   });

@@ -192,11 +192,21 @@ const HEADLINES: Headline[] = [
   {
     figure: 'due_runs_started_within_interval',
     baseline: 'capacity_over_demand_1m',
-    target: { min: 1 },
+    target: { min: 0.99 },
+  },
+  // An interval the workers can keep up with (demand under capacity): the issue's "whenever the
+  // worker capacity allows it".
+  {
+    figure: 'due_runs_started_within_interval_fit',
+    baseline: 'demand_over_capacity_fit',
+    target: { min: 0.99 },
   },
   { figure: 'overdue_p95_s', baseline: 'dispatch_tick_s' },
+  { figure: 'overdue_p95_s_fit', baseline: 'dispatch_tick_s' },
   { figure: 'overdue_p95_s_defaults', baseline: 'dispatch_tick_s' },
-  { figure: 'redis_schedule_mb', baseline: 'redis_empty_mb' },
+  { figure: 'redis_schedule_mb', baseline: 'redis_empty_mb', target: { max: 50 } },
+  { figure: 'redis_schedule_mb_fit', baseline: 'redis_empty_mb', target: { max: 50 } },
+  { figure: 'redis_schedule_mb_defaults', baseline: 'redis_empty_mb', target: { max: 50 } },
   { figure: 'worker_rss_mb', baseline: 'bare_node_rss_mb' },
   { figure: 'watchdog_pass_s', baseline: 'watchdog_pass_s_empty', target: { max: 1 } },
   { figure: 'watchdog_pass_s_backlog', baseline: 'watchdog_pass_s_empty', target: { max: 1 } },
@@ -423,6 +433,21 @@ export async function runScaleBench(): Promise<Record<string, number>> {
     figures.capacity_over_demand_1m = figures.runs_per_s_1m / (allPairs.length / 60);
     figures.redis_schedule_mb = oneMinute.redisMb;
     figures.worker_rss_mb = oneMinute.rssMb;
+
+    // The same pairs at an interval the workers can keep up with (the 1-minute one asks ~3x their
+    // capacity): the "whenever the capacity allows it" case. Only due runs whose whole interval fits
+    // in the window count, so an interval under the window's length samples a share of the pairs.
+    const fitMinutes = Number(process.env.SCALE_BENCH_FIT_MINUTES ?? 4);
+    await setSchedules(sql, allPairs, { everyMs: fitMinutes * MINUTE, cron: null });
+    const fit = await measure(`${fitMinutes}-minute interval`, () => fitMinutes * MINUTE);
+    figures.fit_interval_min = fitMinutes;
+    figures.due_runs_started_within_interval_fit = fit.fraction;
+    figures.overdue_p50_s_fit = fit.p50;
+    figures.overdue_p95_s_fit = fit.p95;
+    figures.due_runs_fit = fit.due;
+    figures.demand_over_capacity_fit = allPairs.length / (fitMinutes * 60) / figures.runs_per_s_1m;
+    figures.redis_schedule_mb_fit = fit.redisMb;
+    figures.worker_rss_mb = Math.max(figures.worker_rss_mb, fit.rssMb);
 
     await sql`delete from etl.schedules`;
     const defaults = await measure('default intervals', (s) => DEFAULT_EVERY_MS[s]);

@@ -72,7 +72,8 @@ export async function storedHashes(
   const found = await sql.unsafe<{ n: number; hash: string | null; active: boolean }[]>(
     text,
     params as postgres.ParameterOrJSON<never>[],
-    { prepare: true },
+    // Partitioned tables: planned for each page (upsert.ts planOnce).
+    { prepare: !shape.partitioned },
   );
   return new Map(found.map((f) => [f.n - 1, { hash: f.hash, active: f.active }]));
 }

@@ -72,6 +72,7 @@ export async function upsertRows(
       ? await upsertHashed(sql, shape, chunk, opts)
       : await runStatement(
           sql,
+          shape,
           statement.text,
           chunk.map((row) => rowJson(shape, row)),
           opts,
@@ -88,6 +89,21 @@ export async function upsertRows(
 type StatementCounts = { inserted: number; updated: number };
 
 /**
+ * Whether the per-page statements of `shape` may be prepared (named, so Postgres may cache a generic
+ * plan for them): not for the partitioned order tables. A generic plan fixes, partition by partition,
+ * the index each key probe uses, from that partition's size when the plan was made; a month partition
+ * created empty (the loader creates each month as its first page arrives, migrate three months
+ * ahead) is planned with whatever index ties first, often one on shop_id alone, and the plan is kept
+ * while a backfill fills that month (no DDL, no ANALYZE yet to invalidate it): every probe then read
+ * the whole shop's month, and a backfill slowed down page after page. Unnamed, the statement is
+ * planned for each page against the partitions as they are (parsing and planning it: ~1-2 ms a page,
+ * measured by bench/loader.bench.ts). test/integration/load/plans.test.ts.
+ */
+function planOnce(shape: TableShape): boolean {
+  return !shape.partitioned;
+}
+
+/**
  * One parameter carries the whole batch; Postgres caps a jsonb value at 256 MB and a huge parameter
  * costs memory on both sides, so a batch of unusually large rows is split by size as well.
  */
@@ -95,6 +111,7 @@ const MAX_BATCH_CHARS = 32 * 1024 * 1024;
 
 async function runStatement(
   sql: Queryable,
+  shape: TableShape,
   text: string,
   rowsJson: readonly string[],
   opts: UpsertOptions,
@@ -110,7 +127,7 @@ async function runStatement(
     }
     const batch = rowsJson.slice(start, end).join('\n');
     const params = [batch, opts.runId, opts.syncedAt ?? null] as postgres.ParameterOrJSON<never>[];
-    const [counts] = await sql.unsafe<StatementCounts[]>(text, params, { prepare: true });
+    const [counts] = await sql.unsafe<StatementCounts[]>(text, params, { prepare: planOnce(shape) });
     total.inserted += counts?.inserted ?? 0;
     total.updated += counts?.updated ?? 0;
     start = end;
@@ -162,6 +179,7 @@ async function upsertHashed(
   });
   const counts = await runStatement(
     sql,
+    shape,
     upsertStatement(shape).text,
     ship.map((s) => s.shipped),
     opts,

@@ -77,6 +77,14 @@ export const ORDER_LINES: readonly OrderLineTables[] = [
     owner: 'creator_id',
     line: 'sku_id',
   },
+  {
+    parent: 'partnerOrders',
+    child: 'partnerOrderSkus',
+    parentTable: 'tiktok_affiliate.partner_orders',
+    table: 'tiktok_affiliate.partner_order_skus',
+    owner: 'partner_id',
+    line: 'sku_id',
+  },
 ];
 
 /** Deletes the vanished lines of the page's orders; returns how many rows were deleted. */

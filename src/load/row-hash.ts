@@ -72,8 +72,8 @@ export async function storedHashes(
   const found = await sql.unsafe<{ n: number; hash: string | null; active: boolean }[]>(
     text,
     params as postgres.ParameterOrJSON<never>[],
-    // Partitioned tables: planned for each page (upsert.ts planOnce).
-    { prepare: !shape.partitioned },
+    // Never made while pages hold only new rows (upsert.ts onlyNewRows): prepared, like the upsert then.
+    { prepare: true },
   );
   return new Map(found.map((f) => [f.n - 1, { hash: f.hash, active: f.active }]));
 }

@@ -89,18 +89,21 @@ export async function upsertRows(
 type StatementCounts = { inserted: number; updated: number };
 
 /**
- * Whether the per-page statements of `shape` may be prepared (named, so Postgres may cache a generic
- * plan for them): not for the partitioned order tables. A generic plan fixes, partition by partition,
- * the index each key probe uses, from that partition's size when the plan was made; a month partition
- * created empty (the loader creates each month as its first page arrives, migrate three months
- * ahead) is planned with whatever index ties first, often one on shop_id alone, and the plan is kept
- * while a backfill fills that month (no DDL, no ANALYZE yet to invalidate it): every probe then read
- * the whole shop's month, and a backfill slowed down page after page. Unnamed, the statement is
- * planned for each page against the partitions as they are (parsing and planning it: ~1-2 ms a page,
- * measured by bench/loader.bench.ts). test/integration/load/plans.test.ts.
+ * Whether the upsert of `shape` may be prepared (named, so Postgres may cache a generic plan for it):
+ * not for a partitioned order table while its pages hold only new rows (a backfill filling months).
+ * A generic plan fixes, partition by partition, the index each key probe uses, from that partition's
+ * size when the plan was made; a month partition created empty (the loader creates each month as its
+ * first page arrives, migrate three months ahead) is planned with whatever index ties first, often
+ * one on shop_id alone, and the plan is kept while the backfill fills that month (no DDL, and no
+ * ANALYZE until autovacuum gets to it): every probe then read the shop's whole month, and a backfill
+ * slowed down page after page (bench/probe-plans.ts: 40,000 lines in 88-134 s, against 22-24 s
+ * unnamed). Unnamed, it is planned for each page against the partitions as they are, which costs
+ * ~2 ms a page over 8 partitions and ~7 ms over 29 (measured with EXPLAIN (SUMMARY)): a price not
+ * paid once pages hold known rows again (re-scans of stored months, whose statistics autovacuum
+ * keeps and whose ANALYZE invalidates the cached plan). test/integration/load/plans.test.ts.
  */
 function planOnce(shape: TableShape): boolean {
-  return !shape.partitioned;
+  return !(shape.partitioned && onlyNewRows.get(shape) === true);
 }
 
 /**

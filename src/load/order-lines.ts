@@ -77,6 +77,14 @@ export const ORDER_LINES: readonly OrderLineTables[] = [
     owner: 'creator_id',
     line: 'sku_id',
   },
+  {
+    parent: 'partnerOrders',
+    child: 'partnerOrderSkus',
+    parentTable: 'tiktok_affiliate.partner_orders',
+    table: 'tiktok_affiliate.partner_order_skus',
+    owner: 'partner_id',
+    line: 'sku_id',
+  },
 ];
 
 /** Deletes the vanished lines of the page's orders; returns how many rows were deleted. */
@@ -89,10 +97,11 @@ export async function removeVanishedOrderLines(
     const parents = rows[spec.parent] ?? [];
     if (parents.length === 0) continue;
     const lines = rows[spec.child] ?? [];
-    // Unnamed, so planned for this page against the table's current size every time: a join cached
-    // as a generic plan while the table was empty would scan the whole table forever after
-    // (test/integration/load/plans.test.ts). Planning this small statement costs a fraction of a ms.
-    const result = await sql.unsafe(
+    // Unnamed, so planned for this page against the partitions as they are now: a plan cached while
+    // a month partition was empty would keep probing it by a shop-only index as it fills.
+    const vanished = await sql.unsafe<
+      { owner: string; order_id: string; create_time: string; line: string }[]
+    >(
       vanishedLinesSql(spec),
       [
         parents.map((p) => String(p[spec.owner])),
@@ -101,6 +110,18 @@ export async function removeVanishedOrderLines(
         lines.map((l) => String(l[spec.owner])),
         lines.map((l) => String(l['order_id'])),
         lines.map((l) => String(l[spec.line])),
+      ] as never,
+      { prepare: false },
+    );
+    if (vanished.length === 0) continue;
+    const result = await sql.unsafe(
+      deleteLinesSql(spec),
+      [
+        vanished.map((v) => v.owner),
+        vanished.map((v) => v.order_id),
+        vanished.map((v) => v.create_time),
+        vanished.map((v) => v.line),
+        [...new Set(vanished.map((v) => v.create_time))],
       ] as never,
       { prepare: false },
     );
@@ -115,19 +136,40 @@ function timeParam(value: unknown): string {
 
 /**
  * $1/$2/$3: the page's orders (owner, order_id, create_time); $4/$5/$6: the page's lines (owner,
- * order_id, line). create_time is the partition key: with it, each order's probe reads one month's
- * partition (run-time pruning), not every month's index.
- * NOT IN over the page's line keys is one hashed subplan built once per statement; the NOT EXISTS
- * form it replaces was planned as a nested-loop anti join that re-read every line key for every
- * stored line (~7 ms of a 100-order page, measured with auto_explain). Key columns are never null,
- * so NOT IN's null semantics cannot bite.
+ * order_id, line). The keys of the stored lines of those orders that the page no longer lists
+ * (create_time as text: exact to the microsecond, where a JS Date keeps milliseconds).
+ *
+ * Each order's lines are one probe of its month's partition on the primary key's prefix (a lateral
+ * subquery, kept from being flattened by `offset 0`, pruned to that partition at run time), so the
+ * statement reads the page's orders' lines and nothing else, whatever the statistics say. As a
+ * DELETE .. USING join it was planned as a hash join over a sequential scan of every month partition
+ * of the lines table (the planner charges a parameterized probe once per partition, not knowing that
+ * run-time pruning leaves one), with the NOT IN test run on every stored line: O(table) per page,
+ * ~70 ms a page at 30,000 lines and growing with the backfill (bench/probe-plans.ts).
+ * NOT IN over the page's line keys is one hashed subplan built once per statement; key columns are
+ * never null, so NOT IN's null semantics cannot bite.
  */
 export function vanishedLinesSql(spec: OrderLineTables): string {
+  return `select x.owner, x.order_id, x.create_time::text as create_time, x.line
+    from unnest($1::text[], $2::text[], $3::timestamptz[]) as o(owner, order_id, create_time)
+    cross join lateral (select t.${spec.owner} as owner, t.order_id, t.create_time, t.${spec.line} as line
+      from ${spec.table} t
+      where t.${spec.owner} = o.owner and t.order_id = o.order_id and t.create_time = o.create_time offset 0) x
+    where (x.owner, x.order_id, x.line) not in (
+      select k.owner, k.order_id, k.line from unnest($4::text[], $5::text[], $6::text[]) as k(owner, order_id, line))`;
+}
+
+/**
+ * $1..$4: the vanished lines' primary keys; $5: their distinct create_time values. Lines vanish
+ * rarely (never in a backfill of new orders). `create_time = any($5)` is known when this unnamed
+ * statement is planned, so only the partitions of those months are planned and read, and a probe is
+ * costed once per key rather than once per partition.
+ */
+function deleteLinesSql(spec: OrderLineTables): string {
   return `delete from ${spec.table} t
-    using unnest($1::text[], $2::text[], $3::timestamptz[]) as o(owner, order_id, create_time)
-    where t.${spec.owner} = o.owner and t.order_id = o.order_id and t.create_time = o.create_time
-      and (t.${spec.owner}, t.order_id, t.${spec.line}) not in (
-        select k.owner, k.order_id, k.line from unnest($4::text[], $5::text[], $6::text[]) as k(owner, order_id, line))`;
+    using unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) as k(owner, order_id, create_time, line)
+    where t.${spec.owner} = k.owner and t.order_id = k.order_id and t.create_time = k.create_time
+      and t.${spec.line} = k.line and t.create_time = any($5::timestamptz[])`;
 }
 
 /**
@@ -174,12 +216,24 @@ export async function removeMovedOrders(
       const all = parents;
       parents = unknown.map((u) => all[u.n - 1]!);
     }
-    const params = paramsOf(parents);
-    // Unnamed (planned for this page, like vanishedLinesSql): the owner and order id lead every month
-    // partition's primary key, so each order is one index probe per partition.
-    const orders = await sql.unsafe(movedSql(spec.parentTable, spec.owner), params, { prepare: false });
-    if (orders.count === 0) continue;
-    await sql.unsafe(movedSql(spec.table, spec.owner), params, { prepare: false });
+    // Unnamed (planned for this page): each order's rows of other months, one probe per month
+    // partition on the primary key's prefix (owner, order_id); see otherMonthsSql.
+    const found = await sql.unsafe<{ owner: string; order_id: string; create_time: string }[]>(
+      otherMonthsSql(spec.parentTable, spec.owner),
+      paramsOf(parents),
+      { prepare: false },
+    );
+    if (found.length === 0) continue;
+    const keys = [
+      found.map((f) => f.owner),
+      found.map((f) => f.order_id),
+      found.map((f) => f.create_time),
+      [...new Set(found.map((f) => f.create_time))],
+    ] as never;
+    const orders = await sql.unsafe(storedKeysDeleteSql(spec.parentTable, spec.owner), keys, {
+      prepare: false,
+    });
+    await sql.unsafe(storedKeysDeleteSql(spec.table, spec.owner), keys, { prepare: false });
     removed += orders.count;
   }
   return removed;
@@ -198,9 +252,29 @@ function unknownOrdersSql(table: string, owner: string): string {
     where k.found = 0`;
 }
 
-/** $1/$2/$3: the page's orders (owner, order_id, create_time); deletes their rows of another create_time. */
-function movedSql(table: string, owner: string): string {
+/**
+ * $1/$2/$3: the page's orders (owner, order_id, create_time); the keys (create_time as text, exact)
+ * of their stored rows under another create_time. A lateral probe per order (`offset 0` keeps it
+ * from being flattened): the other months cannot be pruned, so each order costs one index probe per
+ * month partition, whatever the statistics. As a DELETE .. USING join, once a few months existed, it
+ * was planned as a hash join over a sequential scan of every month partition (the planner's choice
+ * for the probes it charges per partition), on every page of a backfill: O(table) per page.
+ */
+function otherMonthsSql(table: string, owner: string): string {
+  return `select x.owner, x.order_id, x.create_time::text as create_time
+    from unnest($1::text[], $2::text[], $3::timestamptz[]) as o(owner, order_id, create_time)
+    cross join lateral (select t.${owner} as owner, t.order_id, t.create_time from ${table} t
+      where t.${owner} = o.owner and t.order_id = o.order_id and t.create_time <> o.create_time offset 0) x`;
+}
+
+/**
+ * $1/$2/$3: stored orders' keys (owner, order_id, create_time); $4: their distinct create_time values.
+ * Deletes those orders' rows of `table` (the orders, or their lines). `create_time = any($4)` is known
+ * when this unnamed statement is planned: only those months' partitions are planned and read.
+ */
+function storedKeysDeleteSql(table: string, owner: string): string {
   return `delete from ${table} t
-    using unnest($1::text[], $2::text[], $3::timestamptz[]) as o(owner, order_id, create_time)
-    where t.${owner} = o.owner and t.order_id = o.order_id and t.create_time <> o.create_time`;
+    using unnest($1::text[], $2::text[], $3::timestamptz[]) as k(owner, order_id, create_time)
+    where t.${owner} = k.owner and t.order_id = k.order_id and t.create_time = k.create_time
+      and t.create_time = any($4::timestamptz[])`;
 }

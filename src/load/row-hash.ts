@@ -72,6 +72,7 @@ export async function storedHashes(
   const found = await sql.unsafe<{ n: number; hash: string | null; active: boolean }[]>(
     text,
     params as postgres.ParameterOrJSON<never>[],
+    // Never made while pages hold only new rows (upsert.ts onlyNewRows): prepared, like the upsert then.
     { prepare: true },
   );
   return new Map(found.map((f) => [f.n - 1, { hash: f.hash, active: f.active }]));

@@ -72,6 +72,7 @@ export async function upsertRows(
       ? await upsertHashed(sql, shape, chunk, opts)
       : await runStatement(
           sql,
+          shape,
           statement.text,
           chunk.map((row) => rowJson(shape, row)),
           opts,
@@ -88,6 +89,24 @@ export async function upsertRows(
 type StatementCounts = { inserted: number; updated: number };
 
 /**
+ * Whether the upsert of `shape` may be prepared (named, so Postgres may cache a generic plan for it):
+ * not for a partitioned order table while its pages hold only new rows (a backfill filling months).
+ * A generic plan fixes, partition by partition, the index each key probe uses, from that partition's
+ * size when the plan was made; a month partition created empty (the loader creates each month as its
+ * first page arrives, migrate three months ahead) is planned with whatever index ties first, often
+ * one on shop_id alone, and the plan is kept while the backfill fills that month (no DDL, and no
+ * ANALYZE until autovacuum gets to it): every probe then read the shop's whole month, and a backfill
+ * slowed down page after page (bench/probe-plans.ts: 40,000 lines in 88-134 s, against 22-24 s
+ * unnamed). Unnamed, it is planned for each page against the partitions as they are, which costs
+ * ~2 ms a page over 8 partitions and ~7 ms over 29 (measured with EXPLAIN (SUMMARY)): a price not
+ * paid once pages hold known rows again (re-scans of stored months, whose statistics autovacuum
+ * keeps and whose ANALYZE invalidates the cached plan). test/integration/load/plans.test.ts.
+ */
+function planOnce(shape: TableShape): boolean {
+  return !(shape.partitioned && onlyNewRows.get(shape) === true);
+}
+
+/**
  * One parameter carries the whole batch; Postgres caps a jsonb value at 256 MB and a huge parameter
  * costs memory on both sides, so a batch of unusually large rows is split by size as well.
  */
@@ -95,6 +114,7 @@ const MAX_BATCH_CHARS = 32 * 1024 * 1024;
 
 async function runStatement(
   sql: Queryable,
+  shape: TableShape,
   text: string,
   rowsJson: readonly string[],
   opts: UpsertOptions,
@@ -110,7 +130,7 @@ async function runStatement(
     }
     const batch = rowsJson.slice(start, end).join('\n');
     const params = [batch, opts.runId, opts.syncedAt ?? null] as postgres.ParameterOrJSON<never>[];
-    const [counts] = await sql.unsafe<StatementCounts[]>(text, params, { prepare: true });
+    const [counts] = await sql.unsafe<StatementCounts[]>(text, params, { prepare: planOnce(shape) });
     total.inserted += counts?.inserted ?? 0;
     total.updated += counts?.updated ?? 0;
     start = end;
@@ -162,6 +182,7 @@ async function upsertHashed(
   });
   const counts = await runStatement(
     sql,
+    shape,
     upsertStatement(shape).text,
     ship.map((s) => s.shipped),
     opts,

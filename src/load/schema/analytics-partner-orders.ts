@@ -2,6 +2,8 @@
  * TAP affiliate orders of an affiliate partner (stream partner_affiliate_orders, POST
  * /affiliate_partner/202411/orders/search). Grain: partner_orders (partner_id, order_id);
  * partner_order_skus (partner_id, order_id, sku_id). A windowed stream: no tombstone columns.
+ * Range-partitioned by UTC month of create_time like the seller and creator order tables
+ * (order-partitions.ts): create_time is part of both keys and the lines carry it with the status.
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
@@ -19,6 +21,7 @@ import {
   rowHashDocs,
 } from './columns.ts';
 import { documentTable, type RelationDoc } from './docs.ts';
+import { ORDER_LINE_CARRIED_DOCS, orderDateSql } from './order-partitions.ts';
 
 const PARTNER_STATUS_DOC =
   'Order status as sent (the seller enum): PROCESSING, COMPLETED (settled, actual fields set), ' +
@@ -31,7 +34,7 @@ export const partnerOrders = tiktokAffiliate.table(
     partner_id: text().notNull(),
     order_id: text().notNull(),
     status: text(),
-    create_time: instant(),
+    create_time: instant().notNull(),
     delivery_time: instant(),
     sku_count: integer().notNull(),
     total_quantity: integer(),
@@ -42,7 +45,8 @@ export const partnerOrders = tiktokAffiliate.table(
     ...rowHash(),
   },
   (t) => [
-    primaryKey({ name: 'partner_orders_pkey', columns: [t.partner_id, t.order_id] }),
+    // The partition key (month of create_time, order-partitions.ts) must be part of every unique key.
+    primaryKey({ name: 'partner_orders_pkey', columns: [t.partner_id, t.order_id, t.create_time] }),
     index('partner_orders_partner_create_time_idx').on(t.partner_id, t.create_time),
     index('partner_orders_open_create_time_idx')
       .on(t.partner_id, t.create_time)
@@ -56,6 +60,8 @@ export const partnerOrderSkus = tiktokAffiliate.table(
     partner_id: text().notNull(),
     order_id: text().notNull(),
     sku_id: text().notNull(),
+    create_time: instant().notNull(),
+    order_status: text(),
     line_index: integer().notNull(),
     campaign_id: text(),
     product_id: text(),
@@ -86,7 +92,12 @@ export const partnerOrderSkus = tiktokAffiliate.table(
     ...rowHash(),
   },
   (t) => [
-    primaryKey({ name: 'partner_order_skus_pkey', columns: [t.partner_id, t.order_id, t.sku_id] }),
+    primaryKey({
+      name: 'partner_order_skus_pkey',
+      columns: [t.partner_id, t.order_id, t.create_time, t.sku_id],
+    }),
+    // One partner over a range of UTC days or months, without the orders table.
+    index('partner_order_skus_partner_order_date_idx').on(t.partner_id, orderDateSql),
     index('partner_order_skus_campaign_idx').on(t.partner_id, t.campaign_id),
     index('partner_order_skus_creator_idx').on(t.creator_username).where(sql`creator_username is not null`),
   ],
@@ -126,6 +137,7 @@ export const partnerOrderSkusDoc: RelationDoc = documentTable(
     partner_id: 'Owner: the category asset cipher. Joins partner_orders on (partner_id, order_id).',
     order_id: 'TikTok order id. Source: orders[].id.',
     sku_id: 'SKU id (64-bit, kept as text). Source: skus.id.',
+    ...ORDER_LINE_CARRIED_DOCS('partner_orders'),
     line_index: 'Zero-based position of the line in the order as last received (0 for a single object).',
     campaign_id: 'TAP campaign the sale is credited to; joins partner_campaigns. Source: skus.campaign_id.',
     product_id: 'Product id. Source: skus.product_id.',

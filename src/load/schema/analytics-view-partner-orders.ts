@@ -1,8 +1,9 @@
 /**
  * tiktok_affiliate.partner_campaign_orders_monthly: per affiliate partner x campaign x calendar month
  * (UTC, of the order's create time) x currency, the TAP orders and the partner's commission,
- * estimated versus actual, from partner_order_skus and partner_orders. A line's campaign decides
- * where it counts, so an order with lines of two campaigns counts once in each.
+ * estimated versus actual, from partner_order_skus alone: each line carries its order's create_time
+ * and status (order-partitions.ts), so no per-line probe into partner_orders. A line's campaign
+ * decides where it counts, so an order with lines of two campaigns counts once in each.
  */
 import type { RelationDoc } from './docs.ts';
 
@@ -11,11 +12,11 @@ select
   l.partner_id,
   l.campaign_id,
   min(c.name) as campaign_name,
-  date_trunc('month', o.create_time)::date as month,
+  date_trunc('month', l.create_time at time zone 'UTC')::date as month,
   l.estimated_tap_commission_currency as currency,
   count(distinct l.order_id) as orders,
-  count(distinct l.order_id) filter (where o.status = 'COMPLETED') as settled_orders,
-  count(distinct l.order_id) filter (where o.status = 'CANCELLED') as cancelled_orders,
+  count(distinct l.order_id) filter (where l.order_status = 'COMPLETED') as settled_orders,
+  count(distinct l.order_id) filter (where l.order_status = 'CANCELLED') as cancelled_orders,
   count(*) as lines,
   coalesce(sum(l.quantity), 0) as units,
   count(distinct l.creator_username) as creators,
@@ -23,15 +24,14 @@ select
   sum(l.actual_commission_base_amount) as actual_commission_base,
   sum(l.estimated_tap_commission_amount) as estimated_partner_commission,
   sum(l.actual_tap_commission_amount) as actual_partner_commission,
-  sum(l.estimated_tap_commission_amount) filter (where o.status is null or o.status not in ('COMPLETED', 'CANCELLED', 'DEDUCTED'))
+  sum(l.estimated_tap_commission_amount) filter (where l.order_status is null or l.order_status not in ('COMPLETED', 'CANCELLED', 'DEDUCTED'))
     as unsettled_estimated_partner_commission,
   sum(l.estimated_creator_commission_amount) as estimated_creator_commission,
   sum(l.actual_creator_commission_amount) as actual_creator_commission,
   max(l.synced_at) as last_synced_at
 from tiktok_affiliate.partner_order_skus l
-join tiktok_affiliate.partner_orders o on o.partner_id = l.partner_id and o.order_id = l.order_id
 left join tiktok_affiliate.partner_campaigns c on c.partner_id = l.partner_id and c.campaign_id = l.campaign_id
-group by l.partner_id, l.campaign_id, date_trunc('month', o.create_time)::date, l.estimated_tap_commission_currency`;
+group by l.partner_id, l.campaign_id, date_trunc('month', l.create_time at time zone 'UTC')::date, l.estimated_tap_commission_currency`;
 
 export const partnerCampaignOrdersMonthlyDoc: RelationDoc = {
   schema: 'tiktok_affiliate',

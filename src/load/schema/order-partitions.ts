@@ -1,6 +1,7 @@
 /**
- * The order tables at 100 M+ lines (issue 18): seller_orders, seller_order_skus, creator_orders and
- * creator_order_skus are range-partitioned by UTC month of the order's create_time.
+ * The order tables at 100 M+ lines (issue 18): seller_orders, seller_order_skus, creator_orders,
+ * creator_order_skus, partner_orders and partner_order_skus are range-partitioned by UTC month of the
+ * order's create_time.
  *
  * - Lines carry their order's create_time (the partition key, part of every key) and status, so the
  *   analysts' questions read the lines alone: no per-order probe into the orders table.
@@ -11,7 +12,8 @@
  *   the planner skips the other months for a filter on order_date (constraint exclusion), which the
  *   partition bounds alone cannot do for an expression.
  * Drizzle cannot declare partitioning: the tables are declared as usual (columns, keys, indexes, all
- * inherited by the partitions) and drizzle/0001_order_partitions.sql creates them partitioned.
+ * inherited by the partitions) and drizzle/0001_order_partitions.sql (seller and creator) and
+ * drizzle/0007_partner_orders_partitions.sql (partner) create them partitioned.
  */
 import { sql } from 'drizzle-orm';
 
@@ -20,6 +22,8 @@ export const PARTITIONED_ORDER_TABLES = [
   'seller_order_skus',
   'creator_orders',
   'creator_order_skus',
+  'partner_orders',
+  'partner_order_skus',
 ] as const;
 
 /** Order columns every line carries (the loader copies them from the page's order: order-lines.ts). */
@@ -45,7 +49,7 @@ export const PARTITION_LOCK_KEY = 7_356_108_302;
 
 /**
  * etl.ensure_order_partitions(months date[]): creates the missing month partitions (and the default
- * partitions) of the four order tables; returns how many it created. Idempotent, safe from several
+ * partitions) of the order tables; returns how many it created. Idempotent, safe from several
  * processes (one at a time under an advisory lock). Lives in etl: affiliate_reader cannot call it.
  */
 export const ensureOrderPartitionsSql = `

@@ -201,6 +201,59 @@ describe('per-page statements on a table that grew after they were planned', () 
     expect(after.lines.idx_scan).toBeGreaterThan(before.lines.idx_scan);
   });
 
+  it('a month partition that filled after the statements were planned is probed by key, not read whole', async () => {
+    // Both months exist (empty) before any page: nothing invalidates the page connection's plans
+    // while the pages below fill the first month (no DDL, autovacuum off, so no ANALYZE either).
+    await admin.sql`select etl.ensure_order_partitions('{2031-01-01,2031-02-01}')`;
+    await freshTables(['seller_orders', 'seller_order_skus']);
+    const monthPage = (month: string, first: number, size: number, lineKeys = ['k0', 'k1']) => {
+      const ids = Array.from({ length: size }, (_, i) => `m${first + i}`);
+      // One order a minute: each order its own create_time, as a backfill window's pages.
+      const at = (i: number) => new Date(Date.parse(`${month}T00:00:00Z`) + (first + i) * 60_000);
+      return {
+        sellerOrders: ids.map((id, i) => sellerOrder(id, { create_time: at(i), sku_count: lineKeys.length })),
+        sellerOrderSkus: ids.flatMap((id) => lineKeys.map((k) => sellerLine(id, k))),
+      };
+    };
+    // More pages than Postgres plans custom before it may settle on a cached generic plan: all of
+    // them into February, while January is still empty.
+    for (let p = 0; p < 8; p++)
+      await page('seller_affiliate_orders', monthPage('2031-02-01', p * 20, 20), false);
+    // January fills (a backfill's window): 4,000 orders, 8,000 lines.
+    for (let p = 0; p < 16; p++)
+      await page('seller_affiliate_orders', monthPage('2031-01-01', p * 250, 250), false);
+    const read = async () => {
+      await db.sql`select pg_stat_force_next_flush()`;
+      await admin.sql`select pg_stat_clear_snapshot()`;
+      const [row] = await admin.sql<{ scans: number; rows: number }[]>`
+        select coalesce(sum(seq_scan), 0)::int as scans,
+          coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::int as rows
+        from pg_stat_user_tables where schemaname = 'tiktok_affiliate'
+          and relname in ('seller_orders_2031_01', 'seller_order_skus_2031_01')`;
+      return row!;
+    };
+    const before = await read();
+    // 100 new orders (a backfill's next page).
+    const scans = await tracePlans('seller_order', async () => {
+      await page('seller_affiliate_orders', monthPage('2031-01-01', 5_000, 100), false);
+    });
+    let after = await read();
+    for (let i = 0; i < 100 && after.rows === before.rows; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await read();
+    }
+    expect(after.scans - before.scans, `seq scans of January; ${scans}`).toBe(0);
+    // 100 orders and 200 lines: about one row read per key, against 12,000 stored rows.
+    expect(after.rows - before.rows, `rows of January read; ${scans}`).toBeLessThan(1_000);
+    // Known orders re-sent with a line gone (a settlement re-scan): the vanished lines still go.
+    const shrunk = await page('seller_affiliate_orders', monthPage('2031-01-01', 1_000, 100, ['k0']), false);
+    expect(shrunk.removed).toBe(100);
+    const [left] = await admin.sql<{ n: number }[]>`
+      select count(*)::int as n from tiktok_affiliate.seller_order_skus
+      where order_id in ('m1000', 'm1099') and create_time >= '2031-01-01' and create_time < '2031-02-01'`;
+    expect(left!.n).toBe(2);
+  });
+
   it('snapshot pages never scan the snapshot table, stamps of unchanged rows included', async () => {
     await freshTables(['open_collaborations']);
     const collabs = (first: number) =>

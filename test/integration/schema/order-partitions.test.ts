@@ -14,6 +14,7 @@ import type { Db } from '../../../src/load/db.ts';
 import { DEFAULT_MIGRATIONS_FOLDER, runMigrations } from '../../../src/load/migrate.ts';
 import { withOrderColumns } from '../../../src/load/order-lines.ts';
 import * as schema from '../../../src/load/schema/index.ts';
+import { PARTITIONED_ORDER_TABLES } from '../../../src/load/schema/order-partitions.ts';
 import { upsertRows } from '../../../src/load/upsert.ts';
 import { emptyDatabase } from '../../helpers/db.ts';
 import { SHOP, seedConnection, seedRun, sellerLine, sellerOrder, testDb } from '../load/rows.ts';
@@ -85,6 +86,48 @@ describe('partition routing', () => {
     expect(day).toEqual({ orders: '1', completed_orders: '1' });
   });
 
+  it('partner order pages get their month partitions too, lines carrying the order time and status', async () => {
+    const connectionId = await seedConnection(db.sql, 'part-partner');
+    const runId = await seedRun(db.sql, connectionId);
+    const asset = 'TTP_routing_asset';
+    const when = new Date('2018-11-30T23:59:59Z');
+    const result = await commitPage(db, {
+      runId,
+      connectionId,
+      stream: 'partner_affiliate_orders',
+      scope: asset,
+      rows: {
+        partnerOrders: [
+          {
+            partner_id: asset,
+            order_id: 'po1',
+            status: 'COMPLETED',
+            create_time: when,
+            sku_count: 1,
+            raw: { id: 'po1' },
+          },
+        ],
+        // As the normalizer emits them: without the order's columns, which the loader copies.
+        partnerOrderSkus: [
+          { partner_id: asset, order_id: 'po1', sku_id: 's1', line_index: 0, raw: { id: 's1' } },
+        ],
+      },
+      rejected: [],
+      checkpoint: { watermark: null, cursor: null },
+      snapshot: false,
+    });
+    expect(result).toMatchObject({ inserted: 2, rejected: 0 });
+    expect(await placement(db.sql, 'partner_orders')).toMatchObject({
+      po1: 'tiktok_affiliate.partner_orders_2018_11',
+    });
+    expect(await placement(db.sql, 'partner_order_skus')).toMatchObject({
+      po1: 'tiktok_affiliate.partner_order_skus_2018_11',
+    });
+    const [line] = await db.sql`
+      select create_time, order_status from tiktok_affiliate.partner_order_skus where order_id = 'po1'`;
+    expect(line).toEqual({ create_time: when, order_status: 'COMPLETED' });
+  });
+
   it('a row for a month without a partition goes to the default partition, then moves into its month', async () => {
     const when = new Date('2011-06-15T12:00:00Z');
     // Straight to the table, as a writer that did not ensure the month: never a failed insert.
@@ -96,7 +139,7 @@ describe('partition routing', () => {
       d1: 'tiktok_affiliate.seller_orders_default',
     });
     const [made] = await db.sql`select etl.ensure_order_partitions('{2011-06-01}') as n`;
-    expect(made!.n).toBe(4);
+    expect(made!.n).toBe(PARTITIONED_ORDER_TABLES.length);
     expect(await placement(db.sql, 'seller_orders')).toMatchObject({
       d1: 'tiktok_affiliate.seller_orders_2011_06',
     });
@@ -254,5 +297,144 @@ describe('upgrade from the previous layout', () => {
     const [day] = await oldSql`
       select orders, cancelled_orders from tiktok_affiliate.creator_performance_daily where order_date = '2024-05-31'`;
     expect(day).toEqual({ orders: '1', cancelled_orders: '1' });
+  });
+});
+
+describe('upgrade of the partner order tables from the previous layout', () => {
+  it('a database at the previous migration, with partner orders, upgrades to what a fresh load gives', async () => {
+    const journal = JSON.parse(
+      readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
+    ) as { entries: { tag: string }[] };
+    const previous = journal.entries.findIndex((e) => e.tag === '0007_partner_orders_partitions');
+    expect(previous).toBeGreaterThan(0);
+    const folder = mkdtempSync(join(tmpdir(), 'affiliate-etl-migrations-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'meta', '_journal.json'),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, previous) }),
+    );
+    const old = await emptyDatabase('upg_p_old');
+    cleanups.push(() => old.drop());
+    const fresh = await emptyDatabase('upg_p_new');
+    cleanups.push(() => fresh.drop());
+    // The older release: its tables (today's views need today's tables: not created), and a view
+    // over both tables as that release had, which the upgrade must drop and have re-created.
+    await runMigrations(old.url, { migrationsFolder: folder, repeatable: false });
+    await runMigrations(fresh.url);
+    const oldSql = postgres(old.url, { max: 1, onnotice: () => {} });
+    const freshSql = postgres(fresh.url, { max: 1, onnotice: () => {} });
+    cleanups.push(() => oldSql.end({ timeout: 5 }));
+    cleanups.push(() => freshSql.end({ timeout: 5 }));
+    await oldSql`create view tiktok_affiliate.partner_campaign_orders_monthly as
+      select l.partner_id, l.campaign_id, date_trunc('month', o.create_time)::date as month, count(*) as lines
+      from tiktok_affiliate.partner_order_skus l
+      join tiktok_affiliate.partner_orders o on o.partner_id = l.partner_id and o.order_id = l.order_id
+      group by 1, 2, 3`;
+
+    const asset = 'TTP_upgrade_asset';
+    const stamp = {
+      first_seen_at: new Date('2024-08-01T00:00:00Z'),
+      synced_at: new Date('2024-08-02T00:00:00Z'),
+    };
+    const order = (id: string, create_time: Date | null, status: string, sku_count: number) => ({
+      partner_id: asset,
+      order_id: id,
+      status,
+      create_time,
+      sku_count,
+      raw: { id, status },
+    });
+    const line = (orderId: string, sku: string, line_index: number) => ({
+      partner_id: asset,
+      order_id: orderId,
+      sku_id: sku,
+      line_index,
+      campaign_id: 'camp-1',
+      quantity: 1,
+      estimated_tap_commission_amount: '1.5000',
+      estimated_tap_commission_currency: 'USD',
+      raw: { id: sku, campaign_id: 'camp-1' },
+    });
+    const orders = [
+      order('p1', new Date('2024-05-31T23:30:00Z'), 'COMPLETED', 1),
+      order('p2', new Date('2024-06-01T00:30:00Z'), 'PROCESSING', 2),
+    ];
+    const lines = [line('p1', 's1', 0), line('p2', 's1', 0), line('p2', 's2', 1)];
+    const put = (sql: postgres.Sql, table: string, rows: Record<string, unknown>[]) =>
+      sql`insert into ${sql('tiktok_affiliate')}.${sql(table)} ${sql(
+        rows.map((r) => ({ ...r, ...stamp })) as never,
+      )}`;
+    await put(oldSql, 'partner_orders', orders);
+    await put(oldSql, 'partner_order_skus', lines);
+    // An order stored without create_time (the column allowed it): quarantined by the upgrade.
+    const [owner] = await oldSql<{ id: number }[]>`
+      insert into etl.connections (kind, name, app_key, app_secret_enc, access_token_enc, refresh_token_enc,
+        access_token_expires_at, category_assets)
+      values ('partner', 'p', 'app', 'x', 'x', 'x', now(), ${oldSql.json([{ cipher: asset }])}) returning id`;
+    await put(oldSql, 'partner_orders', [order('nt', null, 'PROCESSING', 1)]);
+    await put(oldSql, 'partner_order_skus', [line('nt', 's9', 0)]);
+
+    expect(await runMigrations(old.url)).toEqual({ applied: journal.entries.length - previous });
+
+    const loaded = withOrderColumns({ partnerOrders: orders, partnerOrderSkus: lines });
+    await freshSql`select etl.ensure_order_partitions('{2024-05-01,2024-06-01}')`;
+    await put(freshSql, 'partner_orders', loaded['partnerOrders']!);
+    await put(freshSql, 'partner_order_skus', loaded['partnerOrderSkus']!);
+    for (const table of ['partner_orders', 'partner_order_skus']) {
+      const read = (sql: postgres.Sql) =>
+        sql.unsafe(
+          `select tableoid::regclass::text as part, t.* from tiktok_affiliate.${table} t order by 2, 3, 4, 5`,
+        );
+      expect(await read(oldSql), table).toEqual(await read(freshSql));
+    }
+    expect(await placement(oldSql, 'partner_order_skus')).toEqual({
+      p1: 'tiktok_affiliate.partner_order_skus_2024_05',
+      p2: 'tiktok_affiliate.partner_order_skus_2024_06',
+    });
+    const [lineOf] = await oldSql`
+      select create_time, order_status from tiktok_affiliate.partner_order_skus where order_id = 'p1'`;
+    expect(lineOf).toEqual({ create_time: new Date('2024-05-31T23:30:00Z'), order_status: 'COMPLETED' });
+    const [kept] = await oldSql`
+      select connection_id, reason, record_key, raw from etl.rejected_records where stream = 'partner_affiliate_orders'`;
+    expect(kept).toEqual({
+      connection_id: owner!.id,
+      reason: 'missing_field:create_time',
+      record_key: 'nt',
+      raw: { id: 'nt', status: 'PROCESSING', skus: [{ id: 's9', campaign_id: 'camp-1' }] },
+    });
+    // The view, re-created by the upgrade, reads the moved lines (May's order counted in May, UTC).
+    const months = await oldSql`
+      select month::text, orders::int, settled_orders::int, lines::int
+      from tiktok_affiliate.partner_campaign_orders_monthly where partner_id = ${asset} order by month`;
+    expect(months).toEqual([
+      { month: '2024-05-01', orders: 1, settled_orders: 1, lines: 1 },
+      { month: '2024-06-01', orders: 1, settled_orders: 0, lines: 2 },
+    ]);
+  });
+
+  it('an order without create_time whose partner belongs to no connection stops the upgrade', async () => {
+    const journal = JSON.parse(
+      readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
+    ) as { entries: { tag: string }[] };
+    const previous = journal.entries.findIndex((e) => e.tag === '0007_partner_orders_partitions');
+    const folder = mkdtempSync(join(tmpdir(), 'affiliate-etl-migrations-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'meta', '_journal.json'),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, previous) }),
+    );
+    const old = await emptyDatabase('upg_p_orphan');
+    cleanups.push(() => old.drop());
+    await runMigrations(old.url, { migrationsFolder: folder, repeatable: false });
+    const oldSql = postgres(old.url, { max: 1, onnotice: () => {} });
+    cleanups.push(() => oldSql.end({ timeout: 5 }));
+    await oldSql`insert into tiktok_affiliate.partner_orders (partner_id, order_id, sku_count, raw)
+      values ('TTP_nobody', 'nt', 1, ${oldSql.json({ id: 'nt' })})`;
+    await expect(runMigrations(old.url)).rejects.toThrow(/partner orders without create_time/);
+    // Nothing half-done: the order is still where it was.
+    const [still] = await oldSql`select order_id from tiktok_affiliate.partner_orders`;
+    expect(still).toEqual({ order_id: 'nt' });
   });
 });

@@ -7,6 +7,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withOrderColumns } from '../../../src/load/order-lines.ts';
 import * as schema from '../../../src/load/schema/index.ts';
 import * as transform from '../../../src/transform/index.ts';
 import type { NormalizeResult } from '../../../src/transform/types.ts';
@@ -19,7 +20,8 @@ let sql: postgres.Sql;
 async function load(result: NormalizeResult): Promise<void> {
   expect(result.rejected).toEqual([]);
   const db = drizzle(sql);
-  for (const [exportName, rows] of Object.entries(result.rows)) {
+  // As the loader stores them: lines carry their order's create_time and status (order-lines.ts).
+  for (const [exportName, rows] of Object.entries(withOrderColumns(result.rows))) {
     const table = (schema as unknown as Record<string, PgTable>)[exportName] as PgTable;
     if (rows.length > 0) await db.insert(table).values(rows as never);
   }

@@ -37,8 +37,8 @@ const CONTRACT: Record<string, [string, string[], boolean]> = {
     ['partner_id', 'campaign_id', 'product_id', 'creator_open_id', 'snapshot_date'],
     false,
   ],
-  partnerOrders: ['partner_orders', ['partner_id', 'order_id'], false],
-  partnerOrderSkus: ['partner_order_skus', ['partner_id', 'order_id', 'sku_id'], false],
+  partnerOrders: ['partner_orders', ['partner_id', 'order_id', 'create_time'], false],
+  partnerOrderSkus: ['partner_order_skus', ['partner_id', 'order_id', 'create_time', 'sku_id'], false],
   campaignProductPerformance: [
     'campaign_product_performance',
     ['partner_id', 'campaign_id', 'product_id'],

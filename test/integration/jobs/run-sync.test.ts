@@ -50,14 +50,21 @@ describe('runSync', () => {
         c: r.connectionId,
         s: r.stream,
         scope: r.scope,
-        // The re-read log stamps when each day was last read: bookkeeping that moves at every run.
-        cursor: r.cursor && { ...r.cursor, snapshotRunId: 0, reread: undefined },
+        // The re-read log stamps when each day was last read, and the settle-time read of creator
+        // orders how far it has read: bookkeeping that moves at every run (checked below).
+        cursor: r.cursor && { ...r.cursor, snapshotRunId: 0, reread: undefined, trace: undefined },
         status: r.status,
       }));
     expect(shape(after)).toEqual(shape(before));
     // The watermark only moves forward, by the real seconds between the two runs at most.
     for (const [i, b] of before.entries()) {
       const a = after[i]!;
+      const settledTo = (c: typeof b.cursor) =>
+        Date.parse(String((c?.['trace'] as { settledTo?: string } | undefined)?.settledTo ?? ''));
+      if (Number.isFinite(settledTo(b.cursor))) {
+        expect(settledTo(a.cursor) - settledTo(b.cursor)).toBeGreaterThanOrEqual(0);
+        expect(settledTo(a.cursor) - settledTo(b.cursor)).toBeLessThan(120_000);
+      }
       if (b.watermark) expect(a.watermark!.getTime() - b.watermark.getTime()).toBeGreaterThanOrEqual(0);
       if (b.watermark) expect(a.watermark!.getTime() - b.watermark.getTime()).toBeLessThan(120_000);
     }

@@ -69,6 +69,12 @@ export interface EngineConfig {
   dispatchTickMs: number;
   /** Due runs per round of the dispatcher (one select, one update, one addBulk). */
   dispatchBatchSize: number;
+  /**
+   * The most runs the dispatcher keeps waiting in the queue. When workers do not keep up, the rest of
+   * the backlog stays due in Postgres (in due order, a few bytes a pair) instead of filling Redis
+   * with a job per pair (~1 KB each: 80 MB at 70,000 pairs).
+   */
+  dispatchQueueDepth: number;
   /** How often the leader brings etl.schedule_dispatch in step with connections and etl.schedules. */
   reconcileIntervalMs: number;
   /**
@@ -132,6 +138,7 @@ export function defaultEngineConfig(overrides: Partial<EngineConfig> = {}): Engi
     watchdogGraceMs: MINUTE,
     dispatchTickMs: 1_000,
     dispatchBatchSize: 2_000,
+    dispatchQueueDepth: 5_000,
     reconcileIntervalMs: 30_000,
     redisClusterNodes: null,
     refreshAheadSeconds: 3_600,

@@ -163,6 +163,18 @@ export function startDispatcher(
     return row?.ok === true;
   };
 
+  /**
+   * Due runs handed over, as many as the queue has room for (EngineConfig.dispatchQueueDepth): runs
+   * waiting for a worker count against it, runs in progress or retrying after a delay do not.
+   */
+  const dispatch = async (nowMs: number) => {
+    const counts = await queue.getJobCounts('wait', 'paused', 'prioritized');
+    const waiting = (counts['wait'] ?? 0) + (counts['paused'] ?? 0) + (counts['prioritized'] ?? 0);
+    const room = cfg.dispatchQueueDepth - waiting;
+    if (room <= 0) return 0;
+    return dispatchDue(deps, queue, { nowMs, maxRuns: Math.min(room, 10 * cfg.dispatchBatchSize) });
+  };
+
   const tick = async () => {
     if (!leader) {
       if (!(await acquire())) return;
@@ -171,7 +183,7 @@ export function startDispatcher(
       // the upkeep below (at 70,000 pairs the reconcile alone takes most of a second). Dispatching
       // before the watchdog is safe: only pairs holding no job are dispatched, and the pairs the
       // watchdog frees are dispatched by the pass after it.
-      await dispatchDue(deps, queue, { nowMs: now() });
+      await dispatch(now());
       const t = now();
       const legacy = await removeLegacySchedulers(queue);
       const reconciled = await reconcileSchedules(deps.db.sql, cfg.defaultEveryMs, t);
@@ -198,7 +210,7 @@ export function startDispatcher(
         'scheduled pairs: reconciled; due now, in flight, oldest due',
       );
     }
-    await dispatchDue(deps, queue, { nowMs: t });
+    await dispatch(t);
     if (t - lastWatchdog >= cfg.watchdogIntervalMs) {
       lastWatchdog = t;
       await checkQueuedJobs(deps, queue, { nowMs: t, graceMs: cfg.watchdogGraceMs });

@@ -14,6 +14,7 @@ import {
   dispatchDue,
   readScheduleBacklog,
   reconcileSchedules,
+  startDispatcher,
   startWorker,
 } from '../../../src/jobs/index.ts';
 import type { EngineQueue } from '../../../src/jobs/queues.ts';
@@ -371,6 +372,49 @@ describe('dispatching', () => {
     }
     expect(started).toEqual([...started].sort((a, b) => a - b));
     expect(perStream(await readScheduleBacklog(h.deps.db.sql, queue, new Date(t0)))).toEqual({});
+  });
+
+  it('the queue holds at most dispatchQueueDepth waiting runs: the rest of the backlog stays due in Postgres, oldest handed over first', async () => {
+    await resetSchedule();
+    const t0 = Date.now();
+    await reconcileSchedules(h.deps.db.sql, DEFAULT_EVERY_MS, t0);
+    const all = await rows();
+    for (const [i, r] of all.entries()) {
+      await h.deps.db
+        .sql`update etl.schedule_dispatch set next_run_at = ${new Date(t0 - (((i * 7) % all.length) + 1) * MINUTE)}
+        where connection_id = ${r.connection_id} and stream = ${r.stream}`;
+    }
+    const oldestFirst = (await rows()).sort((a, b) => a.next_run_at.getTime() - b.next_run_at.getTime());
+    const depth = 3;
+    expect(all.length).toBeGreaterThan(depth);
+    const saved = h.deps.config.dispatchQueueDepth;
+    h.deps.config.dispatchQueueDepth = depth;
+    // No worker: what the dispatcher hands over waits in the queue.
+    const d = startDispatcher(h.deps, queue, { now: () => t0 });
+    try {
+      // Scheduled runs wait as prioritized jobs (or plain waiting ones): both count.
+      const queued = async () => {
+        const c = await queue.getJobCounts('wait', 'prioritized');
+        return (c['wait'] ?? 0) + (c['prioritized'] ?? 0);
+      };
+      await waitFor(async () => (await queued()) >= depth);
+      // Several more ticks: the queue stays at its depth.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await queued()).toBe(depth);
+      const handed = (await rows()).filter((r) => r.queued_job !== null);
+      expect(handed.map((r) => `${r.connection_id}/${r.stream}`).sort()).toEqual(
+        oldestFirst
+          .slice(0, depth)
+          .map((r) => `${r.connection_id}/${r.stream}`)
+          .sort(),
+      );
+      // The rest is still due, counted as not yet handed over.
+      const backlog = await readScheduleBacklog(h.deps.db.sql, queue, new Date(t0));
+      expect(backlog.reduce((n, b) => n + b.notStarted, 0)).toBe(all.length);
+    } finally {
+      await d.stop();
+      h.deps.config.dispatchQueueDepth = saved;
+    }
   });
 
   it('two workers: one dispatches; every pair runs again and again, never twice at once', async () => {

@@ -144,15 +144,12 @@ export function connectionHealthReader(
   sql: Sql,
   defaultEveryMs: Readonly<Record<StreamName, number>>,
 ): () => Promise<ConnectionHealthReading> {
-  const kinds = STREAMS.map((s) => STREAM_KIND[s]);
-  const defaults = STREAMS.map((s) => defaultEveryMs[s]);
   return async () => {
     const [states, crons] = await Promise.all([
       sql<{ status: string; n: number }[]>`
         select status, count(*)::int as n from etl.connections group by status`,
       sql<{ cron: string }[]>`select distinct cron from etl.schedules where cron is not null`,
     ]);
-    const cronMs = crons.map((c) => cronIntervalMs(c.cron));
     const rows = await sql<
       {
         stream: string;
@@ -163,16 +160,11 @@ export function connectionHealthReader(
         max_lag: number | null;
       }[]
     >`
-      with pairs as (
-        select c.id, c.created_at, d.stream, coalesce(sch.every_ms::float8, cr.ms, d.ms) as interval_ms
-        from etl.connections c
-        join unnest(${kinds}::text[], ${STREAMS as unknown as string[]}::text[], ${defaults}::float8[])
-          as d(kind, stream, ms) on d.kind = c.kind
-        left join etl.schedules sch on sch.connection_id = c.id and sch.stream = d.stream
-        left join unnest(${crons.map((c) => c.cron)}::text[], ${cronMs}::float8[]) as cr(pattern, ms)
-          on cr.pattern = sch.cron
-        where c.status = 'active' and coalesce(sch.enabled, true)
-      ),
+      with pairs as (${expectedPairs(
+        sql,
+        defaultEveryMs,
+        crons.map((c) => c.cron),
+      )}),
       judged as (
         select p.stream, p.interval_ms, p.created_at, ok.finished_at as last_ok,
           (select max(case st.status when 'blocked' then 2 when 'failing' then 1 else 0 end)
@@ -218,6 +210,31 @@ const CRON_ALIAS_MS: Readonly<Record<string, number>> = {
  * week; a month when it names days of the month or months. Estimates only (an alert threshold of a
  * few intervals absorbs the difference); a rule it cannot read counts as daily.
  */
+/**
+ * The pairs expected to run (active connection, schedule enabled), each with its interval (its
+ * etl.schedules rule, a cron rule's estimated by cronIntervalMs, else the stream's default): the body
+ * of the `pairs` CTE the health and freshness readings both start from. `crons`: the distinct cron
+ * rules in etl.schedules.
+ */
+export function expectedPairs(
+  sql: Sql,
+  defaultEveryMs: Readonly<Record<StreamName, number>>,
+  crons: readonly string[],
+) {
+  const kinds = STREAMS.map((s) => STREAM_KIND[s]);
+  const defaults = STREAMS.map((s) => defaultEveryMs[s]);
+  const cronMs = crons.map((c) => cronIntervalMs(c));
+  return sql`
+        select c.id, c.created_at, d.stream, coalesce(sch.every_ms::float8, cr.ms, d.ms) as interval_ms
+        from etl.connections c
+        join unnest(${kinds}::text[], ${STREAMS as unknown as string[]}::text[], ${defaults}::float8[])
+          as d(kind, stream, ms) on d.kind = c.kind
+        left join etl.schedules sch on sch.connection_id = c.id and sch.stream = d.stream
+        left join unnest(${crons as string[]}::text[], ${cronMs}::float8[]) as cr(pattern, ms)
+          on cr.pattern = sch.cron
+        where c.status = 'active' and coalesce(sch.enabled, true)`;
+}
+
 export function cronIntervalMs(expression: string): number {
   const text = expression.trim();
   if (text.startsWith('@')) return CRON_ALIAS_MS[text.toLowerCase()] ?? 86_400_000;

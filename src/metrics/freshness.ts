@@ -10,22 +10,19 @@
  * is stale once its last success (or, never succeeded, its connection's creation) is older than
  * STALE_AFTER_INTERVALS of its interval: a stream that stops syncing shows as stale pairs.
  */
-import { STREAM_KIND, STREAMS, type StreamName } from '../core/streams.ts';
+import type { StreamName } from '../core/streams.ts';
 import type { Sql } from '../load/db.ts';
 import { type FreshnessReading, STALE_AFTER_INTERVALS } from '../metrics.ts';
-import { cronIntervalMs } from './connection-health.ts';
+import { expectedPairs } from './connection-health.ts';
 
 export function freshnessReader(
   sql: Sql,
   defaultEveryMs: Readonly<Record<StreamName, number>>,
 ): () => Promise<FreshnessReading[]> {
-  const kinds = STREAMS.map((s) => STREAM_KIND[s]);
-  const defaults = STREAMS.map((s) => defaultEveryMs[s]);
   return async () => {
     const crons = await sql<
       { cron: string }[]
     >`select distinct cron from etl.schedules where cron is not null`;
-    const cronMs = crons.map((c) => cronIntervalMs(c.cron));
     const rows = await sql<
       {
         stream: string;
@@ -37,16 +34,11 @@ export function freshnessReader(
         business_p95: number | null;
       }[]
     >`
-      with pairs as (
-        select c.id, c.created_at, d.stream, coalesce(sch.every_ms::float8, cr.ms, d.ms) as interval_ms
-        from etl.connections c
-        join unnest(${kinds}::text[], ${STREAMS as unknown as string[]}::text[], ${defaults}::float8[])
-          as d(kind, stream, ms) on d.kind = c.kind
-        left join etl.schedules sch on sch.connection_id = c.id and sch.stream = d.stream
-        left join unnest(${crons.map((c) => c.cron)}::text[], ${cronMs}::float8[]) as cr(pattern, ms)
-          on cr.pattern = sch.cron
-        where c.status = 'active' and coalesce(sch.enabled, true)
-      ), aged as (
+      with pairs as (${expectedPairs(
+        sql,
+        defaultEveryMs,
+        crons.map((c) => c.cron),
+      )}), aged as (
         select p.stream, p.interval_ms,
           extract(epoch from now() - f.last_success_at)::float8 as success_age,
           extract(epoch from now() - f.newest_business_time)::float8 as business_age,

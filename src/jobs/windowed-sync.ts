@@ -528,16 +528,18 @@ function settledWalk(
   return {
     source: { ...source, fetchPage: settlements.fetchPage },
     async prepare(records) {
-      const ids = records.map((r) => settlements.map(r, undefined).orderId).filter((id) => id !== null);
+      const bare = records.map((r) => settlements.map(r, undefined));
+      const ids = bare.map((m) => m.orderId).filter((id) => id !== null);
       const stored = await run.store.storedOrderRaws({
         table: 'creatorOrders',
         ownerColumn: 'creator_id',
         ownerId: owner.ownerId,
         orderIds: [...new Set(ids)],
       });
-      return records.map((r) => {
-        const mapped = settlements.map(r, undefined);
-        const full = settlements.map(r, mapped.orderId === null ? undefined : stored.get(mapped.orderId));
+      return records.map((r, i) => {
+        const mapped = bare[i]!;
+        const fromStore = mapped.orderId === null ? undefined : stored.get(mapped.orderId);
+        const full = fromStore === undefined ? mapped : settlements.map(r, fromStore);
         const create = (full.record as { create_time?: unknown } | null)?.create_time;
         if (!full.complete && typeof create === 'number') onIncomplete(dayStartMs(create * 1000));
         return full.record;
@@ -564,14 +566,9 @@ export async function syncWindowedOwner(
   // Days where this run quarantined a record: they stay (or become) retry days.
   const failing = new Set<number>();
   const onRejected = (days: readonly number[]) => record.markRetry(days, now.getTime(), failing);
-  // Days holding a settled order the warehouse did not hold whole: re-read by this run's re-scan.
-  const incompleteDays = new Set<number>();
-  const settled = settledWalk(run, source, owner, (day) => {
-    incompleteDays.add(day);
-    // Never-read days come first in the deep re-scan: should this run stop before its re-scan, a
-    // later one still reads the day.
-    record.days.delete(day);
-  });
+  // A day holding a settled order the warehouse did not hold whole is a retry day like one holding a
+  // quarantined order: read by this run's re-scan (or, should this run stop first, by a later one).
+  const settled = settledWalk(run, source, owner, (day) => record.markRetry([day], now.getTime(), new Set()));
   if (resumed && resumed.phase !== 'backfill' && (resumed.phase !== 'settled' || settled)) {
     run.log.info(
       { event: 'window_resume', window: windowLabel(resumed.window), owner: scope },
@@ -665,7 +662,7 @@ export async function syncWindowedOwner(
   }
   const rescanPolicy = usingTrace ? traceRescanPolicy(rescan) : rescan;
   const before = new Date(previousWatermark.getTime() - policy.overlapMs);
-  const stored = await run.store.openOrderDays({
+  const openDays = await run.store.openOrderDays({
     table: source.headerTable,
     ownerColumn: source.ownerColumn,
     ownerId: owner.ownerId,
@@ -674,12 +671,10 @@ export async function syncWindowedOwner(
     from: new Date(now.getTime() - rescanLookbackDays(rescanPolicy, policy.maturityDays) * DAY_MS),
     before,
   });
-  const oldestOpen = stored.reduce<number | null>(
+  const oldestOpen = openDays.reduce<number | null>(
     (min, d) => (min === null || d.getTime() < min ? d.getTime() : min),
     null,
   );
-  // Days a settlement could not complete are due like open days that were never read.
-  const openDays = [...stored, ...[...incompleteDays].map((d) => new Date(d))];
   record = new RereadRecord(record.days, record.last, oldestOpen, record.retry);
   const retryDays = record.dueRetryDays(now.getTime());
   const plan = planSteadyRescan({

@@ -292,7 +292,7 @@ export interface RescanPlan {
   deepDays: number;
   /** Open days past the horizon read once more because their last read was inside it. */
   closingDays: number;
-  /** Days read again because a record of theirs was quarantined (not counted above). */
+  /** Days read again because a record of theirs was quarantined or read incomplete (not counted above). */
   retryDays: number;
 }
 
@@ -311,9 +311,10 @@ export function planSteadyRescan(input: {
   windowDays: number;
   policy: RescanPolicy;
   /**
-   * Day starts holding a record the last read quarantined, due now whatever their tier: the record
-   * is not stored (an order whose id could not be read has no row to re-scan), so only reading its
-   * day again can load it once the API answers it whole.
+   * Day starts holding a record the last read quarantined (or a settled creator order the trace
+   * search answered without fields the warehouse did not hold yet), due now whatever their tier: the
+   * record is not stored whole (an order whose id could not be read has no row to re-scan), so only
+   * reading its day again can load it once the API answers it whole.
    */
   retryDays?: readonly number[];
 }): RescanPlan {

@@ -69,12 +69,21 @@ export async function runWarehouseBench(opts: WarehouseBenchOptions = {}): Promi
     const orders = Math.round(lines / LINES_PER_ORDER);
     const t = Date.now();
     await generate(sql, orders, start);
+    // The rollup of the lines, computed once from them (the generator pauses its triggers: a per-statement
+    // delta of 290,000 new lines is not what the loader's pages of 100 orders look like).
+    const r = Date.now();
+    const [rebuilt] = await sql<{ n: number }[]>`select etl.rebuild_creator_performance()::int as n`;
+    const rebuildSeconds = (Date.now() - r) / 1000;
     await sql`analyze tiktok_affiliate.seller_orders`;
     await sql`analyze tiktok_affiliate.seller_order_skus`;
+    await sql`analyze etl.creator_performance_rollup`;
     const [counted] = await sql<
       { n: number }[]
     >`select count(*)::int as n from tiktok_affiliate.seller_order_skus`;
     log(`generated ${counted!.n} lines / ${orders} orders in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    log(
+      `rollup: ${rebuilt!.n} rows (shop x creator x day x currency) rebuilt from the lines in ${rebuildSeconds.toFixed(0)} s`,
+    );
 
     const ranked = await sql<{ shop_id: string; n: number }[]>`
       select shop_id, count(*)::int as n from tiktok_affiliate.seller_orders group by 1 order by 2 desc, 1
@@ -121,6 +130,8 @@ export async function runWarehouseBench(opts: WarehouseBenchOptions = {}): Promi
       orders,
       largest_shop_orders: largest.n,
       rank100_shop_orders: baseline.n,
+      rollup_rows: rebuilt!.n,
+      rollup_rebuild_s: round(rebuildSeconds),
     };
     for (const [name, query] of [...Object.entries(questions), ...Object.entries(baselines)]) {
       figures[name] = await median(query);
@@ -163,18 +174,23 @@ export async function runWarehouseBench(opts: WarehouseBenchOptions = {}): Promi
         `top creators month / its partition read directly ${ratios['top_creators_month_vs_partition']}`,
     );
 
-    for (const table of ['seller_orders', 'seller_order_skus']) {
+    for (const table of [
+      'tiktok_affiliate.seller_orders',
+      'tiktok_affiliate.seller_order_skus',
+      'etl.creator_performance_rollup',
+    ]) {
+      const name = table.split('.')[1]!;
       const [size] = await sql<{ heap: number; toast: number; indexes: number }[]>`
         select sum(pg_relation_size(c.oid))::float8 / 1048576 as heap,
           sum(coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0))::float8 / 1048576 as toast,
           sum(pg_indexes_size(c.oid))::float8 / 1048576 as indexes
         from pg_inherits i join pg_class c on c.oid = i.inhrelid
-        where i.inhparent = ${`tiktok_affiliate.${table}`}::regclass`;
-      figures[`${table}_heap_mb`] = round(size!.heap);
-      figures[`${table}_toast_mb`] = round(size!.toast);
-      figures[`${table}_indexes_mb`] = round(size!.indexes);
+        where i.inhparent = ${table}::regclass`;
+      figures[`${name}_heap_mb`] = round(size!.heap);
+      figures[`${name}_toast_mb`] = round(size!.toast);
+      figures[`${name}_indexes_mb`] = round(size!.indexes);
       log(
-        `${table}: heap ${round(size!.heap)} MB, toast ${round(size!.toast)} MB, indexes ${round(size!.indexes)} MB`,
+        `${name}: heap ${round(size!.heap)} MB, toast ${round(size!.toast)} MB, indexes ${round(size!.indexes)} MB`,
       );
     }
     return figures;
@@ -197,6 +213,8 @@ async function generate(sql: postgres.Sql, orders: number, start: Date): Promise
   for (let first = 0; first < orders; first += chunk) {
     const last = Math.min(orders, first + chunk) - 1;
     await sql.begin(async (tx) => {
+      // The rollup is rebuilt from the lines once at the end (runWarehouseBench).
+      await tx`select set_config('etl.rollup_paused', 'on', true)`;
       await tx`create temp table gen on commit drop as
         select g as n,
           'shop' || lpad(floor(exp(random() * ln(${SHOPS + 1})))::int::text, 4, '0') as shop_id,

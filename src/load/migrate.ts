@@ -15,6 +15,8 @@ import { monthsAhead } from './order-partitions.ts';
 import { postMigrate } from './post-migrate.ts';
 import { allDocs, viewFunctions, views } from './schema/index.ts';
 import { ensureOrderPartitionsSql } from './schema/order-partitions.ts';
+import { rollupTriggerProblems } from './rollup-health.ts';
+import { creatorPerformanceRollupSql } from './schema/performance-rollup.ts';
 import { searchRetirementSql } from './schema/search-retirement.ts';
 
 /** Months of order partitions migrate creates ahead of the current one (the loader adds any other). */
@@ -62,14 +64,20 @@ export async function runMigrations(
       const applied = (await countApplied(sql)) - before;
       const post =
         opts.repeatable === false
-          ? { postMigrateApplied: false, lz4Columns: 0, partitionsCreated: 0 }
+          ? { postMigrateApplied: false, lz4Columns: 0, partitionsCreated: 0, rollupRepaired: false }
           : {
               ...(await postMigrate(sql, {
                 views,
                 docs: allDocs,
-                functions: [ensureOrderPartitionsSql.trim(), ...viewFunctions, ...searchRetirementSql],
+                functions: [
+                  ensureOrderPartitionsSql.trim(),
+                  ...creatorPerformanceRollupSql,
+                  ...viewFunctions,
+                  ...searchRetirementSql,
+                ],
               })),
               partitionsCreated: await createPartitionsAhead(sql),
+              rollupRepaired: await repairRollup(sql),
             };
       log?.info(
         { event: 'migrate_done', applied, ...post, ms: Date.now() - started },
@@ -82,6 +90,19 @@ export async function runMigrations(
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/**
+ * The performance rollup's triggers dropped or disabled by hand (doctor fails on it): created again,
+ * and the rollup, which stopped following the lines meanwhile, rebuilt from them.
+ */
+async function repairRollup(sql: postgres.Sql): Promise<boolean> {
+  if ((await rollupTriggerProblems(sql)).length === 0) return false;
+  await sql.begin(async (tx) => {
+    for (const statement of creatorPerformanceRollupSql) await tx.unsafe(statement);
+    await tx`select etl.rebuild_creator_performance()`;
+  });
+  return true;
 }
 
 /** This month's and the next months' order partitions, so the pipeline's inserts find them ready. */

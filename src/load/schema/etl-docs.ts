@@ -4,6 +4,7 @@
  */
 import type { RelationDoc } from './docs.ts';
 import { documentTable } from './docs.ts';
+import { creatorPerformanceOrdersDoc, creatorPerformanceRollupDoc } from './performance-rollup.ts';
 import {
   connections,
   rejectedRecords,
@@ -149,4 +150,6 @@ export const etlDocs: RelationDoc[] = [
       updated_at: 'Last change.',
     },
   ),
+  creatorPerformanceRollupDoc,
+  creatorPerformanceOrdersDoc,
 ];

@@ -13,15 +13,16 @@ import {
   index,
   integer,
   jsonb,
-  pgSchema,
   primaryKey,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { CONNECTION_KINDS, STREAMS } from '../../core/streams.ts';
+import { etl } from './etl-schema.ts';
 
-export const etl = pgSchema('etl');
+export { etl };
+export { creatorPerformanceOrders, creatorPerformanceRollup } from './performance-rollup.ts';
 
 /** Every instant is a timestamptz read as a JS Date (docs/warehouse.md#column-conventions column conventions). */
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

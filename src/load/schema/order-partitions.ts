@@ -16,6 +16,7 @@
  * drizzle/0007_partner_orders_partitions.sql (partner) create them partitioned.
  */
 import { sql } from 'drizzle-orm';
+import { ROLLUP_TABLES } from './performance-rollup.ts';
 
 export const PARTITIONED_ORDER_TABLES = [
   'seller_orders',
@@ -49,7 +50,7 @@ export const PARTITION_LOCK_KEY = 7_356_108_302;
 
 /**
  * etl.ensure_order_partitions(months date[]): creates the missing month partitions (and the default
- * partitions) of the order tables; returns how many it created. Idempotent, safe from several
+ * partitions) of the order tables and of the rollup tables (performance-rollup.ts); returns how many it created. Idempotent, safe from several
  * processes (one at a time under an advisory lock). Lives in etl: affiliate_reader cannot call it.
  */
 export const ensureOrderPartitionsSql = `
@@ -64,6 +65,7 @@ declare
   range_sql text;
   lower_bound text;
   upper_bound text;
+  paused text;
 begin
   perform pg_advisory_xact_lock(${PARTITION_LOCK_KEY});
   foreach parent in array array[${PARTITIONED_ORDER_TABLES.map((t) => `'${t}'`).join(', ')}] loop
@@ -92,7 +94,36 @@ begin
       execute format('alter table tiktok_affiliate.%I add constraint %I check'
         ' (${ORDER_DATE_SQL.replaceAll("'", "''")} >= %L::date and ${ORDER_DATE_SQL.replaceAll("'", "''")} < %L::date)',
         part, part || '_day_check', to_char(m, 'YYYY-MM-DD'), to_char(next_month, 'YYYY-MM-DD'));
+      -- Rows re-entering through the parent are not new lines: the rollup triggers must not count them.
+      paused := current_setting('etl.rollup_paused', true);
+      perform set_config('etl.rollup_paused', 'on', true);
       execute format('insert into tiktok_affiliate.%I select * from pg_temp.order_partition_moving', parent);
+      perform set_config('etl.rollup_paused', coalesce(paused, ''), true);
+      drop table pg_temp.order_partition_moving;
+      created := created + 1;
+    end loop;
+  end loop;
+  -- The rollup of the seller lines and its per-order counts (performance-rollup.ts), partitioned by
+  -- month of their date column.
+  foreach parent in array array[${ROLLUP_TABLES.map((t) => `'${t.split('.')[1]}'`).join(', ')}] loop
+    continue when to_regclass(format('etl.%I', parent)) is null;
+    if to_regclass(format('etl.%I', parent || '_default')) is null then
+      execute format('create table etl.%I partition of etl.%I default', parent || '_default', parent);
+      created := created + 1;
+    end if;
+    foreach m in array coalesce(months, '{}') loop
+      m := make_date(extract(year from m)::int, extract(month from m)::int, 1);
+      next_month := (m + interval '1 month')::date;
+      part := parent || '_' || to_char(m, 'YYYY_MM');
+      continue when to_regclass(format('etl.%I', part)) is not null;
+      range_sql := format('order_date >= %L::date and order_date < %L::date',
+        to_char(m, 'YYYY-MM-DD'), to_char(next_month, 'YYYY-MM-DD'));
+      execute format('create temp table order_partition_moving on commit drop as'
+        ' select * from etl.%I where %s', parent || '_default', range_sql);
+      execute format('delete from etl.%I where %s', parent || '_default', range_sql);
+      execute format('create table etl.%I partition of etl.%I for values from (%L) to (%L)',
+        part, parent, to_char(m, 'YYYY-MM-DD'), to_char(next_month, 'YYYY-MM-DD'));
+      execute format('insert into etl.%I select * from pg_temp.order_partition_moving', parent);
       drop table pg_temp.order_partition_moving;
       created := created + 1;
     end loop;

@@ -15,6 +15,7 @@ import { DEFAULT_MIGRATIONS_FOLDER, runMigrations } from '../../../src/load/migr
 import { withOrderColumns } from '../../../src/load/order-lines.ts';
 import * as schema from '../../../src/load/schema/index.ts';
 import { PARTITIONED_ORDER_TABLES } from '../../../src/load/schema/order-partitions.ts';
+import { ROLLUP_TABLES } from '../../../src/load/schema/performance-rollup.ts';
 import { upsertRows } from '../../../src/load/upsert.ts';
 import { emptyDatabase } from '../../helpers/db.ts';
 import { SHOP, seedConnection, seedRun, sellerLine, sellerOrder, testDb } from '../load/rows.ts';
@@ -139,7 +140,8 @@ describe('partition routing', () => {
       d1: 'tiktok_affiliate.seller_orders_default',
     });
     const [made] = await db.sql`select etl.ensure_order_partitions('{2011-06-01}') as n`;
-    expect(made!.n).toBe(PARTITIONED_ORDER_TABLES.length);
+    // The month of every order table, and of the rollup tables of the seller lines.
+    expect(made!.n).toBe(PARTITIONED_ORDER_TABLES.length + ROLLUP_TABLES.length);
     expect(await placement(db.sql, 'seller_orders')).toMatchObject({
       d1: 'tiktok_affiliate.seller_orders_2011_06',
     });
@@ -148,6 +150,10 @@ describe('partition routing', () => {
     });
     const [again] = await db.sql`select etl.ensure_order_partitions('{2011-06-20}') as n`;
     expect(again!.n).toBe(0);
+    // The line moved out of the default partition through the parent is still counted once.
+    const [rollup] = await db.sql`select tableoid::regclass::text as part, orders, order_lines
+      from etl.creator_performance_rollup where order_date = '2011-06-15'`;
+    expect(rollup).toEqual({ part: 'etl.creator_performance_rollup_2011_06', orders: 1, order_lines: 1 });
     // The same order re-loaded finds its stored row in the new partition: unchanged, not a duplicate.
     expect(
       await upsertRows(db.sql, schema.sellerOrders, [sellerOrder('d1', { create_time: when })], { runId: 2 }),
@@ -161,8 +167,8 @@ describe('partition routing', () => {
        where order_date between '2012-02-03' and '2012-02-10'`,
     );
     const text = plan.map((p) => p['QUERY PLAN']).join('\n');
-    expect(text).toContain('seller_order_skus_2012_02');
-    expect(text).not.toContain('seller_order_skus_2012_01');
+    expect(text).toContain('creator_performance_rollup_2012_02');
+    expect(text).not.toContain('creator_performance_rollup_2012_01');
   });
 });
 

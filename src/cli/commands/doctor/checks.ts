@@ -8,6 +8,7 @@ import type { ConfigFor } from '../../../config.ts';
 import { type ConnectionSummary, getCredentials, listConnections } from '../../../load/connections.ts';
 import type { SecretBox } from '../../../load/crypto.ts';
 import type { Sql } from '../../../load/db.ts';
+import { rollupTriggerProblems } from '../../../load/rollup-health.ts';
 import { tokenStoreFor } from '../../../load/token-store.ts';
 import type { ApiClient } from '../../../tiktok/client.ts';
 import { createTokenSource, type Mutex } from '../../../tiktok/token-source.ts';
@@ -76,6 +77,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
   const migrations = await migrationCheck(sql);
   checks.push(migrations);
   if (migrations.verdict === 'FAIL' && /no migration/.test(migrations.detail)) return checks;
+  if (migrations.verdict !== 'FAIL') checks.push(await rollupCheck(sql));
   const connections = await listConnections(sql);
   if (connections.length === 0) {
     checks.push({
@@ -143,6 +145,18 @@ async function migrationCheck(sql: Sql): Promise<Check> {
     };
   }
   return { verdict: 'ok', name: 'migrations', detail: `${m.applied} applied, current` };
+}
+
+async function rollupCheck(sql: Sql): Promise<Check> {
+  const problems = await rollupTriggerProblems(sql);
+  if (problems.length === 0)
+    return { verdict: 'ok', name: 'performance rollup', detail: 'kept current by its triggers' };
+  return {
+    verdict: 'FAIL',
+    name: 'performance rollup',
+    detail: `${problems.join('; ')}: creator_performance_daily no longer follows the order lines`,
+    fix: 'run: affiliate-etl migrate (re-creates the triggers and rebuilds the rollup from the lines)',
+  };
 }
 
 function neededScopes(kind: ConnectionKind): string[] {

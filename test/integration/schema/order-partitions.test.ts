@@ -4,20 +4,18 @@
  * the DEFAULT partition instead of failing and moves out when the month is created, and a database
  * left at the previous migration, with data, upgrades to exactly what a fresh load gives.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commitPage } from '../../../src/load/commit-page.ts';
 import type { Db } from '../../../src/load/db.ts';
-import { DEFAULT_MIGRATIONS_FOLDER, runMigrations } from '../../../src/load/migrate.ts';
+import { runMigrations } from '../../../src/load/migrate.ts';
 import { withOrderColumns } from '../../../src/load/order-lines.ts';
 import * as schema from '../../../src/load/schema/index.ts';
 import { PARTITIONED_ORDER_TABLES } from '../../../src/load/schema/order-partitions.ts';
 import { ROLLUP_TABLES } from '../../../src/load/schema/performance-rollup.ts';
 import { upsertRows } from '../../../src/load/upsert.ts';
 import { emptyDatabase } from '../../helpers/db.ts';
+import { databaseBefore } from '../../helpers/migrations.ts';
 import { SHOP, seedConnection, seedRun, sellerLine, sellerOrder, testDb } from '../load/rows.ts';
 
 let db: Db;
@@ -174,22 +172,10 @@ describe('partition routing', () => {
 
 describe('upgrade from the previous layout', () => {
   it('a database at the previous migration, with data, upgrades to what a fresh load gives', async () => {
-    const journal = JSON.parse(
-      readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
-    ) as { entries: { tag: string }[] };
-    const previous = journal.entries.findIndex((e) => e.tag === '0001_order_partitions');
-    const folder = mkdtempSync(join(tmpdir(), 'affiliate-etl-migrations-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-    cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
-    writeFileSync(
-      join(folder, 'meta', '_journal.json'),
-      JSON.stringify({ ...journal, entries: journal.entries.slice(0, previous) }),
-    );
-    const old = await emptyDatabase('upg_old');
+    const old = await databaseBefore('0001_order_partitions', 'upg_old');
     cleanups.push(() => old.drop());
     const fresh = await emptyDatabase('upg_new');
     cleanups.push(() => fresh.drop());
-    await runMigrations(old.url, { migrationsFolder: folder, repeatable: false });
     await runMigrations(fresh.url);
     const oldSql = postgres(old.url, { max: 1, onnotice: () => {} });
     const freshSql = postgres(fresh.url, { max: 1, onnotice: () => {} });
@@ -249,7 +235,7 @@ describe('upgrade from the previous layout', () => {
     await oldSql`insert into tiktok_affiliate.seller_order_skus (shop_id, order_id, line_key, line_index, raw)
       values (${SHOP}, 'nt', 'k', 0, ${oldSql.json({ sku: 1 })})`;
 
-    expect(await runMigrations(old.url)).toEqual({ applied: journal.entries.length - previous });
+    expect(await runMigrations(old.url)).toEqual({ applied: old.pending });
 
     const loaded = withOrderColumns({
       sellerOrders: orders.map((o) => whole(o, lines)),
@@ -308,25 +294,12 @@ describe('upgrade from the previous layout', () => {
 
 describe('upgrade of the partner order tables from the previous layout', () => {
   it('a database at the previous migration, with partner orders, upgrades to what a fresh load gives', async () => {
-    const journal = JSON.parse(
-      readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
-    ) as { entries: { tag: string }[] };
-    const previous = journal.entries.findIndex((e) => e.tag === '0007_partner_orders_partitions');
-    expect(previous).toBeGreaterThan(0);
-    const folder = mkdtempSync(join(tmpdir(), 'affiliate-etl-migrations-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-    cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
-    writeFileSync(
-      join(folder, 'meta', '_journal.json'),
-      JSON.stringify({ ...journal, entries: journal.entries.slice(0, previous) }),
-    );
-    const old = await emptyDatabase('upg_p_old');
+    const old = await databaseBefore('0007_partner_orders_partitions', 'upg_p_old');
     cleanups.push(() => old.drop());
     const fresh = await emptyDatabase('upg_p_new');
     cleanups.push(() => fresh.drop());
     // The older release: its tables (today's views need today's tables: not created), and a view
     // over both tables as that release had, which the upgrade must drop and have re-created.
-    await runMigrations(old.url, { migrationsFolder: folder, repeatable: false });
     await runMigrations(fresh.url);
     const oldSql = postgres(old.url, { max: 1, onnotice: () => {} });
     const freshSql = postgres(fresh.url, { max: 1, onnotice: () => {} });
@@ -381,7 +354,7 @@ describe('upgrade of the partner order tables from the previous layout', () => {
     await put(oldSql, 'partner_orders', [order('nt', null, 'PROCESSING', 1)]);
     await put(oldSql, 'partner_order_skus', [line('nt', 's9', 0)]);
 
-    expect(await runMigrations(old.url)).toEqual({ applied: journal.entries.length - previous });
+    expect(await runMigrations(old.url)).toEqual({ applied: old.pending });
 
     const loaded = withOrderColumns({ partnerOrders: orders, partnerOrderSkus: lines });
     await freshSql`select etl.ensure_order_partitions('{2024-05-01,2024-06-01}')`;
@@ -420,20 +393,8 @@ describe('upgrade of the partner order tables from the previous layout', () => {
   });
 
   it('an order without create_time whose partner belongs to no connection stops the upgrade', async () => {
-    const journal = JSON.parse(
-      readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
-    ) as { entries: { tag: string }[] };
-    const previous = journal.entries.findIndex((e) => e.tag === '0007_partner_orders_partitions');
-    const folder = mkdtempSync(join(tmpdir(), 'affiliate-etl-migrations-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-    cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
-    writeFileSync(
-      join(folder, 'meta', '_journal.json'),
-      JSON.stringify({ ...journal, entries: journal.entries.slice(0, previous) }),
-    );
-    const old = await emptyDatabase('upg_p_orphan');
+    const old = await databaseBefore('0007_partner_orders_partitions', 'upg_p_orphan');
     cleanups.push(() => old.drop());
-    await runMigrations(old.url, { migrationsFolder: folder, repeatable: false });
     const oldSql = postgres(old.url, { max: 1, onnotice: () => {} });
     cleanups.push(() => oldSql.end({ timeout: 5 }));
     await oldSql`insert into tiktok_affiliate.partner_orders (partner_id, order_id, sku_count, raw)

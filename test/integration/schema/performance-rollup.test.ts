@@ -5,20 +5,18 @@
  * month, unchanged re-sends), an operator's own UPDATE / DELETE / TRUNCATE, concurrent writers of the
  * same orders, and the upgrade of a warehouse that has lines already.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commitPage } from '../../../src/load/commit-page.ts';
 import { createDb, type Db } from '../../../src/load/db.ts';
-import { DEFAULT_MIGRATIONS_FOLDER, runMigrations } from '../../../src/load/migrate.ts';
+import { runMigrations } from '../../../src/load/migrate.ts';
 import { rollupTriggerProblems } from '../../../src/load/rollup-health.ts';
 import {
   creatorPerformanceFromLinesSql,
   creatorPerformanceOrdersFromLinesSql,
 } from '../../../src/load/schema/performance-rollup.ts';
 import { emptyDatabase } from '../../helpers/db.ts';
+import { databaseBefore } from '../../helpers/migrations.ts';
 import { seedConnection, seedRun, sellerLine, sellerOrder, testDb } from '../load/rows.ts';
 
 let db: Db;
@@ -374,23 +372,10 @@ describe('a rollup whose triggers were taken away', () => {
 
 describe('upgrade to the rollup', () => {
   it('a warehouse with lines at the previous migration gets the rollup filled, equal to a fresh load', async () => {
-    const journal = JSON.parse(
-      readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
-    ) as { entries: { tag: string }[] };
-    const previous = journal.entries.findIndex((e) => e.tag === '0008_creator_performance_rollup');
-    expect(previous).toBeGreaterThan(0);
-    const folder = mkdtempSync(join(tmpdir(), 'affiliate-etl-migrations-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-    cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
-    writeFileSync(
-      join(folder, 'meta', '_journal.json'),
-      JSON.stringify({ ...journal, entries: journal.entries.slice(0, previous) }),
-    );
-    const old = await emptyDatabase('rollup_old');
+    const old = await databaseBefore('0008_creator_performance_rollup', 'rollup_old');
     cleanups.push(() => old.drop());
     const fresh = await emptyDatabase('rollup_new');
     cleanups.push(() => fresh.drop());
-    await runMigrations(old.url, { migrationsFolder: folder, repeatable: false });
     await runMigrations(fresh.url);
     const oldDb = createDb(old.url, { max: 2 });
     const freshDb = createDb(fresh.url, { max: 2 });
@@ -415,7 +400,7 @@ describe('upgrade to the rollup', () => {
     await oldDb.sql`insert into tiktok_affiliate.seller_orders ${oldDb.sql(rows.sellerOrders as never)}`;
     await oldDb.sql`insert into tiktok_affiliate.seller_order_skus ${oldDb.sql(carried as never)}`;
 
-    expect(await runMigrations(old.url)).toEqual({ applied: journal.entries.length - previous });
+    expect(await runMigrations(old.url)).toEqual({ applied: old.pending });
     expect(await differences(oldDb.sql)).toEqual([]);
     expect(await rollupRows(oldDb.sql)).toBeGreaterThan(5);
 

@@ -43,12 +43,17 @@ it('a login created that way reads tiktok_affiliate and nothing of etl', async (
       'creators',
       'owner_freshness',
       'current_open_collaboration_products',
+      // Reads etl.creator_performance_rollup, which the reader cannot read directly.
+      'creator_performance_daily',
     ]) {
       await expect(
         reader.unsafe(`select * from tiktok_affiliate.${relation} limit 1`),
       ).resolves.toBeDefined();
     }
     await expect(reader`select * from etl.connections limit 1`).rejects.toThrow(/permission denied/);
+    await expect(reader`select * from etl.creator_performance_rollup limit 1`).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(
       reader`insert into tiktok_affiliate.creators (creator_key, last_seen_at) values ('x', now())`,
     ).rejects.toThrow(/permission denied/);

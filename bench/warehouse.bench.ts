@@ -178,6 +178,7 @@ export async function runWarehouseBench(opts: WarehouseBenchOptions = {}): Promi
       'tiktok_affiliate.seller_orders',
       'tiktok_affiliate.seller_order_skus',
       'etl.creator_performance_rollup',
+      'etl.creator_performance_orders',
     ]) {
       const name = table.split('.')[1]!;
       const [size] = await sql<{ heap: number; toast: number; indexes: number }[]>`

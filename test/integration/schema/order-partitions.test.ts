@@ -542,11 +542,10 @@ describe('upgrade to the raw side tables', () => {
         min(first_seen_at) as first_seen from tiktok_affiliate.seller_order_raw`;
     expect(side).toMatchObject({ n: 301, hashed: 0 });
     // The view the upgrade dropped is the repeatable step's again, reading the narrow orders.
-    const freshness = await oldSql`select column_name from information_schema.columns
-      where table_schema = 'tiktok_affiliate' and table_name = 'owner_freshness' and column_name = 'raw'`;
-    expect(freshness).toEqual([]);
-    const [viewRows] = await oldSql`select count(*)::int as n from tiktok_affiliate.owner_freshness`;
-    expect(viewRows).toBeDefined();
+    const viewColumns = await oldSql<{ column_name: string }[]>`select column_name
+      from information_schema.columns where table_schema = 'tiktok_affiliate' and table_name = 'owner_freshness'`;
+    expect(viewColumns.map((c) => c.column_name)).toContain('owner_kind');
+    expect(viewColumns.map((c) => c.column_name)).not.toContain('raw');
     // A re-sent page through the loader finds every upgraded row unchanged.
     const oldDb = createDb(old.url, { max: 2 });
     cleanups.push(() => oldDb.close());

@@ -21,7 +21,7 @@ import { isRowDataError, upsertRowByRow } from './load-or-quarantine.ts';
 import { quarantine } from './quarantine.ts';
 import { ORDER_LINES, removeMovedOrders, removeVanishedOrderLines, withOrderColumns } from './order-lines.ts';
 import { ensureOrderPartitions, pageMonths } from './order-partitions.ts';
-import { withRawApart } from './order-raw.ts';
+import { rawWithRefusedOrders, withRawApart } from './order-raw.ts';
 import { inLoadOrder, tableByName } from './tables.ts';
 import type { PageCommit, PageCommitResult } from './types.ts';
 import { upsertRows } from './upsert.ts';
@@ -82,11 +82,14 @@ async function writePage(
   };
   // Before the upserts: an order whose create_time moved would otherwise be stored in both months.
   const moved = await removeMovedOrders(tx, commit.rows, { everyOrder: commit.fullRefresh === true });
+  // Careful mode: the side rows of the orders Postgres refused are left out (order-raw.ts).
+  let pageRows = commit.rows;
   for (const { name, table } of tables) {
-    const rows = commit.rows[name] ?? [];
+    const rows = pageRows[name] ?? [];
     const counts = careful
       ? await upsertRowByRow(tx, table, rows, upsertOptions, name).then((r) => {
           rejected.push(...r.rejected);
+          pageRows = rawWithRefusedOrders(pageRows, name, r.rejected);
           return r.counts;
         })
       : await upsertRows(tx, table, rows, upsertOptions);

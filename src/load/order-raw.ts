@@ -7,7 +7,7 @@
  * ships nothing to the side table, one whose raw changed rewrites only its side row when the order's
  * columns did not change.
  */
-import type { TableRows } from '../transform/types.ts';
+import type { RejectedRecord, TableRows } from '../transform/types.ts';
 import { ORDER_LINES } from './order-lines.ts';
 import { UpsertInputError } from './upsert.ts';
 
@@ -42,4 +42,34 @@ export function withRawApart(rows: TableRows): TableRows {
     out[spec.raw.child] = [...(rows[spec.raw.child] ?? []), ...side];
   }
   return out ?? rows;
+}
+
+/**
+ * Careful mode (load-or-quarantine.ts): an order row Postgres refused (`rejected`, the refusals of the
+ * orders table `name`) is quarantined with its raw put back, so the quarantine keeps the record as the
+ * API sent it, and its side row is taken out of the page: the side table holds the raw of stored
+ * orders only. Returns the page's rows without those side rows; `rejected` is completed in place.
+ */
+export function rawWithRefusedOrders(rows: TableRows, name: string, rejected: RejectedRecord[]): TableRows {
+  const spec = ORDER_LINES.find((s) => s.parent === name);
+  const side = spec?.raw ? rows[spec.raw.child] : undefined;
+  if (!spec?.raw || !side || rejected.length === 0) return rows;
+  const keyOf = (row: Record<string, unknown>) =>
+    JSON.stringify([row[spec.owner], row['order_id'], timeKey(row['create_time'])]);
+  const raws = new Map(side.map((r) => [keyOf(r), r]));
+  const refused = new Set<string>();
+  for (const rejection of rejected) {
+    const row = rejection.raw as Record<string, unknown>;
+    const key = keyOf(row);
+    const sideRow = raws.get(key);
+    if (!sideRow) continue;
+    rejection.raw = { ...row, raw: sideRow['raw'] };
+    refused.add(key);
+  }
+  if (refused.size === 0) return rows;
+  return { ...rows, [spec.raw.child]: side.filter((r) => !refused.has(keyOf(r))) };
+}
+
+function timeKey(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
 }

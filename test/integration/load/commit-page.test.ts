@@ -255,6 +255,11 @@ describe('commitPage', () => {
     expect(await loadCheckpoint(db.sql, key())).toMatchObject({ cursor: { pageToken: 'b2Zmc2V0PTIw' } });
     const lines = await db.sql`select line_key from tiktok_affiliate.seller_order_skus order by 1`;
     expect(lines.map((l) => l.line_key)).toEqual(['a', 'd']);
+    // The refused order is quarantined with its record as sent; only the stored order has a side row.
+    const [order] = await db.sql`select raw from etl.rejected_records where record_key = ${`${SHOP}/2`}`;
+    expect(order!.raw).toMatchObject({ order_id: '2', raw: { id: '2', status: 'PROCESSING' } });
+    const side = await db.sql`select order_id from tiktok_affiliate.seller_order_raw`;
+    expect(side).toEqual([{ order_id: '1' }]);
   });
 
   it('refuses a page whose order has no raw (the record as sent is never dropped), before writing anything', async () => {

@@ -180,8 +180,8 @@ async function loaderAlone(
   file: string,
 ): Promise<{ lines: number; ms: number; cpuMsPerPage: number }> {
   // Everything the backfill wrote, the creators dimension included: the pass must pay the same inserts.
-  await deps.db
-    .sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders, tiktok_affiliate.creators`;
+  await deps.db.sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders,
+      tiktok_affiliate.seller_order_raw, tiktok_affiliate.creators`;
   const runId = await openRun(deps.db.sql, {
     connectionId,
     stream: 'seller_affiliate_orders',

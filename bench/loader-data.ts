@@ -2,8 +2,8 @@
  * Deterministic, realistic seller order pages for the loader benchmark: orders as the seller orders
  * search returns them (orders[] with their skus[], ~1 KB a line with the product fields the live API
  * may add), run through the real normalizer, so the rows are exactly what a sync hands the loader:
- * tiktok_affiliate.seller_orders (the order's raw holds the whole record) and seller_order_skus
- * (narrow lines carrying their order's create_time and status). create_time spreads over three months,
+ * tiktok_affiliate.seller_orders (whose raw, the whole record, the loader moves to seller_order_raw)
+ * and seller_order_skus (narrow lines carrying their order's create_time and status). create_time spreads over three months,
  * so pages write several month partitions as a backfill does.
  */
 import { normalizeSellerOrders } from '../src/transform/index.ts';

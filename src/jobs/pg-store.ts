@@ -9,6 +9,7 @@ import { commitPage } from '../load/commit-page.ts';
 import { getCredentials, listConnections, setConnectionStatus } from '../load/connections.ts';
 import type { SecretBox } from '../load/crypto.ts';
 import type { Db } from '../load/db.ts';
+import { ORDER_LINES } from '../load/order-lines.ts';
 import { closeRun, openRun } from '../load/runs.ts';
 import { tableByName } from '../load/tables.ts';
 import { quoteIdent } from '../load/table-shape.ts';
@@ -105,7 +106,10 @@ export function createPgStore(db: Db, box: SecretBox): EngineStore {
     async storedOrderRaws(input) {
       const out = new Map<string, unknown>();
       if (input.orderIds.length === 0) return out;
-      const config = getTableConfig(tableByName(input.table));
+      // The orders' raw is kept beside them, in the side table of the orders table (order-raw.ts).
+      const side = ORDER_LINES.find((spec) => spec.parent === input.table)?.raw;
+      if (!side) throw new Error(`storedOrderRaws: ${input.table} has no raw side table`);
+      const config = getTableConfig(tableByName(side.child));
       const qualified = `${quoteIdent(config.schema ?? 'public')}.${quoteIdent(config.name)}`;
       const rows = await sql.unsafe<{ order_id: string; raw: unknown }[]>(
         `select order_id, raw from ${qualified} where ${quoteIdent(input.ownerColumn)} = $1 and order_id = any($2::text[])`,

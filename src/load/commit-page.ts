@@ -19,12 +19,16 @@ import { noteCreators } from './creators.ts';
 import { keepRejectedSeen } from './keep-seen.ts';
 import { isRowDataError, upsertRowByRow } from './load-or-quarantine.ts';
 import { quarantine } from './quarantine.ts';
-import { removeMovedOrders, removeVanishedOrderLines, withOrderColumns } from './order-lines.ts';
+import { ORDER_LINES, removeMovedOrders, removeVanishedOrderLines, withOrderColumns } from './order-lines.ts';
 import { ensureOrderPartitions, pageMonths } from './order-partitions.ts';
+import { rawWithRefusedOrders, withRawApart } from './order-raw.ts';
 import { inLoadOrder, tableByName } from './tables.ts';
 import type { PageCommit, PageCommitResult } from './types.ts';
 import { upsertRows } from './upsert.ts';
 import { updateWindow, type WindowKey, type WindowPatch } from './windows-ledger.ts';
+
+/** Export names of the orders' raw side tables: their rows are not counted apart from their orders'. */
+const RAW_SIDE_TABLES = new Set(ORDER_LINES.flatMap((spec) => (spec.raw ? [spec.raw.child] : [])));
 
 export interface CommitPageOptions {
   /** synced_at / first_seen_at of written rows (a virtual clock in tests); default: the transaction's now(). */
@@ -45,12 +49,13 @@ export async function commitPage(
 ): Promise<PageCommitResult> {
   if (commit.checkpoint === null && !opts.window)
     throw new Error('commitPage: a page needs a resume point, a checkpoint or a ledger window');
+  // Order lines carry their order's create_time and status (order-lines.ts), the orders' raw goes to
+  // its side table (order-raw.ts); their months' partitions are created before the page's
+  // transaction (order-partitions.ts).
+  const page = { ...commit, rows: withRawApart(withOrderColumns(commit.rows)) };
   // Resolve every table before opening the transaction: an unknown table name is a programming error.
-  const names = inLoadOrder(Object.keys(commit.rows).filter((name) => (commit.rows[name]?.length ?? 0) > 0));
+  const names = inLoadOrder(Object.keys(page.rows).filter((name) => (page.rows[name]?.length ?? 0) > 0));
   const tables = names.map((name) => ({ name, table: tableByName(name) }));
-  // Order lines carry their order's create_time and status (order-lines.ts); their months' partitions
-  // are created before the page's transaction (order-partitions.ts).
-  const page = { ...commit, rows: withOrderColumns(commit.rows) };
   await ensureOrderPartitions(db.sql, pageMonths(page.rows));
   try {
     return await db.sql.begin((tx) => writePage(tx, page, tables, opts, false));
@@ -77,14 +82,19 @@ async function writePage(
   };
   // Before the upserts: an order whose create_time moved would otherwise be stored in both months.
   const moved = await removeMovedOrders(tx, commit.rows, { everyOrder: commit.fullRefresh === true });
+  // Careful mode: the side rows of the orders Postgres refused are left out (order-raw.ts).
+  let pageRows = commit.rows;
   for (const { name, table } of tables) {
-    const rows = commit.rows[name] ?? [];
+    const rows = pageRows[name] ?? [];
     const counts = careful
       ? await upsertRowByRow(tx, table, rows, upsertOptions, name).then((r) => {
           rejected.push(...r.rejected);
+          pageRows = rawWithRefusedOrders(pageRows, name, r.rejected);
           return r.counts;
         })
       : await upsertRows(tx, table, rows, upsertOptions);
+    // An order's side row is the same record as its order row (order-raw.ts): counted once, as the order.
+    if (RAW_SIDE_TABLES.has(name)) continue;
     result.inserted += counts.inserted;
     result.updated += counts.updated;
     result.unchanged += counts.unchanged;

@@ -8,7 +8,7 @@
  * Only orders present in the page are touched: a rejected order (the normalizer rejects an order as a
  * whole) keeps its previous lines, and orders of other pages are not affected. Lines are hard-deleted:
  * order line tables are not snapshot tables (no is_active), and the order header keeps the history
- * (raw, synced_at). Deletions are reported as `removed` in the run counts.
+ * (its raw side row, synced_at). Deletions are reported as `removed` in the run counts.
  */
 import type postgres from 'postgres';
 import type { TableRows } from '../transform/types.ts';
@@ -23,6 +23,11 @@ export interface OrderLineTables {
   table: string;
   owner: string;
   line: string;
+  /**
+   * Export name and SQL name of the table that keeps the orders' raw apart from the order rows
+   * (order-raw.ts); absent where the raw stays on the order row (partner orders).
+   */
+  raw?: { child: string; table: string };
 }
 
 /**
@@ -68,6 +73,7 @@ export const ORDER_LINES: readonly OrderLineTables[] = [
     table: 'tiktok_affiliate.seller_order_skus',
     owner: 'shop_id',
     line: 'line_key',
+    raw: { child: 'sellerOrderRaw', table: 'tiktok_affiliate.seller_order_raw' },
   },
   {
     parent: 'creatorOrders',
@@ -76,6 +82,7 @@ export const ORDER_LINES: readonly OrderLineTables[] = [
     table: 'tiktok_affiliate.creator_order_skus',
     owner: 'creator_id',
     line: 'sku_id',
+    raw: { child: 'creatorOrderRaw', table: 'tiktok_affiliate.creator_order_raw' },
   },
   {
     parent: 'partnerOrders',
@@ -177,9 +184,9 @@ function deleteLinesSql(spec: OrderLineTables): string {
  * (owner, order_id, create_time), that no stored row has: the upsert would insert it in its new month
  * and keep the old row in the old one, so the order would be counted twice. So, in the page's
  * transaction and before the upserts, the stored rows of the page's orders (and their lines) whose
- * create_time differs from the page's are deleted: the page then stores the order once, in its new
- * month, with first_seen_at of that insert. Returns how many order rows were deleted (lines not
- * counted: they are re-inserted with their order).
+ * create_time differs from the page's are deleted (with their lines and their raw side row): the page
+ * then stores the order once, in its new month, with first_seen_at of that insert. Returns how many
+ * order rows were deleted (lines and side rows not counted: they are re-inserted with their order).
  *
  * Only orders not stored under their page key are looked for in other months: every page removes the
  * other months' rows of its orders before writing, so an order stored under its key has no other row.
@@ -234,6 +241,7 @@ export async function removeMovedOrders(
       prepare: false,
     });
     await sql.unsafe(storedKeysDeleteSql(spec.table, spec.owner), keys, { prepare: false });
+    if (spec.raw) await sql.unsafe(storedKeysDeleteSql(spec.raw.table, spec.owner), keys, { prepare: false });
     removed += orders.count;
   }
   return removed;

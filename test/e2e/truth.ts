@@ -7,6 +7,7 @@ import { Decimal } from 'decimal.js';
 import type { StreamName } from '../../src/core/streams.ts';
 import type { Db } from '../../src/load/db.ts';
 import { withOrderColumns } from '../../src/load/order-lines.ts';
+import { withRawApart } from '../../src/load/order-raw.ts';
 import { tableByName } from '../../src/load/tables.ts';
 import { tableShape } from '../../src/load/table-shape.ts';
 import type { Sandbox } from '../../src/sandbox/types.ts';
@@ -35,10 +36,12 @@ export const STREAM_TABLES: Record<StreamName, { table: string; scopeColumn: str
   seller_affiliate_orders: [
     { table: 'sellerOrders', scopeColumn: 'shop_id' },
     { table: 'sellerOrderSkus', scopeColumn: 'shop_id' },
+    { table: 'sellerOrderRaw', scopeColumn: 'shop_id' },
   ],
   creator_affiliate_orders: [
     { table: 'creatorOrders', scopeColumn: 'creator_id' },
     { table: 'creatorOrderSkus', scopeColumn: 'creator_id' },
+    { table: 'creatorOrderRaw', scopeColumn: 'creator_id' },
   ],
   open_collaborations: [{ table: 'openCollaborations', scopeColumn: 'shop_id' }],
   open_collaboration_products: [{ table: 'openCollaborationProducts', scopeColumn: 'search_id' }],
@@ -129,8 +132,9 @@ export async function expectedRows(
         : {}),
     };
     const result = normalize(records, { ownerId, now: opts.now, scope });
-    // As the loader stores them: order lines carry their order's create_time and status.
-    for (const [table, rows] of Object.entries(withOrderColumns(result.rows))) {
+    // As the loader stores them: order lines carry their order's create_time and status, the orders'
+    // raw is in its side table.
+    for (const [table, rows] of Object.entries(withRawApart(withOrderColumns(result.rows)))) {
       const list = out.get(table) ?? [];
       list.push(...rows);
       out.set(table, list);

@@ -4,7 +4,7 @@
  * Orders are a windowed stream (not a snapshot): no tombstone columns.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
+import { index, integer, primaryKey, text } from 'drizzle-orm/pg-core';
 import { documentTable, type RelationDoc } from './docs.ts';
 import {
   bookkeeping,
@@ -38,7 +38,6 @@ export const creatorOrders = tiktokAffiliate.table(
     total_quantity: integer(),
     ...money('total_estimated_commission'),
     ...money('total_actual_commission'),
-    raw: jsonb().notNull(),
     ...bookkeeping(),
     ...rowHash(),
   },
@@ -111,7 +110,8 @@ const ORDER_TOTAL_NOTE =
 export const creatorOrdersDoc: RelationDoc = documentTable(
   creatorOrders,
   'Creator affiliate orders, one row per order credited to a creator (docs/tiktok-api.md#creator-orders, POST ' +
-    '/affiliate_creator/202410/orders/search). Grain: (creator_id, order_id). Lines are in creator_order_skus.',
+    '/affiliate_creator/202410/orders/search). Grain: (creator_id, order_id). Lines are in creator_order_skus; ' +
+    'the order as the API sent it (lines included) is in creator_order_raw, same key.',
   {
     creator_id: "Owner: the creator's open_id from the creator token (etl.connections.open_id).",
     order_id: 'TikTok order id (64-bit, kept as text). Source: orders[].id.',
@@ -124,10 +124,6 @@ export const creatorOrdersDoc: RelationDoc = documentTable(
       'Sum of skus[].quantity; null when a line lacks quantity (or the sum exceeds the integer range).',
     ...moneyDocs('total_estimated_commission', 'sum of skus[].estimated_commission', ORDER_TOTAL_NOTE),
     ...moneyDocs('total_actual_commission', 'sum of skus[].actual_commission', ORDER_TOTAL_NOTE),
-    raw:
-      'The order object exactly as received, its skus array included (orders[]): everything the API sent ' +
-      'for the order and its lines. The line rows keep no copy (creator_order_skus.line_index is the ' +
-      "line's position in raw->'skus').",
     ...bookkeepingDocs(),
     ...rowHashDocs(),
   },

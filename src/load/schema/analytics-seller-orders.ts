@@ -4,7 +4,7 @@
  * Orders are a windowed stream (not a snapshot): no tombstone columns.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, primaryKey, text } from 'drizzle-orm/pg-core';
+import { index, integer, primaryKey, text } from 'drizzle-orm/pg-core';
 import { documentTable, type RelationDoc } from './docs.ts';
 import {
   bookkeeping,
@@ -41,7 +41,6 @@ export const sellerOrders = tiktokAffiliate.table(
     ...money('total_estimated_paid_commission'),
     ...money('total_actual_commission_base'),
     ...money('total_actual_paid_commission'),
-    raw: jsonb().notNull(),
     ...bookkeeping(),
     ...rowHash(),
   },
@@ -118,7 +117,8 @@ export const sellerOrdersDoc: RelationDoc = documentTable(
   sellerOrders,
   'Seller affiliate orders, one row per order of a shop (docs/tiktok-api.md#seller-orders, POST ' +
     '/affiliate_seller/202410/orders/search). Grain: (shop_id, order_id). Lines are in seller_order_skus. ' +
-    'Status and commissions keep changing for weeks after create_time; the sync re-scans non-final orders.',
+    'Status and commissions keep changing for weeks after create_time; the sync re-scans non-final orders. ' +
+    'The order as the API sent it (lines included) is in seller_order_raw, same key.',
   {
     shop_id: 'Owner: the TikTok shop id (etl.connections shops[].id) whose shop_cipher the sync used.',
     order_id: 'TikTok order id (64-bit, kept as text). Source: orders[].id.',
@@ -141,10 +141,6 @@ export const sellerOrdersDoc: RelationDoc = documentTable(
     ),
     ...moneyDocs('total_actual_commission_base', 'sum of skus[].actual_commission_base', ORDER_TOTAL_NOTE),
     ...moneyDocs('total_actual_paid_commission', 'sum of skus[].actual_paid_commission', ORDER_TOTAL_NOTE),
-    raw:
-      'The order object exactly as received, its skus array included (orders[]): everything the API sent ' +
-      'for the order and its lines. The line rows keep no copy (seller_order_skus.line_index is the ' +
-      "line's position in raw->'skus').",
     ...bookkeepingDocs(),
     ...rowHashDocs(),
   },

@@ -5,6 +5,7 @@
 import type { RelationDoc } from './docs.ts';
 import { creatorOrderSkusDoc, creatorOrdersDoc } from './analytics-creator-orders.ts';
 import { creatorsDoc } from './analytics-creators.ts';
+import { creatorOrderRawDoc, sellerOrderRawDoc } from './analytics-order-raw.ts';
 import {
   campaignCreatorFulfillmentDailyDoc,
   campaignCreatorFulfillmentDoc,
@@ -31,6 +32,7 @@ import {
 export { ANALYTICS_SCHEMA, tiktokAffiliate } from './analytics-schema.ts';
 export { creatorOrderSkus, creatorOrders } from './analytics-creator-orders.ts';
 export { creators } from './analytics-creators.ts';
+export { creatorOrderRaw, sellerOrderRaw } from './analytics-order-raw.ts';
 export { campaignCreatorFulfillment, campaignCreatorFulfillmentDaily } from './analytics-fulfillment.ts';
 export {
   creatorOpenCollaborationProducts,
@@ -55,8 +57,10 @@ export {
 export const analyticsDocs: RelationDoc[] = [
   sellerOrdersDoc,
   sellerOrderSkusDoc,
+  sellerOrderRawDoc,
   creatorOrdersDoc,
   creatorOrderSkusDoc,
+  creatorOrderRawDoc,
   openCollaborationsDoc,
   openCollaborationProductsDoc,
   targetCollaborationsDoc,

@@ -1,7 +1,8 @@
 /**
  * The order tables at 100 M+ lines (issue 18): seller_orders, seller_order_skus, creator_orders,
  * creator_order_skus, partner_orders and partner_order_skus are range-partitioned by UTC month of the
- * order's create_time.
+ * order's create_time, and so are seller_order_raw and creator_order_raw (the orders as sent, kept
+ * beside their order rows: analytics-order-raw.ts).
  *
  * - Lines carry their order's create_time (the partition key, part of every key) and status, so the
  *   analysts' questions read the lines alone: no per-order probe into the orders table.
@@ -13,7 +14,8 @@
  *   partition bounds alone cannot do for an expression.
  * Drizzle cannot declare partitioning: the tables are declared as usual (columns, keys, indexes, all
  * inherited by the partitions) and drizzle/0001_order_partitions.sql (seller and creator) and
- * drizzle/0007_partner_orders_partitions.sql (partner) create them partitioned.
+ * drizzle/0007_partner_orders_partitions.sql (partner) and drizzle/0009_order_raw_side_tables.sql (the
+ * raw side tables) create them partitioned.
  */
 import { sql } from 'drizzle-orm';
 import { ROLLUP_TABLES } from './performance-rollup.ts';
@@ -21,8 +23,10 @@ import { ROLLUP_TABLES } from './performance-rollup.ts';
 export const PARTITIONED_ORDER_TABLES = [
   'seller_orders',
   'seller_order_skus',
+  'seller_order_raw',
   'creator_orders',
   'creator_order_skus',
+  'creator_order_raw',
   'partner_orders',
   'partner_order_skus',
 ] as const;

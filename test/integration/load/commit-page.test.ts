@@ -18,7 +18,8 @@ afterAll(async () => {
   await db.close();
 });
 beforeEach(async () => {
-  await db.sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders, etl.sync_state, etl.rejected_records, etl.sync_windows`;
+  await db.sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders, tiktok_affiliate.seller_order_raw,
+    etl.sync_state, etl.rejected_records, etl.sync_windows`;
   runId = await seedRun(db.sql, connectionId);
 });
 
@@ -62,7 +63,11 @@ const count = async (table: string) =>
 describe('commitPage', () => {
   it('commits rows of every table, rejects and the checkpoint together', async () => {
     const result = await commitPage(db, page());
+    // Each order's raw went to its side row, counted with its order rather than apart.
     expect(result).toEqual({ inserted: 4, updated: 0, unchanged: 0, rejected: 0, removed: 0 });
+    expect(await count('tiktok_affiliate.seller_order_raw')).toBe(
+      await count('tiktok_affiliate.seller_orders'),
+    );
     expect(await loadCheckpoint(db.sql, key())).toEqual({
       watermark: null,
       cursor: { window: ['2024-07-01', '2024-08-01'], pageToken: 'b2Zmc2V0PTIw' },
@@ -98,6 +103,7 @@ describe('commitPage', () => {
     ).rejects.toThrow(/injected crash/);
     expect(await count('tiktok_affiliate.seller_orders')).toBe(0);
     expect(await count('tiktok_affiliate.seller_order_skus')).toBe(0);
+    expect(await count('tiktok_affiliate.seller_order_raw')).toBe(0);
     expect(await count('etl.rejected_records')).toBe(0);
     expect(await loadCheckpoint(db.sql, key())).toEqual({
       watermark: new Date('2024-07-01T00:00:00Z'),
@@ -249,6 +255,19 @@ describe('commitPage', () => {
     expect(await loadCheckpoint(db.sql, key())).toMatchObject({ cursor: { pageToken: 'b2Zmc2V0PTIw' } });
     const lines = await db.sql`select line_key from tiktok_affiliate.seller_order_skus order by 1`;
     expect(lines.map((l) => l.line_key)).toEqual(['a', 'd']);
+    // The refused order is quarantined with its record as sent; only the stored order has a side row.
+    const [order] = await db.sql`select raw from etl.rejected_records where record_key = ${`${SHOP}/2`}`;
+    expect(order!.raw).toMatchObject({ order_id: '2', raw: { id: '2', status: 'PROCESSING' } });
+    const side = await db.sql`select order_id from tiktok_affiliate.seller_order_raw`;
+    expect(side).toEqual([{ order_id: '1' }]);
+  });
+
+  it('refuses a page whose order has no raw (the record as sent is never dropped), before writing anything', async () => {
+    const { raw: _raw, ...bare } = sellerOrder('1');
+    await expect(commitPage(db, page({ rows: { sellerOrders: [bare] } }))).rejects.toThrow(
+      /seller_orders: order 1 without raw/,
+    );
+    expect(await count('tiktok_affiliate.seller_orders')).toBe(0);
   });
 
   it('refuses a page for a table the schema does not export, before writing anything', async () => {

@@ -19,7 +19,8 @@ afterAll(async () => {
   await db.close();
 });
 beforeEach(async () => {
-  await db.sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders, etl.sync_state`;
+  await db.sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders,
+    tiktok_affiliate.seller_order_raw, etl.sync_state`;
   runId = await seedRun(db.sql, connectionId);
 });
 
@@ -107,6 +108,11 @@ it('stores an order whose create_time changed at the API once, in its new month,
     { order_id: '1', part: 'tiktok_affiliate.seller_order_skus_2024_08', create_time: august },
     { order_id: '2', part: 'tiktok_affiliate.seller_order_skus_2024_07', create_time: july },
   ]);
+  // So does its raw, kept beside it.
+  expect(await where('seller_order_raw')).toEqual([
+    { order_id: '1', part: 'tiktok_affiliate.seller_order_raw_2024_08', create_time: august },
+    { order_id: '2', part: 'tiktok_affiliate.seller_order_raw_2024_07', create_time: july },
+  ]);
   // Re-running the page changes nothing.
   expect(
     await commitPage(
@@ -126,8 +132,8 @@ it('looks for a known order in no other month, so a copy made by hand stays unti
   const again = () => page({ sellerOrders: orders, sellerOrderSkus: [sellerLine('1', 'a')] });
   // Not something the pipeline ever writes: every page removes its orders' rows of other months.
   const copyByHand = () => db.sql`
-    insert into tiktok_affiliate.seller_orders (shop_id, order_id, status, create_time, sku_count, raw)
-    values ('7000714532876273420', '1', 'PROCESSING', ${july}, 1, '{}')`;
+    insert into tiktok_affiliate.seller_orders (shop_id, order_id, status, create_time, sku_count)
+    values ('7000714532876273420', '1', 'PROCESSING', ${july}, 1)`;
   const months = async () =>
     (
       await db.sql<{ part: string }[]>`

@@ -42,6 +42,15 @@ export function sellerOrder(orderId: string, over: Record<string, unknown> = {})
   };
 }
 
+/**
+ * An order row as upsertRows takes it: without raw, which commitPage moves to the order's side table
+ * (src/load/order-raw.ts) before the upserts.
+ */
+export function withoutRaw(row: Record<string, unknown>): Record<string, unknown> {
+  const { raw: _raw, ...rest } = row;
+  return rest;
+}
+
 export function openCollab(
   shopId: string,
   id: string,

@@ -12,7 +12,16 @@ import { tableShape } from '../../../src/load/table-shape.ts';
 import { analyticsTables } from '../../../src/load/tables.ts';
 import type { PageCommit } from '../../../src/load/types.ts';
 import { upsertRows } from '../../../src/load/upsert.ts';
-import { openCollab, SHOP, seedConnection, seedRun, sellerLine, sellerOrder, testDb } from './rows.ts';
+import {
+  openCollab,
+  SHOP,
+  seedConnection,
+  seedRun,
+  sellerLine,
+  sellerOrder,
+  testDb,
+  withoutRaw,
+} from './rows.ts';
 
 let db: Db;
 let connectionId: number;
@@ -28,7 +37,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.sql`truncate tiktok_affiliate.seller_orders, tiktok_affiliate.seller_order_skus,
-    tiktok_affiliate.open_collaborations, tiktok_affiliate.creators`;
+    tiktok_affiliate.seller_order_raw, tiktok_affiliate.open_collaborations, tiktok_affiliate.creators`;
 });
 
 /** A page of two orders (the first with two lines) as the seller orders normalizer emits it. */
@@ -137,7 +146,8 @@ describe('row_hash on the warehouse tables', () => {
     // After pages of only new rows the loader skips the digest lookup (nothing to save): one re-load
     // brings it back to the fast path a scheduled sync of known rows takes.
     await commitPage(db, page(runs[0]!));
-    await db.sql`update tiktok_affiliate.seller_orders set status = 'HAND', raw = '{}' where order_id = '1'`;
+    await db.sql`update tiktok_affiliate.seller_orders set status = 'HAND' where order_id = '1'`;
+    await db.sql`update tiktok_affiliate.seller_order_raw set raw = '{}' where order_id = '1'`;
     await db.sql`update tiktok_affiliate.seller_order_skus set price_amount = 1 where order_id = '2'`;
     // The fast path trusts the digests: the warehouse is written by the pipeline alone.
     expect(await commitPage(db, page(runs[1]!))).toMatchObject({ updated: 0, unchanged: 5 });
@@ -148,6 +158,8 @@ describe('row_hash on the warehouse tables', () => {
       ['PROCESSING', runs[2]],
       ['PROCESSING', runs[0]],
     ]);
+    const [side] = await db.sql`select raw from tiktok_affiliate.seller_order_raw where order_id = '1'`;
+    expect(side).toEqual({ raw: { id: '1', status: 'PROCESSING', skus: [{ n: 1 }, { n: 2 }] } });
     const [line] = await db.sql`
       select price_amount::text from tiktok_affiliate.seller_order_skus where order_id = '2'`;
     expect(line).toEqual({ price_amount: '1000.0000' });
@@ -156,7 +168,7 @@ describe('row_hash on the warehouse tables', () => {
   });
 
   it('upsertRows with fullRefresh refreshes stale hashes of unchanged rows too', async () => {
-    const rows = [sellerOrder('1'), sellerOrder('2')];
+    const rows = [withoutRaw(sellerOrder('1')), withoutRaw(sellerOrder('2'))];
     await db.sql.begin((tx) => upsertRows(tx, sellerOrders, rows, { runId: runs[0]! }));
     const before = await stored();
     await db.sql`update tiktok_affiliate.seller_orders set row_hash = 'stale'`;

@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openCollaborations, sellerOrderSkus, sellerOrders } from '../../../src/load/schema/index.ts';
+import {
+  openCollaborations,
+  sellerOrderRaw,
+  sellerOrderSkus,
+  sellerOrders,
+} from '../../../src/load/schema/index.ts';
+import { withRawApart } from '../../../src/load/order-raw.ts';
 import { tableShape } from '../../../src/load/table-shape.ts';
 import { UpsertInputError, upsertRows } from '../../../src/load/upsert.ts';
 import type { Db } from '../../../src/load/db.ts';
-import { openCollab, sellerLine, sellerOrder, SHOP, testDb } from './rows.ts';
+import { openCollab, sellerLine, sellerOrder, SHOP, testDb, withoutRaw } from './rows.ts';
 
 let db: Db;
 beforeAll(() => {
@@ -13,7 +19,8 @@ afterAll(async () => {
   await db.close();
 });
 beforeEach(async () => {
-  await db.sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders, tiktok_affiliate.open_collaborations`;
+  await db.sql`truncate tiktok_affiliate.seller_order_skus, tiktok_affiliate.seller_orders, tiktok_affiliate.seller_order_raw,
+    tiktok_affiliate.open_collaborations`;
 });
 
 describe('upsertRows', () => {
@@ -107,14 +114,17 @@ describe('upsertRows', () => {
     const amounts = ['9999999999999999.9999', '-0.0001', '0.0000', '12345678.1234', '9900'];
     const rows = amounts.map((amount, i) => sellerLine('m', `k${i}`, { price_amount: amount }));
     await upsertRows(db.sql, sellerOrderSkus, rows, { runId: 1 });
-    const orders = amounts.map((amount, i) =>
-      sellerOrder(`m${i}`, { raw: { amount, nested: { big: '18446744073709551615' } } }),
-    );
-    await upsertRows(db.sql, sellerOrders, orders, { runId: 1 });
+    const orders = withRawApart({
+      sellerOrders: amounts.map((amount, i) =>
+        sellerOrder(`m${i}`, { raw: { amount, nested: { big: '18446744073709551615' } } }),
+      ),
+    });
+    await upsertRows(db.sql, sellerOrders, orders['sellerOrders']!, { runId: 1 });
+    await upsertRows(db.sql, sellerOrderRaw, orders['sellerOrderRaw']!, { runId: 1 });
     const stored = await db.sql<{ price_amount: string }[]>`
       select price_amount from tiktok_affiliate.seller_order_skus where order_id = 'm' order by line_key`;
     const raws = await db.sql<{ raw: { amount: string } }[]>`
-      select raw from tiktok_affiliate.seller_orders where order_id like 'm%' order by order_id`;
+      select raw from tiktok_affiliate.seller_order_raw where order_id like 'm%' order by order_id`;
     expect(stored.map((r) => r.price_amount)).toEqual([
       '9999999999999999.9999',
       '-0.0001',
@@ -124,7 +134,9 @@ describe('upsertRows', () => {
     ]);
     expect(raws.map((r) => r.raw.amount)).toEqual(amounts);
     const when = new Date('2024-07-31T10:03:06.789Z');
-    await upsertRows(db.sql, sellerOrders, [sellerOrder('t1', { create_time: when })], { runId: 1 });
+    await upsertRows(db.sql, sellerOrders, [withoutRaw(sellerOrder('t1', { create_time: when }))], {
+      runId: 1,
+    });
     const [order] = await db.sql<{ create_time: Date; epoch_ms: string }[]>`
       select create_time, (extract(epoch from create_time) * 1000)::bigint::text as epoch_ms
       from tiktok_affiliate.seller_orders where order_id = 't1'`;
@@ -166,12 +178,13 @@ describe('upsertRows', () => {
     await upsertRows(db.sql, sellerOrderSkus, [sellerLine('n', 'a', { creator_username: 'a\u0000b' })], {
       runId: 1,
     });
-    await upsertRows(db.sql, sellerOrders, [sellerOrder('n', { raw: { x: 'c\u0000d' } })], { runId: 1 });
+    const order = withRawApart({ sellerOrders: [sellerOrder('n', { raw: { x: 'c\u0000d' } })] });
+    await upsertRows(db.sql, sellerOrderRaw, order['sellerOrderRaw']!, { runId: 1 });
     const [row] =
       await db.sql`select creator_username from tiktok_affiliate.seller_order_skus where order_id = 'n'`;
     expect(row!.creator_username).toBe('a\uFFFDb');
-    const [order] = await db.sql`select raw from tiktok_affiliate.seller_orders where order_id = 'n'`;
-    expect(order!.raw).toEqual({ x: 'c\uFFFDd' });
+    const [side] = await db.sql`select raw from tiktok_affiliate.seller_order_raw where order_id = 'n'`;
+    expect(side!.raw).toEqual({ x: 'c\uFFFDd' });
   });
 });
 

@@ -27,8 +27,8 @@ it('stream_freshness plans below the JIT threshold and still resolves owners fro
       access_token_expires_at, refresh_token_expires_at, open_id, shops, category_assets, status)
     values ('seller', 'plan-test', 'k', 'x', 'x', 'x', now(), now(), 'o', ${shops}, '[]'::jsonb, 'active')
     returning id`;
-  await sql`insert into tiktok_affiliate.seller_orders (shop_id, order_id, create_time, sku_count, raw, first_seen_at, synced_at, run_id)
-    values ('shop-b', 'o1', '2026-01-02T03:04:05Z', 1, '{}'::jsonb, now(), now(), 1)`;
+  await sql`insert into tiktok_affiliate.seller_orders (shop_id, order_id, create_time, sku_count, first_seen_at, synced_at, run_id)
+    values ('shop-b', 'o1', '2026-01-02T03:04:05Z', 1, now(), now(), 1)`;
 
   const [plan] = await sql<{ 'QUERY PLAN': [{ Plan: { 'Total Cost': number } }] }[]>`
     explain (format json) select * from tiktok_affiliate.stream_freshness`;

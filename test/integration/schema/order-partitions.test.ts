@@ -7,9 +7,10 @@
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commitPage } from '../../../src/load/commit-page.ts';
-import type { Db } from '../../../src/load/db.ts';
+import { createDb, type Db } from '../../../src/load/db.ts';
 import { runMigrations } from '../../../src/load/migrate.ts';
 import { withOrderColumns } from '../../../src/load/order-lines.ts';
+import { withRawApart } from '../../../src/load/order-raw.ts';
 import * as schema from '../../../src/load/schema/index.ts';
 import { PARTITIONED_ORDER_TABLES } from '../../../src/load/schema/order-partitions.ts';
 import { ROLLUP_TABLES } from '../../../src/load/schema/performance-rollup.ts';
@@ -130,7 +131,9 @@ describe('partition routing', () => {
   it('a row for a month without a partition goes to the default partition, then moves into its month', async () => {
     const when = new Date('2011-06-15T12:00:00Z');
     // Straight to the table, as a writer that did not ensure the month: never a failed insert.
-    await upsertRows(db.sql, schema.sellerOrders, [sellerOrder('d1', { create_time: when })], { runId: 1 });
+    const order = withRawApart({ sellerOrders: [sellerOrder('d1', { create_time: when })] });
+    await upsertRows(db.sql, schema.sellerOrders, order['sellerOrders']!, { runId: 1 });
+    await upsertRows(db.sql, schema.sellerOrderRaw, order['sellerOrderRaw']!, { runId: 1 });
     await upsertRows(db.sql, schema.sellerOrderSkus, [sellerLine('d1', 'k', { create_time: when })], {
       runId: 1,
     });
@@ -146,6 +149,9 @@ describe('partition routing', () => {
     expect(await placement(db.sql, 'seller_order_skus')).toMatchObject({
       d1: 'tiktok_affiliate.seller_order_skus_2011_06',
     });
+    expect(await placement(db.sql, 'seller_order_raw')).toMatchObject({
+      d1: 'tiktok_affiliate.seller_order_raw_2011_06',
+    });
     const [again] = await db.sql`select etl.ensure_order_partitions('{2011-06-20}') as n`;
     expect(again!.n).toBe(0);
     // The line moved out of the default partition through the parent is still counted once.
@@ -153,9 +159,9 @@ describe('partition routing', () => {
       from etl.creator_performance_rollup where order_date = '2011-06-15'`;
     expect(rollup).toEqual({ part: 'etl.creator_performance_rollup_2011_06', orders: 1, order_lines: 1 });
     // The same order re-loaded finds its stored row in the new partition: unchanged, not a duplicate.
-    expect(
-      await upsertRows(db.sql, schema.sellerOrders, [sellerOrder('d1', { create_time: when })], { runId: 2 }),
-    ).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
+    expect(await upsertRows(db.sql, schema.sellerOrders, order['sellerOrders']!, { runId: 2 })).toMatchObject(
+      { inserted: 0, updated: 0, unchanged: 1 },
+    );
   });
 
   it('a filter on order_date alone reads only the matching month partitions', async () => {
@@ -237,22 +243,26 @@ describe('upgrade from the previous layout', () => {
 
     expect(await runMigrations(old.url)).toEqual({ applied: old.pending });
 
-    const loaded = withOrderColumns({
-      sellerOrders: orders.map((o) => whole(o, lines)),
-      sellerOrderSkus: lines,
-      creatorOrders: [whole(creatorOrder, [creatorLine])],
-      creatorOrderSkus: [creatorLine],
-    });
+    const loaded = withRawApart(
+      withOrderColumns({
+        sellerOrders: orders.map((o) => whole(o, lines)),
+        sellerOrderSkus: lines,
+        creatorOrders: [whole(creatorOrder, [creatorLine])],
+        creatorOrderSkus: [creatorLine],
+      }),
+    );
     await freshSql`select etl.ensure_order_partitions('{2023-12-01,2024-05-01,2024-06-01}')`;
     const sqlNames: Record<string, string> = {
       sellerOrders: 'seller_orders',
       sellerOrderSkus: 'seller_order_skus',
+      sellerOrderRaw: 'seller_order_raw',
       creatorOrders: 'creator_orders',
       creatorOrderSkus: 'creator_order_skus',
+      creatorOrderRaw: 'creator_order_raw',
     };
     for (const [name, rows] of Object.entries(loaded)) await put(freshSql, sqlNames[name]!, rows);
 
-    for (const table of ['seller_orders', 'seller_order_skus', 'creator_orders', 'creator_order_skus']) {
+    for (const table of Object.values(sqlNames)) {
       const read = (sql: postgres.Sql) =>
         sql.unsafe(
           `select tableoid::regclass::text as part, t.* from tiktok_affiliate.${table} t order by 2, 3, 4, 5`,
@@ -403,5 +413,153 @@ describe('upgrade of the partner order tables from the previous layout', () => {
     // Nothing half-done: the order is still where it was.
     const [still] = await oldSql`select order_id from tiktok_affiliate.partner_orders`;
     expect(still).toEqual({ order_id: 'nt' });
+  });
+});
+
+describe('upgrade to the raw side tables', () => {
+  /** Bytes of the heap of `table`'s partitions (indexes and TOAST not included). */
+  async function heapBytes(sql: postgres.Sql, table: string): Promise<number> {
+    const [row] = await sql.unsafe<{ n: string }[]>(
+      `select coalesce(sum(pg_relation_size(i.inhrelid)), 0)::text as n from pg_inherits i
+       where i.inhparent = 'tiktok_affiliate.${table}'::regclass`,
+    );
+    return Number(row!.n);
+  }
+  const BOOKKEEPING = new Set(['first_seen_at', 'synced_at', 'run_id', 'row_hash']);
+  /** Every row of `table` with its partition, without the loader's bookkeeping (a fresh load has its own). */
+  const read = async (sql: postgres.Sql, table: string) =>
+    (
+      await sql.unsafe<Record<string, unknown>[]>(
+        `select tableoid::regclass::text as part, t.* from tiktok_affiliate.${table} t order by 2, 3, 4, 5`,
+      )
+    ).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !BOOKKEEPING.has(k))));
+
+  it('a database at 0008 with orders, lines and raw upgrades to what a fresh load gives, orders rewritten narrow', async () => {
+    const old = await databaseBefore('0009_order_raw_side_tables', 'upg_raw_old');
+    cleanups.push(() => old.drop());
+    const fresh = await emptyDatabase('upg_raw_new');
+    cleanups.push(() => fresh.drop());
+    await runMigrations(fresh.url);
+    const oldSql = postgres(old.url, { max: 1, onnotice: () => {} });
+    cleanups.push(() => oldSql.end({ timeout: 5 }));
+    const freshDb = createDb(fresh.url, { max: 2 });
+    cleanups.push(() => freshDb.close());
+
+    // ~1.5 KB of raw an order: stored inline, uncompressed (under the ~2 KB where TOAST starts).
+    const pad = (id: string) => Array.from({ length: 30 }, (_, i) => `${id}-${i}-${'x'.repeat(40)}`);
+    const may = new Date('2024-05-31T23:30:00Z');
+    const june = new Date('2024-06-01T00:30:00Z');
+    const sellerOrders = Array.from({ length: 300 }, (_, i) => {
+      const id = `u${String(i).padStart(3, '0')}`;
+      return sellerOrder(id, {
+        create_time: i % 2 ? june : may,
+        status: i % 3 ? 'PROCESSING' : 'COMPLETED',
+        raw: { id, skus: [{ product_id: 'p' }], pad: pad(id) },
+      });
+    });
+    const sellerLines = sellerOrders.map((o) => sellerLine(String(o['order_id']), 'a'));
+    const creatorOrders = [
+      {
+        creator_id: 'creator-1',
+        order_id: 'c1',
+        status: 'ORDERED',
+        create_time: new Date('2023-12-24T08:00:00Z'),
+        sku_count: 1,
+        raw: { id: 'c1', skus: [{ id: 's1' }] },
+      },
+    ];
+    const creatorLines = [{ creator_id: 'creator-1', order_id: 'c1', sku_id: 's1', line_index: 0 }];
+    // A month without a partition: its order waits in the DEFAULT partition, and so must its raw.
+    const stray = sellerOrder('d1', { create_time: new Date('2011-06-15T12:00:00Z'), raw: { id: 'd1' } });
+
+    // The previous release: raw on the order rows, written as its loader did, and a view over the
+    // orders' raw (the upgrade drops it; migrate's repeatable step re-creates the views it knows).
+    await oldSql`select etl.ensure_order_partitions('{2023-12-01,2024-05-01,2024-06-01}')`;
+    const rows = withOrderColumns({
+      sellerOrders: [...sellerOrders, stray],
+      sellerOrderSkus: [...sellerLines, sellerLine('d1', 'a')],
+      creatorOrders,
+      creatorOrderSkus: creatorLines,
+    });
+    for (const [table, list] of [
+      ['seller_orders', rows['sellerOrders']!],
+      ['seller_order_skus', rows['sellerOrderSkus']!],
+      ['creator_orders', rows['creatorOrders']!],
+      ['creator_order_skus', rows['creatorOrderSkus']!],
+    ] as const) {
+      await oldSql`insert into ${oldSql('tiktok_affiliate')}.${oldSql(table)} ${oldSql(list as never)}`;
+    }
+    await oldSql`create view tiktok_affiliate.owner_freshness as
+      select shop_id, raw->>'id' as id from tiktok_affiliate.seller_orders`;
+    const wideBytes = await heapBytes(oldSql, 'seller_orders');
+
+    expect(await runMigrations(old.url)).toEqual({ applied: old.pending });
+
+    // Narrow: the dropped column's bytes left with the rewrite (a DROP COLUMN alone keeps them).
+    expect(await heapBytes(oldSql, 'seller_orders')).toBeLessThan(wideBytes / 3);
+    expect(await placement(oldSql, 'seller_order_raw')).toMatchObject({
+      d1: 'tiktok_affiliate.seller_order_raw_default',
+    });
+    // The stray month is created (by the next page, here by hand): both rows move out of DEFAULT.
+    await oldSql`select etl.ensure_order_partitions('{2011-06-01}')`;
+
+    const connectionId = await seedConnection(freshDb.sql, 'raw-fresh');
+    for (const [stream, page] of [
+      [
+        'seller_affiliate_orders',
+        { sellerOrders: [...sellerOrders, stray], sellerOrderSkus: [...sellerLines, sellerLine('d1', 'a')] },
+      ],
+      ['creator_affiliate_orders', { creatorOrders, creatorOrderSkus: creatorLines }],
+    ] as const) {
+      await commitPage(freshDb, {
+        runId: await seedRun(freshDb.sql, connectionId, stream),
+        connectionId,
+        stream,
+        scope: 'all',
+        rows: page as never,
+        rejected: [],
+        checkpoint: { watermark: null, cursor: null },
+        snapshot: false,
+      });
+    }
+    for (const table of [
+      'seller_orders',
+      'seller_order_skus',
+      'seller_order_raw',
+      'creator_orders',
+      'creator_order_skus',
+      'creator_order_raw',
+    ]) {
+      expect(await read(oldSql, table), table).toEqual(await read(freshDb.sql, table));
+    }
+    expect(await placement(oldSql, 'seller_order_raw')).toMatchObject({
+      u000: 'tiktok_affiliate.seller_order_raw_2024_05',
+      u001: 'tiktok_affiliate.seller_order_raw_2024_06',
+      d1: 'tiktok_affiliate.seller_order_raw_2011_06',
+    });
+    // Every side row copied with the order's bookkeeping, and without a digest (shipped once more).
+    const [side] = await oldSql`select count(*)::int as n, count(row_hash)::int as hashed,
+        min(first_seen_at) as first_seen from tiktok_affiliate.seller_order_raw`;
+    expect(side).toMatchObject({ n: 301, hashed: 0 });
+    // The view the upgrade dropped is the repeatable step's again, reading the narrow orders.
+    const viewColumns = await oldSql<{ column_name: string }[]>`select column_name
+      from information_schema.columns where table_schema = 'tiktok_affiliate' and table_name = 'owner_freshness'`;
+    expect(viewColumns.map((c) => c.column_name)).toContain('owner_kind');
+    expect(viewColumns.map((c) => c.column_name)).not.toContain('raw');
+    // A re-sent page through the loader finds every upgraded row unchanged.
+    const oldDb = createDb(old.url, { max: 2 });
+    cleanups.push(() => oldDb.close());
+    const oldConnection = await seedConnection(oldDb.sql, 'raw-old');
+    const again = await commitPage(oldDb, {
+      runId: await seedRun(oldDb.sql, oldConnection, 'seller_affiliate_orders'),
+      connectionId: oldConnection,
+      stream: 'seller_affiliate_orders',
+      scope: 'all',
+      rows: { sellerOrders, sellerOrderSkus: sellerLines },
+      rejected: [],
+      checkpoint: { watermark: null, cursor: null },
+      snapshot: false,
+    });
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 600, removed: 0 });
   });
 });

@@ -54,8 +54,8 @@ describe('owner_freshness', () => {
       { id: 'us', name: 'US shop' },
       { id: 'gb', name: 'GB shop' },
     ]);
-    await sql`insert into tiktok_affiliate.seller_orders (shop_id, order_id, create_time, sku_count, raw)
-      values ('us', 'o1', '2026-01-02T09:49:00Z', 1, '{}'), ('gb', 'o2', '2026-01-02T09:24:00Z', 1, '{}')`;
+    await sql`insert into tiktok_affiliate.seller_orders (shop_id, order_id, create_time, sku_count)
+      values ('us', 'o1', '2026-01-02T09:49:00Z', 1), ('gb', 'o2', '2026-01-02T09:24:00Z', 1)`;
     const rows = await sql<{ owner_kind: string; owner_id: string; owner_name: string; newest: string }[]>`
       select owner_kind, owner_id, owner_name, to_char(newest_business_time at time zone 'UTC', 'HH24:MI') as newest
       from tiktok_affiliate.owner_freshness

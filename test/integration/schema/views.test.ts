@@ -8,6 +8,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrderColumns } from '../../../src/load/order-lines.ts';
+import { withRawApart } from '../../../src/load/order-raw.ts';
 import * as schema from '../../../src/load/schema/index.ts';
 import * as transform from '../../../src/transform/index.ts';
 import type { NormalizeResult } from '../../../src/transform/types.ts';
@@ -20,8 +21,9 @@ let sql: postgres.Sql;
 async function load(result: NormalizeResult): Promise<void> {
   expect(result.rejected).toEqual([]);
   const db = drizzle(sql);
-  // As the loader does (commitPage): lines carry their order's create_time and status.
-  for (const [exportName, rows] of Object.entries(withOrderColumns(result.rows))) {
+  // As the loader does (commitPage): lines carry their order's create_time and status, the orders'
+  // raw goes to its side table.
+  for (const [exportName, rows] of Object.entries(withRawApart(withOrderColumns(result.rows)))) {
     const table = (schema as unknown as Record<string, PgTable>)[exportName] as PgTable;
     if (rows.length > 0) await db.insert(table).values(rows as never);
   }
@@ -52,8 +54,8 @@ describe('normalized rows load into the tables unchanged', () => {
     const expected = seller.rows.sellerOrderSkus[0] as Record<string, unknown>;
     for (const [k, v] of Object.entries(expected)) expect(line?.[k], k).toEqual(v);
     const [c] = await sql`select price_amount, estimated_bonus_commission_amount,
-        (select o.raw->'skus'->l.line_index->'price'->>'amount' from tiktok_affiliate.creator_orders o
-         where o.creator_id = l.creator_id and o.order_id = l.order_id) as shown
+        (select r.raw->'skus'->l.line_index->'price'->>'amount' from tiktok_affiliate.creator_order_raw r
+         where (r.creator_id, r.order_id, r.create_time) = (l.creator_id, l.order_id, l.create_time)) as shown
       from tiktok_affiliate.creator_order_skus l`;
     expect(c).toEqual({
       price_amount: '9900.0000',

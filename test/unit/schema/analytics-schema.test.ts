@@ -12,6 +12,9 @@ const CONTRACT: Record<string, [string, string[], boolean]> = {
   sellerOrderSkus: ['seller_order_skus', ['shop_id', 'order_id', 'create_time', 'line_key'], false],
   creatorOrders: ['creator_orders', ['creator_id', 'order_id', 'create_time'], false],
   creatorOrderSkus: ['creator_order_skus', ['creator_id', 'order_id', 'create_time', 'sku_id'], false],
+  // The orders as sent, beside the order rows, keyed like them.
+  sellerOrderRaw: ['seller_order_raw', ['shop_id', 'order_id', 'create_time'], false],
+  creatorOrderRaw: ['creator_order_raw', ['creator_id', 'order_id', 'create_time'], false],
   openCollaborations: ['open_collaborations', ['shop_id', 'open_collaboration_id'], true],
   openCollaborationProducts: ['open_collaboration_products', ['search_id', 'product_id'], true],
   targetCollaborations: ['target_collaborations', ['shop_id', 'target_collaboration_id'], true],
@@ -108,9 +111,12 @@ describe.each(entries)('%s', (exportName, [sqlName, grain, snapshot]) => {
       if (col.name.endsWith('_bps')) expect(type).toBe('integer');
       if (/_time$|_at$/.test(col.name)) expect(type).toBe('timestamp with time zone');
     }
-    // Order lines keep no raw of their own (their order's raw holds the whole record, lines included);
-    // daily history rows repeat indicators of a record whose raw is kept in the current-state table.
+    // Seller and creator orders keep their raw (the whole record, lines included) in a side table,
+    // and their lines keep none of their own; daily history rows repeat indicators of a record whose
+    // raw is kept in the current-state table.
     const rawless = [
+      'sellerOrders',
+      'creatorOrders',
       'campaignCreatorFulfillmentDaily',
       'campaignProductPerformanceDaily',
       'sellerOrderSkus',
